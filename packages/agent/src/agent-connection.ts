@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import {
+  type AgentMessage,
+  CHANNEL_BINDING_LABEL,
+  CloseCode,
+  createDecoder,
+  encodeFrame,
+  FrameError,
+  formatServerAddress,
+  keyFingerprint,
+  MAX_AGENT_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  proofTranscript,
+  type ServerAddress,
+  type ServerMessage,
+  ServerToAgent,
+  signProof,
+  verifyProof,
+} from '@muster/protocol';
+import WebSocket from 'ws';
+import type { AgentKey } from './agent-key';
+
+const decoder = createDecoder<ServerMessage>(ServerToAgent);
+
+/** Why a connection attempt failed. */
+export type ConnectFailure = 'unresolvable' | 'unreachable' | 'identity-mismatch' | 'refused' | 'protocol';
+
+/** A failed connection attempt, with what the agent should tell its operator. */
+export class ConnectError extends Error {
+  constructor(
+    readonly kind: ConnectFailure,
+    message: string,
+    readonly closeCode?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+/** What the agent presents when it connects. */
+export interface ConnectOptions {
+  address: ServerAddress;
+  key: AgentKey;
+  /** When set, a server with another identity is refused before the agent proves anything. */
+  pinnedServerId: string | null;
+  enrollToken?: string;
+  hostName: string;
+  hardwareId: string;
+  agentVersion: string;
+  configured?: AgentMessage['auth']['configured'];
+  /** Source address for the connection (multi-homed machines, the load simulator). */
+  localAddress?: string;
+  timeoutMs: number;
+}
+
+/** The server's welcome, as received. */
+export type Welcome = ServerMessage['welcome'];
+
+/** Handlers for messages the server sends after the welcome. */
+export interface ConnectionEvents {
+  settings?: (message: ServerMessage['settings']) => void;
+  close?: (code: number, reason: string) => void;
+}
+
+/**
+ * One authenticated connection to one server. The server proves its identity first (its
+ * signature over our nonce and the TLS channel binding), so a bound agent refuses an impostor
+ * before it sends anything that identifies it.
+ */
+export class AgentConnection {
+  private events: ConnectionEvents = {};
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly address: ServerAddress,
+    readonly serverId: string,
+    readonly welcome: Welcome,
+  ) {
+    ws.on('message', (data: Buffer) => {
+      let message: ServerMessage[keyof ServerMessage];
+      try {
+        message = decoder.decode(data);
+      } catch (error) {
+        this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
+        return;
+      }
+      if (message.t === 'settings') this.events.settings?.(message);
+    });
+    ws.on('close', (code, reason) => this.events.close?.(code, reason.toString()));
+  }
+
+  /** Sets the handlers for what the server sends next. */
+  on(events: ConnectionEvents): void {
+    this.events = events;
+  }
+
+  /** Sends a message; false when the connection is no longer open. */
+  send(message: AgentMessage[keyof AgentMessage]): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(encodeFrame(message));
+    return true;
+  }
+
+  /** Sends a WebSocket ping; resolves false if no pong comes within the timeout. */
+  ping(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return resolve(false);
+      const timer = setTimeout(() => {
+        this.ws.off('pong', onPong);
+        resolve(false);
+      }, timeoutMs);
+      const onPong = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.ws.once('pong', onPong);
+      this.ws.ping();
+    });
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  close(code = 1000, reason = 'agent closing'): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
+  }
+
+  /** Drops the connection without a closing handshake (the peer is gone). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+async function resolveHost(host: string): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    throw new ConnectError(
+      'unresolvable',
+      `server host "${host}" does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** Connects, verifies the server, authenticates, and resolves once welcomed. */
+export async function connectAgent(options: ConnectOptions): Promise<AgentConnection> {
+  const ip = await resolveHost(options.address.host);
+  const target = formatServerAddress({ host: ip, port: options.address.port });
+  const where = formatServerAddress(options.address);
+  return new Promise<AgentConnection>((resolve, reject) => {
+    const ws = new WebSocket(`wss://${target}/agent`, {
+      rejectUnauthorized: false, // identity is proven by the server key, not the certificate
+      minVersion: 'TLSv1.3',
+      servername: isIP(options.address.host) === 0 ? options.address.host : undefined,
+      localAddress: options.localAddress,
+      handshakeTimeout: options.timeoutMs,
+      maxPayload: MAX_AGENT_FRAME_BYTES,
+      perMessageDeflate: false,
+    } as WebSocket.ClientOptions);
+    let socket: TLSSocket | null = null;
+    const clientNonce = randomBytes(32);
+    let phase: 'challenge' | 'welcome' | 'done' = 'challenge';
+    let serverId = '';
+    const timer = setTimeout(
+      () => fail(new ConnectError('unreachable', `${where}: handshake timed out`)),
+      options.timeoutMs,
+    );
+    const fail = (error: ConnectError) => {
+      if (phase === 'done') return;
+      phase = 'done';
+      clearTimeout(timer);
+      ws.removeAllListeners('message');
+      if (error.kind === 'identity-mismatch')
+        ws.close(CloseCode.serverIdentityMismatch, 'server identity is not the pinned Server ID');
+      else ws.terminate();
+      reject(error);
+    };
+    ws.on('upgrade', (response) => {
+      socket = response.socket as TLSSocket;
+    });
+    ws.on('open', () =>
+      ws.send(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, clientNonce: clientNonce.toString('base64') })),
+    );
+    ws.on('error', (error) => fail(new ConnectError('unreachable', `${where}: ${error.message}`)));
+    ws.on('close', (code, reason) => {
+      const text = reason.toString() || 'connection closed';
+      fail(new ConnectError('refused', `${where} refused the agent: ${text} (code ${code})`, code));
+    });
+    ws.on('message', (data: Buffer) => {
+      let message: ServerMessage[keyof ServerMessage];
+      try {
+        message = decoder.decode(data);
+      } catch (error) {
+        return fail(new ConnectError('protocol', `${where}: ${(error as Error).message}`));
+      }
+      const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
+      if (!binding) return fail(new ConnectError('protocol', `${where}: no TLS channel binding`));
+      if (phase === 'challenge' && message.t === 'challenge') {
+        const serverKey = Buffer.from(message.serverPublicKey, 'base64');
+        const serverNonce = Buffer.from(message.serverNonce, 'base64');
+        const transcript = proofTranscript('server', clientNonce, serverNonce, binding);
+        if (!verifyProof(serverKey, transcript, Buffer.from(message.serverSignature, 'base64'))) {
+          return fail(
+            new ConnectError('identity-mismatch', `${where}: the server's identity proof does not verify`),
+          );
+        }
+        serverId = keyFingerprint(serverKey);
+        if (options.pinnedServerId && serverId !== options.pinnedServerId) {
+          return fail(
+            new ConnectError(
+              'identity-mismatch',
+              `${where} has Server ID ${serverId}, not the pinned ${options.pinnedServerId}: refusing to check in (bind to server is on)`,
+            ),
+          );
+        }
+        phase = 'welcome';
+        ws.send(
+          encodeFrame({
+            t: 'auth',
+            publicKey: options.key.publicKeyDer.toString('base64'),
+            signature: signProof(
+              options.key.privateKey,
+              proofTranscript('agent', clientNonce, serverNonce, binding),
+            ).toString('base64'),
+            ...(options.enrollToken ? { enrollToken: options.enrollToken } : {}),
+            hostName: options.hostName,
+            hardwareId: options.hardwareId,
+            agentVersion: options.agentVersion,
+            ...(options.configured ? { configured: options.configured } : {}),
+          }),
+        );
+        return;
+      }
+      if (phase === 'welcome' && message.t === 'welcome') {
+        phase = 'done';
+        clearTimeout(timer);
+        ws.removeAllListeners('message');
+        ws.removeAllListeners('close');
+        ws.removeAllListeners('error');
+        ws.on('error', () => ws.terminate());
+        resolve(new AgentConnection(ws, options.address, serverId, message));
+        return;
+      }
+      fail(new ConnectError('protocol', `${where}: unexpected ${message.t} during handshake`));
+    });
+  });
+}

@@ -1,0 +1,6 @@
+/** The logger the agent writes to (pino in the CLI; anything with these methods in tests). */
+export interface AgentLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

@@ -1,0 +1,172 @@
+import { hostname } from 'node:os';
+import { type CheckinControl, DEFAULT_CHECKIN_PERIOD_SECONDS, type ServerAddress } from '@muster/protocol';
+import type { AgentConnection, ConnectOptions } from './agent-connection';
+import { type AgentKey, loadOrCreateAgentKey } from './agent-key';
+import type { AgentLog } from './agent-log';
+import { AgentStateFile } from './agent-state';
+import { ConnectionManager, type ServerSlot } from './connection-manager';
+import { detectHardwareId } from './hardware-id';
+import { collectInventory, localAddresses } from './inventory';
+import { BandwidthThrottle } from './throttle';
+import { type UserSessionProbe, userSessionProbe } from './user-session-probe';
+
+/** The agent version reported at every check-in. */
+export const AGENT_VERSION = '0.1.0';
+
+/** How an agent is started. */
+export interface AgentOptions {
+  stateDir: string;
+  /** The server to enroll with; after enrollment the stored settings win. */
+  server?: ServerAddress;
+  secondary?: ServerAddress | null;
+  token?: string;
+  hardwareId?: string;
+  userProbeCommand?: string;
+  localAddress?: string;
+  log: AgentLog;
+}
+
+/**
+ * The agent: one persistent connection to its server, a quick check-in every period, the first
+ * audit, settings pushed by the server (persisted before they are acknowledged) and the one
+ * bandwidth throttle of all its transfers.
+ */
+export class MusterAgent {
+  readonly throttle = new BandwidthThrottle();
+  private readonly state: AgentStateFile;
+  private readonly key: AgentKey;
+  private readonly hardwareId: string;
+  private readonly probeUser: UserSessionProbe;
+  private readonly manager: ConnectionManager;
+
+  constructor(private readonly options: AgentOptions) {
+    this.state = new AgentStateFile(options.stateDir);
+    this.key = loadOrCreateAgentKey(options.stateDir);
+    this.hardwareId = options.hardwareId ?? detectHardwareId();
+    this.probeUser = userSessionProbe(options.userProbeCommand);
+    if (!this.state.value.checkinControl && !options.server) {
+      throw new Error('this agent is not enrolled yet: give --server HOST:PORT and --token TOKEN');
+    }
+    this.throttle.setRate(this.settings().bandwidthKBps);
+    this.manager = new ConnectionManager({
+      settings: () => this.settings(),
+      connectOptions: () => this.connectOptions(),
+      serve: (connection, slot) => this.serve(connection, slot),
+      log: options.log,
+    });
+  }
+
+  /** The check-in control settings in force. */
+  settings(): CheckinControl {
+    return (
+      this.state.value.checkinControl ?? {
+        primary: this.options.server as ServerAddress,
+        secondary: this.options.secondary ?? null,
+        periodSeconds: DEFAULT_CHECKIN_PERIOD_SECONDS,
+        bindToServer: false,
+        bandwidthKBps: 0,
+      }
+    );
+  }
+
+  /** The machine id once enrolled. */
+  get machineId(): string | null {
+    return this.state.value.machineId;
+  }
+
+  start(): void {
+    this.manager.start();
+  }
+
+  stop(): Promise<void> {
+    return this.manager.stop();
+  }
+
+  private connectOptions(): Omit<ConnectOptions, 'address'> {
+    const s = this.state.value;
+    const enrolled = s.machineId !== null;
+    return {
+      key: this.key,
+      pinnedServerId: s.checkinControl?.bindToServer ? s.serverId : null,
+      ...(enrolled || !this.options.token ? {} : { enrollToken: this.options.token }),
+      hostName: hostname().slice(0, 253),
+      hardwareId: this.hardwareId,
+      agentVersion: AGENT_VERSION,
+      configured: { primary: this.settings().primary, secondary: this.settings().secondary },
+      ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
+      timeoutMs: 10_000,
+    };
+  }
+
+  private applySettings(connection: AgentConnection, checkinControl: CheckinControl, revision: number): void {
+    if (revision !== this.state.value.settingsRevision) {
+      // Persist first, acknowledge after: an acknowledged setting survives a crash.
+      this.state.update({ checkinControl, settingsRevision: revision });
+      this.throttle.setRate(checkinControl.bandwidthKBps);
+      this.options.log.info({ revision, checkinControl }, 'check-in control settings applied');
+    }
+    connection.send({ t: 'settings-applied', revision });
+  }
+
+  private serve(connection: AgentConnection, _slot: ServerSlot): Promise<void> {
+    const welcome = connection.welcome;
+    const s = this.state.value;
+    const bound = s.checkinControl?.bindToServer === true && s.serverId !== null;
+    this.state.update({
+      machineId: welcome.machineId,
+      guid: welcome.guid,
+      serverId: bound ? s.serverId : connection.serverId,
+    });
+    this.applySettings(connection, welcome.checkinControl, welcome.settingsRevision);
+    if (welcome.auditRequired) connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) });
+
+    return new Promise<void>((resolve) => {
+      let checkinTimer: NodeJS.Timeout | null = null;
+      let pingTimer: NodeJS.Timeout | null = null;
+      let closed = false;
+      const periodMs = () => this.settings().periodSeconds * 1000;
+      const checkin = async () => {
+        const user = await this.probeUser().catch(() => ({ loggedOnUser: null, userIdleSeconds: 0 }));
+        if (closed) return;
+        connection.send({
+          t: 'checkin',
+          ...user,
+          localAddresses: localAddresses(),
+          agentVersion: AGENT_VERSION,
+        });
+        checkinTimer = setTimeout(() => void checkin(), periodMs());
+      };
+      const keepalive = async () => {
+        const answered = await connection.ping(Math.max(5000, periodMs()));
+        if (closed) return;
+        if (!answered) {
+          this.options.log.warn({ server: connection.address }, 'server stopped answering; reconnecting');
+          connection.terminate();
+          return;
+        }
+        pingTimer = setTimeout(() => void keepalive(), periodMs());
+      };
+      connection.on({
+        settings: (m) => {
+          const periodChanged = m.checkinControl.periodSeconds !== this.settings().periodSeconds;
+          this.applySettings(connection, m.checkinControl, m.revision);
+          if (periodChanged && checkinTimer) {
+            clearTimeout(checkinTimer);
+            checkinTimer = setTimeout(() => void checkin(), periodMs());
+          }
+        },
+        close: (code, reason) => {
+          closed = true;
+          if (checkinTimer) clearTimeout(checkinTimer);
+          if (pingTimer) clearTimeout(pingTimer);
+          checkinTimer = null;
+          pingTimer = null;
+          this.options.log.warn({ code, reason }, 'disconnected');
+          resolve();
+        },
+      });
+      void checkin();
+      pingTimer = setTimeout(() => void keepalive(), periodMs());
+    });
+  }
+}

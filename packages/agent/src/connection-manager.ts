@@ -1,0 +1,184 @@
+import {
+  type CheckinControl,
+  FATAL_CLOSE_CODES,
+  formatServerAddress,
+  type ServerAddress,
+} from '@muster/protocol';
+import { type AgentConnection, ConnectError, type ConnectOptions, connectAgent } from './agent-connection';
+import type { AgentLog } from './agent-log';
+import { fullJitterDelay } from './backoff';
+
+/** Which configured server a connection goes to. */
+export type ServerSlot = 'primary' | 'secondary';
+
+/** What the manager needs from the agent around it. */
+export interface ConnectionManagerHost {
+  /** The settings in force (server-pushed, else those the agent was started with). */
+  settings(): CheckinControl;
+  /** Connection options except the address. */
+  connectOptions(): Omit<ConnectOptions, 'address'>;
+  /** Runs a connection until it closes; resolves then. */
+  serve(connection: AgentConnection, slot: ServerSlot): Promise<void>;
+  log: AgentLog;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Keeps the agent connected: always the primary first, the secondary only while the primary
+ * is unreachable, and back to the primary as soon as a probe reaches it. After a drop it
+ * retries with full-jitter backoff capped at the check-in period.
+ */
+export class ConnectionManager {
+  private readonly abort = new AbortController();
+  private current: { connection: AgentConnection; slot: ServerSlot } | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly host: ConnectionManagerHost) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** The connection in use, if any. */
+  get active(): { connection: AgentConnection; slot: ServerSlot } | null {
+    return this.current;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.current?.connection.close(1000, 'agent stopping');
+    await this.loop;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const established = await this.connectPreferred();
+      if (established) {
+        attempt = 0;
+        await this.serveWithProbe(established.connection, established.slot);
+        if (this.stopped) break;
+      }
+      const delay = fullJitterDelay(attempt++, this.host.settings().periodSeconds * 1000);
+      await sleep(delay, this.abort.signal);
+    }
+  }
+
+  /** Tries the primary, then the secondary; null when neither answers. */
+  private async connectPreferred(): Promise<{ connection: AgentConnection; slot: ServerSlot } | null> {
+    const settings = this.host.settings();
+    const primary = await this.tryConnect(settings.primary, 'primary');
+    if (primary) return { connection: primary, slot: 'primary' };
+    if (settings.secondary && !this.stopped) {
+      const secondary = await this.tryConnect(settings.secondary, 'secondary');
+      if (secondary) return { connection: secondary, slot: 'secondary' };
+    }
+    return null;
+  }
+
+  private async tryConnect(
+    address: ServerAddress,
+    slot: ServerSlot,
+    quiet = false,
+  ): Promise<AgentConnection | null> {
+    try {
+      return await connectAgent({ ...this.host.connectOptions(), address });
+    } catch (error) {
+      if (!(error instanceof ConnectError)) throw error;
+      const fields = {
+        slot,
+        server: formatServerAddress(address),
+        failure: error.kind,
+        closeCode: error.closeCode,
+      };
+      if (
+        error.kind === 'identity-mismatch' ||
+        error.kind === 'unresolvable' ||
+        (error.closeCode && FATAL_CLOSE_CODES.has(error.closeCode))
+      ) {
+        this.host.log.error(fields, error.message);
+      } else if (!quiet) {
+        this.host.log.warn(fields, error.message);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Serves a connection; while it is not the primary, probes the primary every period and
+   * switches over when the probe is welcomed (the server then drops the old session).
+   */
+  private async serveWithProbe(first: AgentConnection, firstSlot: ServerSlot): Promise<void> {
+    let connection = first;
+    let slot = firstSlot;
+    while (!this.stopped) {
+      this.current = { connection, slot };
+      this.host.log.info(
+        { slot, server: formatServerAddress(connection.address), machineId: connection.welcome.machineId },
+        'checked in',
+      );
+      const served = this.host.serve(connection, slot);
+      const moved = await Promise.race([
+        served.then(() => null),
+        this.probePrimaryWhileAway(connection, served),
+      ]);
+      this.current = null;
+      if (!moved) return;
+      connection.close(1000, 'moving back to the primary server');
+      await served;
+      connection = moved;
+      slot = 'primary';
+    }
+  }
+
+  private onPrimary(connection: AgentConnection): boolean {
+    const primary = this.host.settings().primary;
+    return connection.address.host === primary.host && connection.address.port === primary.port;
+  }
+
+  private async probePrimaryWhileAway(
+    connection: AgentConnection,
+    served: Promise<void>,
+  ): Promise<AgentConnection | null> {
+    let done = false;
+    void served.then(() => {
+      done = true;
+    });
+    let nextProbeAt = 0;
+    let lastPrimary = '';
+    while (!done && !this.stopped) {
+      const primary = formatServerAddress(this.host.settings().primary);
+      // Probe at once when the primary just changed (port migration), then once a period.
+      if (primary !== lastPrimary) {
+        lastPrimary = primary;
+        nextProbeAt = 0;
+      }
+      if (this.onPrimary(connection) || Date.now() < nextProbeAt) {
+        await sleep(1000, this.abort.signal);
+        continue;
+      }
+      nextProbeAt = Date.now() + this.host.settings().periodSeconds * 1000;
+      const probe = await this.tryConnect(this.host.settings().primary, 'primary', true);
+      if (probe) {
+        if (done || this.stopped) {
+          probe.close(1000, 'not needed');
+          return null;
+        }
+        return probe;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,13 @@
+export { AGENT_VERSION, type AgentOptions, MusterAgent } from './agent';
+export {
+  AgentConnection,
+  ConnectError,
+  type ConnectOptions,
+  connectAgent,
+  type Welcome,
+} from './agent-connection';
+export { type AgentKey, generateAgentKey, loadOrCreateAgentKey } from './agent-key';
+export type { AgentLog } from './agent-log';
+export { fullJitterDelay } from './backoff';
+export { collectInventory, localAddresses } from './inventory';
+export { BandwidthThrottle } from './throttle';

@@ -1,0 +1,186 @@
+import { parseServerAddress } from '@muster/protocol';
+import { Command, Option } from 'commander';
+import { type ApiGlobals, printRows } from './api-command';
+
+interface MachineItem {
+  id: string;
+  status: string;
+  bound: boolean;
+  temporary: boolean;
+  lastCheckinAt: string | null;
+  checkinControl: { primary: { host: string; port: number }; periodSeconds: number };
+}
+
+/** `muster machines`: list, show, suspend, resume. */
+export function machinesCommand(globals: ApiGlobals): Command {
+  const command = new Command('machines').description('Machines and their check-in status');
+  command
+    .command('list')
+    .description('List machines')
+    .option('--filter <pattern>', 'Machine.Group ID filter, e.g. "*.web.acme"')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: { filter?: string; json?: boolean }) {
+      const query = opts.filter ? `?filter=${encodeURIComponent(opts.filter)}` : '';
+      const result = await globals.client(this).request<{ items: MachineItem[] }>('GET', `/machines${query}`);
+      const rows = result.items.map((m) => ({
+        id: m.id,
+        status: m.status,
+        bound: m.bound ? 'yes' : '',
+        temporary: m.temporary ? 'yes' : '',
+        period: `${m.checkinControl.periodSeconds}s`,
+        primary: `${m.checkinControl.primary.host}:${m.checkinControl.primary.port}`,
+        lastCheckin: m.lastCheckinAt ?? 'never',
+      }));
+      printRows(
+        rows,
+        ['id', 'status', 'bound', 'temporary', 'period', 'primary', 'lastCheckin'],
+        opts.json === true,
+        result,
+      );
+    });
+  command
+    .command('show <id>')
+    .description('Show one machine (JSON)')
+    .action(async function (this: Command, id: string) {
+      console.log(
+        JSON.stringify(
+          await globals.client(this).request('GET', `/machines/${encodeURIComponent(id)}`),
+          null,
+          2,
+        ),
+      );
+    });
+  for (const verb of ['suspend', 'resume'] as const) {
+    command
+      .command(`${verb} <id>`)
+      .description(
+        verb === 'suspend'
+          ? 'Suspend: the agent stays connected and is given no work'
+          : 'Resume a suspended machine',
+      )
+      .action(async function (this: Command, id: string) {
+        const m = await globals
+          .client(this)
+          .request<MachineItem>('POST', `/machines/${encodeURIComponent(id)}/${verb}`);
+        console.log(`${m.id}: ${m.status}`);
+      });
+  }
+  return command;
+}
+
+/** `muster checkin-control set`: bulk update of check-in control settings. */
+export function checkinControlCommand(globals: ApiGlobals): Command {
+  const command = new Command('checkin-control').description('Check-in control settings');
+  command
+    .command('set')
+    .description('Update the settings of many machines at once')
+    .option('--machines <ids>', 'comma-separated machine ids')
+    .option('--filter <pattern>', 'Machine.Group ID filter, e.g. "*.web.acme"')
+    .option('--primary <host:port>', 'primary server')
+    .option('--secondary <host:port|none>', 'secondary server, or "none"')
+    .addOption(new Option('--period <seconds>', 'check-in period').argParser(Number))
+    .option('--bind', 'bind to this server (refuse any server with another Server ID)')
+    .option('--no-bind', 'unbind')
+    .addOption(new Option('--bandwidth <KBps>', 'bandwidth throttle in KB/s (0: off)').argParser(Number))
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: Record<string, unknown>) {
+      if (!opts.machines === !opts.filter) throw new Error('give exactly one of --machines or --filter');
+      const settings: Record<string, unknown> = {};
+      if (typeof opts.primary === 'string') settings.primary = parseServerAddress(opts.primary);
+      if (typeof opts.secondary === 'string')
+        settings.secondary = opts.secondary === 'none' ? null : parseServerAddress(opts.secondary);
+      if (opts.period !== undefined) settings.periodSeconds = opts.period;
+      if (opts.bind !== undefined && this.getOptionValueSource('bind') === 'cli')
+        settings.bindToServer = opts.bind;
+      if (opts.bandwidth !== undefined) settings.bandwidthKBps = opts.bandwidth;
+      const target = opts.machines ? { machines: String(opts.machines).split(',') } : { filter: opts.filter };
+      const result = await globals.client(this).request<{
+        updated: number;
+        clamped: Array<{ machineId: string; requested: number; applied: number }>;
+      }>('PUT', '/checkin-control', { ...target, settings });
+      if (opts.json) return console.log(JSON.stringify(result, null, 2));
+      console.log(`updated ${result.updated} machine(s)`);
+      for (const c of result.clamped)
+        console.log(`  ${c.machineId}: period ${c.requested}s clamped to ${c.applied}s by policy`);
+    });
+  return command;
+}
+
+/** `muster policy set`: per-group check-in policy. */
+export function policyCommand(globals: ApiGlobals): Command {
+  const command = new Command('policy').description('Check-in policy per machine group');
+  command
+    .command('set <group>')
+    .description("Set a group's allowed check-in period range")
+    .requiredOption('--min <seconds>', 'shortest period', Number)
+    .requiredOption('--max <seconds>', 'longest period', Number)
+    .action(async function (this: Command, group: string, opts: { min: number; max: number }) {
+      const result = await globals
+        .client(this)
+        .request<{ clamped: Array<{ machineId: string; requested: number; applied: number }> }>(
+          'PUT',
+          `/checkin-policy/${encodeURIComponent(group)}`,
+          {
+            minSeconds: opts.min,
+            maxSeconds: opts.max,
+          },
+        );
+      console.log(`policy of ${group}: ${opts.min}-${opts.max}s`);
+      for (const c of result.clamped)
+        console.log(`  ${c.machineId}: period ${c.requested}s clamped to ${c.applied}s`);
+    });
+  return command;
+}
+
+/** `muster install-token create`. */
+export function installTokenCommand(globals: ApiGlobals): Command {
+  const command = new Command('install-token').description('Install tokens for enrolling agents');
+  command
+    .command('create')
+    .description('Create an install token for a machine group')
+    .requiredOption('--group <group>', 'machine group, e.g. web.acme')
+    .addOption(new Option('--max-uses <n>', 'how many agents may enroll with it').argParser(Number))
+    .addOption(new Option('--expires-in <seconds>', 'lifetime').argParser(Number))
+    .option('--machine-name <name>', 'fixed machine name (one agent only)')
+    .option('--temporary', 'agents enrolled with it are removed after being offline for a while')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: Record<string, unknown>) {
+      const body: Record<string, unknown> = { group: opts.group };
+      if (opts.maxUses !== undefined) body.maxUses = opts.maxUses;
+      if (opts.expiresIn !== undefined) body.expiresInSeconds = opts.expiresIn;
+      if (opts.machineName !== undefined) body.machineName = opts.machineName;
+      if (opts.temporary) body.temporary = true;
+      const result = await globals.client(this).request<{ token: string }>('POST', '/install-tokens', body);
+      console.log(opts.json ? JSON.stringify(result, null, 2) : result.token);
+    });
+  return command;
+}
+
+/** `muster notifications`: list warnings and switch types on or off. */
+export function notificationsCommand(globals: ApiGlobals): Command {
+  const command = new Command('notifications').description('Warnings: duplicate-account, lan-via-gateway');
+  command
+    .command('list')
+    .description('List warnings, newest first')
+    .option('--type <type>', 'only this type')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: { type?: string; json?: boolean }) {
+      const query = opts.type ? `?type=${encodeURIComponent(opts.type)}` : '';
+      const result = await globals.client(this).request<{
+        items: Array<{ type: string; machineId: string | null; message: string; createdAt: string }>;
+      }>('GET', `/notifications${query}`);
+      printRows(result.items, ['createdAt', 'type', 'machineId', 'message'], opts.json === true, result);
+    });
+  for (const verb of ['enable', 'disable'] as const) {
+    command
+      .command(`${verb} <type>`)
+      .description(`${verb === 'enable' ? 'Turn on' : 'Turn off'} a warning type`)
+      .action(async function (this: Command, type: string) {
+        const result = await globals
+          .client(this)
+          .request('PUT', '/notification-settings', { [type]: verb === 'enable' });
+        console.log(JSON.stringify(result));
+      });
+  }
+  return command;
+}

@@ -1,0 +1,63 @@
+import { MusterAgent } from '@muster/agent';
+import { parseServerAddress } from '@muster/protocol';
+import { Command } from 'commander';
+import pino from 'pino';
+
+/** `muster agent`: run the agent on a managed machine. */
+export function agentCommand(): Command {
+  return new Command('agent')
+    .description('Run the Muster agent: enroll with an install token, then keep checking in')
+    .option(
+      '--server <host:port>',
+      'primary server (IP address or fully qualified name; port 5721 by default)',
+    )
+    .option('--secondary <host:port>', 'secondary server, used only while the primary is unreachable')
+    .option(
+      '--token <token>',
+      'install token (needed only for the first start)',
+      process.env.MUSTER_INSTALL_TOKEN,
+    )
+    .option(
+      '--state <dir>',
+      'state directory (agent key, settings)',
+      process.env.MUSTER_AGENT_STATE ?? './muster-agent',
+    )
+    .option(
+      '--hardware-id <id>',
+      'override the detected hardware id (containers and VMs that share a machine-id)',
+    )
+    .option('--user-probe <command>', 'command printing {"user": ..., "idleSeconds": N} instead of `who -u`')
+    .option('--local-address <ip>', 'source address for the connection to the server')
+    .option('--log-level <level>', 'log level', process.env.MUSTER_LOG_LEVEL ?? 'info')
+    .addHelpText(
+      'after',
+      '\nAfter the first start the state directory is enough: `muster agent --state DIR`.\n' +
+        'Settings pushed by the server (check-in control) are stored there and win over --server/--secondary.',
+    )
+    .action(async (opts: Record<string, string | undefined>) => {
+      const log = pino({ level: opts.logLevel ?? 'info', base: { component: 'agent' } });
+      let agent: MusterAgent;
+      try {
+        agent = new MusterAgent({
+          stateDir: opts.state as string,
+          server: opts.server ? parseServerAddress(opts.server) : undefined,
+          secondary: opts.secondary ? parseServerAddress(opts.secondary) : null,
+          token: opts.token,
+          hardwareId: opts.hardwareId,
+          userProbeCommand: opts.userProbe,
+          localAddress: opts.localAddress,
+          log,
+        });
+      } catch (error) {
+        console.error(`muster agent: ${(error as Error).message}`);
+        process.exit(2);
+      }
+      agent.start();
+      const stop = async () => {
+        await agent.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { ApiError } from './api-client';
+import {
+  checkinControlCommand,
+  installTokenCommand,
+  machinesCommand,
+  notificationsCommand,
+  policyCommand,
+} from './commands/admin.commands';
+import { agentCommand } from './commands/agent.command';
+import { apiGlobals } from './commands/api-command';
+import { demoCommand } from './commands/demo.command';
+import { serverCommand } from './commands/server.command';
+
+const globals = apiGlobals();
+const program = new Command('muster')
+  .description('Muster: self-hosted remote monitoring and management')
+  .version('0.1.0')
+  .option(
+    '--api <url>',
+    'API address for admin commands',
+    process.env.MUSTER_API_URL ?? 'http://127.0.0.1:8080',
+  )
+  .option('--api-token <token>', 'admin API token (or MUSTER_TOKEN)', process.env.MUSTER_TOKEN)
+  .option(
+    '--token-file <file>',
+    'file holding the admin API token',
+    process.env.MUSTER_TOKEN_FILE ?? `${process.env.MUSTER_DATA_DIR ?? './muster-data'}/admin-token`,
+  )
+  .showHelpAfterError();
+
+program.addCommand(serverCommand(globals));
+program.addCommand(agentCommand());
+program.addCommand(machinesCommand(globals));
+program.addCommand(checkinControlCommand(globals));
+program.addCommand(policyCommand(globals));
+program.addCommand(installTokenCommand(globals));
+program.addCommand(notificationsCommand(globals));
+program.addCommand(demoCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ApiError)
+    console.error(`muster: ${error.message} (${error.code}, HTTP ${error.status})`);
+  else console.error(`muster: ${(error as Error).message}`);
+  process.exit(1);
+}

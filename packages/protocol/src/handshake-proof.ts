@@ -1,0 +1,54 @@
+import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+
+/**
+ * The two roles that sign a handshake transcript. Each signs a different label so a
+ * signature made by one side can never be replayed as the other side's proof.
+ */
+export type ProofRole = 'server' | 'agent';
+
+/** The TLS exporter label of RFC 9266 (tls-exporter channel binding for TLS 1.3). */
+export const CHANNEL_BINDING_LABEL = 'EXPORTER-Channel-Binding';
+
+/**
+ * Builds the bytes a side signs: role label, both nonces and the TLS channel binding.
+ * Binding the TLS session means a proof relayed through a man in the middle (who holds a
+ * different TLS session on each side) does not verify.
+ */
+export function proofTranscript(
+  role: ProofRole,
+  clientNonce: Buffer,
+  serverNonce: Buffer,
+  channelBinding: Buffer,
+): Buffer {
+  const label = Buffer.from(`muster-handshake-v1/${role}\0`, 'utf8');
+  const parts = [clientNonce, serverNonce, channelBinding].map((part) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(part.length);
+    return Buffer.concat([length, part]);
+  });
+  return Buffer.concat([label, ...parts]);
+}
+
+/** Signs a transcript with an Ed25519 private key. */
+export function signProof(privateKey: KeyObject, transcript: Buffer): Buffer {
+  return sign(null, transcript, privateKey);
+}
+
+/** Verifies an Ed25519 signature made over a transcript by the holder of `publicKeyDer`. */
+export function verifyProof(publicKeyDer: Buffer, transcript: Buffer, signature: Buffer): boolean {
+  try {
+    const key = createPublicKey({ key: publicKeyDer, format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ed25519') return false;
+    return verify(null, transcript, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The fingerprint of a public key (SHA-256 of its SPKI DER, hex). For the server key this is
+ * the Server ID that bound agents pin.
+ */
+export function keyFingerprint(publicKeyDer: Buffer): string {
+  return createHash('sha256').update(publicKeyDer).digest('hex');
+}

@@ -1,0 +1,72 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
+import { checkinControlRoutes } from './http/checkin-control.routes';
+import { registerErrorHandling } from './http/error-handler';
+import { installTokenRoutes } from './http/install-tokens.routes';
+import { machinesRoutes } from './http/machines.routes';
+import { notificationRoutes } from './http/notifications.routes';
+import { type ServerInfo, serverRoutes } from './http/server.routes';
+import type { CheckinControlService } from './services/checkin-control.service';
+import type { CheckinPolicyService } from './services/checkin-policy.service';
+import type { InstallTokenService } from './services/install-token.service';
+import type { MachinesService } from './services/machines.service';
+import type { NotificationService } from './services/notification.service';
+import type { ServerIdentityService } from './services/server-identity.service';
+
+/** The services the HTTP API calls into. */
+export interface AppServices {
+  verifyAdminToken: TokenVerifier;
+  machines: MachinesService;
+  checkinControl: CheckinControlService;
+  policies: CheckinPolicyService;
+  installTokens: InstallTokenService;
+  notifications: NotificationService;
+  identity: ServerIdentityService;
+  serverInfo: ServerInfo;
+  clock: () => number;
+}
+
+/**
+ * Builds the HTTP API without listening, so tests can inject requests and main.ts can decide
+ * where it listens. Every route is under /api/v1 and every request needs the bearer token.
+ */
+export async function buildApp(
+  services: AppServices,
+  logger: FastifyBaseLogger | boolean = false,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof logger === 'boolean' ? undefined : logger,
+    logger: typeof logger === 'boolean' ? logger : undefined,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  registerErrorHandling(app);
+  registerBearerAuth(app, services.verifyAdminToken);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Muster API',
+        version: services.serverInfo.version,
+        description: 'Muster remote monitoring and management API.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(
+    async (api) => {
+      const typed = api.withTypeProvider<TypeBoxTypeProvider>();
+      machinesRoutes(typed, services.machines);
+      checkinControlRoutes(typed, services.checkinControl, services.policies);
+      installTokenRoutes(typed, services.installTokens);
+      notificationRoutes(typed, services.notifications);
+      serverRoutes(typed, services.identity, services.serverInfo, services.clock);
+      typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,23 @@
+/** Events that server nodes tell each other about (a node holds only its own sessions). */
+export type BusEvent =
+  | { type: 'settings-changed'; machineIds: string[] }
+  | { type: 'identity-changed' }
+  | { type: 'machines-removed'; machineIds: string[] };
+
+/** Publishes events to every server node, this one included. */
+export interface Bus {
+  publish(event: BusEvent): Promise<void>;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(handler: (event: BusEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Largest number of machine ids in one event, to stay under PostgreSQL's 8000-byte NOTIFY limit. */
+export const MAX_IDS_PER_EVENT = 40;
+
+/** Splits a list of machine ids into bus-sized chunks. */
+export function chunkIds(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_EVENT) out.push(ids.slice(i, i + MAX_IDS_PER_EVENT));
+  return out;
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * The one configuration schema of `muster server`. Every setting has a default and a
+ * description (the README's configuration table is printed from it). Precedence: command-line
+ * flags > environment (MUSTER_<NAME>) > config file (JSON, --config) > defaults.
+ */
+export const ServerConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({
+      default: './muster-data',
+      description: 'Data directory: SQLite store, TLS certificate, admin token.',
+    }),
+    databaseUrl: Type.String({
+      default: '',
+      description: 'postgres://... to use PostgreSQL; empty uses the SQLite file <dataDir>/muster.db.',
+    }),
+    httpHost: Type.String({ default: '127.0.0.1', description: 'Address of the HTTP API.' }),
+    httpPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      description: 'Port of the HTTP API (0 picks a free one).',
+    }),
+    agentHost: Type.String({ default: '0.0.0.0', description: 'Address the agent gateway listens on.' }),
+    agentPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
+      minItems: 1,
+      default: [5721],
+      description:
+        'Agent gateway ports (TLS 1.3 WebSocket). Several at once during a port change: "5721,5821".',
+    }),
+    tlsCert: Type.String({
+      default: '',
+      description: 'PEM certificate for the agent port; empty makes a self-signed ECDSA P-256 one.',
+    }),
+    tlsKey: Type.String({ default: '', description: 'PEM private key matching tlsCert.' }),
+    lanSubnets: Type.Array(Type.String(), {
+      default: [],
+      description: "Extra subnets (CIDR) counted as the server's LAN for the lan-via-gateway warning.",
+    }),
+    lanSubnetsFromInterfaces: Type.Boolean({
+      default: true,
+      description: "Count the subnets of the server's own network interfaces as its LAN.",
+    }),
+    temporaryAgentOfflineSeconds: Type.Integer({
+      minimum: 1,
+      default: 3600,
+      description: 'A temporary agent offline longer than this is removed.',
+    }),
+    checkinFlushMs: Type.Integer({
+      minimum: 10,
+      maximum: 1000,
+      default: 1000,
+      description: 'How often coalesced check-ins are written (at most once a second).',
+    }),
+    authFailureDelayMs: Type.Integer({
+      minimum: 0,
+      maximum: 60000,
+      default: 2000,
+      description: 'How long a failed agent authentication is held before the connection closes.',
+    }),
+    handshakeTimeoutMs: Type.Integer({
+      minimum: 100,
+      default: 10000,
+      description: 'Time an agent has to finish the handshake.',
+    }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info', description: 'Log level (logs are JSON lines on standard output).' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The validated server configuration. */
+export type ServerConfig = Static<typeof ServerConfigSchema>;
+
+/** The environment variable of a setting: dataDir -> MUSTER_DATA_DIR. */
+export function envName(key: string): string {
+  return `MUSTER_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function fromEnvText(schema: TSchema, text: string): unknown {
+  if (schema.type === 'array') {
+    const items = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return schema.items?.type === 'integer' ? items.map(Number) : items;
+  }
+  if (schema.type === 'integer') return Number(text);
+  if (schema.type === 'boolean')
+    return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
+  return text;
+}
+
+/** A configuration problem, listing every bad setting. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the configuration from flags, environment, an optional JSON file and the defaults,
+ * and validates it; a bad value names its setting and source.
+ */
+export function loadServerConfig(
+  flags: Partial<Record<keyof ServerConfig, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+  configFile?: string,
+): ServerConfig {
+  let file: Record<string, unknown> = {};
+  if (configFile) {
+    try {
+      file = JSON.parse(readFileSync(configFile, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${configFile}: ${(error as Error).message}`);
+    }
+  }
+  const merged: Record<string, unknown> = {};
+  const sources: Record<string, string> = {};
+  for (const [key, schema] of Object.entries(ServerConfigSchema.properties) as Array<[string, TSchema]>) {
+    const fromEnv = env[envName(key)];
+    const flag = (flags as Record<string, unknown>)[key];
+    if (flag !== undefined) {
+      merged[key] = flag;
+      sources[key] = `flag --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      merged[key] = fromEnvText(schema, fromEnv);
+      sources[key] = envName(key);
+    } else if (key in file) {
+      merged[key] = file[key];
+      sources[key] = `config file ${configFile}`;
+    } else {
+      merged[key] = structuredClone(schema.default);
+    }
+  }
+  const unknownKeys = Object.keys(file).filter((k) => !(k in ServerConfigSchema.properties));
+  const errors = [...Value.Errors(ServerConfigSchema, merged)].map((e) => {
+    const key = e.path.split('/')[1] ?? '';
+    return `${key} (${sources[key] ?? 'default'}): ${e.message}`;
+  });
+  for (const k of unknownKeys) errors.push(`${k} (config file ${configFile}): unknown setting`);
+  if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
+  const config = merged as ServerConfig;
+  return { ...config, dataDir: resolve(config.dataDir) };
+}
+
+/** The SQLite file used when no database URL is set. */
+export function sqliteFileOf(config: ServerConfig): string {
+  return join(config.dataDir, 'muster.db');
+}

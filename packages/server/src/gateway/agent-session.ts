@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import {
+  type AgentMessage,
+  AgentToServer,
+  CHANNEL_BINDING_LABEL,
+  type CheckinControl,
+  CloseCode,
+  createDecoder,
+  encodeFrame,
+  FrameError,
+  keyFingerprint,
+  PROTOCOL_VERSION,
+  proofTranscript,
+  type ServerMessage,
+  signProof,
+  verifyProof,
+} from '@muster/protocol';
+import type { WebSocket } from 'ws';
+import { ErrorCode, MusterError } from '../domain/errors';
+import type { AgentAdmissionService } from '../services/agent-admission.service';
+import type { CheckinCoalescer } from '../services/checkin-coalescer';
+import type { LanGatewayDetector } from '../services/lan-gateway.detector';
+import type { ServerIdentity } from '../services/server-identity.service';
+import type { MachineWriter } from '../store/interfaces';
+import type { LiveSession, SessionRegistry } from './session-registry';
+
+const decoder = createDecoder<AgentMessage>(AgentToServer);
+
+/** Everything a session needs, passed in by the gateway. */
+export interface SessionDependencies {
+  identity: () => ServerIdentity;
+  admission: AgentAdmissionService;
+  coalescer: CheckinCoalescer;
+  machines: Pick<MachineWriter, 'recordAudit' | 'recordSettingsApplied' | 'markDisconnected'>;
+  lanDetector: LanGatewayDetector;
+  registry: SessionRegistry<AgentSession>;
+  clock: () => number;
+  authFailureDelayMs: number;
+  handshakeTimeoutMs: number;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+type Phase = 'hello' | 'auth' | 'active' | 'closing';
+
+/** Which phase each message type is allowed in; anything else is out of order. */
+const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
+  hello: 'hello',
+  auth: 'auth',
+  checkin: 'active',
+  audit: 'active',
+  'settings-applied': 'active',
+};
+
+const ERROR_CLOSE: Partial<Record<string, number>> = {
+  [ErrorCode.tokenInvalid]: CloseCode.tokenInvalid,
+  [ErrorCode.accountConflict]: CloseCode.accountConflict,
+  [ErrorCode.unknownAgent]: CloseCode.unknownAgent,
+};
+
+/**
+ * One agent connection on the server: the handshake (server proves its identity first, then
+ * the agent proves possession of its key, both bound to this TLS session), then check-ins.
+ * Fields are few on purpose: there is one of these per connected agent.
+ */
+export class AgentSession implements LiveSession {
+  machineId = '';
+  private phase: Phase = 'hello';
+  private clientNonce: Buffer | null = null;
+  private serverNonce: Buffer | null = null;
+  private addressesSeen = '';
+  private timer: NodeJS.Timeout | null;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: TLSSocket,
+    private readonly remoteAddress: string,
+    private readonly deps: SessionDependencies,
+  ) {
+    this.timer = setTimeout(
+      () => this.close(CloseCode.handshakeTimeout, 'handshake timed out'),
+      deps.handshakeTimeoutMs,
+    );
+    ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
+    ws.on('close', () => this.onClosed());
+    ws.on('error', () => this.onClosed());
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    if (this.phase === 'closing') return;
+    let message: AgentMessage[keyof AgentMessage];
+    try {
+      if (isBinary) throw new FrameError('binary frames are not part of the protocol');
+      message = decoder.decode(data);
+    } catch (error) {
+      this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
+      return;
+    }
+    if (PHASE_OF[message.t] !== this.phase) {
+      this.close(CloseCode.protocolError, `${message.t} not allowed during ${this.phase}`);
+      return;
+    }
+    const handler = this.handlers[message.t] as (m: typeof message) => Promise<void> | void;
+    Promise.resolve(handler(message)).catch((error) => this.fail(error));
+  }
+
+  private readonly handlers: { [K in keyof AgentMessage]: (m: AgentMessage[K]) => Promise<void> | void } = {
+    hello: (m) => {
+      if (m.v !== PROTOCOL_VERSION) {
+        this.close(
+          CloseCode.unsupportedVersion,
+          `protocol version ${m.v} is not supported (server speaks ${PROTOCOL_VERSION})`,
+        );
+        return;
+      }
+      const identity = this.deps.identity();
+      this.clientNonce = Buffer.from(m.clientNonce, 'base64');
+      this.serverNonce = randomBytes(32);
+      const transcript = proofTranscript('server', this.clientNonce, this.serverNonce, this.binding());
+      this.phase = 'auth';
+      this.send({
+        t: 'challenge',
+        serverNonce: this.serverNonce.toString('base64'),
+        serverPublicKey: identity.publicKeyDer.toString('base64'),
+        serverSignature: signProof(identity.privateKey, transcript).toString('base64'),
+      });
+    },
+    auth: async (m) => {
+      const publicKeyDer = Buffer.from(m.publicKey, 'base64');
+      const transcript = proofTranscript(
+        'agent',
+        this.clientNonce as Buffer,
+        this.serverNonce as Buffer,
+        this.binding(),
+      );
+      if (!verifyProof(publicKeyDer, transcript, Buffer.from(m.signature, 'base64'))) {
+        this.holdThenClose(CloseCode.authFailed, 'agent signature does not verify');
+        return;
+      }
+      this.phase = 'closing'; // nothing more is read until admission is decided
+      const machine = await this.deps.admission.admit(
+        {
+          publicKey: m.publicKey,
+          keyFingerprint: keyFingerprint(publicKeyDer),
+          enrollToken: m.enrollToken,
+          hostName: m.hostName,
+          hardwareId: m.hardwareId,
+          remoteAddress: this.remoteAddress,
+          configured: m.configured ?? null,
+        },
+        (id) => this.deps.registry.has(id),
+      );
+      if (this.ws.readyState !== this.ws.OPEN) return;
+      this.machineId = machine.id;
+      this.deps.registry
+        .register(this)
+        ?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.phase = 'active';
+      this.send({
+        t: 'welcome',
+        machineId: machine.id,
+        guid: machine.guid,
+        checkinControl: machine.checkinControl,
+        settingsRevision: machine.settingsRevision,
+        auditRequired: machine.audit === null,
+      });
+      this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
+    },
+    checkin: (m) => {
+      this.deps.coalescer.record({
+        machineId: this.machineId,
+        seenAt: this.deps.clock(),
+        loggedOnUser: m.loggedOnUser,
+        userIdleSeconds: m.userIdleSeconds,
+        localAddresses: m.localAddresses,
+        agentVersion: m.agentVersion,
+      });
+      const addresses = m.localAddresses.join(',');
+      if (addresses !== this.addressesSeen) {
+        this.addressesSeen = addresses;
+        return this.deps.lanDetector.check(this.machineId, m.localAddresses, this.remoteAddress);
+      }
+    },
+    audit: (m) => this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock()),
+    'settings-applied': (m) => this.deps.machines.recordSettingsApplied(this.machineId, m.revision),
+  };
+
+  /** Sends new check-in control settings to the agent. */
+  pushSettings(checkinControl: CheckinControl, revision: number): void {
+    if (this.phase === 'active') this.send({ t: 'settings', checkinControl, revision });
+  }
+
+  /** Closes the connection with a code and a short reason. */
+  close(code: number, reason: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.phase = 'closing';
+    // A close reason may hold at most 123 bytes.
+    this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  private holdThenClose(code: number, reason: string): void {
+    // Held briefly so a misconfigured agent cannot spin on the server.
+    this.phase = 'closing';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.close(code, reason), this.deps.authFailureDelayMs);
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof MusterError) {
+      const code = ERROR_CLOSE[error.code];
+      if (code !== undefined) {
+        this.deps.log.warn({ from: this.remoteAddress, code: error.code }, error.message);
+        this.holdThenClose(code, error.message);
+        return;
+      }
+    }
+    this.deps.log.warn({ err: error, from: this.remoteAddress }, 'agent session failed');
+    this.close(1011, 'internal error');
+  }
+
+  private send(message: ServerMessage[keyof ServerMessage]): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(message));
+  }
+
+  private binding(): Buffer {
+    return this.socket.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
+  }
+
+  private onClosed(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.phase = 'closing';
+    if (this.machineId && this.deps.registry.get(this.machineId) === this) {
+      this.deps.registry.unregister(this);
+      this.deps.machines.markDisconnected(this.machineId).catch((error) => {
+        this.deps.log.warn({ err: error, machineId: this.machineId }, 'could not record disconnect');
+      });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { CheckinControlService } from '../services/checkin-control.service';
+import type { CheckinPolicyService } from '../services/checkin-policy.service';
+import { CheckinControlUpdateBody, CheckinPolicyBody, GroupParams } from './schemas';
+import type { TypedApp } from './typed-app';
+
+/** Check-in control bulk updates and per-group check-in policies. */
+export function checkinControlRoutes(
+  app: TypedApp,
+  control: CheckinControlService,
+  policies: CheckinPolicyService,
+): void {
+  app.put(
+    '/checkin-control',
+    {
+      schema: {
+        tags: ['check-in control'],
+        summary: 'Update check-in control settings of many machines at once',
+        description:
+          'Give "machines" (ids) or "filter" (Machine.Group ID filter) and any subset of the settings. Periods outside the group policy are clamped and listed in "clamped".',
+        body: CheckinControlUpdateBody,
+      },
+    },
+    async (request) => {
+      const { settings, ...selection } = request.body;
+      return control.update(selection, settings);
+    },
+  );
+  app.put(
+    '/checkin-policy/:group',
+    {
+      schema: {
+        tags: ['check-in control'],
+        summary: "Set a machine group's allowed check-in period range",
+        params: GroupParams,
+        body: CheckinPolicyBody,
+      },
+    },
+    async (request) => {
+      const group = await policies.setPolicy(request.params.group, request.body);
+      const clamped = await control.reclampGroup(group);
+      return { group, ...request.body, clamped };
+    },
+  );
+  app.get(
+    '/checkin-policy/:group',
+    {
+      schema: { tags: ['check-in control'], summary: 'The policy in force for a group', params: GroupParams },
+    },
+    async (request) => ({
+      group: request.params.group,
+      ...(await policies.policyFor(request.params.group.toLowerCase())),
+    }),
+  );
+}

@@ -1,0 +1,46 @@
+import { Type } from '@sinclair/typebox';
+import { NOTIFICATION_TYPES, type NotificationService } from '../services/notification.service';
+import { NotificationSettingsBody } from './schemas';
+import type { TypedApp } from './typed-app';
+
+/** Warnings (duplicate-account, lan-via-gateway) and their on/off switches. */
+export function notificationRoutes(app: TypedApp, notifications: NotificationService): void {
+  app.get(
+    '/notifications',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'List warnings, newest first',
+        querystring: Type.Object(
+          { type: Type.Optional(Type.Union(NOTIFICATION_TYPES.map((t) => Type.Literal(t)))) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({
+      items: (await notifications.list(request.query.type)).map((n) => ({
+        id: n.id,
+        type: n.type,
+        machineId: n.machineId,
+        message: n.message,
+        createdAt: new Date(n.createdAt).toISOString(),
+      })),
+    }),
+  );
+  app.get(
+    '/notification-settings',
+    { schema: { tags: ['notifications'], summary: 'Which warning types are on' } },
+    () => notifications.switches(),
+  );
+  app.put(
+    '/notification-settings',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Switch warning types on or off',
+        body: NotificationSettingsBody,
+      },
+    },
+    (request) => notifications.setSwitches(request.body),
+  );
+}

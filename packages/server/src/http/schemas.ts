@@ -1,0 +1,83 @@
+import { CheckinControlSchema, ServerAddressSchema } from '@muster/protocol';
+import { Type } from '@sinclair/typebox';
+
+/** A Machine.Group ID filter in a query string. */
+export const FilterQuery = Type.Object(
+  {
+    filter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: 'Machine.Group ID filter, e.g. *.web.acme' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** A machine id path parameter. */
+export const MachineIdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
+
+/** A group id path parameter. */
+export const GroupParams = Type.Object(
+  { group: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** Any subset of the check-in control settings. */
+export const CheckinControlPatchSchema = Type.Partial(
+  Type.Object(
+    {
+      primary: ServerAddressSchema,
+      secondary: Type.Union([ServerAddressSchema, Type.Null()]),
+      periodSeconds: CheckinControlSchema.properties.periodSeconds,
+      bindToServer: Type.Boolean(),
+      bandwidthKBps: CheckinControlSchema.properties.bandwidthKBps,
+    },
+    { additionalProperties: false },
+  ),
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** The body of PUT /checkin-control: machines or a filter, plus settings. */
+export const CheckinControlUpdateBody = Type.Union([
+  Type.Object(
+    {
+      machines: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 100000 }),
+      settings: CheckinControlPatchSchema,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { filter: Type.String({ minLength: 1, maxLength: 300 }), settings: CheckinControlPatchSchema },
+    { additionalProperties: false },
+  ),
+]);
+
+/** The body of POST /install-tokens. */
+export const InstallTokenBody = Type.Object(
+  {
+    group: Type.String({ minLength: 1, maxLength: 200, description: 'Machine group, e.g. web.acme' }),
+    maxUses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    expiresInSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400 })),
+    machineName: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+    temporary: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** The body of PUT /checkin-policy/{group}. */
+export const CheckinPolicyBody = Type.Object(
+  {
+    minSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
+    maxSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
+  },
+  { additionalProperties: false },
+);
+
+/** The body of PUT /notification-settings: type to on/off. */
+export const NotificationSettingsBody = Type.Record(Type.String({ maxLength: 64 }), Type.Boolean(), {
+  minProperties: 1,
+});
+
+/** The body of PUT /machines/{id}/remote-control. */
+export const RemoteControlBody = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });

@@ -1,0 +1,42 @@
+import type { ServerIdentityService } from '../services/server-identity.service';
+import type { TypedApp } from './typed-app';
+
+/** What the server routes need besides the identity. */
+export interface ServerInfo {
+  version: string;
+  agentPorts: () => number[];
+  connectedAgents: () => number;
+  announceIdentityChange: () => Promise<void>;
+}
+
+/** The server's identity (Server ID) and Change ID. */
+export function serverRoutes(
+  app: TypedApp,
+  identity: ServerIdentityService,
+  info: ServerInfo,
+  clock: () => number,
+): void {
+  app.get('/server', { schema: { tags: ['server'], summary: 'Server ID and status' } }, () => ({
+    serverId: identity.identity.serverId,
+    version: info.version,
+    agentPorts: info.agentPorts(),
+    connectedAgents: info.connectedAgents(),
+  }));
+  app.post(
+    '/server/change-id',
+    {
+      schema: {
+        tags: ['server'],
+        summary: 'Rotate the server identity (Change ID)',
+        description:
+          'Agents bound to the old Server ID stop checking in, by design; unbound agents follow the new ID.',
+      },
+    },
+    async () => {
+      const previous = identity.identity.serverId;
+      const next = await identity.rotate(clock());
+      await info.announceIdentityChange();
+      return { serverId: next.serverId, previousServerId: previous };
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildApp } from './app';
+import type { Bus } from './bus/bus';
+import { inProcessBus } from './bus/in-process.bus';
+import { postgresBus } from './bus/postgres.bus';
+import { type ServerConfig, sqliteFileOf } from './config';
+import { AgentGateway } from './gateway/agent-gateway';
+import type { AgentSession } from './gateway/agent-session';
+import { SessionRegistry } from './gateway/session-registry';
+import { loadTlsCredentials } from './gateway/tls-credentials';
+import { serverLanSubnets } from './lan-subnets';
+import { AdminAuthService } from './services/admin-auth.service';
+import { AgentAdmissionService } from './services/agent-admission.service';
+import { CheckinCoalescer } from './services/checkin-coalescer';
+import { CheckinControlService } from './services/checkin-control.service';
+import { CheckinPolicyService } from './services/checkin-policy.service';
+import { InstallTokenService } from './services/install-token.service';
+import { LanGatewayDetector } from './services/lan-gateway.detector';
+import { MachinesService } from './services/machines.service';
+import { NotificationService } from './services/notification.service';
+import { ServerIdentityService } from './services/server-identity.service';
+import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
+import { openSqlStore } from './store/sql/sql-store';
+
+/** The version reported by the API and to agents. */
+export const SERVER_VERSION = '0.1.0';
+
+/** A running server. */
+export interface RunningServer {
+  httpUrl: string;
+  agentPorts: number[];
+  serverId: string;
+  adminTokenFile: string;
+  /** The admin token when this start created it (first start), else null. */
+  createdAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the server by hand: store, bus, services, gateway and HTTP API. This is the only
+ * place that knows every part.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const log = pino({ level: config.logLevel, base: { component: 'server' } });
+  const clock = () => Date.now();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openSqlStore(
+    config.databaseUrl ? { postgresUrl: config.databaseUrl } : { sqliteFile: sqliteFileOf(config) },
+  );
+  const onError = (error: unknown) => log.error({ err: error }, 'background task failed');
+  const bus: Bus = config.databaseUrl ? await postgresBus(config.databaseUrl, onError) : inProcessBus();
+  // A single node holds no sessions when it starts; with PostgreSQL other nodes may, and their
+  // flags expire by themselves through last-seen.
+  if (!config.databaseUrl) await store.machines.markAllDisconnected();
+
+  const identity = new ServerIdentityService(store.identity);
+  await identity.load(clock());
+  const adminAuth = new AdminAuthService(store.adminTokens);
+  const createdAdminToken = await adminAuth.ensureFirstToken(clock());
+  const adminTokenFile = join(config.dataDir, 'admin-token');
+  if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
+
+  const registry = new SessionRegistry<AgentSession>();
+  const notifications = new NotificationService(store.notifications, clock);
+  const policies = new CheckinPolicyService(store.groups, store.policies);
+  const checkinControl = new CheckinControlService(store.machines, policies, bus);
+  const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError);
+  const admission = new AgentAdmissionService(store.installTokens, store.machines, notifications, clock);
+  const lanDetector = new LanGatewayDetector(
+    serverLanSubnets(config.lanSubnets, config.lanSubnetsFromInterfaces),
+    notifications,
+  );
+  const reaper = new TemporaryAgentReaper(
+    store.machines,
+    bus,
+    config.temporaryAgentOfflineSeconds * 1000,
+    Math.min(60_000, config.temporaryAgentOfflineSeconds * 500),
+    clock,
+    onError,
+  );
+  const tls = await loadTlsCredentials({
+    certFile: config.tlsCert || undefined,
+    keyFile: config.tlsKey || undefined,
+    dataDir: config.dataDir,
+  });
+  const gateway = new AgentGateway(
+    tls,
+    {
+      identity: () => identity.identity,
+      admission,
+      coalescer,
+      machines: store.machines,
+      lanDetector,
+      registry,
+      clock,
+      authFailureDelayMs: config.authFailureDelayMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      log,
+    },
+    store.machines,
+    bus,
+  );
+  identity.onChange(() => gateway.dropAll('server identity changed'));
+  const unsubscribeIdentity = bus.subscribe((event) => {
+    if (event.type === 'identity-changed') identity.reload().catch(onError);
+  });
+
+  const agentPorts = await gateway.listen({ host: config.agentHost, ports: config.agentPorts });
+  coalescer.start();
+  reaper.start();
+
+  const app = await buildApp(
+    {
+      verifyAdminToken: (token) => adminAuth.verify(token),
+      machines: new MachinesService(store.machines, (id) => registry.has(id), clock),
+      checkinControl,
+      policies,
+      installTokens: new InstallTokenService(store.groups, store.installTokens, store.machines, clock),
+      notifications,
+      identity,
+      serverInfo: {
+        version: SERVER_VERSION,
+        agentPorts: () => agentPorts,
+        connectedAgents: () => registry.size,
+        announceIdentityChange: () => bus.publish({ type: 'identity-changed' }),
+      },
+      clock,
+    },
+    log.child({ component: 'http' }),
+  );
+  const address = await app.listen({ host: config.httpHost, port: config.httpPort });
+  log.info({ http: address, agentPorts, serverId: identity.identity.serverId }, 'muster server started');
+
+  let closed = false;
+  return {
+    httpUrl: address,
+    agentPorts,
+    serverId: identity.identity.serverId,
+    adminTokenFile,
+    createdAdminToken,
+    async close() {
+      if (closed) return;
+      closed = true;
+      reaper.stop();
+      unsubscribeIdentity();
+      await app.close();
+      await gateway.close();
+      await coalescer.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

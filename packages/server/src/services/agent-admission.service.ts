@@ -1,0 +1,123 @@
+import { type CheckinControl, DEFAULT_CHECKIN_PERIOD_SECONDS, type ServerAddress } from '@muster/protocol';
+import { ErrorCode, MusterError } from '../domain/errors';
+import { machineNameFromHost } from '../domain/machine-names';
+import { isOnline } from '../domain/machine-status';
+import type { InstallTokenStore, MachineReader, MachineWriter } from '../store/interfaces';
+import type { MachineRecord } from '../store/machine-record';
+import type { NotificationService } from './notification.service';
+import { hashSecret, newGuid } from './secrets';
+
+/** What a connecting agent has proven and presented. */
+export interface AdmissionRequest {
+  publicKey: string;
+  keyFingerprint: string;
+  enrollToken?: string;
+  hostName: string;
+  hardwareId: string;
+  remoteAddress: string;
+  /** The addresses the agent was installed with: the first settings of a new account. */
+  configured: { primary: ServerAddress; secondary: ServerAddress | null } | null;
+}
+
+/** Tells whether this node holds a live session for a machine. */
+export type LocalSessionProbe = (machineId: string) => boolean;
+
+/**
+ * Decides whether an authenticated agent may check in, and as which machine: enrollment with
+ * an install token, recognition of an enrolled key, and the duplicate-account rules.
+ */
+export class AgentAdmissionService {
+  constructor(
+    private readonly tokens: InstallTokenStore,
+    private readonly machines: MachineReader & MachineWriter,
+    private readonly notifications: NotificationService,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Admits an agent; throws MusterError (token-invalid, account-conflict, unknown-agent). */
+  async admit(request: AdmissionRequest, hasLocalSession: LocalSessionProbe): Promise<MachineRecord> {
+    const known = await this.machines.findMachineByKey(request.keyFingerprint);
+    const machine = known ?? (await this.enroll(request));
+    await this.checkHardware(machine, request, hasLocalSession);
+    await this.machines.markConnected(machine.id, request.remoteAddress, request.hardwareId, this.clock());
+    return machine;
+  }
+
+  private async enroll(request: AdmissionRequest): Promise<MachineRecord> {
+    if (!request.enrollToken) {
+      throw new MusterError(
+        ErrorCode.unknownAgent,
+        'this agent key is not enrolled; start the agent with an install token (--token)',
+      );
+    }
+    const result = await this.tokens.enroll({
+      tokenHash: hashSecret(request.enrollToken),
+      now: this.clock(),
+      hostDerivedName: machineNameFromHost(request.hostName),
+      publicKey: request.publicKey,
+      keyFingerprint: request.keyFingerprint,
+      hardwareId: request.hardwareId,
+      hostName: request.hostName,
+      guid: newGuid(),
+      defaultCheckinControl: initialSettings(request),
+    });
+    if (result.kind === 'enrolled') return result.machine;
+    if (result.kind === 'token-invalid') {
+      const why = { unknown: 'is not known', expired: 'has expired', 'used-up': 'has no uses left' }[
+        result.reason
+      ];
+      throw new MusterError(ErrorCode.tokenInvalid, `install token ${why}`, { reason: result.reason });
+    }
+    const held = result.machine;
+    await this.notifications.raise(
+      'duplicate-account',
+      held.id,
+      `Two agents present the machine account ${held.id}: it is held by the agent on host ` +
+        `"${held.hostName ?? '?'}" (hardware id ${held.hardwareId ?? '?'}); a second agent on host ` +
+        `"${request.hostName}" (hardware id ${request.hardwareId}, from ${request.remoteAddress}) was refused. ` +
+        'An install token with a fixed machine name was probably used on two machines: give the second machine its own token.',
+      `${held.id}:${request.keyFingerprint}`,
+    );
+    throw new MusterError(
+      ErrorCode.accountConflict,
+      `machine account ${held.id} belongs to another agent; use an install token without a fixed name`,
+    );
+  }
+
+  private async checkHardware(
+    machine: MachineRecord,
+    request: AdmissionRequest,
+    hasLocalSession: LocalSessionProbe,
+  ): Promise<void> {
+    if (machine.hardwareId === null || machine.hardwareId === request.hardwareId) return;
+    const live =
+      hasLocalSession(machine.id) ||
+      isOnline(machine.connected, machine.lastSeenAt, machine.checkinControl.periodSeconds, this.clock());
+    const message =
+      `The agent key of ${machine.id} connects from two machines: hardware id ${machine.hardwareId} and ` +
+      `${request.hardwareId} (host "${request.hostName}", from ${request.remoteAddress}). ` +
+      'The machine was probably cloned with its agent; reinstall the agent on the clone with its own install token.';
+    await this.notifications.raise(
+      'duplicate-account',
+      machine.id,
+      message,
+      `${machine.id}:${[machine.hardwareId, request.hardwareId].sort().join('/')}`,
+    );
+    if (live) {
+      throw new MusterError(
+        ErrorCode.accountConflict,
+        `machine account ${machine.id} is in use by another machine (hardware id differs)`,
+      );
+    }
+  }
+}
+
+function initialSettings(request: AdmissionRequest): CheckinControl {
+  return {
+    primary: request.configured?.primary ?? { host: 'unset.invalid', port: 5721 },
+    secondary: request.configured?.secondary ?? null,
+    periodSeconds: DEFAULT_CHECKIN_PERIOD_SECONDS,
+    bindToServer: false,
+    bandwidthKBps: 0,
+  };
+}

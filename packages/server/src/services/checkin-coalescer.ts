@@ -1,0 +1,57 @@
+import type { CheckinRecorder } from '../store/interfaces';
+import type { CheckinUpdate } from '../store/machine-record';
+
+/**
+ * Coalesces check-ins: the latest state per machine waits in memory and all of them are
+ * written together at most once per interval, in one transaction. At 100,000 agents this
+ * turns thousands of writes a second into one batch a second.
+ */
+export class CheckinCoalescer {
+  private pending = new Map<string, CheckinUpdate>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly recorder: CheckinRecorder,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Starts the periodic flush. */
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Records a check-in; the newest one per machine wins. */
+  record(update: CheckinUpdate): void {
+    this.pending.set(update.machineId, update);
+  }
+
+  /** Writes what is pending now; concurrent calls share one write. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.pending.size === 0) return Promise.resolve();
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.recorder
+      .recordCheckins(batch)
+      .catch((error) => {
+        // Keep the newer state if one arrived meanwhile; otherwise retry this one next time.
+        for (const u of batch) if (!this.pending.has(u.machineId)) this.pending.set(u.machineId, u);
+        this.onError(error);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes everything still pending. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flushing;
+    await this.flush();
+  }
+}

@@ -1,0 +1,58 @@
+import {
+  type CheckinPolicy,
+  clampPeriod,
+  DEFAULT_CHECKIN_POLICY,
+  validatePolicy,
+} from '../domain/checkin-policy';
+import { notFound } from '../domain/errors';
+import { groupAncestry, parseGroupId } from '../domain/machine-names';
+import type { GroupRegistry, PolicyStore } from '../store/interfaces';
+
+/** A machine whose period was brought inside its policy. */
+export interface ClampedPeriod {
+  machineId: string;
+  requested: number;
+  applied: number;
+}
+
+/** Resolves and sets per-group check-in policies; a subgroup inherits its nearest ancestor's. */
+export class CheckinPolicyService {
+  constructor(
+    private readonly groups: GroupRegistry,
+    private readonly policies: PolicyStore,
+  ) {}
+
+  /** The policy in force for a group: its own, else the nearest ancestor's, else the default. */
+  async policyFor(groupId: string): Promise<CheckinPolicy> {
+    const chain = groupAncestry(groupId);
+    const found = await this.policies.policiesOf(chain);
+    for (const g of chain) {
+      const p = found.get(g);
+      if (p) return p;
+    }
+    return DEFAULT_CHECKIN_POLICY;
+  }
+
+  /** Clamps a requested period for a group's machine; reports the clamp when it happened. */
+  async clampFor(
+    machineId: string,
+    groupId: string,
+    requested: number,
+  ): Promise<{ applied: number; clamped: ClampedPeriod | null }> {
+    const applied = clampPeriod(requested, await this.policyFor(groupId));
+    return { applied, clamped: applied === requested ? null : { machineId, requested, applied } };
+  }
+
+  /** Sets a group's policy; the group must exist. */
+  async setPolicy(groupText: string, policy: CheckinPolicy): Promise<string> {
+    const group = parseGroupId(groupText);
+    validatePolicy(policy);
+    if (!(await this.groups.groupExists(group))) {
+      throw notFound(
+        `no machine group "${group}"; a group exists once an install token has been made for it`,
+      );
+    }
+    await this.policies.putPolicy(group, policy);
+    return group;
+  }
+}

@@ -1,0 +1,88 @@
+import type { CheckinControl } from '@muster/protocol';
+import { isOnline, type MachineStatus, machineStatus } from '../domain/machine-status';
+import type { MachineRecord } from '../store/machine-record';
+
+/** A short summary of the latest audit, for lists. */
+export interface AuditSummary {
+  hostName: string;
+  os: string;
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  hardwareId: string;
+  auditedAt: string | null;
+}
+
+/** A machine as the API shows it. */
+export interface MachineView {
+  id: string;
+  guid: string;
+  name: string;
+  group: string;
+  organization: string;
+  status: MachineStatus;
+  online: boolean;
+  temporary: boolean;
+  bound: boolean;
+  suspended: boolean;
+  remoteControlEnabled: boolean;
+  lastCheckinAt: string | null;
+  firstCheckinAt: string | null;
+  checkinControl: CheckinControl;
+  settingsApplied: boolean;
+  loggedOnUser: string | null;
+  userIdleSeconds: number;
+  localAddresses: string[];
+  connectedFrom: string | null;
+  agentVersion: string | null;
+  audit: AuditSummary | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Builds the API view of a machine at a given time. */
+export function machineView(m: MachineRecord, now: number, hasLocalSession: boolean): MachineView {
+  const online = hasLocalSession || isOnline(m.connected, m.lastSeenAt, m.checkinControl.periodSeconds, now);
+  const status = machineStatus({
+    suspended: m.suspended,
+    firstCheckinAt: m.firstCheckinAt,
+    online,
+    audited: m.audit !== null,
+    remoteControlEnabled: m.remoteControlEnabled,
+    loggedOnUser: m.loggedOnUser,
+    userIdleSeconds: m.userIdleSeconds,
+  });
+  return {
+    id: m.id,
+    guid: m.guid,
+    name: m.name,
+    group: m.groupId,
+    organization: m.orgId,
+    status,
+    online,
+    temporary: m.temporary,
+    bound: m.checkinControl.bindToServer,
+    suspended: m.suspended,
+    remoteControlEnabled: m.remoteControlEnabled,
+    lastCheckinAt: iso(m.lastSeenAt),
+    firstCheckinAt: iso(m.firstCheckinAt),
+    checkinControl: m.checkinControl,
+    settingsApplied: m.appliedRevision >= m.settingsRevision,
+    loggedOnUser: online ? m.loggedOnUser : null,
+    userIdleSeconds: m.userIdleSeconds,
+    localAddresses: m.localAddresses,
+    connectedFrom: m.remoteAddress,
+    agentVersion: m.agentVersion,
+    audit: m.audit
+      ? {
+          hostName: m.audit.hostName,
+          os: `${m.audit.os.platform} ${m.audit.os.release}`.trim(),
+          cpu: m.audit.cpu.model,
+          cores: m.audit.cpu.cores,
+          memoryBytes: m.audit.memoryBytes,
+          hardwareId: m.audit.hardwareId,
+          auditedAt: iso(m.auditedAt),
+        }
+      : null,
+  };
+}

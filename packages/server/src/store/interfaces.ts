@@ -1,0 +1,135 @@
+import type { CheckinControl, Inventory } from '@muster/protocol';
+import type { CheckinPolicy } from '../domain/checkin-policy';
+import type { CheckinUpdate, EnrollmentRequest, EnrollmentResult, MachineRecord } from './machine-record';
+
+/** Organizations and machine groups. */
+export interface GroupRegistry {
+  /** Creates the group, its ancestors and its organization if missing. */
+  ensureGroup(groupId: string, now: number): Promise<void>;
+  groupExists(groupId: string): Promise<boolean>;
+}
+
+/** A new install token (only its hash is stored). */
+export interface NewInstallToken {
+  id: string;
+  tokenHash: string;
+  groupId: string;
+  machineName: string | null;
+  maxUses: number | null;
+  expiresAt: number | null;
+  temporary: boolean;
+  createdAt: number;
+}
+
+/** Install tokens and the enrollment that consumes them. */
+export interface InstallTokenStore {
+  createInstallToken(token: NewInstallToken): Promise<void>;
+  /**
+   * Consumes one use of a token and creates (or claims) the machine account in one
+   * transaction; a refused enrollment consumes nothing.
+   */
+  enroll(request: EnrollmentRequest): Promise<EnrollmentResult>;
+}
+
+/** Reads machine accounts. */
+export interface MachineReader {
+  findMachine(id: string): Promise<MachineRecord | null>;
+  findMachineByKey(fingerprint: string): Promise<MachineRecord | null>;
+  /** Machines whose id matches a LIKE pattern (or all), ordered by id. */
+  listMachines(likePattern: string | null): Promise<MachineRecord[]>;
+}
+
+/** Fields of a pre-created (never checked in) machine account. */
+export interface NewMachineAccount {
+  id: string;
+  guid: string;
+  name: string;
+  groupId: string;
+  temporary: boolean;
+  checkinControl: CheckinControl;
+  createdAt: number;
+}
+
+/** Changes machine accounts outside the check-in hot path. */
+export interface MachineWriter {
+  /** Creates an account no agent holds yet; false when the id exists. */
+  createMachineAccount(account: NewMachineAccount): Promise<boolean>;
+  setSuspended(id: string, suspended: boolean): Promise<boolean>;
+  setRemoteControlEnabled(id: string, enabled: boolean): Promise<boolean>;
+  /** Writes new check-in control settings and bumps each machine's settings revision. */
+  updateCheckinControl(updates: ReadonlyArray<{ id: string; checkinControl: CheckinControl }>): Promise<void>;
+  recordSettingsApplied(id: string, revision: number): Promise<void>;
+  recordAudit(id: string, inventory: Inventory, now: number): Promise<void>;
+  markConnected(id: string, remoteAddress: string, hardwareId: string, now: number): Promise<void>;
+  markDisconnected(id: string): Promise<void>;
+  /** Clears every connected flag (a single server starting up holds no sessions). */
+  markAllDisconnected(): Promise<void>;
+  /** Deletes temporary machines offline since before `cutoff`; returns their ids. */
+  deleteOfflineTemporary(cutoff: number): Promise<string[]>;
+}
+
+/** Writes the volatile state of many check-ins in one transaction. */
+export interface CheckinRecorder {
+  recordCheckins(batch: readonly CheckinUpdate[]): Promise<void>;
+}
+
+/** Per-group check-in policies. */
+export interface PolicyStore {
+  putPolicy(groupId: string, policy: CheckinPolicy): Promise<void>;
+  /** The policies of the given groups that have one. */
+  policiesOf(groupIds: readonly string[]): Promise<Map<string, CheckinPolicy>>;
+}
+
+/** A stored notification. */
+export interface NotificationRecord {
+  id: number;
+  type: string;
+  machineId: string | null;
+  message: string;
+  createdAt: number;
+}
+
+/** Administrator notifications (warnings). */
+export interface NotificationStore {
+  /** Adds a notification unless one with the same dedupe key exists; true when added. */
+  addNotification(n: Omit<NotificationRecord, 'id'> & { dedupeKey: string }): Promise<boolean>;
+  listNotifications(type?: string): Promise<NotificationRecord[]>;
+  setTypeEnabled(type: string, enabled: boolean): Promise<void>;
+  /** Stored on/off switches; types not listed use their default. */
+  typeSwitches(): Promise<Map<string, boolean>>;
+}
+
+/** Admin API tokens (hashes only). */
+export interface AdminTokenStore {
+  countAdminTokens(): Promise<number>;
+  addAdminToken(token: { id: string; tokenHash: string; name: string; createdAt: number }): Promise<void>;
+  adminTokenExists(tokenHash: string): Promise<boolean>;
+}
+
+/** The stored server identity key. */
+export interface ServerIdentityRecord {
+  privateKeyPem: string;
+  publicKeyDer: string;
+  createdAt: number;
+}
+
+/** Keeps the server identity in the store so every server node presents the same Server ID. */
+export interface IdentityStore {
+  loadIdentity(): Promise<ServerIdentityRecord | null>;
+  /** Stores the identity, replacing any previous one (Change ID). */
+  saveIdentity(identity: ServerIdentityRecord): Promise<void>;
+}
+
+/** One backend's implementation of every store interface, by part. Wired in main.ts. */
+export interface StoreBackend {
+  dialect: 'sqlite' | 'postgres';
+  groups: GroupRegistry;
+  installTokens: InstallTokenStore;
+  machines: MachineReader & MachineWriter;
+  checkins: CheckinRecorder;
+  policies: PolicyStore;
+  notifications: NotificationStore;
+  adminTokens: AdminTokenStore;
+  identity: IdentityStore;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { CheckinControl, Inventory } from '@muster/protocol';
+
+/** A machine account as the store holds it. */
+export interface MachineRecord {
+  id: string;
+  guid: string;
+  name: string;
+  groupId: string;
+  orgId: string;
+  /** The agent's public key (SPKI DER, base64); null until an agent claims the account. */
+  publicKey: string | null;
+  keyFingerprint: string | null;
+  hardwareId: string | null;
+  hostName: string | null;
+  temporary: boolean;
+  suspended: boolean;
+  remoteControlEnabled: boolean;
+  checkinControl: CheckinControl;
+  settingsRevision: number;
+  appliedRevision: number;
+  createdAt: number;
+  firstCheckinAt: number | null;
+  lastSeenAt: number | null;
+  connected: boolean;
+  remoteAddress: string | null;
+  loggedOnUser: string | null;
+  userIdleSeconds: number;
+  localAddresses: string[];
+  agentVersion: string | null;
+  audit: Inventory | null;
+  auditedAt: number | null;
+}
+
+/** The volatile state carried by one quick check-in. */
+export interface CheckinUpdate {
+  machineId: string;
+  seenAt: number;
+  loggedOnUser: string | null;
+  userIdleSeconds: number;
+  localAddresses: string[];
+  agentVersion: string;
+}
+
+/** What an agent presents when it enrolls with an install token. */
+export interface EnrollmentRequest {
+  tokenHash: string;
+  now: number;
+  /** Name derived from the agent's host name, used when the token fixes none. */
+  hostDerivedName: string;
+  publicKey: string;
+  keyFingerprint: string;
+  hardwareId: string;
+  hostName: string;
+  guid: string;
+  defaultCheckinControl: CheckinControl;
+}
+
+/** The outcome of an enrollment attempt. */
+export type EnrollmentResult =
+  | { kind: 'enrolled'; machine: MachineRecord }
+  | { kind: 'token-invalid'; reason: 'unknown' | 'expired' | 'used-up' }
+  | { kind: 'account-taken'; machine: MachineRecord };

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import type { MachineReader, MachineWriter } from '../interfaces';
+import { machineFromRow } from './machine-rows';
+import type { Database } from './schema';
+
+/** Machine accounts in SQL. */
+export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWriter {
+  const setFlag = async (id: string, column: 'suspended' | 'remote_control_enabled', on: boolean) => {
+    const result = await db
+      .updateTable('machines')
+      .set({ [column]: on ? 1 : 0 })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  };
+  return {
+    async findMachine(id) {
+      const row = await db.selectFrom('machines').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? machineFromRow(row) : null;
+    },
+    async findMachineByKey(fingerprint) {
+      const row = await db
+        .selectFrom('machines')
+        .selectAll()
+        .where('key_fingerprint', '=', fingerprint)
+        .executeTakeFirst();
+      return row ? machineFromRow(row) : null;
+    },
+    async listMachines(likePattern) {
+      let query = db.selectFrom('machines').selectAll().orderBy('id');
+      if (likePattern !== null) query = query.where((eb) => eb('id', 'like', likePattern));
+      return (await query.execute()).map(machineFromRow);
+    },
+    async createMachineAccount(a) {
+      const result = await db
+        .insertInto('machines')
+        .values({
+          id: a.id,
+          guid: a.guid,
+          name: a.name,
+          group_id: a.groupId,
+          org_id: a.groupId.slice(a.groupId.lastIndexOf('.') + 1),
+          temporary: a.temporary ? 1 : 0,
+          suspended: 0,
+          remote_control_enabled: 1,
+          checkin_control: JSON.stringify(a.checkinControl),
+          settings_revision: 1,
+          applied_revision: 0,
+          created_at: a.createdAt,
+          connected: 0,
+          user_idle_seconds: 0,
+          local_addresses: '[]',
+        })
+        .onConflict((c) => c.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    setSuspended: (id, suspended) => setFlag(id, 'suspended', suspended),
+    setRemoteControlEnabled: (id, enabled) => setFlag(id, 'remote_control_enabled', enabled),
+    async updateCheckinControl(updates) {
+      await db.transaction().execute(async (trx) => {
+        for (const u of updates) {
+          await trx
+            .updateTable('machines')
+            .set((eb) => ({
+              checkin_control: JSON.stringify(u.checkinControl),
+              settings_revision: eb('settings_revision', '+', 1),
+            }))
+            .where('id', '=', u.id)
+            .execute();
+        }
+      });
+    },
+    async recordSettingsApplied(id, revision) {
+      await db
+        .updateTable('machines')
+        .set({ applied_revision: revision })
+        .where('id', '=', id)
+        .where('applied_revision', '<', revision)
+        .execute();
+    },
+    async recordAudit(id, inventory, now) {
+      await db
+        .updateTable('machines')
+        .set({ audit: JSON.stringify(inventory), audited_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+    async markConnected(id, remoteAddress, hardwareId, now) {
+      await db
+        .updateTable('machines')
+        .set((eb) => ({
+          connected: 1,
+          remote_address: remoteAddress,
+          hardware_id: hardwareId,
+          last_seen_at: now,
+          first_checkin_at: eb.fn.coalesce('first_checkin_at', eb.val(now)),
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+    async markDisconnected(id) {
+      await db.updateTable('machines').set({ connected: 0 }).where('id', '=', id).execute();
+    },
+    async markAllDisconnected() {
+      await db.updateTable('machines').set({ connected: 0 }).where('connected', '=', 1).execute();
+    },
+    async deleteOfflineTemporary(cutoff) {
+      const rows = await db
+        .deleteFrom('machines')
+        .where('temporary', '=', 1)
+        .where('connected', '=', 0)
+        .where((eb) =>
+          eb.or([
+            eb('last_seen_at', '<', cutoff),
+            eb.and([eb('last_seen_at', 'is', null), eb('created_at', '<', cutoff)]),
+          ]),
+        )
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}

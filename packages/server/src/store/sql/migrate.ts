@@ -1,0 +1,33 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Dialect } from './dialect';
+import * as core from './migrations/001-core.migration';
+import type { Database } from './schema';
+
+/** A numbered, forward-only migration; `up` may branch on the dialect. */
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Every migration, in order. Append only: a released migration is never edited. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '001-core': core,
+};
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
+        out[name] = { up: (d: Kysely<unknown>) => m.up(d, dialect) };
+      }
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'muster_migrations' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Dialect } from './dialect';
+import type { Database } from './schema';
+
+// bigint columns hold epoch milliseconds, well inside Number's exact range.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** An open database handle with its dialect. */
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Where the store lives: a SQLite file or a PostgreSQL URL. */
+export type DatabaseLocation = { sqliteFile: string } | { postgresUrl: string };
+
+/**
+ * Opens the store. SQLite runs in WAL mode with synchronous=FULL so an answered write
+ * survives a crash of the server process or the machine.
+ */
+export function openDatabase(location: DatabaseLocation): OpenDatabase {
+  if ('postgresUrl' in location) {
+    const pool = new pg.Pool({ connectionString: location.postgresUrl, max: 10 });
+    // An idle pooled connection that the database drops (restart, failover) emits an error;
+    // unhandled it would crash the server. The pool replaces it at the next query.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  if (location.sqliteFile !== ':memory:') mkdirSync(dirname(location.sqliteFile), { recursive: true });
+  const sqlite = new SQLite(location.sqliteFile);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

@@ -1,0 +1,65 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read
+ * back as numbers), booleans are 0/1 integers and structured values are JSON text, so one set
+ * of queries serves SQLite and PostgreSQL alike.
+ */
+export interface Database {
+  organizations: { id: string; created_at: number };
+  machine_groups: { id: string; org_id: string; parent_id: string | null; created_at: number };
+  install_tokens: {
+    id: string;
+    token_hash: string;
+    group_id: string;
+    machine_name: string | null;
+    max_uses: number | null;
+    uses: number;
+    expires_at: number | null;
+    temporary: number;
+    created_at: number;
+  };
+  machines: MachinesTable;
+  checkin_policies: { group_id: string; min_seconds: number; max_seconds: number };
+  notifications: {
+    id: Generated<number>;
+    type: string;
+    machine_id: string | null;
+    message: string;
+    dedupe_key: string;
+    created_at: number;
+  };
+  notification_types: { type: string; enabled: number };
+  admin_tokens: { id: string; token_hash: string; name: string; created_at: number };
+  server_identity: { id: number; private_key_pem: string; public_key_der: string; created_at: number };
+}
+
+/** The machines table. */
+export interface MachinesTable {
+  id: string;
+  guid: string;
+  name: string;
+  group_id: string;
+  org_id: string;
+  public_key: string | null;
+  key_fingerprint: string | null;
+  hardware_id: string | null;
+  host_name: string | null;
+  temporary: number;
+  suspended: number;
+  remote_control_enabled: number;
+  checkin_control: string;
+  settings_revision: number;
+  applied_revision: number;
+  created_at: number;
+  first_checkin_at: number | null;
+  last_seen_at: number | null;
+  connected: number;
+  remote_address: string | null;
+  logged_on_user: string | null;
+  user_idle_seconds: number;
+  local_addresses: string;
+  agent_version: string | null;
+  audit: string | null;
+  audited_at: number | null;
+}

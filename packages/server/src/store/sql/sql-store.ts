@@ -1,0 +1,34 @@
+import type { StoreBackend } from '../interfaces';
+import { sqlAdminTokenStore } from './admin-tokens.sql';
+import { sqlCheckinRecorder } from './checkin-recorder.sql';
+import { sqlGroupRegistry } from './groups.sql';
+import { sqlIdentityStore } from './identity.sql';
+import { sqlInstallTokenStore } from './install-tokens.sql';
+import { sqlMachineStore } from './machines.sql';
+import { migrateToLatest } from './migrate';
+import { sqlNotificationStore } from './notifications.sql';
+import { type DatabaseLocation, openDatabase } from './open-database';
+import { sqlPolicyStore } from './policies.sql';
+
+/** Opens a SQL backend (SQLite or PostgreSQL), migrates it and returns every store part. */
+export async function openSqlStore(location: DatabaseLocation): Promise<StoreBackend> {
+  const { db, dialect, close } = openDatabase(location);
+  try {
+    await migrateToLatest(db, dialect);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    dialect,
+    groups: sqlGroupRegistry(db),
+    installTokens: sqlInstallTokenStore(db),
+    machines: sqlMachineStore(db),
+    checkins: sqlCheckinRecorder(db, dialect),
+    policies: sqlPolicyStore(db),
+    notifications: sqlNotificationStore(db),
+    adminTokens: sqlAdminTokenStore(db),
+    identity: sqlIdentityStore(db),
+    close,
+  };
+}
