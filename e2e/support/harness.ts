@@ -1,0 +1,306 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The muster command, run from source. */
+export const MUSTER_BIN = fileURLToPath(new URL('../../packages/cli/bin/muster.mjs', import.meta.url));
+
+/** A temporary directory removed by `cleanup()`. */
+export function tempDir(prefix: string): { path: string; cleanup(): void } {
+  const path = mkdtempSync(join(tmpdir(), `muster-e2e-${prefix}-`));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** A child process with its output captured (JSON log lines parsed when possible). */
+export class Proc {
+  readonly lines: string[] = [];
+  private exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(line);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Log lines (parsed JSON) whose message contains `text`. */
+  logs(text: string): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (const line of this.lines) {
+      if (!line.includes(text)) continue;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        out.push({ msg: line });
+      }
+    }
+    return out;
+  }
+
+  output(): string {
+    return this.lines.join('\n');
+  }
+
+  /** Stops the process: SIGTERM by default, SIGKILL for a crash. Resolves once it exited. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  wait(): Promise<number | null> {
+    return this.exited;
+  }
+}
+
+const running = new Set<Proc>();
+process.once('exit', () => {
+  for (const p of running) p.child.kill('SIGKILL');
+});
+
+/** Runs `muster <args>` as a child process. */
+export function runMuster(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, [MUSTER_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const proc = new Proc(name, child);
+  running.add(proc);
+  void proc.wait().then(() => running.delete(proc));
+  return proc;
+}
+
+/** Options of a test server. */
+export interface TestServerOptions {
+  dataDir: string;
+  agentPorts: number[];
+  httpPort?: number;
+  databaseUrl?: string;
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A `muster server` process and an API client for it. */
+export class TestServer {
+  readonly api: ApiClient;
+
+  private constructor(
+    readonly proc: Proc,
+    readonly options: TestServerOptions & { httpPort: number },
+  ) {
+    this.api = new ApiClient(`http://127.0.0.1:${options.httpPort}`, () =>
+      readFileSync(join(options.dataDir, 'admin-token'), 'utf8').trim(),
+    );
+  }
+
+  /** Starts a server and waits until its API answers. */
+  static async start(options: TestServerOptions): Promise<TestServer> {
+    const httpPort = options.httpPort ?? (await freePort());
+    const args = [
+      'server',
+      '--data-dir',
+      options.dataDir,
+      '--http-port',
+      String(httpPort),
+      '--agent-host',
+      '127.0.0.1',
+      '--auth-failure-delay-ms',
+      '300',
+    ];
+    for (const p of options.agentPorts) args.push('--agent-port', String(p));
+    if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
+    args.push(...(options.extraArgs ?? []));
+    const proc = runMuster(`server:${options.agentPorts.join(',')}`, args, options.env);
+    const server = new TestServer(proc, { ...options, httpPort });
+    await waitFor(
+      `server on ${httpPort} to answer`,
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`server exited: ${proc.output()}`);
+        return (await server.api.get('/server')).status === 200;
+      },
+      30_000,
+    );
+    return server;
+  }
+
+  /** Starts the same server again (same data dir, ports and options). */
+  restart(): Promise<TestServer> {
+    return TestServer.start(this.options);
+  }
+
+  stop(signal?: NodeJS.Signals): Promise<void> {
+    return this.proc.stop(signal);
+  }
+
+  /** Creates an install token. */
+  async installToken(body: Record<string, unknown>): Promise<string> {
+    const response = await this.api.post('/install-tokens', body);
+    if (response.status !== 201) throw new Error(`install token: ${JSON.stringify(response.body)}`);
+    return (response.body as { token: string }).token;
+  }
+
+  /** One machine's API view, or null. */
+  async machine(id: string): Promise<MachineJson | null> {
+    const response = await this.api.get(`/machines/${id}`);
+    return response.status === 200 ? (response.body as MachineJson) : null;
+  }
+
+  async machines(filter?: string): Promise<MachineJson[]> {
+    const response = await this.api.get(`/machines${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`);
+    return (response.body as { items: MachineJson[] }).items;
+  }
+
+  /** Waits until a machine has the given status. */
+  async waitForStatus(id: string, status: string, timeoutMs = 20_000): Promise<MachineJson> {
+    return waitFor(
+      `${id} to be ${status}`,
+      async () => {
+        const m = await this.machine(id);
+        return m?.status === status ? m : null;
+      },
+      timeoutMs,
+    );
+  }
+
+  async notifications(type?: string): Promise<Array<{ type: string; machineId: string; message: string }>> {
+    const response = await this.api.get(`/notifications${type ? `?type=${type}` : ''}`);
+    return (response.body as { items: Array<{ type: string; machineId: string; message: string }> }).items;
+  }
+}
+
+/** The machine fields the tests read. */
+export interface MachineJson {
+  id: string;
+  guid: string;
+  status: string;
+  online: boolean;
+  temporary: boolean;
+  bound: boolean;
+  lastCheckinAt: string | null;
+  settingsApplied: boolean;
+  connectedFrom: string | null;
+  checkinControl: {
+    primary: { host: string; port: number };
+    secondary: { host: string; port: number } | null;
+    periodSeconds: number;
+    bindToServer: boolean;
+    bandwidthKBps: number;
+  };
+  audit: { hostName: string; hardwareId: string } | null;
+}
+
+/** A response: status and parsed body. */
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/** A minimal API client for tests. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: () => string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, token = this.token()): Promise<ApiResponse> {
+    const response = await fetch(`${this.baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  get(path: string): Promise<ApiResponse> {
+    return this.request('GET', path);
+  }
+  post(path: string, body?: unknown): Promise<ApiResponse> {
+    return this.request('POST', path, body ?? {});
+  }
+  put(path: string, body: unknown): Promise<ApiResponse> {
+    return this.request('PUT', path, body);
+  }
+}
+
+/** Options of a test agent. */
+export interface TestAgentOptions {
+  stateDir: string;
+  server?: string;
+  secondary?: string;
+  token?: string;
+  hardwareId?: string;
+  userProbeFile?: string;
+}
+
+/** Starts a `muster agent` process. */
+export function startAgent(name: string, o: TestAgentOptions): Proc {
+  const args = ['agent', '--state', o.stateDir, '--log-level', 'info'];
+  if (o.server) args.push('--server', o.server);
+  if (o.secondary) args.push('--secondary', o.secondary);
+  if (o.token) args.push('--token', o.token);
+  args.push('--hardware-id', o.hardwareId ?? `hw-${name}`);
+  // The probe reads a JSON file the test writes, standing in for a person at the console.
+  args.push('--user-probe', o.userProbeFile ? `cat ${o.userProbeFile}` : 'echo \'{"user":null}\'');
+  return runMuster(`agent:${name}`, args);
+}
+
+/** Copies an agent state directory (a cloned machine). */
+export function cloneState(from: string, to: string): void {
+  cpSync(from, to, { recursive: true });
+}
+
+/** Reads an agent's persisted state. */
+export function agentState(stateDir: string): {
+  machineId: string | null;
+  serverId: string | null;
+  settingsRevision: number;
+  checkinControl: MachineJson['checkinControl'] | null;
+} {
+  return JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
+}
