@@ -38,7 +38,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as Exclude<T, null | undefined | false | 0 | ''>;
     } catch (error) {
       lastError = error;
     }
@@ -120,6 +120,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Data directory whose admin-token file to use (a second node of a cluster has none). */
+  tokenDir?: string;
 }
 
 /** A `muster server` process and an API client for it. */
@@ -131,7 +133,7 @@ export class TestServer {
     readonly options: TestServerOptions & { httpPort: number },
   ) {
     this.api = new ApiClient(`http://127.0.0.1:${options.httpPort}`, () =>
-      readFileSync(join(options.dataDir, 'admin-token'), 'utf8').trim(),
+      readFileSync(join(options.tokenDir ?? options.dataDir, 'admin-token'), 'utf8').trim(),
     );
   }
 

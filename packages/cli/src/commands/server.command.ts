@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { keyFingerprint } from '@muster/protocol';
 import {
   ConfigError,
   envName,
@@ -91,28 +92,30 @@ export function serverCommand(globals: ApiGlobals): Command {
   command
     .command('id')
     .description(
-      "Print the Server ID (fingerprint of the server's identity key) from the data directory's store",
+      "Print the Server ID (fingerprint of the server's identity key) from the store; takes the server's options",
     )
-    .option('--data-dir <dir>', 'data directory', process.env.MUSTER_DATA_DIR ?? './muster-data')
-    .option(
-      '--database-url <url>',
-      'PostgreSQL URL instead of the SQLite file',
-      process.env.MUSTER_DATABASE_URL,
-    )
-    .action(async (opts: { dataDir: string; databaseUrl?: string }) => {
+    .action(async () => {
+      // The store options (--data-dir, --database-url, --config, MUSTER_*) are the server's own.
+      const parent = command.opts() as Record<string, unknown>;
+      const config = loadServerConfig(
+        flagsToConfig(parent),
+        process.env,
+        parent.config as string | undefined,
+      );
       const store = await openSqlStore(
-        opts.databaseUrl
-          ? { postgresUrl: opts.databaseUrl }
-          : { sqliteFile: join(opts.dataDir, 'muster.db') },
+        config.databaseUrl
+          ? { postgresUrl: config.databaseUrl }
+          : { sqliteFile: join(config.dataDir, 'muster.db') },
       );
       try {
         const identity = await store.identity.loadIdentity();
         if (!identity) {
-          console.error('no server identity yet: start the server once to create it');
+          console.error(
+            `no server identity in ${config.databaseUrl ? 'the database' : config.dataDir} yet: start the server once to create it`,
+          );
           process.exitCode = 1;
           return;
         }
-        const { keyFingerprint } = await import('@muster/protocol');
         console.log(keyFingerprint(Buffer.from(identity.publicKeyDer, 'base64')));
       } finally {
         await store.close();
