@@ -26,13 +26,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What is left of a type once falsy values are ruled out. */
+export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
+
 /** Polls `check` until it returns a truthy value or the time runs out. */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T> | T,
   timeoutMs = 20_000,
   everyMs = 200,
-): Promise<T> {
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   while (Date.now() < deadline) {
