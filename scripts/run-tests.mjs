@@ -2,7 +2,7 @@
 // Finds every *.test.ts under packages/ and e2e/ and runs them with node's own test runner
 // (through tsx, so TypeScript runs without a build step). Node 20's --test has no globs,
 // hence this small finder. Extra arguments: --only <dir> to restrict to one folder.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,9 +32,20 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const result = spawnSync(
+// Output is passed through as it comes and the runner's own summary is read back, so the
+// last line is always "N passed, N failed" whatever the reporter prints.
+const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-process.exit(result.status ?? 1);
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+child.on('exit', (code) => {
+  const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
+  console.log(`${count('pass')} passed, ${count('fail') + count('cancelled')} failed`);
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, envName, loadServerConfig } from './config';
+
+describe('server configuration', () => {
+  it('uses the documented defaults', () => {
+    const c = loadServerConfig({}, {});
+    assert.equal(c.httpHost, '127.0.0.1');
+    assert.equal(c.httpPort, 8080);
+    assert.deepEqual(c.agentPorts, [5721]);
+    assert.equal(c.databaseUrl, '');
+  });
+
+  it('takes flags over environment over file over defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'muster-config-'));
+    try {
+      const file = join(dir, 'muster.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          httpPort: 1001,
+          agentPorts: [1002],
+          logLevel: 'debug',
+          temporaryAgentOfflineSeconds: 77,
+        }),
+      );
+      const env = { MUSTER_HTTP_PORT: '2001', MUSTER_AGENT_PORTS: '2002, 2003' };
+      const c = loadServerConfig({ httpPort: 3001 }, env, file);
+      assert.equal(c.httpPort, 3001, 'flag');
+      assert.deepEqual(c.agentPorts, [2002, 2003], 'environment, comma-separated');
+      assert.equal(c.logLevel, 'debug', 'file');
+      assert.equal(c.temporaryAgentOfflineSeconds, 77, 'file');
+      assert.equal(c.checkinFlushMs, 1000, 'default');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names every bad setting and where it came from', () => {
+    assert.throws(
+      () => loadServerConfig({ httpPort: 70000 }, { MUSTER_LOG_LEVEL: 'loud' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /httpPort \(flag --http-port\)/.test(error.message) &&
+        /logLevel \(MUSTER_LOG_LEVEL\)/.test(error.message),
+    );
+    assert.throws(() => loadServerConfig({}, {}, '/nonexistent/muster.json'), /cannot read config file/);
+  });
+
+  it('maps setting names to MUSTER_ environment variables', () => {
+    assert.equal(envName('dataDir'), 'MUSTER_DATA_DIR');
+    assert.equal(envName('lanSubnetsFromInterfaces'), 'MUSTER_LAN_SUBNETS_FROM_INTERFACES');
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CheckinRecorder } from '../store/interfaces';
+import type { CheckinUpdate } from '../store/machine-record';
+import { CheckinCoalescer } from './checkin-coalescer';
+
+const update = (machineId: string, seenAt: number): CheckinUpdate => ({
+  machineId,
+  seenAt,
+  loggedOnUser: null,
+  userIdleSeconds: 0,
+  localAddresses: [],
+  agentVersion: 't',
+});
+
+describe('check-in coalescer', () => {
+  it('writes the newest state per machine in one batch per flush', async () => {
+    const batches: CheckinUpdate[][] = [];
+    const recorder: CheckinRecorder = { recordCheckins: async (b) => void batches.push([...b]) };
+    const c = new CheckinCoalescer(recorder, 1000, () => {});
+    for (let i = 0; i < 1000; i++) c.record(update(`m${i % 10}`, i));
+    await c.flush();
+    assert.equal(batches.length, 1, 'one write for a thousand check-ins');
+    assert.equal(batches[0]?.length, 10);
+    assert.equal(batches[0]?.find((u) => u.machineId === 'm3')?.seenAt, 993);
+    await c.flush();
+    assert.equal(batches.length, 1, 'nothing pending, nothing written');
+  });
+
+  it('keeps a failed batch for the next flush unless newer state arrived', async () => {
+    let fail = true;
+    const written: CheckinUpdate[] = [];
+    const errors: unknown[] = [];
+    const recorder: CheckinRecorder = {
+      async recordCheckins(b) {
+        if (fail) throw new Error('database away');
+        written.push(...b);
+      },
+    };
+    const c = new CheckinCoalescer(recorder, 1000, (e) => errors.push(e));
+    c.record(update('a', 1));
+    c.record(update('b', 1));
+    await c.flush();
+    assert.equal(errors.length, 1);
+    c.record(update('b', 2));
+    fail = false;
+    await c.stop();
+    assert.deepEqual(written.map((u) => [u.machineId, u.seenAt]).sort(), [
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+});
