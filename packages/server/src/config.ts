@@ -51,10 +51,10 @@ export const ServerConfigSchema = Type.Object(
       description: 'A temporary agent offline longer than this is removed.',
     }),
     checkinFlushMs: Type.Integer({
-      minimum: 10,
-      maximum: 1000,
+      minimum: 1000,
+      maximum: 60000,
       default: 1000,
-      description: 'How often coalesced check-ins are written (at most once a second).',
+      description: 'How often coalesced check-ins are written: one batch for all agents, never more than once a second.',
     }),
     authFailureDelayMs: Type.Integer({
       minimum: 0,
