@@ -62,6 +62,8 @@ export type Welcome = ServerMessage['welcome'];
 /** Handlers for messages the server sends after the welcome. */
 export interface ConnectionEvents {
   settings?: (message: ServerMessage['settings']) => void;
+  command?: (message: ServerMessage['command']) => void;
+  commandAck?: (message: ServerMessage['command-ack']) => void;
   close?: (code: number, reason: string) => void;
 }
 
@@ -77,6 +79,8 @@ export class AgentConnection {
     private readonly ws: WebSocket,
     readonly address: ServerAddress,
     readonly serverId: string,
+    /** The verified server identity key: commands must be signed with it. */
+    readonly serverPublicKeyDer: Buffer,
     readonly welcome: Welcome,
   ) {
     ws.on('message', (data: Buffer) => {
@@ -88,6 +92,8 @@ export class AgentConnection {
         return;
       }
       if (message.t === 'settings') this.events.settings?.(message);
+      else if (message.t === 'command') this.events.command?.(message);
+      else if (message.t === 'command-ack') this.events.commandAck?.(message);
     });
     ws.on('close', (code, reason) => this.events.close?.(code, reason.toString()));
   }
@@ -167,6 +173,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
     const clientNonce = randomBytes(32);
     let phase: 'challenge' | 'welcome' | 'done' = 'challenge';
     let serverId = '';
+    let serverKey = Buffer.alloc(0);
     const timer = setTimeout(
       () => fail(new ConnectError('unreachable', `${where}: handshake timed out`)),
       options.timeoutMs,
@@ -202,7 +209,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
       const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
       if (!binding) return fail(new ConnectError('protocol', `${where}: no TLS channel binding`));
       if (phase === 'challenge' && message.t === 'challenge') {
-        const serverKey = Buffer.from(message.serverPublicKey, 'base64');
+        serverKey = Buffer.from(message.serverPublicKey, 'base64');
         const serverNonce = Buffer.from(message.serverNonce, 'base64');
         const transcript = proofTranscript('server', clientNonce, serverNonce, binding);
         if (!verifyProof(serverKey, transcript, Buffer.from(message.serverSignature, 'base64'))) {
@@ -244,7 +251,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
         ws.removeAllListeners('close');
         ws.removeAllListeners('error');
         ws.on('error', () => ws.terminate());
-        resolve(new AgentConnection(ws, options.address, serverId, message));
+        resolve(new AgentConnection(ws, options.address, serverId, serverKey, message));
         return;
       }
       fail(new ConnectError('protocol', `${where}: unexpected ${message.t} during handshake`));

@@ -4,6 +4,8 @@ import type { AgentConnection, ConnectOptions } from './agent-connection';
 import { type AgentKey, loadOrCreateAgentKey } from './agent-key';
 import type { AgentLog } from './agent-log';
 import { AgentStateFile } from './agent-state';
+import { CommandJournal } from './command-journal';
+import { CommandRunner } from './command-runner';
 import { ConnectionManager, type ServerSlot } from './connection-manager';
 import { detectHardwareId } from './hardware-id';
 import { collectInventory, localAddresses } from './inventory';
@@ -24,6 +26,11 @@ export interface AgentOptions {
   userProbeCommand?: string;
   localAddress?: string;
   log: AgentLog;
+  /**
+   * What to do when the server asks the agent to restart or uninstall itself (the process
+   * around the agent decides: the CLI re-executes itself, or removes the state and exits).
+   */
+  onLifecycle?: (action: 'restart' | 'uninstall') => void;
 }
 
 /**
@@ -38,6 +45,7 @@ export class MusterAgent {
   private readonly hardwareId: string;
   private readonly probeUser: UserSessionProbe;
   private readonly manager: ConnectionManager;
+  private readonly runner: CommandRunner;
 
   constructor(private readonly options: AgentOptions) {
     this.state = new AgentStateFile(options.stateDir);
@@ -48,6 +56,17 @@ export class MusterAgent {
       throw new Error('this agent is not enrolled yet: give --server HOST:PORT and --token TOKEN');
     }
     this.throttle.setRate(this.settings().bandwidthKBps);
+    this.runner = new CommandRunner({
+      journal: new CommandJournal(options.stateDir),
+      scratchDir: `${options.stateDir}/scratch`,
+      machineId: () => this.state.value.machineId,
+      sendAudit: (connection) =>
+        connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) }),
+      applySettings: (checkinControl, revision) => this.storeSettings(checkinControl, revision),
+      lifecycle: (action) =>
+        (options.onLifecycle ?? ((a) => options.log.warn({ action: a }, 'no lifecycle handler')))(action),
+      log: options.log,
+    });
     this.manager = new ConnectionManager({
       settings: () => this.settings(),
       connectOptions: () => this.connectOptions(),
@@ -98,13 +117,16 @@ export class MusterAgent {
     };
   }
 
+  private storeSettings(checkinControl: CheckinControl, revision: number): void {
+    if (revision === this.state.value.settingsRevision) return;
+    // Persisted before it is acknowledged: an acknowledged setting survives a crash.
+    this.state.update({ checkinControl, settingsRevision: revision });
+    this.throttle.setRate(checkinControl.bandwidthKBps);
+    this.options.log.info({ revision, checkinControl }, 'check-in control settings applied');
+  }
+
   private applySettings(connection: AgentConnection, checkinControl: CheckinControl, revision: number): void {
-    if (revision !== this.state.value.settingsRevision) {
-      // Persist first, acknowledge after: an acknowledged setting survives a crash.
-      this.state.update({ checkinControl, settingsRevision: revision });
-      this.throttle.setRate(checkinControl.bandwidthKBps);
-      this.options.log.info({ revision, checkinControl }, 'check-in control settings applied');
-    }
+    this.storeSettings(checkinControl, revision);
     connection.send({ t: 'settings-applied', revision });
   }
 
@@ -155,6 +177,8 @@ export class MusterAgent {
             checkinTimer = setTimeout(() => void checkin(), periodMs());
           }
         },
+        command: (m) => void this.runner.handle(connection, m),
+        commandAck: (m) => this.runner.acknowledge(m.id),
         close: (code, reason) => {
           closed = true;
           if (checkinTimer) clearTimeout(checkinTimer);

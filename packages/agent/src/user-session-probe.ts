@@ -12,6 +12,9 @@ export interface UserSession {
 /** Reads the logged-on user and idle time. */
 export type UserSessionProbe = () => Promise<UserSession>;
 
+/** The largest idle time a check-in carries (ten years, the schema's limit), so a wild value cannot break check-ins. */
+export const MAX_IDLE_SECONDS = 10 * 365 * 86400;
+
 const NOBODY: UserSession = { loggedOnUser: null, userIdleSeconds: 0 };
 
 /** Parses `who -u` idle column: "." active, "old" over a day, "HH:MM" otherwise. */
@@ -52,7 +55,7 @@ export function userSessionProbe(command?: string): UserSessionProbe {
         typeof parsed.user === 'string' && parsed.user.length > 0 ? parsed.user.slice(0, 128) : null;
       const idle =
         typeof parsed.idleSeconds === 'number' && parsed.idleSeconds >= 0
-          ? Math.floor(parsed.idleSeconds)
+          ? Math.min(MAX_IDLE_SECONDS, Math.floor(parsed.idleSeconds))
           : 0;
       return { loggedOnUser: user, userIdleSeconds: idle };
     };

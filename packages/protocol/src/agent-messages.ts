@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CheckinControlSchema, ServerAddressSchema } from './checkin-control';
+import { CommandAckSchema, CommandResultSchema, CommandSchema } from './command-messages';
 
 const Base64 = (maxLength: number) => Type.String({ maxLength, pattern: '^[A-Za-z0-9+/=]*$' });
 const ShortText = (maxLength = 256) => Type.String({ maxLength });
@@ -133,6 +134,7 @@ export const AgentToServer = {
   checkin: CheckinSchema,
   audit: AuditSchema,
   'settings-applied': SettingsAppliedSchema,
+  'command-result': CommandResultSchema,
 } as const;
 
 /** Messages a server may send, by type. */
@@ -140,6 +142,8 @@ export const ServerToAgent = {
   challenge: ChallengeSchema,
   welcome: WelcomeSchema,
   settings: SettingsSchema,
+  command: CommandSchema,
+  'command-ack': CommandAckSchema,
 } as const;
 
 /** A message an agent sends, discriminated by `t`. */

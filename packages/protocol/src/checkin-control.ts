@@ -81,6 +81,14 @@ export function parseServerAddress(text: string, defaultPort = DEFAULT_AGENT_POR
     host = colon >= 0 ? text.slice(0, colon) : text;
     if (colon >= 0) port = Number(text.slice(colon + 1));
   }
+  const portText = bracketed
+    ? bracketed[2]
+    : isIP(text) === 6 || !text.includes(':')
+      ? undefined
+      : text.slice(text.lastIndexOf(':') + 1);
+  if (portText !== undefined && !/^\d{1,5}$/.test(portText)) {
+    throw new Error(`invalid server address "${text}": the port must be written in decimal digits`);
+  }
   const problem = hostProblem(host) ?? portProblem(port);
   if (problem) throw new Error(`invalid server address "${text}": ${problem}`);
   return { host, port };

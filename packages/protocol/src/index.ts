@@ -2,4 +2,6 @@ export * from './agent-messages';
 export * from './checkin-control';
 export * from './close-codes';
 export * from './codec';
+export * from './command-messages';
+export * from './command-params';
 export * from './handshake-proof';

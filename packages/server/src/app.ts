@@ -3,13 +3,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
 import { checkinControlRoutes } from './http/checkin-control.routes';
+import { commandRoutes } from './http/commands.routes';
 import { registerErrorHandling } from './http/error-handler';
+import { eventRoutes } from './http/events.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
 import type { CheckinControlService } from './services/checkin-control.service';
 import type { CheckinPolicyService } from './services/checkin-policy.service';
+import type { CommandQueueService } from './services/command-queue.service';
+import type { EventHub } from './services/event-hub';
 import type { InstallTokenService } from './services/install-token.service';
 import type { MachinesService } from './services/machines.service';
 import type { NotificationService } from './services/notification.service';
@@ -25,6 +29,8 @@ export interface AppServices {
   notifications: NotificationService;
   identity: ServerIdentityService;
   serverInfo: ServerInfo;
+  commands: CommandQueueService;
+  events: EventHub;
   clock: () => number;
 }
 
@@ -64,6 +70,8 @@ export async function buildApp(
       installTokenRoutes(typed, services.installTokens);
       notificationRoutes(typed, services.notifications);
       serverRoutes(typed, services.identity, services.serverInfo, services.clock);
+      commandRoutes(typed, services.commands);
+      eventRoutes(typed, services.events);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

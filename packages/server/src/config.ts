@@ -54,7 +54,8 @@ export const ServerConfigSchema = Type.Object(
       minimum: 1000,
       maximum: 60000,
       default: 1000,
-      description: 'How often coalesced check-ins are written: one batch for all agents, never more than once a second.',
+      description:
+        'How often coalesced check-ins are written: one batch for all agents, never more than once a second.',
     }),
     authFailureDelayMs: Type.Integer({
       minimum: 0,
@@ -66,6 +67,34 @@ export const ServerConfigSchema = Type.Object(
       minimum: 100,
       default: 10000,
       description: 'Time an agent has to finish the handshake.',
+    }),
+    commandMaxAttempts: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 3,
+      description: 'Deliveries of a command before it fails (a lost endpoint or an expired lease uses one).',
+    }),
+    commandLeaseSeconds: Type.Integer({
+      minimum: 5,
+      default: 300,
+      description:
+        'How long a delivered command may run before it returns to the queue (shell commands: at least their timeout).',
+    }),
+    commandOutputLimitBytes: Type.Integer({
+      minimum: 1024,
+      maximum: 16 * 1024 * 1024,
+      default: 65536,
+      description: 'Output kept per command result; longer output is cut.',
+    }),
+    commandRetentionDays: Type.Number({
+      minimum: 0,
+      default: 30,
+      description: 'Finished commands older than this are deleted.',
+    }),
+    queueSweepMs: Type.Integer({
+      minimum: 100,
+      default: 1000,
+      description: 'How often leases, time to live and retention are checked.',
     }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -91,7 +120,7 @@ function fromEnvText(schema: TSchema, text: string): unknown {
       .filter(Boolean);
     return schema.items?.type === 'integer' ? items.map(Number) : items;
   }
-  if (schema.type === 'integer') return Number(text);
+  if (schema.type === 'integer' || schema.type === 'number') return Number(text);
   if (schema.type === 'boolean')
     return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
   return text;

@@ -6,8 +6,10 @@ import type { Bus } from './bus/bus';
 import { inProcessBus } from './bus/in-process.bus';
 import { postgresBus } from './bus/postgres.bus';
 import { type ServerConfig, sqliteFileOf } from './config';
+import { invalidInput } from './domain/errors';
 import { AgentGateway } from './gateway/agent-gateway';
 import type { AgentSession } from './gateway/agent-session';
+import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { serverLanSubnets } from './lan-subnets';
@@ -16,10 +18,13 @@ import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
 import { CheckinControlService } from './services/checkin-control.service';
 import { CheckinPolicyService } from './services/checkin-policy.service';
+import { CommandQueueService, type DeviceTargetResolver } from './services/command-queue.service';
+import { EventHub } from './services/event-hub';
 import { InstallTokenService } from './services/install-token.service';
 import { LanGatewayDetector } from './services/lan-gateway.detector';
 import { MachinesService } from './services/machines.service';
 import { NotificationService } from './services/notification.service';
+import { QueueMaintenance } from './services/queue-maintenance';
 import { ServerIdentityService } from './services/server-identity.service';
 import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
 import { openSqlStore } from './store/sql/sql-store';
@@ -80,6 +85,37 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clock,
     onError,
   );
+  const events = new EventHub(bus);
+  const commands = new CommandQueueService(
+    store.commands,
+    store.machines,
+    noDevicesYet,
+    events,
+    bus,
+    {
+      maxAttempts: config.commandMaxAttempts,
+      leaseSeconds: config.commandLeaseSeconds,
+      outputLimitBytes: config.commandOutputLimitBytes,
+    },
+    clock,
+  );
+  const maintenance = new QueueMaintenance(
+    store.commands,
+    events,
+    {
+      sweepIntervalMs: config.queueSweepMs,
+      retentionMs: config.commandRetentionDays * 86400_000,
+      batchSize: 500,
+    },
+    clock,
+    onError,
+  );
+  const dispatcher = new CommandDispatcher(
+    commands,
+    () => identity.identity,
+    clock,
+    (fields, msg) => log.warn(fields, msg),
+  );
   const tls = await loadTlsCredentials({
     certFile: config.tlsCert || undefined,
     keyFile: config.tlsKey || undefined,
@@ -94,6 +130,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       machines: store.machines,
       lanDetector,
       registry,
+      dispatcher,
+      onCheckin: (machineId, at) => events.checkin(machineId, at),
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
@@ -110,11 +148,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const agentPorts = await gateway.listen({ host: config.agentHost, ports: config.agentPorts });
   coalescer.start();
   reaper.start();
+  maintenance.start();
 
   const app = await buildApp(
     {
       verifyAdminToken: (token) => adminAuth.verify(token),
-      machines: new MachinesService(store.machines, (id) => registry.has(id), clock),
+      machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
       checkinControl,
       policies,
       installTokens: new InstallTokenService(store.groups, store.installTokens, store.machines, clock),
@@ -126,6 +165,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         connectedAgents: () => registry.size,
         announceIdentityChange: () => bus.publish({ type: 'identity-changed' }),
       },
+      commands,
+      events,
       clock,
     },
     log.child({ component: 'http' }),
@@ -144,6 +185,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (closed) return;
       closed = true;
       reaper.stop();
+      maintenance.stop();
       unsubscribeIdentity();
       await app.close();
       await gateway.close();
@@ -153,3 +195,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
   };
 }
+
+/** Until the devices module is wired, device targets are refused with a clear error. */
+const noDevicesYet: DeviceTargetResolver = {
+  groupsOf: async () => new Map(),
+  validate: () => {
+    throw invalidInput('this server has no mobile device support enabled');
+  },
+  queued: async () => {},
+};

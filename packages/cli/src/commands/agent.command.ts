@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { MusterAgent } from '@muster/agent';
 import { parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
@@ -47,11 +49,24 @@ export function agentCommand(): Command {
           userProbeCommand: opts.userProbe,
           localAddress: opts.localAddress,
           log,
+          onLifecycle: (action) => void lifecycle(action),
         });
       } catch (error) {
         console.error(`muster agent: ${(error as Error).message}`);
         process.exit(2);
       }
+      const lifecycle = async (action: 'restart' | 'uninstall') => {
+        await agent.stop();
+        if (action === 'restart') {
+          // A fresh process with the same command line: the state directory carries everything.
+          spawn(process.execPath, process.argv.slice(1), { detached: true, stdio: 'inherit' }).unref();
+          log.info({}, 'agent restarting');
+        } else {
+          rmSync(opts.state as string, { recursive: true, force: true });
+          log.info({ state: opts.state }, 'agent uninstalled: state directory removed');
+        }
+        process.exit(0);
+      };
       agent.start();
       const stop = async () => {
         await agent.stop();

@@ -36,7 +36,7 @@ function addConfigOptions(command: Command): void {
     } else if (schema.type === 'boolean') {
       command.addOption(new Option(`--${kebab(key)}`, description));
       command.addOption(new Option(`--no-${kebab(key)}`, `turn off ${kebab(key)}`));
-    } else if (schema.type === 'integer') {
+    } else if (schema.type === 'integer' || schema.type === 'number') {
       command.addOption(new Option(`--${kebab(key)} <n>`, description).argParser(Number));
     } else {
       command.addOption(new Option(`--${kebab(key)} <value>`, description));

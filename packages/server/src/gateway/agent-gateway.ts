@@ -82,6 +82,10 @@ export class AgentGateway {
           const machine = await this.machines.findMachine(id);
           if (machine) session.pushSettings(machine.checkinControl, machine.settingsRevision);
         }
+      } else if (event.type === 'commands-queued') {
+        for (const id of event.machineIds) this.deps.registry.get(id)?.offerWork();
+      } else if (event.type === 'machine-suspension') {
+        this.deps.registry.get(event.machineId)?.setSuspended(event.suspended);
       } else if (event.type === 'machines-removed') {
         for (const id of event.machineIds) {
           this.deps.registry

@@ -6,6 +6,7 @@ import {
   CHANNEL_BINDING_LABEL,
   type CheckinControl,
   CloseCode,
+  type CommandMessage,
   createDecoder,
   encodeFrame,
   FrameError,
@@ -23,6 +24,7 @@ import type { CheckinCoalescer } from '../services/checkin-coalescer';
 import type { LanGatewayDetector } from '../services/lan-gateway.detector';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { MachineWriter } from '../store/interfaces';
+import type { CommandDispatcher, DispatchTarget } from './command-dispatcher';
 import type { LiveSession, SessionRegistry } from './session-registry';
 
 const decoder = createDecoder<AgentMessage>(AgentToServer);
@@ -35,6 +37,8 @@ export interface SessionDependencies {
   machines: Pick<MachineWriter, 'recordAudit' | 'recordSettingsApplied' | 'markDisconnected'>;
   lanDetector: LanGatewayDetector;
   registry: SessionRegistry<AgentSession>;
+  dispatcher: CommandDispatcher;
+  onCheckin: (machineId: string, at: number) => void;
   clock: () => number;
   authFailureDelayMs: number;
   handshakeTimeoutMs: number;
@@ -50,6 +54,7 @@ const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
   checkin: 'active',
   audit: 'active',
   'settings-applied': 'active',
+  'command-result': 'active',
 };
 
 const ERROR_CLOSE: Partial<Record<string, number>> = {
@@ -63,8 +68,10 @@ const ERROR_CLOSE: Partial<Record<string, number>> = {
  * the agent proves possession of its key, both bound to this TLS session), then check-ins.
  * Fields are few on purpose: there is one of these per connected agent.
  */
-export class AgentSession implements LiveSession {
+export class AgentSession implements LiveSession, DispatchTarget {
   machineId = '';
+  suspended = false;
+  inFlight: string | null = null;
   private phase: Phase = 'hello';
   private clientNonce: Buffer | null = null;
   private serverNonce: Buffer | null = null;
@@ -158,6 +165,7 @@ export class AgentSession implements LiveSession {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.phase = 'active';
+      this.suspended = machine.suspended;
       this.send({
         t: 'welcome',
         machineId: machine.id,
@@ -167,11 +175,14 @@ export class AgentSession implements LiveSession {
         auditRequired: machine.audit === null,
       });
       this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
+      await this.deps.dispatcher.pump(this);
     },
     checkin: (m) => {
+      const now = this.deps.clock();
+      this.deps.onCheckin(this.machineId, now);
       this.deps.coalescer.record({
         machineId: this.machineId,
-        seenAt: this.deps.clock(),
+        seenAt: now,
         loggedOnUser: m.loggedOnUser,
         userIdleSeconds: m.userIdleSeconds,
         localAddresses: m.localAddresses,
@@ -185,7 +196,34 @@ export class AgentSession implements LiveSession {
     },
     audit: (m) => this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock()),
     'settings-applied': (m) => this.deps.machines.recordSettingsApplied(this.machineId, m.revision),
+    'command-result': (m) => this.deps.dispatcher.result(this, m),
   };
+
+  /** Sends a signed command. */
+  sendCommand(message: CommandMessage): void {
+    this.send(message);
+  }
+
+  /** Confirms a stored result. */
+  sendAck(id: string): void {
+    this.send({ t: 'command-ack', id });
+  }
+
+  /** Ends the session for a protocol violation. */
+  reject(reason: string): void {
+    this.close(CloseCode.protocolError, reason);
+  }
+
+  /** Suspends or resumes the work of this agent; resuming hands out what waits. */
+  setSuspended(suspended: boolean): void {
+    this.suspended = suspended;
+    if (!suspended) void this.deps.dispatcher.pump(this);
+  }
+
+  /** Hands out the next command if the agent is free (new commands were queued). */
+  offerWork(): void {
+    if (this.phase === 'active') void this.deps.dispatcher.pump(this);
+  }
 
   /** Sends new check-in control settings to the agent. */
   pushSettings(checkinControl: CheckinControl, revision: number): void {
@@ -238,6 +276,7 @@ export class AgentSession implements LiveSession {
       this.deps.machines.markDisconnected(this.machineId).catch((error) => {
         this.deps.log.warn({ err: error, machineId: this.machineId }, 'could not record disconnect');
       });
+      void this.deps.dispatcher.gone(this.machineId);
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Bus } from '../bus/bus';
 import { notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
 import type { MachineReader, MachineWriter } from '../store/interfaces';
@@ -12,6 +13,7 @@ export class MachinesService {
   constructor(
     private readonly machines: MachineReader & MachineWriter,
     private readonly hasSession: SessionProbe,
+    private readonly bus: Bus,
     private readonly clock: () => number,
   ) {}
 

@@ -1,5 +1,15 @@
 import type { CheckinControl, Inventory } from '@muster/protocol';
 import type { CheckinPolicy } from '../domain/checkin-policy';
+import type {
+  CommandChange,
+  CommandOutcome,
+  CommandQuery,
+  CommandRecord,
+  CommandRefusal,
+  CommandTransition,
+  NewCommand,
+  TargetKind,
+} from './command-record';
 import type { CheckinUpdate, EnrollmentRequest, EnrollmentResult, MachineRecord } from './machine-record';
 
 /** Organizations and machine groups. */
@@ -131,5 +141,60 @@ export interface StoreBackend {
   notifications: NotificationStore;
   adminTokens: AdminTokenStore;
   identity: IdentityStore;
+  commands: CommandQueueStore;
   close(): Promise<void>;
+}
+
+/** The durable command queue. Every change of status is one transaction with its transition row. */
+export interface CommandQueueStore {
+  /**
+   * Enqueues commands in one transaction. With an idempotency key already used, enqueues
+   * nothing and returns the commands of the first request.
+   */
+  enqueue(
+    commands: readonly NewCommand[],
+    idempotencyKey: string | null,
+    now: number,
+  ): Promise<{ created: boolean; commands: CommandRecord[] }>;
+  /**
+   * Moves up to `limit` pending commands of one endpoint to processing (priority first, then
+   * FIFO), counting an attempt and taking a lease. Commands whose time to live passed are
+   * expired instead of handed out.
+   */
+  claimNext(
+    kind: TargetKind,
+    targetId: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ claimed: CommandRecord[]; changes: CommandChange[] }>;
+  /** Records the outcome of a processing command of this endpoint. */
+  finish(
+    id: string,
+    kind: TargetKind,
+    targetId: string,
+    outcome: CommandOutcome,
+    now: number,
+  ): Promise<CommandRecord | CommandRefusal>;
+  /** Returns a processing command of this endpoint to pending ("not now"). */
+  release(
+    id: string,
+    kind: TargetKind,
+    targetId: string,
+    now: number,
+    detail: string,
+  ): Promise<CommandRecord | CommandRefusal>;
+  /** The endpoint went away: its processing commands go back to pending, or fail after the last attempt. */
+  releaseEndpoint(kind: TargetKind, targetId: string, now: number): Promise<CommandChange[]>;
+  /** Processing commands whose lease ran out go back to pending, or fail after the last attempt. */
+  expireLeases(now: number, limit: number): Promise<CommandChange[]>;
+  /** Pending commands whose time to live passed become expired. */
+  expireTtl(now: number, limit: number): Promise<CommandChange[]>;
+  /** Cancels a pending command; otherwise returns it unchanged (or null if unknown). */
+  cancel(id: string, now: number): Promise<{ canceled: boolean; command: CommandRecord | null }>;
+  getCommand(id: string): Promise<CommandRecord | null>;
+  transitionsOf(id: string): Promise<CommandTransition[]>;
+  listCommands(query: CommandQuery): Promise<CommandRecord[]>;
+  /** Deletes up to `limit` finished commands older than `cutoff`; returns how many. */
+  deleteFinishedBefore(cutoff: number, limit: number): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Dialect } from './dialect';
 import * as core from './migrations/001-core.migration';
+import * as commands from './migrations/002-commands.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -11,6 +12,7 @@ interface DialectMigration {
 /** Every migration, in order. Append only: a released migration is never edited. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-core': core,
+  '002-commands': commands,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -32,6 +32,34 @@ export interface Database {
   notification_types: { type: string; enabled: number };
   admin_tokens: { id: string; token_hash: string; name: string; created_at: number };
   server_identity: { id: number; private_key_pem: string; public_key_der: string; created_at: number };
+  commands: CommandsTable;
+  command_transitions: { command_id: string; status: string; at: number; detail: string | null };
+  idempotency_keys: { key: string; created_at: number };
+}
+
+/** The commands table (the durable queue). */
+export interface CommandsTable {
+  seq: Generated<number>;
+  id: string;
+  org_id: string;
+  target_kind: string;
+  target_id: string;
+  group_id: string;
+  type: string;
+  params: string;
+  status: string;
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  lease_expires_at: number | null;
+  expires_at: number | null;
+  idempotency_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  exit_code: number | null;
+  output: string | null;
+  error: string | null;
 }
 
 /** The machines table. */

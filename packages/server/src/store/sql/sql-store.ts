@@ -1,6 +1,7 @@
 import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
+import { sqlCommandQueue } from './command-queue.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { sqlIdentityStore } from './identity.sql';
 import { sqlInstallTokenStore } from './install-tokens.sql';
@@ -29,6 +30,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     notifications: sqlNotificationStore(db),
     adminTokens: sqlAdminTokenStore(db),
     identity: sqlIdentityStore(db),
+    commands: sqlCommandQueue(db, dialect),
     close,
   };
 }

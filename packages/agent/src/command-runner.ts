@@ -1,0 +1,148 @@
+import {
+  AgentCommandParams,
+  type CheckinControl,
+  type CommandMessage,
+  type CommandResultMessage,
+  commandSigningBytes,
+  type ShellParams,
+  verifyProof,
+} from '@muster/protocol';
+import { Value } from '@sinclair/typebox/value';
+import type { AgentConnection } from './agent-connection';
+import type { AgentLog } from './agent-log';
+import type { CommandJournal } from './command-journal';
+import { runShell } from './shell-runner';
+
+/** What running commands needs from the agent around it. */
+export interface CommandRunnerHost {
+  journal: CommandJournal;
+  scratchDir: string;
+  machineId(): string | null;
+  sendAudit(connection: AgentConnection): void;
+  applySettings(checkinControl: CheckinControl, revision: number): void;
+  /** Asked after the result of restart-agent / uninstall has been acknowledged (or not, after a while). */
+  lifecycle(action: 'restart' | 'uninstall'): void;
+  log: AgentLog;
+}
+
+type Result = Omit<CommandResultMessage, 't' | 'id'>;
+
+const failed = (error: string): Result => ({ status: 'failed', error });
+
+/**
+ * Runs the commands the server hands out: only those signed by the server identity this agent
+ * verified at the handshake, each at most once (the journal answers repeats from the stored
+ * result).
+ */
+export class CommandRunner {
+  private readonly running = new Map<string, Promise<CommandResultMessage>>();
+  private readonly acked = new Map<string, () => void>();
+
+  constructor(private readonly host: CommandRunnerHost) {}
+
+  /** Handles one delivered command on the connection it came in on. */
+  async handle(connection: AgentConnection, message: CommandMessage): Promise<void> {
+    const result = await this.resultFor(connection, message);
+    connection.send(result);
+    if (result.status === 'complete' && (message.type === 'restart-agent' || message.type === 'uninstall')) {
+      // Give the server a moment to store and acknowledge the result before the agent goes.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3000);
+        this.acked.set(message.id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.host.lifecycle(message.type === 'restart-agent' ? 'restart' : 'uninstall');
+    }
+  }
+
+  /** The server stored a result. */
+  acknowledge(id: string): void {
+    this.host.journal.acknowledged(id);
+    this.acked.get(id)?.();
+    this.acked.delete(id);
+  }
+
+  private async resultFor(
+    connection: AgentConnection,
+    message: CommandMessage,
+  ): Promise<CommandResultMessage> {
+    const signed = verifyProof(
+      connection.serverPublicKeyDer,
+      commandSigningBytes(message),
+      Buffer.from(message.signature, 'base64'),
+    );
+    if (!signed || message.machineId !== this.host.machineId()) {
+      this.host.log.error(
+        { id: message.id, type: message.type },
+        'refused a command not signed by the trusted server',
+      );
+      return {
+        t: 'command-result',
+        id: message.id,
+        status: 'failed',
+        error:
+          'refused: the command signature does not verify against the trusted server identity; it was not run',
+      };
+    }
+    const entry = this.host.journal.get(message.id);
+    if (entry?.state === 'done') return entry.result;
+    const inProgress = this.running.get(message.id);
+    if (inProgress) return inProgress;
+    if (entry?.state === 'running') {
+      const result: CommandResultMessage = {
+        t: 'command-result',
+        id: message.id,
+        ...failed('the agent stopped while this command was running; it is not run again'),
+      };
+      this.host.journal.finished(result);
+      return result;
+    }
+    this.host.journal.started(message.id);
+    const run = this.execute(connection, message).then((r): CommandResultMessage => {
+      const result = { t: 'command-result' as const, id: message.id, ...r };
+      this.host.journal.finished(result);
+      this.running.delete(message.id);
+      return result;
+    });
+    this.running.set(message.id, run);
+    return run;
+  }
+
+  private async execute(connection: AgentConnection, message: CommandMessage): Promise<Result> {
+    const schema = AgentCommandParams[message.type as keyof typeof AgentCommandParams];
+    if (!schema) return failed(`unknown command type "${message.type}"; this agent cannot run it`);
+    if (!Value.Check(schema, message.params)) return failed(`invalid parameters for ${message.type}`);
+    this.host.log.info({ id: message.id, type: message.type, attempt: message.attempt }, 'running command');
+    try {
+      switch (message.type) {
+        case 'shell': {
+          const o = await runShell(message.id, message.params as ShellParams, this.host.scratchDir);
+          const ok = !o.timedOut && o.error === null && o.exitCode === 0;
+          return {
+            status: ok ? 'complete' : 'failed',
+            exitCode: o.exitCode,
+            output: o.output,
+            ...(ok ? {} : { error: o.error ?? `exited with code ${o.exitCode}` }),
+          };
+        }
+        case 'audit':
+          this.host.sendAudit(connection);
+          return { status: 'complete' };
+        case 'update-checkin-control': {
+          const p = message.params as { checkinControl: CheckinControl; revision: number };
+          this.host.applySettings(p.checkinControl, p.revision);
+          return { status: 'complete' };
+        }
+        case 'restart-agent':
+        case 'uninstall':
+          return { status: 'complete', output: `${message.type} accepted` };
+        default:
+          return failed(`${message.type} is not supported by this agent version`);
+      }
+    } catch (error) {
+      return failed((error as Error).message);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  type CommandMessage,
+  type CommandResultMessage,
+  commandSigningBytes,
+  signProof,
+} from '@muster/protocol';
+import type { CommandQueueService } from '../services/command-queue.service';
+import type { ServerIdentity } from '../services/server-identity.service';
+import type { CommandRecord } from '../store/command-record';
+
+/** What the dispatcher needs of a live agent session. */
+export interface DispatchTarget {
+  readonly machineId: string;
+  /** A suspended machine stays connected and is given no work. */
+  suspended: boolean;
+  /** The command this agent is running, if any: agents run their queue one at a time, in order. */
+  inFlight: string | null;
+  sendCommand(message: CommandMessage): void;
+  sendAck(id: string): void;
+  /** Ends the session for a protocol violation. */
+  reject(reason: string): void;
+}
+
+/** Logs what went wrong without stopping the gateway. */
+export type DispatchLog = (fields: object, message: string) => void;
+
+/**
+ * Moves commands from the queue to connected agents: the next one as soon as the agent is free
+ * (on connect, when queued, after each result), each signed by the server identity so agents
+ * run only what their trusted server sent.
+ */
+export class CommandDispatcher {
+  constructor(
+    private readonly queue: CommandQueueService,
+    private readonly identity: () => ServerIdentity,
+    private readonly clock: () => number,
+    private readonly warn: DispatchLog,
+  ) {}
+
+  /** Gives the agent its next command if it is free and not suspended. */
+  async pump(target: DispatchTarget): Promise<void> {
+    if (target.inFlight !== null || target.suspended) return;
+    target.inFlight = 'claiming'; // reserved while the claim runs, so two pumps never both claim
+    let claimed: CommandRecord[] = [];
+    try {
+      claimed = await this.queue.claim('machine', target.machineId, 1);
+    } catch (error) {
+      this.warn({ err: error, machineId: target.machineId }, 'could not claim a command');
+    }
+    const command = claimed[0];
+    if (!command) {
+      target.inFlight = null;
+      return;
+    }
+    target.inFlight = command.id;
+    target.sendCommand(this.sign(command));
+  }
+
+  /** Signs a command for its machine. */
+  sign(command: CommandRecord): CommandMessage {
+    const unsigned = {
+      id: command.id,
+      machineId: command.targetId,
+      type: command.type,
+      params: command.params,
+      issuedAt: this.clock(),
+    };
+    const signature = signProof(this.identity().privateKey, commandSigningBytes(unsigned)).toString('base64');
+    return { t: 'command', ...unsigned, attempt: command.attempts, signature };
+  }
+
+  /** Stores a result, acknowledges it, and hands out the next command. */
+  async result(target: DispatchTarget, message: CommandResultMessage): Promise<void> {
+    try {
+      await this.queue.finish('machine', target.machineId, message.id, {
+        status: message.status,
+        exitCode: message.exitCode ?? null,
+        output: message.output ?? null,
+        error: message.error ?? null,
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'forbidden' || code === 'not-found') {
+        target.reject(`result for command ${message.id.slice(0, 40)}, which is not this agent's`);
+        return;
+      }
+      // A duplicate report (already recorded, or returned to the queue meanwhile): acknowledged
+      // so the agent can forget it; the queue's state stands.
+      this.warn({ machineId: target.machineId, id: message.id, err: error }, 'result not recorded');
+    }
+    target.sendAck(message.id);
+    if (target.inFlight === message.id) target.inFlight = null;
+    await this.pump(target);
+  }
+
+  /** The agent disconnected: what it was running goes back to the queue. */
+  async gone(machineId: string): Promise<void> {
+    try {
+      await this.queue.endpointGone('machine', machineId);
+    } catch (error) {
+      this.warn({ err: error, machineId }, 'could not return commands of a disconnected agent');
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { Type } from '@sinclair/typebox';
+import { invalidInput } from '../domain/errors';
+import { parseMachineFilter } from '../domain/machine-filter';
+import type { CommandQueueService } from '../services/command-queue.service';
+import { COMMAND_STATUSES, type CommandQuery } from '../store/command-record';
+import { commandView } from './command-view';
+import { MachineIdParams } from './schemas';
+import type { TypedApp } from './typed-app';
+
+const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 200_000 });
+
+/** The body of POST /commands. */
+export const EnqueueBody = Type.Object(
+  {
+    targets: Type.Union([
+      Type.Object({ machines: Ids }, { additionalProperties: false }),
+      Type.Object({ devices: Ids }, { additionalProperties: false }),
+      Type.Object({ filter: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
+    ]),
+    type: Type.String({ minLength: 1, maxLength: 64 }),
+    params: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86400 })),
+    priority: Type.Optional(Type.Integer({ minimum: -100, maximum: 100 })),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const ListQuery = Type.Object(
+  {
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    filter: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    status: Type.Optional(Type.Union(COMMAND_STATUSES.map((s) => Type.Literal(s)))),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    before: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'page cursor: the "next" of the previous page' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+/** The command queue API. */
+export function commandRoutes(app: TypedApp, queue: CommandQueueService): void {
+  app.post(
+    '/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary: 'Queue a command for machines or devices (one per target, in one transaction)',
+        description: "The same idempotencyKey again returns the first request's commands and queues nothing.",
+        body: EnqueueBody,
+      },
+    },
+    async (request, reply) => {
+      const result = await queue.enqueue(request.body);
+      return reply.status(result.created ? 201 : 200).send({
+        created: result.created,
+        items: result.commands.map((c) => ({ id: c.id, target: c.targetId, status: c.status })),
+      });
+    },
+  );
+  app.get(
+    '/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary: 'List commands, newest first, with filters and pages',
+        querystring: ListQuery,
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const query: CommandQuery = { limit: q.limit ?? 100 };
+      if (q.target) query.targetId = q.target.toLowerCase();
+      if (q.filter) query.targetLike = parseMachineFilter(q.filter).likePattern;
+      if (q.status) query.status = q.status;
+      if (q.type) query.type = q.type;
+      if (q.from) query.createdFrom = Date.parse(q.from);
+      if (q.to) query.createdTo = Date.parse(q.to);
+      if (
+        query.createdFrom !== undefined &&
+        query.createdTo !== undefined &&
+        query.createdFrom > query.createdTo
+      ) {
+        throw invalidInput('"from" is after "to"');
+      }
+      if (q.before) query.beforeSeq = q.before;
+      const items = await queue.list(query);
+      const last = items.at(-1);
+      return {
+        items: items.map((c) => commandView(c)),
+        next: items.length === query.limit && last ? last.seq : null,
+      };
+    },
+  );
+  app.get(
+    '/commands/:id',
+    { schema: { tags: ['commands'], summary: 'One command with every transition', params: IdParams } },
+    async (request) => {
+      const { command, transitions } = await queue.get(request.params.id);
+      return commandView(command, transitions);
+    },
+  );
+  app.post(
+    '/commands/:id/cancel',
+    { schema: { tags: ['commands'], summary: 'Cancel a pending command', params: IdParams } },
+    async (request) => commandView(await queue.cancel(request.params.id)),
+  );
+  app.get(
+    '/machines/:id/commands',
+    {
+      schema: {
+        tags: ['commands'],
+        summary: "A machine's pending and recent procedures with their results (Pending Procedures)",
+        params: MachineIdParams,
+      },
+    },
+    async (request) => ({
+      items: (
+        await queue.list({ targetKind: 'machine', targetId: request.params.id.toLowerCase(), limit: 200 })
+      ).map((c) => commandView(c)),
+    }),
+  );
+}

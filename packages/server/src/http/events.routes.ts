@@ -1,0 +1,29 @@
+import type { EventHub } from '../services/event-hub';
+import type { TypedApp } from './typed-app';
+
+/** GET /events: a server-sent-events stream of command status changes and check-ins. */
+export function eventRoutes(app: TypedApp, hub: EventHub): void {
+  app.get(
+    '/events',
+    { schema: { tags: ['events'], summary: 'Server-sent events: command status changes and check-ins' } },
+    (request, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      const unsubscribe = hub.subscribe((event) => {
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      });
+      // A comment every 15 s keeps proxies from closing an idle stream.
+      const keepalive = setInterval(() => res.write(': keepalive\n\n'), 15_000);
+      request.raw.on('close', () => {
+        clearInterval(keepalive);
+        unsubscribe();
+      });
+    },
+  );
+}

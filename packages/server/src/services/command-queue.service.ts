@@ -1,0 +1,264 @@
+import { AgentCommandParams, type AgentCommandType } from '@muster/protocol';
+import type { TSchema } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { type Bus, chunkIds } from '../bus/bus';
+import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
+import { parseMachineFilter } from '../domain/machine-filter';
+import type {
+  CommandChange,
+  CommandOutcome,
+  CommandQuery,
+  CommandRecord,
+  CommandTransition,
+  NewCommand,
+  TargetKind,
+} from '../store/command-record';
+import type { CommandQueueStore, MachineReader } from '../store/interfaces';
+import type { EventHub } from './event-hub';
+import { newId } from './secrets';
+
+/** Where a command goes: machines by id, devices by id, or machines by filter. */
+export type CommandTargets = { machines: string[] } | { devices: string[] } | { filter: string };
+
+/** An enqueue request as the API receives it. */
+export interface EnqueueRequest {
+  targets: CommandTargets;
+  type: string;
+  params: Record<string, unknown>;
+  ttlSeconds?: number;
+  priority?: number;
+  idempotencyKey?: string;
+}
+
+/** Looks up device targets (the devices module provides it). */
+export interface DeviceTargetResolver {
+  /** The group of each known device id; unknown ids are missing from the map. */
+  groupsOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Whether a command type exists for devices, and its parameter check. */
+  validate(type: string, params: Record<string, unknown>): void;
+  /** Called once commands for devices are queued (push wake-ups). */
+  queued(commands: readonly CommandRecord[]): Promise<void>;
+}
+
+/** Queue limits and timings. */
+export interface CommandQueueSettings {
+  maxAttempts: number;
+  leaseSeconds: number;
+  outputLimitBytes: number;
+}
+
+const checkers = new Map<string, TypeCheck<TSchema>>(
+  Object.entries(AgentCommandParams).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
+);
+
+/** Checks an agent command's type and parameters; throws invalid-input naming the problem. */
+export function validateAgentCommand(
+  type: string,
+  params: Record<string, unknown>,
+): asserts type is AgentCommandType {
+  const checker = checkers.get(type);
+  if (!checker) {
+    throw invalidInput(
+      `unknown command type "${type}" for machines; known: ${[...checkers.keys()].join(', ')}`,
+    );
+  }
+  if (!checker.Check(params)) {
+    const e = checker.Errors(params).First();
+    throw invalidInput(`invalid params for ${type}: ${e ? `${e.path || '/'} ${e.message}` : 'invalid'}`);
+  }
+}
+
+/**
+ * The one durable command queue for agents and devices: enqueue (one transaction for every
+ * target, idempotent by key), results, cancel, listing, and the status events.
+ */
+export class CommandQueueService {
+  constructor(
+    private readonly store: CommandQueueStore,
+    private readonly machines: MachineReader,
+    private readonly devices: DeviceTargetResolver,
+    private readonly events: EventHub,
+    private readonly bus: Bus,
+    private readonly settings: CommandQueueSettings,
+    private readonly clock: () => number,
+  ) {}
+
+  async enqueue(request: EnqueueRequest): Promise<{ created: boolean; commands: CommandRecord[] }> {
+    const kind: TargetKind = 'devices' in request.targets ? 'device' : 'machine';
+    if (kind === 'machine') validateAgentCommand(request.type, request.params);
+    else this.devices.validate(request.type, request.params);
+    const targets = await this.resolveTargets(request.targets);
+    if (targets.length === 0)
+      throw invalidInput('the targets select no machine or device; nothing was queued');
+    const now = this.clock();
+    const expiresAt = request.ttlSeconds === undefined ? null : now + request.ttlSeconds * 1000;
+    const commands: NewCommand[] = targets.map((t) => ({
+      id: newId(),
+      orgId: t.groupId.slice(t.groupId.lastIndexOf('.') + 1),
+      targetKind: kind,
+      targetId: t.id,
+      groupId: t.groupId,
+      type: request.type,
+      params: request.params,
+      priority: request.priority ?? 0,
+      maxAttempts: this.settings.maxAttempts,
+      expiresAt,
+    }));
+    const result = await this.store.enqueue(commands, request.idempotencyKey ?? null, now);
+    if (!result.created) return result;
+    await this.events.commandChanges(
+      result.commands.map((c) => ({
+        id: c.id,
+        targetKind: c.targetKind,
+        targetId: c.targetId,
+        orgId: c.orgId,
+        type: c.type,
+        status: c.status,
+        at: now,
+      })),
+    );
+    if (kind === 'machine') {
+      for (const chunk of chunkIds(result.commands.map((c) => c.targetId))) {
+        await this.bus.publish({ type: 'commands-queued', machineIds: chunk });
+      }
+    } else {
+      await this.devices.queued(result.commands);
+    }
+    return result;
+  }
+
+  private async resolveTargets(targets: CommandTargets): Promise<Array<{ id: string; groupId: string }>> {
+    if ('filter' in targets) {
+      return (await this.machines.listMachines(parseMachineFilter(targets.filter).likePattern)).map((m) => ({
+        id: m.id,
+        groupId: m.groupId,
+      }));
+    }
+    const ids = [
+      ...new Set(('machines' in targets ? targets.machines : targets.devices).map((id) => id.toLowerCase())),
+    ];
+    if ('devices' in targets) {
+      const groups = await this.devices.groupsOf(ids);
+      const missing = ids.filter((id) => !groups.has(id));
+      if (missing.length > 0)
+        throw notFound(`unknown device(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
+      return ids.map((id) => ({ id, groupId: groups.get(id) as string }));
+    }
+    const found: Array<{ id: string; groupId: string }> = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const m = await this.machines.findMachine(id);
+      if (m) found.push({ id, groupId: m.groupId });
+      else missing.push(id);
+    }
+    if (missing.length > 0)
+      throw notFound(`unknown machine(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
+    return found;
+  }
+
+  /** Hands out the next commands of an endpoint (processing, with a lease). */
+  async claim(kind: TargetKind, targetId: string, limit: number): Promise<CommandRecord[]> {
+    const { claimed, changes } = await this.store.claimNext(
+      kind,
+      targetId,
+      this.clock(),
+      this.settings.leaseSeconds * 1000,
+      limit,
+    );
+    await this.events.commandChanges(changes);
+    return claimed;
+  }
+
+  /**
+   * Records an endpoint's result. A result for another endpoint's command, an unknown one or
+   * one not processing is refused and stores nothing.
+   */
+  async finish(
+    kind: TargetKind,
+    targetId: string,
+    id: string,
+    outcome: CommandOutcome,
+  ): Promise<CommandRecord> {
+    const capped: CommandOutcome = {
+      ...outcome,
+      output: outcome.output === null ? null : capUtf8(outcome.output, this.settings.outputLimitBytes),
+    };
+    const result = await this.store.finish(id, kind, targetId, capped, this.clock());
+    if (typeof result === 'string') throw refusalError(result, id);
+    await this.events.commandChanges([toChange(result, this.clock())]);
+    return result;
+  }
+
+  /** "Not now": the endpoint gives a processing command back to the queue. */
+  async release(kind: TargetKind, targetId: string, id: string, detail: string): Promise<CommandRecord> {
+    const result = await this.store.release(id, kind, targetId, this.clock(), detail);
+    if (typeof result === 'string') throw refusalError(result, id);
+    await this.events.commandChanges([toChange(result, this.clock())]);
+    return result;
+  }
+
+  /** The endpoint disconnected: its processing commands return to the queue. */
+  async endpointGone(kind: TargetKind, targetId: string): Promise<void> {
+    await this.events.commandChanges(await this.store.releaseEndpoint(kind, targetId, this.clock()));
+  }
+
+  /** Cancels a pending command; anything else is a clear error. */
+  async cancel(id: string): Promise<CommandRecord> {
+    const { canceled, command } = await this.store.cancel(id, this.clock());
+    if (!command) throw notFound(`no command "${id}"`);
+    if (!canceled) {
+      throw new MusterError(
+        ErrorCode.invalidState,
+        `command ${id} is ${command.status}; only pending commands can be canceled`,
+      );
+    }
+    await this.events.commandChanges([toChange(command, this.clock())]);
+    return command;
+  }
+
+  async get(id: string): Promise<{ command: CommandRecord; transitions: CommandTransition[] }> {
+    const command = await this.store.getCommand(id);
+    if (!command) throw notFound(`no command "${id}"`);
+    return { command, transitions: await this.store.transitionsOf(id) };
+  }
+
+  list(query: CommandQuery): Promise<CommandRecord[]> {
+    return this.store.listCommands(query);
+  }
+}
+
+function toChange(c: CommandRecord, at: number): CommandChange {
+  return {
+    id: c.id,
+    targetKind: c.targetKind,
+    targetId: c.targetId,
+    orgId: c.orgId,
+    type: c.type,
+    status: c.status,
+    at,
+  };
+}
+
+function refusalError(reason: string, id: string): MusterError {
+  if (reason === 'not-found') return notFound(`no command "${id}"`);
+  if (reason === 'wrong-endpoint') {
+    return new MusterError(
+      ErrorCode.forbidden,
+      `command ${id} belongs to another endpoint; nothing was stored`,
+    );
+  }
+  return new MusterError(
+    ErrorCode.invalidState,
+    `command ${id} is not processing; its result was already recorded or it was returned to the queue`,
+  );
+}
+
+/** Cuts a string to at most `limit` UTF-8 bytes, marking the cut. */
+export function capUtf8(text: string, limit: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  return `${bytes
+    .subarray(0, limit)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')}\n[output truncated at ${limit} bytes]`;
+}

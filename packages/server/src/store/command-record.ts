@@ -1,0 +1,99 @@
+/** Every command status, exactly as the API shows them. */
+export const COMMAND_STATUSES = [
+  'pending',
+  'processing',
+  'complete',
+  'failed',
+  'expired',
+  'canceled',
+] as const;
+/** One command status. */
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+/** Statuses a command never leaves. */
+export const FINISHED_STATUSES: readonly CommandStatus[] = ['complete', 'failed', 'expired', 'canceled'];
+
+/** What a command is addressed to. */
+export type TargetKind = 'machine' | 'device';
+
+/** One status change of a command. */
+export interface CommandTransition {
+  status: CommandStatus;
+  at: number;
+  detail: string | null;
+}
+
+/** A queued command as the store holds it. */
+export interface CommandRecord {
+  seq: number;
+  id: string;
+  orgId: string;
+  targetKind: TargetKind;
+  targetId: string;
+  groupId: string;
+  type: string;
+  params: Record<string, unknown>;
+  status: CommandStatus;
+  priority: number;
+  attempts: number;
+  maxAttempts: number;
+  leaseExpiresAt: number | null;
+  expiresAt: number | null;
+  idempotencyKey: string | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  exitCode: number | null;
+  output: string | null;
+  error: string | null;
+}
+
+/** A command to enqueue. */
+export interface NewCommand {
+  id: string;
+  orgId: string;
+  targetKind: TargetKind;
+  targetId: string;
+  groupId: string;
+  type: string;
+  params: Record<string, unknown>;
+  priority: number;
+  maxAttempts: number;
+  expiresAt: number | null;
+}
+
+/** How a command ended, as reported by its endpoint. */
+export interface CommandOutcome {
+  status: 'complete' | 'failed';
+  exitCode: number | null;
+  output: string | null;
+  error: string | null;
+}
+
+/** A status change the queue made, for events and webhooks. */
+export interface CommandChange {
+  id: string;
+  targetKind: TargetKind;
+  targetId: string;
+  orgId: string;
+  type: string;
+  status: CommandStatus;
+  at: number;
+}
+
+/** Why finishing or releasing a command was refused. */
+export type CommandRefusal = 'not-found' | 'wrong-endpoint' | 'not-processing';
+
+/** Filters of the command list. */
+export interface CommandQuery {
+  targetKind?: TargetKind;
+  targetId?: string;
+  /** SQL LIKE pattern on the target id (a Machine.Group ID filter). */
+  targetLike?: string;
+  status?: CommandStatus;
+  type?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  /** Only commands with seq below this (pages go newest first). */
+  beforeSeq?: number;
+  limit: number;
+}

@@ -1,0 +1,362 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type {
+  CommandChange,
+  CommandRecord,
+  CommandRefusal,
+  CommandStatus,
+  CommandTransition,
+  TargetKind,
+} from '../command-record';
+import type { CommandQueueStore } from '../interfaces';
+import { commandFromRow } from './command-rows';
+import type { Dialect } from './dialect';
+import type { CommandsTable, Database } from './schema';
+
+type Row = Selectable<CommandsTable>;
+
+const change = (r: Row, at: number): CommandChange => ({
+  id: r.id,
+  targetKind: r.target_kind as TargetKind,
+  targetId: r.target_id,
+  orgId: r.org_id,
+  type: r.type,
+  status: r.status as CommandStatus,
+  at,
+});
+
+async function recordTransitions(
+  trx: Transaction<Database>,
+  rows: readonly Row[],
+  at: number,
+  detail: string | null,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('command_transitions')
+    .values(rows.map((r) => ({ command_id: r.id, status: r.status, at, detail })))
+    .execute();
+}
+
+/**
+ * The command queue in SQL. Each status change and its transition row are one transaction.
+ * On PostgreSQL, claiming locks the chosen rows with SKIP LOCKED so two server nodes never
+ * hand out the same command; SQLite serializes writers anyway.
+ */
+export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): CommandQueueStore {
+  const refusal = async (id: string, kind: TargetKind, targetId: string): Promise<CommandRefusal> => {
+    const row = await db
+      .selectFrom('commands')
+      .select(['target_kind', 'target_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return 'not-found';
+    if (row.target_kind !== kind || row.target_id !== targetId) return 'wrong-endpoint';
+    return 'not-processing';
+  };
+
+  /** Returns processing rows (chosen by `seqs`) to pending, or fails those out of attempts. */
+  const returnToQueue = async (
+    trx: Transaction<Database>,
+    seqs: number[],
+    now: number,
+    why: string,
+  ): Promise<CommandChange[]> => {
+    if (seqs.length === 0) return [];
+    const failed = await trx
+      .updateTable('commands')
+      .set({
+        status: 'failed',
+        finished_at: now,
+        updated_at: now,
+        lease_expires_at: null,
+        error: `${why}; no attempts left`,
+      })
+      .where('seq', 'in', seqs)
+      .where('status', '=', 'processing')
+      .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+      .returningAll()
+      .execute();
+    const requeued = await trx
+      .updateTable('commands')
+      .set({ status: 'pending', updated_at: now, lease_expires_at: null })
+      .where('seq', 'in', seqs)
+      .where('status', '=', 'processing')
+      .returningAll()
+      .execute();
+    await recordTransitions(trx, failed, now, why);
+    await recordTransitions(trx, requeued, now, why);
+    return [...failed, ...requeued].map((r) => change(r, now));
+  };
+
+  return {
+    async enqueue(commands, idempotencyKey, now) {
+      return db.transaction().execute(async (trx) => {
+        if (idempotencyKey !== null) {
+          const fresh = await trx
+            .insertInto('idempotency_keys')
+            .values({ key: idempotencyKey, created_at: now })
+            .onConflict((c) => c.column('key').doNothing())
+            .executeTakeFirst();
+          if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) {
+            const existing = await trx
+              .selectFrom('commands')
+              .selectAll()
+              .where('idempotency_key', '=', idempotencyKey)
+              .orderBy('seq')
+              .execute();
+            return { created: false, commands: existing.map(commandFromRow) };
+          }
+        }
+        const rows: Row[] = [];
+        // Chunked so a fan-out to 100,000 endpoints stays within statement parameter limits.
+        for (let i = 0; i < commands.length; i += 500) {
+          const chunk = commands.slice(i, i + 500).map((c) => ({
+            id: c.id,
+            org_id: c.orgId,
+            target_kind: c.targetKind,
+            target_id: c.targetId,
+            group_id: c.groupId,
+            type: c.type,
+            params: JSON.stringify(c.params),
+            status: 'pending',
+            priority: c.priority,
+            attempts: 0,
+            max_attempts: c.maxAttempts,
+            expires_at: c.expiresAt,
+            idempotency_key: idempotencyKey,
+            created_at: now,
+            updated_at: now,
+          }));
+          rows.push(...(await trx.insertInto('commands').values(chunk).returningAll().execute()));
+        }
+        for (let i = 0; i < rows.length; i += 1000)
+          await recordTransitions(trx, rows.slice(i, i + 1000), now, null);
+        return { created: true, commands: rows.map(commandFromRow) };
+      });
+    },
+
+    async claimNext(kind, targetId, now, leaseMs, limit) {
+      return db.transaction().execute(async (trx) => {
+        const expired = await trx
+          .updateTable('commands')
+          .set({ status: 'expired', finished_at: now, updated_at: now })
+          .where('target_kind', '=', kind)
+          .where('target_id', '=', targetId)
+          .where('status', '=', 'pending')
+          .where('expires_at', '<=', now)
+          .returningAll()
+          .execute();
+        await recordTransitions(trx, expired, now, 'time to live passed before delivery');
+        let pick = trx
+          .selectFrom('commands')
+          .select('seq')
+          .where('target_kind', '=', kind)
+          .where('target_id', '=', targetId)
+          .where('status', '=', 'pending')
+          .orderBy('priority', 'desc')
+          .orderBy('seq')
+          .limit(limit);
+        if (dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+        const seqs = (await pick.execute()).map((r) => Number(r.seq));
+        if (seqs.length === 0) return { claimed: [], changes: expired.map((r) => change(r, now)) };
+        const claimed = await trx
+          .updateTable('commands')
+          .set((eb) => ({
+            status: 'processing',
+            attempts: eb('attempts', '+', 1),
+            lease_expires_at: now + leaseMs,
+            updated_at: now,
+          }))
+          .where('seq', 'in', seqs)
+          .returningAll()
+          .execute();
+        await recordTransitions(trx, claimed, now, null);
+        claimed.sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq));
+        return {
+          claimed: claimed.map(commandFromRow),
+          changes: [...expired, ...claimed].map((r) => change(r, now)),
+        };
+      });
+    },
+
+    async finish(id, kind, targetId, outcome, now) {
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('commands')
+          .set({
+            status: outcome.status,
+            finished_at: now,
+            updated_at: now,
+            lease_expires_at: null,
+            exit_code: outcome.exitCode,
+            output: outcome.output,
+            error: outcome.error,
+          })
+          .where('id', '=', id)
+          .where('target_kind', '=', kind)
+          .where('target_id', '=', targetId)
+          .where('status', '=', 'processing')
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) await recordTransitions(trx, [updated], now, null);
+        return updated;
+      });
+      return row ? commandFromRow(row) : refusal(id, kind, targetId);
+    },
+
+    async release(id, kind, targetId, now, detail) {
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('commands')
+          .set({ status: 'pending', updated_at: now, lease_expires_at: null })
+          .where('id', '=', id)
+          .where('target_kind', '=', kind)
+          .where('target_id', '=', targetId)
+          .where('status', '=', 'processing')
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) await recordTransitions(trx, [updated], now, detail);
+        return updated;
+      });
+      return row ? commandFromRow(row) : refusal(id, kind, targetId);
+    },
+
+    async releaseEndpoint(kind, targetId, now) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('commands')
+          .select('seq')
+          .where('target_kind', '=', kind)
+          .where('target_id', '=', targetId)
+          .where('status', '=', 'processing')
+          .execute();
+        return returnToQueue(
+          trx,
+          rows.map((r) => Number(r.seq)),
+          now,
+          'endpoint disconnected while the command was processing',
+        );
+      });
+    },
+
+    async expireLeases(now, limit) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('commands')
+          .select('seq')
+          .where('status', '=', 'processing')
+          .where('lease_expires_at', '<', now)
+          .limit(limit)
+          .execute();
+        return returnToQueue(
+          trx,
+          rows.map((r) => Number(r.seq)),
+          now,
+          'lease expired',
+        );
+      });
+    },
+
+    async expireTtl(now, limit) {
+      return db.transaction().execute(async (trx) => {
+        const seqs = (
+          await trx
+            .selectFrom('commands')
+            .select('seq')
+            .where('status', '=', 'pending')
+            .where('expires_at', '<=', now)
+            .limit(limit)
+            .execute()
+        ).map((r) => Number(r.seq));
+        if (seqs.length === 0) return [];
+        const rows = await trx
+          .updateTable('commands')
+          .set({ status: 'expired', finished_at: now, updated_at: now })
+          .where('seq', 'in', seqs)
+          .where('status', '=', 'pending')
+          .returningAll()
+          .execute();
+        await recordTransitions(trx, rows, now, 'time to live passed before delivery');
+        return rows.map((r) => change(r, now));
+      });
+    },
+
+    async cancel(id, now) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('commands')
+          .set({ status: 'canceled', finished_at: now, updated_at: now })
+          .where('id', '=', id)
+          .where('status', '=', 'pending')
+          .returningAll()
+          .executeTakeFirst();
+        if (row) {
+          await recordTransitions(trx, [row], now, 'canceled by an administrator');
+          return { canceled: true, command: commandFromRow(row) };
+        }
+        const current = await trx.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+        return { canceled: false, command: current ? commandFromRow(current) : null };
+      });
+    },
+
+    async getCommand(id) {
+      const row = await db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? commandFromRow(row) : null;
+    },
+
+    async transitionsOf(id) {
+      const rows = await db
+        .selectFrom('command_transitions')
+        .selectAll()
+        .where('command_id', '=', id)
+        .orderBy('at')
+        .execute();
+      return rows.map(
+        (r): CommandTransition => ({ status: r.status as CommandStatus, at: r.at, detail: r.detail }),
+      );
+    },
+
+    async listCommands(q) {
+      let query = db.selectFrom('commands').selectAll().orderBy('seq', 'desc').limit(q.limit);
+      if (q.targetKind) query = query.where('target_kind', '=', q.targetKind);
+      if (q.targetId) query = query.where('target_id', '=', q.targetId);
+      if (q.targetLike) query = query.where('target_id', 'like', q.targetLike);
+      if (q.status) query = query.where('status', '=', q.status);
+      if (q.type) query = query.where('type', '=', q.type);
+      if (q.createdFrom !== undefined) query = query.where('created_at', '>=', q.createdFrom);
+      if (q.createdTo !== undefined) query = query.where('created_at', '<', q.createdTo);
+      if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+      return (await query.execute()).map(commandFromRow);
+    },
+
+    async deleteFinishedBefore(cutoff, limit) {
+      // One small batch per call and transaction, so retention never holds long locks.
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('commands')
+          .select(['seq', 'id'])
+          .where('finished_at', '<', cutoff)
+          .limit(limit)
+          .execute();
+        if (rows.length === 0) return 0;
+        await trx
+          .deleteFrom('command_transitions')
+          .where(
+            'command_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+        await trx
+          .deleteFrom('commands')
+          .where(
+            'seq',
+            'in',
+            rows.map((r) => Number(r.seq)),
+          )
+          .execute();
+        return rows.length;
+      });
+    },
+  };
+}
