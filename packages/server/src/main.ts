@@ -89,6 +89,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const commands = new CommandQueueService(
     store.commands,
     store.machines,
+    store.machines,
     noDevicesYet,
     events,
     bus,
@@ -102,6 +103,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const maintenance = new QueueMaintenance(
     store.commands,
     events,
+    bus,
     {
       sweepIntervalMs: config.queueSweepMs,
       retentionMs: config.commandRetentionDays * 86400_000,

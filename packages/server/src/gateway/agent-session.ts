@@ -72,6 +72,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
   machineId = '';
   suspended = false;
   inFlight: string | null = null;
+  inFlightUntil = 0;
   private phase: Phase = 'hello';
   private clientNonce: Buffer | null = null;
   private serverNonce: Buffer | null = null;
@@ -175,7 +176,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
         auditRequired: machine.audit === null,
       });
       this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
-      await this.deps.dispatcher.pump(this);
+      await this.deps.dispatcher.activated(this);
     },
     checkin: (m) => {
       const now = this.deps.clock();

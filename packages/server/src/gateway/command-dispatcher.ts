@@ -15,6 +15,8 @@ export interface DispatchTarget {
   suspended: boolean;
   /** The command this agent is running, if any: agents run their queue one at a time, in order. */
   inFlight: string | null;
+  /** When the lease of the command in flight runs out. */
+  inFlightUntil: number;
   sendCommand(message: CommandMessage): void;
   sendAck(id: string): void;
   /** Ends the session for a protocol violation. */
@@ -39,8 +41,13 @@ export class CommandDispatcher {
 
   /** Gives the agent its next command if it is free and not suspended. */
   async pump(target: DispatchTarget): Promise<void> {
-    if (target.inFlight !== null || target.suspended) return;
+    if (target.suspended) return;
+    // A command whose lease ran out no longer holds the agent: one stuck command must not
+    // block the rest (the queue has returned it to pending or failed it).
+    const stale = target.inFlight !== null && this.clock() > target.inFlightUntil;
+    if (target.inFlight !== null && !stale) return;
     target.inFlight = 'claiming'; // reserved while the claim runs, so two pumps never both claim
+    target.inFlightUntil = this.clock() + this.queue.leaseMs;
     let claimed: CommandRecord[] = [];
     try {
       claimed = await this.queue.claim('machine', target.machineId, 1);
@@ -53,6 +60,7 @@ export class CommandDispatcher {
       return;
     }
     target.inFlight = command.id;
+    target.inFlightUntil = command.leaseExpiresAt ?? this.clock() + this.queue.leaseMs;
     target.sendCommand(this.sign(command));
   }
 
@@ -67,6 +75,15 @@ export class CommandDispatcher {
     };
     const signature = signProof(this.identity().privateKey, commandSigningBytes(unsigned)).toString('base64');
     return { t: 'command', ...unsigned, attempt: command.attempts, signature };
+  }
+
+  /**
+   * A new session of an agent: whatever was delivered to an earlier one goes back to the queue
+   * (the agent's journal answers it without running it twice), then work is handed out.
+   */
+  async activated(target: DispatchTarget): Promise<void> {
+    await this.gone(target.machineId);
+    await this.pump(target);
   }
 
   /** Stores a result, acknowledges it, and hands out the next command. */

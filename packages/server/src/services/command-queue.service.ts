@@ -13,7 +13,7 @@ import type {
   NewCommand,
   TargetKind,
 } from '../store/command-record';
-import type { CommandQueueStore, MachineReader } from '../store/interfaces';
+import type { CommandQueueStore, MachineReader, MachineWriter } from '../store/interfaces';
 import type { EventHub } from './event-hub';
 import { newId } from './secrets';
 
@@ -76,6 +76,7 @@ export class CommandQueueService {
   constructor(
     private readonly store: CommandQueueStore,
     private readonly machines: MachineReader,
+    private readonly machineAccounts: Pick<MachineWriter, 'deleteMachine'>,
     private readonly devices: DeviceTargetResolver,
     private readonly events: EventHub,
     private readonly bus: Bus,
@@ -158,15 +159,23 @@ export class CommandQueueService {
 
   /** Hands out the next commands of an endpoint (processing, with a lease). */
   async claim(kind: TargetKind, targetId: string, limit: number): Promise<CommandRecord[]> {
-    const { claimed, changes } = await this.store.claimNext(
-      kind,
-      targetId,
-      this.clock(),
-      this.settings.leaseSeconds * 1000,
-      limit,
-    );
+    const now = this.clock();
+    const { claimed, changes } = await this.store.claimNext(kind, targetId, now, this.leaseMs, limit);
+    for (const c of claimed) {
+      // A shell command may run up to its timeout: its lease covers that, plus a margin.
+      const timeout = c.type === 'shell' ? Number(c.params.timeoutSeconds ?? 300) * 1000 + 30_000 : 0;
+      if (timeout > this.leaseMs) {
+        await this.store.extendLease(c.id, now + timeout);
+        c.leaseExpiresAt = now + timeout;
+      }
+    }
     await this.events.commandChanges(changes);
     return claimed;
+  }
+
+  /** The default lease of a delivered command. */
+  get leaseMs(): number {
+    return this.settings.leaseSeconds * 1000;
   }
 
   /**
@@ -186,6 +195,12 @@ export class CommandQueueService {
     const result = await this.store.finish(id, kind, targetId, capped, this.clock());
     if (typeof result === 'string') throw refusalError(result, id);
     await this.events.commandChanges([toChange(result, this.clock())]);
+    if (kind === 'machine' && result.type === 'uninstall' && result.status === 'complete') {
+      // The agent removed itself: so goes its account.
+      if (await this.machineAccounts.deleteMachine(targetId)) {
+        await this.bus.publish({ type: 'machines-removed', machineIds: [targetId] });
+      }
+    }
     return result;
   }
 

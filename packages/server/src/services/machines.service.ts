@@ -37,6 +37,7 @@ export class MachinesService {
   async setSuspended(id: string, suspended: boolean): Promise<MachineView> {
     if (!(await this.machines.setSuspended(id.toLowerCase(), suspended)))
       throw notFound(`no machine "${id}"`);
+    await this.bus.publish({ type: 'machine-suspension', machineId: id.toLowerCase(), suspended });
     return this.show(id);
   }
 

@@ -74,6 +74,8 @@ export interface MachineWriter {
   markDisconnected(id: string): Promise<void>;
   /** Clears every connected flag (a single server starting up holds no sessions). */
   markAllDisconnected(): Promise<void>;
+  /** Deletes a machine account (its agent uninstalled itself); false when unknown. */
+  deleteMachine(id: string): Promise<boolean>;
   /** Deletes temporary machines offline since before `cutoff`; returns their ids. */
   deleteOfflineTemporary(cutoff: number): Promise<string[]>;
 }
@@ -176,6 +178,8 @@ export interface CommandQueueStore {
     outcome: CommandOutcome,
     now: number,
   ): Promise<CommandRecord | CommandRefusal>;
+  /** Moves the lease of a processing command (a long shell timeout needs a longer lease). */
+  extendLease(id: string, until: number): Promise<void>;
   /** Returns a processing command of this endpoint to pending ("not now"). */
   release(
     id: string,

@@ -204,6 +204,15 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       return row ? commandFromRow(row) : refusal(id, kind, targetId);
     },
 
+    async extendLease(id, until) {
+      await db
+        .updateTable('commands')
+        .set({ lease_expires_at: until })
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .execute();
+    },
+
     async release(id, kind, targetId, now, detail) {
       const row = await db.transaction().execute(async (trx) => {
         const updated = await trx

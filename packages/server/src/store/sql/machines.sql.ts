@@ -105,6 +105,10 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async markAllDisconnected() {
       await db.updateTable('machines').set({ connected: 0 }).where('connected', '=', 1).execute();
     },
+    async deleteMachine(id) {
+      const result = await db.deleteFrom('machines').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     async deleteOfflineTemporary(cutoff) {
       const rows = await db
         .deleteFrom('machines')
