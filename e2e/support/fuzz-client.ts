@@ -201,14 +201,27 @@ export function rawTlsExchange(
         buffered = buffered.subarray(end + 4);
         socket.write(bytes);
       }
-      // Server frames are unmasked; only a close frame (opcode 8) is expected here.
-      if (buffered.length >= 2) {
+      // Server frames are unmasked. Skip whole data and pong frames (a reassembled hello gets
+      // a challenge, a ping a pong) until the close frame.
+      for (;;) {
+        if (buffered.length < 2) return;
         const opcode = (buffered[0] ?? 0) & 0x0f;
+        let length = (buffered[1] ?? 0) & 0x7f;
+        let offset = 2;
+        if (length === 126) {
+          if (buffered.length < 4) return;
+          length = buffered.readUInt16BE(2);
+          offset = 4;
+        } else if (length === 127) {
+          if (buffered.length < 10) return;
+          length = Number(buffered.readBigUInt64BE(2));
+          offset = 10;
+        }
+        if (buffered.length < offset + length) return;
         if (opcode === 8) {
-          const length = (buffered[1] ?? 0) & 0x7f;
-          if (length === 0) return finish({ kind: 'close', code: 1005 });
-          if (buffered.length >= 4) return finish({ kind: 'close', code: buffered.readUInt16BE(2) });
-        } else return finish({ kind: 'close', code: -opcode });
+          return finish({ kind: 'close', code: length >= 2 ? buffered.readUInt16BE(offset) : 1005 });
+        }
+        buffered = buffered.subarray(offset + length);
       }
     });
     socket.on('error', () => finish({ kind: 'ended', code: 0 }));

@@ -146,9 +146,11 @@ export function mutateStructure(rng: Rng, message: Record<string, unknown>): str
       copy[key] = 'A'.repeat(rng.pick([257, 4096, 65_536, 200_000]));
       break;
     case 3: {
+      // Spliced in as text: JSON.stringify itself overflows the stack on such depths.
       const depth = rng.pick([64, 1000, 20_000, 100_000]);
-      copy[key] = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as Json;
-      break;
+      const marker = `deep-${rng.int(0, 1e9)}`;
+      copy[key] = marker;
+      return JSON.stringify(copy).replace(`"${marker}"`, `${'['.repeat(depth)}${']'.repeat(depth)}`);
     }
     case 4:
       copy.t = rng.pick(['goodbye', 'Hello', 'toString', '__proto__', 'welcome', 'challenge', rng.ascii(12)]);
@@ -157,7 +159,7 @@ export function mutateStructure(rng: Rng, message: Record<string, unknown>): str
       copy[rng.pick(['extra', 'admin', 'machineId', rng.ascii(6)])] = randomJson(rng);
       break;
     case 6:
-      copy[key] = rng.pick([-1, 1e400, 2 ** 31, 0.5, Number.MAX_SAFE_INTEGER]);
+      copy[key] = rng.pick([-1, Number.POSITIVE_INFINITY, 2 ** 31, 0.5, Number.MAX_SAFE_INTEGER]);
       break;
     case 7: {
       // Swap the values of two fields.
@@ -172,7 +174,7 @@ export function mutateStructure(rng: Rng, message: Record<string, unknown>): str
       // Keep the object, wrap it: a valid message one level too deep.
       return JSON.stringify({ t: copy.t, message: copy });
   }
-  // JSON.stringify turns 1e400 (Infinity) into null, which is a mutation of its own.
+  // JSON.stringify turns Infinity into null, which is a mutation of its own.
   return JSON.stringify(copy);
 }
 

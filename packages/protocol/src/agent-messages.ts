@@ -56,7 +56,7 @@ export const WelcomeSchema = Type.Object(
     machineId: ShortText(300),
     guid: ShortText(64),
     checkinControl: CheckinControlSchema,
-    settingsRevision: Type.Integer({ minimum: 0 }),
+    settingsRevision: Type.Integer({ minimum: 0, maximum: 2147483647 }),
     auditRequired: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -116,14 +116,14 @@ export const SettingsSchema = Type.Object(
   {
     t: Type.Literal('settings'),
     checkinControl: CheckinControlSchema,
-    revision: Type.Integer({ minimum: 0 }),
+    revision: Type.Integer({ minimum: 0, maximum: 2147483647 }),
   },
   { additionalProperties: false },
 );
 
 /** Agent confirms it stored a settings revision. */
 export const SettingsAppliedSchema = Type.Object(
-  { t: Type.Literal('settings-applied'), revision: Type.Integer({ minimum: 0 }) },
+  { t: Type.Literal('settings-applied'), revision: Type.Integer({ minimum: 0, maximum: 2147483647 }) },
   { additionalProperties: false },
 );
 

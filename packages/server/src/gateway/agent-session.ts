@@ -158,8 +158,12 @@ export class AgentSession implements LiveSession, DispatchTarget {
         },
         (id) => this.deps.registry.has(id),
       );
-      if (this.ws.readyState !== this.ws.OPEN) return;
       this.machineId = machine.id;
+      if (this.ws.readyState !== this.ws.OPEN) {
+        // The agent left while admission ran: record that, or it would look connected.
+        await this.deps.machines.markDisconnected(machine.id);
+        return;
+      }
       this.deps.registry
         .register(this)
         ?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');

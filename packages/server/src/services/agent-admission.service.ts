@@ -1,4 +1,10 @@
-import { type CheckinControl, DEFAULT_CHECKIN_PERIOD_SECONDS, type ServerAddress } from '@muster/protocol';
+import {
+  type CheckinControl,
+  DEFAULT_CHECKIN_PERIOD_SECONDS,
+  hostProblem,
+  portProblem,
+  type ServerAddress,
+} from '@muster/protocol';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { machineNameFromHost } from '../domain/machine-names';
 import { isOnline } from '../domain/machine-status';
@@ -112,10 +118,16 @@ export class AgentAdmissionService {
   }
 }
 
+/** An agent-supplied address, if it passes the same rules as an administrator's. */
+function acceptable(address: ServerAddress | null | undefined): ServerAddress | null {
+  if (!address) return null;
+  return hostProblem(address.host) === null && portProblem(address.port) === null ? address : null;
+}
+
 function initialSettings(request: AdmissionRequest): CheckinControl {
   return {
-    primary: request.configured?.primary ?? { host: 'unset.invalid', port: 5721 },
-    secondary: request.configured?.secondary ?? null,
+    primary: acceptable(request.configured?.primary) ?? { host: 'unset.invalid', port: 5721 },
+    secondary: acceptable(request.configured?.secondary),
     periodSeconds: DEFAULT_CHECKIN_PERIOD_SECONDS,
     bindToServer: false,
     bandwidthKBps: 0,

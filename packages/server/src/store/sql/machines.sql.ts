@@ -77,6 +77,9 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
         .set({ applied_revision: revision })
         .where('id', '=', id)
         .where('applied_revision', '<', revision)
+        // An acknowledgement of a revision never sent is ignored, so it cannot mark later
+        // changes as applied.
+        .where('settings_revision', '>=', revision)
         .execute();
     },
     async recordAudit(id, inventory, now) {
