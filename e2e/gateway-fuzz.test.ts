@@ -189,6 +189,8 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
           httpPort: 0,
           agentPorts: [0],
           agentHost: '127.0.0.1',
+          devicePort: 0,
+          deviceHost: '127.0.0.1',
           logLevel: 'silent',
           authFailureDelayMs: AUTH_FAILURE_DELAY_MS,
           handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,

@@ -123,6 +123,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Port of the device endpoint (a free one by default). */
+  devicePort?: number;
   /** Data directory whose admin-token file to use (a second node of a cluster has none). */
   tokenDir?: string;
 }
@@ -153,6 +155,10 @@ export class TestServer {
       '127.0.0.1',
       '--auth-failure-delay-ms',
       '300',
+      '--device-host',
+      '127.0.0.1',
+      '--device-port',
+      String(options.devicePort ?? 0),
     ];
     for (const p of options.agentPorts) args.push('--agent-port', String(p));
     if (options.databaseUrl) args.push('--database-url', options.databaseUrl);

@@ -4,4 +4,5 @@ export * from './close-codes';
 export * from './codec';
 export * from './command-messages';
 export * from './command-params';
+export * from './device-api';
 export * from './handshake-proof';

@@ -1,9 +1,11 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { DeviceModule } from './devices/wire-devices';
 import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
 import { checkinControlRoutes } from './http/checkin-control.routes';
 import { commandRoutes } from './http/commands.routes';
+import { deviceRoutes } from './http/devices.routes';
 import { registerErrorHandling } from './http/error-handler';
 import { eventRoutes } from './http/events.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
@@ -31,6 +33,7 @@ export interface AppServices {
   serverInfo: ServerInfo;
   commands: CommandQueueService;
   events: EventHub;
+  devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   clock: () => number;
 }
 
@@ -72,6 +75,7 @@ export async function buildApp(
       serverRoutes(typed, services.identity, services.serverInfo, services.clock);
       commandRoutes(typed, services.commands);
       eventRoutes(typed, services.events);
+      deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

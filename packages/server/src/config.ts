@@ -96,6 +96,57 @@ export const ServerConfigSchema = Type.Object(
       default: 1000,
       description: 'How often leases, time to live and retention are checked.',
     }),
+    deviceHost: Type.String({
+      default: '0.0.0.0',
+      description: 'Address of the HTTPS endpoint devices check in to.',
+    }),
+    devicePort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 5723,
+      description: 'Port of the device endpoint (0 picks a free one).',
+    }),
+    deviceOverdueMarginMinutes: Type.Integer({
+      minimum: 0,
+      default: 60,
+      description: 'A device that misses its expected check-in by more than this is shown overdue.',
+    }),
+    deviceLocationRetentionDays: Type.Number({
+      minimum: 0,
+      default: 90,
+      description: 'Location history older than this is deleted.',
+    }),
+    apnsCertFile: Type.String({
+      default: '',
+      description: 'APNs provider certificate (PEM); empty: no APNs wake-ups.',
+    }),
+    apnsKeyFile: Type.String({
+      default: '',
+      description: 'Private key of the APNs provider certificate (PEM).',
+    }),
+    apnsCaFile: Type.String({
+      default: '',
+      description: 'CA bundle to trust for APNs (empty: the system CAs).',
+    }),
+    apnsBaseUrl: Type.String({ default: 'https://api.push.apple.com', description: 'APNs address.' }),
+    apnsTopic: Type.String({ default: '', description: 'apns-topic: the app bundle id (or the MDM topic).' }),
+    smppHost: Type.String({
+      default: '',
+      description: 'SMS centre (SMPP) host for Android wake-ups; empty: none.',
+    }),
+    smppPort: Type.Integer({ minimum: 1, maximum: 65535, default: 2775, description: 'SMPP port.' }),
+    smppSystemId: Type.String({ default: '', description: 'SMPP system_id.' }),
+    smppPassword: Type.String({ default: '', description: 'SMPP password.' }),
+    smppSourceAddr: Type.String({ default: 'Muster', description: 'Sender of wake-up texts.' }),
+    smsHttpUrl: Type.String({
+      default: '',
+      description: 'Generic HTTP SMS gateway URL (used when no SMPP host is set).',
+    }),
+    smsHttpToken: Type.String({ default: '', description: 'Bearer token for the HTTP SMS gateway.' }),
+    wakeWebhookSecret: Type.String({
+      default: '',
+      description: 'HMAC-SHA256 secret for webhook wake-ups; empty: webhook wake-ups are off.',
+    }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info', description: 'Log level (logs are JSON lines on standard output).' },

@@ -6,7 +6,7 @@ import type { Bus } from './bus/bus';
 import { inProcessBus } from './bus/in-process.bus';
 import { postgresBus } from './bus/postgres.bus';
 import { type ServerConfig, sqliteFileOf } from './config';
-import { invalidInput } from './domain/errors';
+import { createDeviceModule } from './devices/wire-devices';
 import { AgentGateway } from './gateway/agent-gateway';
 import type { AgentSession } from './gateway/agent-session';
 import { CommandDispatcher } from './gateway/command-dispatcher';
@@ -35,6 +35,8 @@ export const SERVER_VERSION = '0.1.0';
 /** A running server. */
 export interface RunningServer {
   httpUrl: string;
+  /** The HTTPS endpoint devices check in to. */
+  deviceUrl: string;
   agentPorts: number[];
   serverId: string;
   adminTokenFile: string;
@@ -86,11 +88,25 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     onError,
   );
   const events = new EventHub(bus);
+  const tls = await loadTlsCredentials({
+    certFile: config.tlsCert || undefined,
+    keyFile: config.tlsKey || undefined,
+    dataDir: config.dataDir,
+  });
+  const devices = await createDeviceModule({
+    config,
+    store,
+    tls,
+    serverId: () => identity.identity.serverId,
+    clock,
+    onError,
+    log: log.child({ component: 'devices' }),
+  });
   const commands = new CommandQueueService(
     store.commands,
     store.machines,
     store.machines,
-    noDevicesYet,
+    devices.service,
     events,
     bus,
     {
@@ -100,6 +116,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     clock,
   );
+  devices.service.attachQueue(commands);
   const maintenance = new QueueMaintenance(
     store.commands,
     events,
@@ -118,11 +135,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clock,
     (fields, msg) => log.warn(fields, msg),
   );
-  const tls = await loadTlsCredentials({
-    certFile: config.tlsCert || undefined,
-    keyFile: config.tlsKey || undefined,
-    dataDir: config.dataDir,
-  });
   const gateway = new AgentGateway(
     tls,
     {
@@ -169,16 +181,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
       commands,
       events,
+      devices,
       clock,
     },
     log.child({ component: 'http' }),
   );
   const address = await app.listen({ host: config.httpHost, port: config.httpPort });
-  log.info({ http: address, agentPorts, serverId: identity.identity.serverId }, 'muster server started');
+  const deviceUrl = await devices.api.listen({ host: config.deviceHost, port: config.devicePort });
+  const deviceSweep = setInterval(() => void devices.sweep().catch(onError), 60_000);
+  deviceSweep.unref();
+  log.info(
+    { http: address, devices: deviceUrl, agentPorts, serverId: identity.identity.serverId },
+    'muster server started',
+  );
 
   let closed = false;
   return {
     httpUrl: address,
+    deviceUrl,
     agentPorts,
     serverId: identity.identity.serverId,
     adminTokenFile,
@@ -188,6 +208,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       closed = true;
       reaper.stop();
       maintenance.stop();
+      clearInterval(deviceSweep);
+      await devices.close();
       unsubscribeIdentity();
       await app.close();
       await gateway.close();
@@ -197,12 +219,3 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
   };
 }
-
-/** Until the devices module is wired, device targets are refused with a clear error. */
-const noDevicesYet: DeviceTargetResolver = {
-  groupsOf: async () => new Map(),
-  validate: () => {
-    throw invalidInput('this server has no mobile device support enabled');
-  },
-  queued: async () => {},
-};

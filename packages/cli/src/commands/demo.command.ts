@@ -26,6 +26,8 @@ export function demoCommand(): Command {
             httpPort: opts.httpPort,
             agentPorts: [0],
             agentHost: '127.0.0.1',
+            devicePort: 0,
+            deviceHost: '127.0.0.1',
             logLevel: 'warn',
           },
           {},

@@ -1,4 +1,4 @@
-import type { CheckinControl, Inventory } from '@muster/protocol';
+import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
 import type { CheckinPolicy } from '../domain/checkin-policy';
 import type {
   CommandChange,
@@ -10,6 +10,14 @@ import type {
   NewCommand,
   TargetKind,
 } from './command-record';
+import type {
+  DeviceEnrollment,
+  DeviceEnrollmentResult,
+  DeviceGroupSettings,
+  DeviceRecord,
+  StoredLocation,
+  WakeRecord,
+} from './device-record';
 import type { CheckinUpdate, EnrollmentRequest, EnrollmentResult, MachineRecord } from './machine-record';
 
 /** Organizations and machine groups. */
@@ -144,6 +152,7 @@ export interface StoreBackend {
   adminTokens: AdminTokenStore;
   identity: IdentityStore;
   commands: CommandQueueStore;
+  devices: DeviceStore;
   close(): Promise<void>;
 }
 
@@ -201,4 +210,43 @@ export interface CommandQueueStore {
   listCommands(query: CommandQuery): Promise<CommandRecord[]>;
   /** Deletes up to `limit` finished commands older than `cutoff`; returns how many. */
   deleteFinishedBefore(cutoff: number, limit: number): Promise<number>;
+}
+
+/** Mobile devices: enrollment, facts, settings, locations, replay guard, wake-up log. */
+export interface DeviceStore {
+  createEnrollmentToken(t: {
+    id: string;
+    tokenHash: string;
+    groupId: string;
+    platform: string;
+    expiresAt: number | null;
+    createdAt: number;
+  }): Promise<void>;
+  enrollDevice(e: DeviceEnrollment): Promise<DeviceEnrollmentResult>;
+  findDevice(id: string): Promise<DeviceRecord | null>;
+  listDevices(likePattern: string | null): Promise<DeviceRecord[]>;
+  /** The groups of the given ids (unknown ids are absent). */
+  deviceGroups(ids: readonly string[]): Promise<Map<string, string>>;
+  recordDeviceCheckin(
+    id: string,
+    now: number,
+    info: { model?: string; osVersion?: string; batteryPercent?: number; pushChannel?: PushChannel },
+  ): Promise<void>;
+  setDeviceSettings(id: string, settings: DeviceGroupSettings): Promise<boolean>;
+  setDeviceGroupSettings(groupId: string, settings: DeviceGroupSettings): Promise<void>;
+  deviceGroupSettings(groupIds: readonly string[]): Promise<Map<string, DeviceGroupSettings>>;
+  addLocations(deviceId: string, points: readonly StoredLocation[], receivedAt: number): Promise<void>;
+  locations(deviceId: string, from: number, to: number, limit: number): Promise<StoredLocation[]>;
+  deleteLocationsReceivedBefore(cutoff: number, limit: number): Promise<number>;
+  /** Records a nonce; false when this device used it before (a replay). */
+  useNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean>;
+  deleteExpiredNonces(now: number): Promise<void>;
+  addWake(w: WakeRecord): Promise<void>;
+  updateWake(
+    id: string,
+    change: Partial<Pick<WakeRecord, 'status' | 'reason' | 'attempts' | 'sentAt'>>,
+  ): Promise<void>;
+  /** Marks the sent wake-ups still waiting for a check-in as answered by this one. */
+  markWakesAnswered(deviceId: string, at: number): Promise<void>;
+  wakes(deviceId: string, limit: number): Promise<WakeRecord[]>;
 }

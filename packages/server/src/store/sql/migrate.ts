@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { Dialect } from './dialect';
 import * as core from './migrations/001-core.migration';
 import * as commands from './migrations/002-commands.migration';
+import * as devices from './migrations/003-devices.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -13,6 +14,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-core': core,
   '002-commands': commands,
+  '003-devices': devices,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -35,6 +35,60 @@ export interface Database {
   commands: CommandsTable;
   command_transitions: { command_id: string; status: string; at: number; detail: string | null };
   idempotency_keys: { key: string; created_at: number };
+  device_enrollment_tokens: {
+    id: string;
+    token_hash: string;
+    group_id: string;
+    platform: string;
+    expires_at: number | null;
+    created_at: number;
+  };
+  devices: DevicesTable;
+  device_group_settings: {
+    group_id: string;
+    checkin_interval_minutes: number | null;
+    tracking: number | null;
+  };
+  device_locations: {
+    id: Generated<number>;
+    device_id: string;
+    at: number;
+    lat: number;
+    lon: number;
+    accuracy_meters: number | null;
+    received_at: number;
+  };
+  device_nonces: { device_id: string; nonce: string; expires_at: number };
+  device_wakes: {
+    id: string;
+    device_id: string;
+    channel: string;
+    status: string;
+    reason: string | null;
+    attempts: number;
+    requested_at: number;
+    sent_at: number | null;
+    checkin_at: number | null;
+  };
+}
+
+/** The devices table. */
+export interface DevicesTable {
+  id: string;
+  guid: string;
+  name: string;
+  group_id: string;
+  org_id: string;
+  platform: string;
+  public_key: string;
+  model: string | null;
+  os_version: string | null;
+  battery_percent: number | null;
+  push_channel: string | null;
+  checkin_interval_minutes: number | null;
+  tracking: number | null;
+  enrolled_at: number;
+  last_checkin_at: number | null;
 }
 
 /** The commands table (the durable queue). */

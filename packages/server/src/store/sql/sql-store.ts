@@ -2,6 +2,7 @@ import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
 import { sqlCommandQueue } from './command-queue.sql';
+import { sqlDeviceStore } from './devices.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { sqlIdentityStore } from './identity.sql';
 import { sqlInstallTokenStore } from './install-tokens.sql';
@@ -31,6 +32,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     adminTokens: sqlAdminTokenStore(db),
     identity: sqlIdentityStore(db),
     commands: sqlCommandQueue(db, dialect),
+    devices: sqlDeviceStore(db),
     close,
   };
 }

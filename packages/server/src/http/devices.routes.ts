@@ -1,0 +1,147 @@
+import { DevicePlatformSchema } from '@muster/protocol';
+import { Type } from '@sinclair/typebox';
+import type { DeviceService } from '../devices/device.service';
+import type { DeviceAdminService } from '../devices/device-admin.service';
+import type { DeviceWakeService } from '../devices/device-wake.service';
+import type { WakeRecord } from '../store/device-record';
+import { FilterQuery, GroupParams } from './schemas';
+import type { TypedApp } from './typed-app';
+
+const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
+const SettingsBody = Type.Object(
+  {
+    checkinIntervalMinutes: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 10080 }), Type.Null()]),
+    ),
+    tracking: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function wakeView(w: WakeRecord) {
+  return {
+    id: w.id,
+    channel: w.channel,
+    status: w.status,
+    reason: w.reason,
+    attempts: w.attempts,
+    requestedAt: iso(w.requestedAt),
+    sentAt: iso(w.sentAt),
+    checkinAt: iso(w.checkinAt),
+  };
+}
+
+/** Mobile devices in the admin API. */
+export function deviceRoutes(
+  app: TypedApp,
+  devices: DeviceService,
+  admin: DeviceAdminService,
+  wakes: DeviceWakeService,
+): void {
+  app.post(
+    '/device-enrollment-tokens',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Create a device enrollment token for a group and platform',
+        body: Type.Object(
+          {
+            group: Type.String({ minLength: 1, maxLength: 200 }),
+            platform: DevicePlatformSchema,
+            expiresInSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86400 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => reply.status(201).send(await devices.createEnrollmentToken(request.body)),
+  );
+  app.get(
+    '/devices',
+    { schema: { tags: ['devices'], summary: 'List devices', querystring: FilterQuery } },
+    async (request) => ({
+      items: await admin.list(request.query.filter),
+    }),
+  );
+  app.get(
+    '/devices/:id',
+    { schema: { tags: ['devices'], summary: 'One device', params: IdParams } },
+    (request) => admin.show(request.params.id),
+  );
+  app.put(
+    '/devices/:id/settings',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: "Set a device's check-in interval and tracking (null: inherit from its group)",
+        params: IdParams,
+        body: SettingsBody,
+      },
+    },
+    (request) => admin.setSettings(request.params.id, request.body),
+  );
+  app.put(
+    '/device-groups/:group/settings',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Default device settings of a group',
+        params: GroupParams,
+        body: SettingsBody,
+      },
+    },
+    (request) =>
+      admin.setGroupSettings(request.params.group, {
+        checkinIntervalMinutes: request.body.checkinIntervalMinutes ?? null,
+        tracking: request.body.tracking ?? null,
+      }),
+  );
+  app.post(
+    '/devices/:id/request-checkin',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Wake the device through its push channel to check in now',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => reply.status(202).send(wakeView(await wakes.request(request.params.id))),
+  );
+  app.get(
+    '/devices/:id/wakes',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Every wake-up attempt and the check-in that followed',
+        params: IdParams,
+      },
+    },
+    async (request) => {
+      await admin.show(request.params.id);
+      return { items: (await wakes.list(request.params.id)).map(wakeView) };
+    },
+  );
+  app.get(
+    '/devices/:id/locations',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Location history in a time range',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (request) => admin.locations(request.params.id, request.query.from, request.query.to),
+  );
+}
