@@ -252,7 +252,7 @@ export interface ApiResponse {
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private readonly token: () => string,
+    readonly token: () => string,
   ) {}
 
   async request(method: string, path: string, body?: unknown, token = this.token()): Promise<ApiResponse> {

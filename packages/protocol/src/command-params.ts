@@ -4,7 +4,10 @@ import { CheckinControlSchema } from './checkin-control';
 /** The largest script a shell command may carry. */
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
-/** Parameters of each agent command type; the server validates them before queueing. */
+/**
+ * Parameters of each agent command type; the server validates them before queueing.
+ * File transfer (get-file, put-file) is not offered yet: the server refuses it as unknown.
+ */
 export const AgentCommandParams = {
   shell: Type.Object(
     {
@@ -13,17 +16,6 @@ export const AgentCommandParams = {
       args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 64 })),
       timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
       workingDirectory: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-    },
-    { additionalProperties: false },
-  ),
-  'get-file': Type.Object(
-    { path: Type.String({ minLength: 1, maxLength: 4096 }) },
-    { additionalProperties: false },
-  ),
-  'put-file': Type.Object(
-    {
-      path: Type.String({ minLength: 1, maxLength: 4096 }),
-      fileId: Type.String({ minLength: 1, maxLength: 64 }),
     },
     { additionalProperties: false },
   ),
