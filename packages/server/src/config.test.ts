@@ -55,3 +55,14 @@ describe('server configuration', () => {
     assert.equal(envName('lanSubnetsFromInterfaces'), 'MUSTER_LAN_SUBNETS_FROM_INTERFACES');
   });
 });
+
+describe('documentation', () => {
+  it('the README configuration table lists every setting with its environment variable', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ServerConfigSchema } = await import('./config');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(ServerConfigSchema.properties)) {
+      assert.ok(readme.includes(`| \`${key}\` | \`${envName(key)}\` |`), `${key} documented`);
+    }
+  });
+});
