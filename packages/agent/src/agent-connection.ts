@@ -22,6 +22,7 @@ import {
 } from '@muster/protocol';
 import WebSocket from 'ws';
 import type { AgentKey } from './agent-key';
+import type { BandwidthThrottle } from './throttle';
 
 const decoder = createDecoder<ServerMessage>(ServerToAgent);
 
@@ -74,6 +75,8 @@ export interface ConnectionEvents {
  */
 export class AgentConnection {
   private events: ConnectionEvents = {};
+  private throttle: BandwidthThrottle | null = null;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ws: WebSocket,
@@ -106,8 +109,25 @@ export class AgentConnection {
   /** Sends a message; false when the connection is no longer open. */
   send(message: AgentMessage[keyof AgentMessage]): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(encodeFrame(message));
+    const frame = encodeFrame(message);
+    if (!this.throttle || this.throttle.rateKBps === 0) {
+      this.ws.send(frame);
+      return true;
+    }
+    // Through the agent's one bandwidth throttle, in order: results, audits and check-ins
+    // all share the limit the administrator set.
+    const throttle = this.throttle;
+    this.sending = this.sending
+      .then(() => throttle.take(Buffer.byteLength(frame)))
+      .then(() => {
+        if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+      });
     return true;
+  }
+
+  /** Routes every outgoing frame through a bandwidth throttle. */
+  useThrottle(throttle: BandwidthThrottle): void {
+    this.throttle = throttle;
   }
 
   /** Sends a WebSocket ping; resolves false if no pong comes within the timeout. */

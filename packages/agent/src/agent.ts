@@ -131,6 +131,7 @@ export class MusterAgent {
   }
 
   private serve(connection: AgentConnection, _slot: ServerSlot): Promise<void> {
+    connection.useThrottle(this.throttle);
     const welcome = connection.welcome;
     const s = this.state.value;
     const bound = s.checkinControl?.bindToServer === true && s.serverId !== null;
