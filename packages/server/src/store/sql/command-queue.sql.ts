@@ -54,6 +54,34 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     return 'not-processing';
   };
 
+  /**
+   * Moves one processing command of this endpoint to a new status with its transition, or
+   * says why it could not (unknown, another endpoint's, not processing).
+   */
+  const moveProcessing = async (
+    id: string,
+    kind: TargetKind,
+    targetId: string,
+    now: number,
+    detail: string | null,
+    set: Partial<Pick<Row, 'status' | 'finished_at' | 'exit_code' | 'output' | 'error'>>,
+  ): Promise<CommandRecord | CommandRefusal> => {
+    const row = await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('commands')
+        .set({ ...set, updated_at: now, lease_expires_at: null })
+        .where('id', '=', id)
+        .where('target_kind', '=', kind)
+        .where('target_id', '=', targetId)
+        .where('status', '=', 'processing')
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) await recordTransitions(trx, [updated], now, detail);
+      return updated;
+    });
+    return row ? commandFromRow(row) : refusal(id, kind, targetId);
+  };
+
   /** Returns processing rows (chosen by `seqs`) to pending, or fails those out of attempts. */
   const returnToQueue = async (
     trx: Transaction<Database>,
@@ -179,29 +207,14 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
-    async finish(id, kind, targetId, outcome, now) {
-      const row = await db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('commands')
-          .set({
-            status: outcome.status,
-            finished_at: now,
-            updated_at: now,
-            lease_expires_at: null,
-            exit_code: outcome.exitCode,
-            output: outcome.output,
-            error: outcome.error,
-          })
-          .where('id', '=', id)
-          .where('target_kind', '=', kind)
-          .where('target_id', '=', targetId)
-          .where('status', '=', 'processing')
-          .returningAll()
-          .executeTakeFirst();
-        if (updated) await recordTransitions(trx, [updated], now, null);
-        return updated;
+    finish(id, kind, targetId, outcome, now) {
+      return moveProcessing(id, kind, targetId, now, null, {
+        status: outcome.status,
+        finished_at: now,
+        exit_code: outcome.exitCode,
+        output: outcome.output,
+        error: outcome.error,
       });
-      return row ? commandFromRow(row) : refusal(id, kind, targetId);
     },
 
     async extendLease(id, until) {
@@ -213,21 +226,8 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
         .execute();
     },
 
-    async release(id, kind, targetId, now, detail) {
-      const row = await db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('commands')
-          .set({ status: 'pending', updated_at: now, lease_expires_at: null })
-          .where('id', '=', id)
-          .where('target_kind', '=', kind)
-          .where('target_id', '=', targetId)
-          .where('status', '=', 'processing')
-          .returningAll()
-          .executeTakeFirst();
-        if (updated) await recordTransitions(trx, [updated], now, detail);
-        return updated;
-      });
-      return row ? commandFromRow(row) : refusal(id, kind, targetId);
+    release(id, kind, targetId, now, detail) {
+      return moveProcessing(id, kind, targetId, now, detail, { status: 'pending' });
     },
 
     async releaseEndpoint(kind, targetId, now) {
