@@ -10,6 +10,7 @@ import {
 import { agentCommand } from './commands/agent.command';
 import { apiGlobals } from './commands/api-command';
 import { demoCommand } from './commands/demo.command';
+import { deviceCommand } from './commands/device.command';
 import { serverCommand } from './commands/server.command';
 
 const globals = apiGlobals();
@@ -37,6 +38,7 @@ program.addCommand(policyCommand(globals));
 program.addCommand(installTokenCommand(globals));
 program.addCommand(notificationsCommand(globals));
 program.addCommand(demoCommand());
+program.addCommand(deviceCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -20,6 +20,8 @@ import type { InstallTokenService } from './services/install-token.service';
 import type { MachinesService } from './services/machines.service';
 import type { NotificationService } from './services/notification.service';
 import type { ServerIdentityService } from './services/server-identity.service';
+import type { WebhookService } from './webhooks/webhook.service';
+import { webhookRoutes } from './webhooks/webhooks.routes';
 
 /** The services the HTTP API calls into. */
 export interface AppServices {
@@ -33,6 +35,7 @@ export interface AppServices {
   serverInfo: ServerInfo;
   commands: CommandQueueService;
   events: EventHub;
+  webhooks: WebhookService;
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   clock: () => number;
 }
@@ -75,6 +78,7 @@ export async function buildApp(
       serverRoutes(typed, services.identity, services.serverInfo, services.clock);
       commandRoutes(typed, services.commands);
       eventRoutes(typed, services.events);
+      webhookRoutes(typed, services.webhooks);
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },

@@ -96,6 +96,22 @@ export const ServerConfigSchema = Type.Object(
       default: 1000,
       description: 'How often leases, time to live and retention are checked.',
     }),
+    webhookPollMs: Type.Integer({
+      minimum: 10,
+      default: 1000,
+      description: 'How often each node looks for webhook deliveries that are due.',
+    }),
+    webhookRetryBaseMs: Type.Integer({
+      minimum: 10,
+      default: 1000,
+      description: 'Base of the webhook retry backoff (full jitter, doubling, capped at 10 minutes).',
+    }),
+    webhookMaxAttempts: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 8,
+      description: 'Attempts of a webhook delivery before it goes to the dead-letter list.',
+    }),
     deviceHost: Type.String({
       default: '0.0.0.0',
       description: 'Address of the HTTPS endpoint devices check in to.',

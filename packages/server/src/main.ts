@@ -18,7 +18,7 @@ import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
 import { CheckinControlService } from './services/checkin-control.service';
 import { CheckinPolicyService } from './services/checkin-policy.service';
-import { CommandQueueService, type DeviceTargetResolver } from './services/command-queue.service';
+import { CommandQueueService } from './services/command-queue.service';
 import { EventHub } from './services/event-hub';
 import { InstallTokenService } from './services/install-token.service';
 import { LanGatewayDetector } from './services/lan-gateway.detector';
@@ -28,6 +28,7 @@ import { QueueMaintenance } from './services/queue-maintenance';
 import { ServerIdentityService } from './services/server-identity.service';
 import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
 import { openSqlStore } from './store/sql/sql-store';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The version reported by the API and to agents. */
 export const SERVER_VERSION = '0.1.0';
@@ -87,7 +88,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clock,
     onError,
   );
-  const events = new EventHub(bus);
+  const webhooks = new WebhookService(
+    store.webhooks,
+    {
+      pollMs: config.webhookPollMs,
+      retryBaseMs: config.webhookRetryBaseMs,
+      maxAttempts: config.webhookMaxAttempts,
+    },
+    clock,
+    onError,
+  );
+  const events = new EventHub(bus, (changes) => webhooks.onCommandChanges(changes));
   const tls = await loadTlsCredentials({
     certFile: config.tlsCert || undefined,
     keyFile: config.tlsKey || undefined,
@@ -163,6 +174,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   coalescer.start();
   reaper.start();
   maintenance.start();
+  webhooks.start();
 
   const app = await buildApp(
     {
@@ -182,6 +194,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       commands,
       events,
       devices,
+      webhooks,
       clock,
     },
     log.child({ component: 'http' }),
@@ -208,6 +221,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       closed = true;
       reaper.stop();
       maintenance.stop();
+      await webhooks.stop();
       clearInterval(deviceSweep);
       await devices.close();
       unsubscribeIdentity();

@@ -24,7 +24,14 @@ export type StreamEvent =
 export class EventHub {
   private readonly subscribers = new Set<(event: StreamEvent) => void>();
 
-  constructor(private readonly bus: Bus) {
+  /**
+   * @param onLocalChanges sees each change once, on the node that made it (webhooks queue
+   *   their deliveries here, so several nodes never queue the same change twice).
+   */
+  constructor(
+    private readonly bus: Bus,
+    private readonly onLocalChanges?: (changes: readonly CommandChange[]) => Promise<unknown>,
+  ) {
     bus.subscribe((event) => {
       if (event.type !== 'command-changes') return;
       for (const c of event.changes) this.deliver(commandEvent(c));
@@ -33,6 +40,7 @@ export class EventHub {
 
   /** Publishes command status changes to every node. */
   async commandChanges(changes: readonly CommandChange[]): Promise<void> {
+    if (changes.length > 0) await this.onLocalChanges?.(changes);
     for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_EVENT) {
       await this.bus.publish({
         type: 'command-changes',

@@ -1,5 +1,6 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
 import type { CheckinPolicy } from '../domain/checkin-policy';
+import type { WebhookStore } from '../webhooks/webhook.store';
 import type {
   CommandChange,
   CommandOutcome,
@@ -153,6 +154,7 @@ export interface StoreBackend {
   identity: IdentityStore;
   commands: CommandQueueStore;
   devices: DeviceStore;
+  webhooks: WebhookStore;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CheckinControl, Inventory } from '@muster/protocol';
 import type { NewInstallToken, NewMachineAccount, StoreBackend } from '../interfaces';
 import type { CheckinUpdate, EnrollmentRequest, EnrollmentResult, MachineRecord } from '../machine-record';
+import { commandQueueTests } from './command-queue.conformance';
+import { deviceStoreTests } from './device-store.conformance';
 
 /** A freshly opened, empty backend and how to dispose of it (close the store, remove its database). */
 export interface OpenedStore {
@@ -26,11 +28,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('NotificationStore', open, notificationStoreTests);
     withStore('AdminTokenStore', open, adminTokenStoreTests);
     withStore('IdentityStore', open, identityStoreTests);
+    withStore('CommandQueueStore', open, commandQueueTests);
+    withStore('DeviceStore', open, deviceStoreTests);
   });
 }
 
 /** Gives the tests of one group the store opened for them. */
-type StoreRef = () => StoreBackend;
+export type StoreRef = () => StoreBackend;
 
 function withStore(title: string, open: () => Promise<OpenedStore>, tests: (store: StoreRef) => void): void {
   describe(title, () => {
@@ -606,16 +610,21 @@ function machineWriterTests(store: StoreRef): void {
     assert.equal((await mustFind(s, 'cc1.ops.acme')).settingsRevision, 3);
   });
 
-  it('records the applied settings revision, never going backwards', async () => {
+  it('records the applied settings revision, never going backwards nor past what was sent', async () => {
     const s = store();
     await s.machines.createMachineAccount(account('rev.ops.acme'));
     const applied = async () => (await mustFind(s, 'rev.ops.acme')).appliedRevision;
+    for (let i = 0; i < 4; i++) {
+      await s.machines.updateCheckinControl([{ id: 'rev.ops.acme', checkinControl: DEFAULT_CONTROL }]);
+    }
+    assert.equal((await mustFind(s, 'rev.ops.acme')).settingsRevision, 5);
     await s.machines.recordSettingsApplied('rev.ops.acme', 2);
     assert.equal(await applied(), 2);
     // A late acknowledgement of an older revision must not undo a newer one.
     await s.machines.recordSettingsApplied('rev.ops.acme', 1);
     assert.equal(await applied(), 2);
-    await s.machines.recordSettingsApplied('rev.ops.acme', 2);
+    // An acknowledgement of a revision never sent is ignored.
+    await s.machines.recordSettingsApplied('rev.ops.acme', 6);
     assert.equal(await applied(), 2);
     await s.machines.recordSettingsApplied('rev.ops.acme', 5);
     assert.equal(await applied(), 5);

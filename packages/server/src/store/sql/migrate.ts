@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import * as core from './migrations/001-core.migration';
 import * as commands from './migrations/002-commands.migration';
 import * as devices from './migrations/003-devices.migration';
+import * as webhooks from './migrations/004-webhooks.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '001-core': core,
   '002-commands': commands,
   '003-devices': devices,
+  '004-webhooks': webhooks,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

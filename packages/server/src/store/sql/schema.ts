@@ -1,11 +1,12 @@
 import type { Generated } from 'kysely';
+import type { WebhookTables } from '../../webhooks/webhook.schema';
 
 /**
  * Table types as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read
  * back as numbers), booleans are 0/1 integers and structured values are JSON text, so one set
  * of queries serves SQLite and PostgreSQL alike.
  */
-export interface Database {
+export interface Database extends WebhookTables {
   organizations: { id: string; created_at: number };
   machine_groups: { id: string; org_id: string; parent_id: string | null; created_at: number };
   install_tokens: {

@@ -1,3 +1,4 @@
+import { sqlWebhookStore } from '../../webhooks/webhook.store';
 import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
@@ -33,6 +34,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     identity: sqlIdentityStore(db),
     commands: sqlCommandQueue(db, dialect),
     devices: sqlDeviceStore(db),
+    webhooks: sqlWebhookStore(db, dialect),
     close,
   };
 }

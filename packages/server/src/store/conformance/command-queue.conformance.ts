@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { CommandRecord, NewCommand } from '../command-record';
+import type { StoreRef } from './store-conformance';
+
+const T0 = 1_900_000_000_000;
+let counter = 0;
+
+function cmd(targetId: string, fields: Partial<NewCommand> = {}): NewCommand {
+  counter += 1;
+  return {
+    id: `c${counter}-${targetId}`.replace(/[^a-z0-9-]/gi, '-'),
+    orgId: 'acme',
+    targetKind: 'machine',
+    targetId,
+    groupId: 'q.acme',
+    type: 'shell',
+    params: { script: `echo ${counter}` },
+    priority: 0,
+    maxAttempts: 2,
+    expiresAt: null,
+    ...fields,
+  };
+}
+
+/** The command queue's contract, run against every backend. */
+export function commandQueueTests(store: StoreRef): void {
+  before(async () => {
+    await store().groups.ensureGroup('q.acme', T0);
+  });
+
+  it('enqueues in one transaction with a pending transition each; an idempotency key returns the first batch', async () => {
+    const q = store().commands;
+    const first = await q.enqueue([cmd('a.q.acme'), cmd('b.q.acme')], 'key-1', T0);
+    assert.equal(first.created, true);
+    assert.deepEqual(
+      first.commands.map((c) => c.status),
+      ['pending', 'pending'],
+    );
+    const again = await q.enqueue([cmd('c.q.acme')], 'key-1', T0 + 1);
+    assert.equal(again.created, false);
+    assert.deepEqual(
+      again.commands.map((c) => c.id),
+      first.commands.map((c) => c.id),
+    );
+    assert.equal(
+      (await q.listCommands({ targetId: 'c.q.acme', limit: 10 })).length,
+      0,
+      'nothing enqueued the second time',
+    );
+    assert.deepEqual(
+      (await q.transitionsOf(first.commands[0]?.id as string)).map((t) => t.status),
+      ['pending'],
+    );
+  });
+
+  it('claims by priority, then FIFO, counting attempts and taking a lease', async () => {
+    const q = store().commands;
+    const t = 'fifo.q.acme';
+    const { commands } = await q.enqueue([cmd(t), cmd(t), cmd(t, { priority: 5 })], null, T0);
+    const [c1, c2, urgent] = commands as [CommandRecord, CommandRecord, CommandRecord];
+    const { claimed } = await q.claimNext('machine', t, T0 + 10, 1000, 2);
+    assert.deepEqual(
+      claimed.map((c) => c.id),
+      [urgent.id, c1.id],
+    );
+    assert.ok(
+      claimed.every((c) => c.status === 'processing' && c.attempts === 1 && c.leaseExpiresAt === T0 + 1010),
+    );
+    const rest = await q.claimNext('machine', t, T0 + 20, 1000, 5);
+    assert.deepEqual(
+      rest.claimed.map((c) => c.id),
+      [c2.id],
+    );
+  });
+
+  it('expires pending commands past their time to live instead of handing them out', async () => {
+    const q = store().commands;
+    const t = 'ttl.q.acme';
+    const { commands } = await q.enqueue([cmd(t, { expiresAt: T0 + 5 })], null, T0);
+    const { claimed, changes } = await q.claimNext('machine', t, T0 + 5, 1000, 5);
+    assert.equal(claimed.length, 0);
+    assert.deepEqual(
+      changes.map((c) => c.status),
+      ['expired'],
+    );
+    assert.equal((await q.getCommand(commands[0]?.id as string))?.status, 'expired');
+    await q.enqueue([cmd('ttl2.q.acme', { expiresAt: T0 + 5 })], null, T0);
+    assert.equal((await q.expireTtl(T0 + 6, 100)).length, 1);
+  });
+
+  it('finishes only a processing command of the same endpoint', async () => {
+    const q = store().commands;
+    const { commands } = await q.enqueue([cmd('f.q.acme')], null, T0);
+    const id = commands[0]?.id as string;
+    const outcome = { status: 'complete' as const, exitCode: 0, output: 'ok', error: null };
+    assert.equal(await q.finish(id, 'machine', 'f.q.acme', outcome, T0), 'not-processing');
+    await q.claimNext('machine', 'f.q.acme', T0, 1000, 1);
+    assert.equal(await q.finish(id, 'machine', 'other.q.acme', outcome, T0), 'wrong-endpoint');
+    assert.equal(await q.finish(id, 'device', 'f.q.acme', outcome, T0), 'wrong-endpoint');
+    assert.equal(await q.finish('nope', 'machine', 'f.q.acme', outcome, T0), 'not-found');
+    const done = await q.finish(id, 'machine', 'f.q.acme', outcome, T0 + 3);
+    assert.ok(typeof done !== 'string');
+    assert.equal(done.status, 'complete');
+    assert.equal(done.output, 'ok');
+    assert.equal(done.finishedAt, T0 + 3);
+    assert.deepEqual(
+      (await q.transitionsOf(id)).map((t) => t.status),
+      ['pending', 'processing', 'complete'],
+    );
+  });
+
+  it('returns commands of a lost endpoint or an expired lease to pending, failing those out of attempts', async () => {
+    const q = store().commands;
+    const t = 'lease.q.acme';
+    const { commands } = await q.enqueue([cmd(t)], null, T0);
+    const id = commands[0]?.id as string;
+    await q.claimNext('machine', t, T0, 100, 1);
+    assert.deepEqual(
+      (await q.releaseEndpoint('machine', t, T0 + 1)).map((c) => c.status),
+      ['pending'],
+    );
+    await q.claimNext('machine', t, T0 + 2, 100, 1);
+    assert.equal((await q.expireLeases(T0 + 50, 100)).length, 0, 'lease still valid');
+    const failed = await q.expireLeases(T0 + 200, 100);
+    assert.deepEqual(
+      failed.map((c) => c.status),
+      ['failed'],
+      'second attempt of two: failed',
+    );
+    assert.match((await q.getCommand(id))?.error ?? '', /no attempts left/);
+  });
+
+  it('release gives a processing command back ("not now"); cancel only takes pending ones', async () => {
+    const q = store().commands;
+    const { commands } = await q.enqueue([cmd('r.q.acme'), cmd('r.q.acme')], null, T0);
+    const [a, b] = commands as [CommandRecord, CommandRecord];
+    await q.claimNext('machine', 'r.q.acme', T0, 1000, 1);
+    const released = await q.release(a.id, 'machine', 'r.q.acme', T0 + 1, 'not now');
+    assert.ok(typeof released !== 'string' && released.status === 'pending');
+    const canceled = await q.cancel(b.id, T0 + 2);
+    assert.equal(canceled.canceled, true);
+    assert.equal(canceled.command?.status, 'canceled');
+    assert.equal((await q.cancel(b.id, T0 + 3)).canceled, false);
+    assert.equal((await q.cancel('missing', T0)).command, null);
+  });
+
+  it('hands each command to one claimer only, however many claim at once', async () => {
+    const q = store().commands;
+    const t = 'race.q.acme';
+    await q.enqueue(
+      Array.from({ length: 20 }, () => cmd(t)),
+      null,
+      T0,
+    );
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => q.claimNext('machine', t, T0 + i, 1000, 5)),
+    );
+    const ids = claims.flatMap((c) => c.claimed.map((x) => x.id));
+    assert.equal(new Set(ids).size, ids.length, 'no command handed out twice');
+    assert.equal(ids.length, 20);
+  });
+
+  it('lists with filters newest first and deletes finished commands past retention in batches', async () => {
+    const q = store().commands;
+    const t = 'list.q.acme';
+    const { commands } = await q.enqueue([cmd(t, { type: 'audit' }), cmd(t), cmd(t)], null, T0);
+    const page = await q.listCommands({ targetId: t, limit: 2 });
+    assert.deepEqual(
+      page.map((c) => c.id),
+      [commands[2]?.id, commands[1]?.id],
+    );
+    const next = await q.listCommands({ targetId: t, limit: 2, beforeSeq: page[1]?.seq as number });
+    assert.deepEqual(
+      next.map((c) => c.id),
+      [commands[0]?.id],
+    );
+    assert.equal((await q.listCommands({ targetId: t, type: 'audit', limit: 10 })).length, 1);
+    assert.equal(
+      (await q.listCommands({ targetLike: '%.q.acme', status: 'canceled', limit: 100 })).length >= 1,
+      true,
+    );
+    for (const c of commands) await q.cancel(c.id, T0 + 1);
+    assert.equal(await q.deleteFinishedBefore(T0 + 2, 2), 2);
+    assert.equal((await q.deleteFinishedBefore(T0 + 2, 1000)) >= 1, true);
+    assert.equal(await q.getCommand(commands[0]?.id as string), null);
+    assert.deepEqual(await q.transitionsOf(commands[0]?.id as string), []);
+  });
+}

@@ -1,0 +1,125 @@
+import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../http/typed-app';
+import type { WebhookService } from './webhook.service';
+
+const OrgParams = Type.Object(
+  { org: Type.String({ minLength: 1, maxLength: 63, description: 'Organization id, e.g. acme' }) },
+  { additionalProperties: false },
+);
+
+const DeliveryParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+/** The body of PUT /organizations/{org}/webhook. */
+export const WebhookBody = Type.Object(
+  {
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'http or https URL receiving the events',
+    }),
+    secret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 256,
+        description:
+          'HMAC-SHA256 key; omitted: the current one is kept, or one is generated and returned once',
+      }),
+    ),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+
+const DeadLetterQuery = Type.Object(
+  {
+    org: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Organization webhooks for command status changes, and their dead-letter list. Requests are
+ * signed as described in webhook-signature.ts.
+ */
+export function webhookRoutes(app: TypedApp, service: WebhookService): void {
+  app.put(
+    '/organizations/:org/webhook',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "Set an organization's webhook for command status changes",
+        description:
+          'Each event is POSTed as JSON with x-muster-event, x-muster-delivery, x-muster-timestamp (epoch ms) ' +
+          'and x-muster-signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. ' +
+          'A generated secret is in this answer only.',
+        params: OrgParams,
+        body: WebhookBody,
+      },
+    },
+    (request) => service.configure(request.params.org, request.body),
+  );
+  app.get(
+    '/organizations/:org/webhook',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "An organization's webhook (never its secret)",
+        params: OrgParams,
+      },
+    },
+    async (request) => {
+      const view = await service.get(request.params.org);
+      return { ...view, createdAt: iso(view.createdAt) };
+    },
+  );
+  app.delete(
+    '/organizations/:org/webhook',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "Remove an organization's webhook with its queued and dead deliveries",
+        params: OrgParams,
+      },
+    },
+    async (request, reply) => {
+      await service.remove(request.params.org);
+      return reply.status(204).send();
+    },
+  );
+  app.get(
+    '/webhooks/dead-letters',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Deliveries that ran out of attempts, newest first',
+        querystring: DeadLetterQuery,
+      },
+    },
+    async (request) => ({
+      items: (await service.deadLetters(request.query.org, request.query.limit ?? 100)).map((d) => ({
+        ...d,
+        createdAt: iso(d.createdAt),
+      })),
+    }),
+  );
+  app.post(
+    '/webhooks/dead-letters/:id/retry',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Send a dead letter again, with fresh attempts',
+        params: DeliveryParams,
+      },
+    },
+    async (request) => {
+      await service.retry(request.params.id);
+      return { id: request.params.id, status: 'pending' as const };
+    },
+  );
+}
