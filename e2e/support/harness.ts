@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
 /** What is left of a type once falsy values are ruled out. */
 export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
 
-/** Polls `check` until it returns a truthy value or the time runs out. */
+/** Polls `check` until it returns a truthy value (and not an empty list) or the time runs out. */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T> | T,
@@ -41,7 +41,8 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value) return value as Exclude<T, null | undefined | false | 0 | ''>;
+      // An empty list counts as "not yet": tests wait for something to appear in one.
+      if (value && !(Array.isArray(value) && value.length === 0)) return value as Truthy<T>;
     } catch (error) {
       lastError = error;
     }
