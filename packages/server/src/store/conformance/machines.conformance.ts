@@ -1,0 +1,386 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { CheckinControl, Inventory } from '@muster/protocol';
+import type { CheckinUpdate, MachineRecord } from '../machine-record';
+import {
+  account,
+  CUSTOM_CONTROL,
+  DEFAULT_CONTROL,
+  enrollment,
+  expectEnrolled,
+  freshKey,
+  INVENTORY,
+  ids,
+  mustFind,
+  sortedIds,
+  T0,
+  token,
+} from './conformance-fixtures';
+import type { StoreRef } from './store-conformance';
+
+/** Conformance tests of one store interface. */
+export function machineReaderTests(store: StoreRef): void {
+  let laptopKey = '';
+  before(async () => {
+    const s = store();
+    for (const g of ['eu.web.acme', 'db.acme', 'noweb.acme']) await s.groups.ensureGroup(g, T0);
+    for (const id of ['pc1.web.acme', 'pc2.eu.web.acme', 'x.db.acme', 'y.noweb.acme']) {
+      assert.equal(await s.machines.createMachineAccount(account(id)), true);
+    }
+    await s.installTokens.createInstallToken(token({ tokenHash: 'reader', groupId: 'web.acme' }));
+    const request = enrollment('reader', 'laptop', freshKey('laptop'));
+    laptopKey = request.keyFingerprint;
+    expectEnrolled(await s.installTokens.enroll(request));
+  });
+
+  it('finds a machine by id, or null', async () => {
+    const s = store();
+    const pc1 = await mustFind(s, 'pc1.web.acme');
+    assert.equal(pc1.guid, 'guid-pc1.web.acme');
+    assert.equal(pc1.publicKey, null);
+    assert.equal(pc1.keyFingerprint, null);
+    assert.equal(await s.machines.findMachine('nope.web.acme'), null);
+  });
+
+  it('finds a machine by key fingerprint, or null', async () => {
+    const s = store();
+    const laptop = await s.machines.findMachineByKey(laptopKey);
+    assert.equal(laptop?.id, 'laptop.web.acme');
+    assert.equal(await s.machines.findMachineByKey('fingerprint-unknown'), null);
+  });
+
+  it('lists every machine ordered by id', async () => {
+    const all = ids(await store().machines.listMachines(null));
+    const expected = ['laptop.web.acme', 'pc1.web.acme', 'pc2.eu.web.acme', 'x.db.acme', 'y.noweb.acme'];
+    assert.deepEqual(all, expected);
+  });
+
+  it('lists machines matching a LIKE pattern, ordered by id', async () => {
+    const s = store();
+    // Subgroups match, a group merely ending in the same letters does not.
+    assert.deepEqual(ids(await s.machines.listMachines('%.web.acme')), [
+      'laptop.web.acme',
+      'pc1.web.acme',
+      'pc2.eu.web.acme',
+    ]);
+    assert.deepEqual(ids(await s.machines.listMachines('%.db.acme')), ['x.db.acme']);
+    assert.deepEqual(ids(await s.machines.listMachines('pc_.%')), ['pc1.web.acme', 'pc2.eu.web.acme']);
+    assert.deepEqual(ids(await s.machines.listMachines('x.db.acme')), ['x.db.acme']);
+    assert.deepEqual(await s.machines.listMachines('%.nothing'), []);
+  });
+}
+
+/** Conformance tests of one store interface. */
+export function machineWriterTests(store: StoreRef): void {
+  before(async () => {
+    await store().groups.ensureGroup('ops.acme', T0);
+  });
+
+  it('creates an account no agent holds, and never overwrites an existing id', async () => {
+    const s = store();
+    const fresh = account('new.ops.acme', {
+      checkinControl: CUSTOM_CONTROL,
+      temporary: true,
+      createdAt: T0 + 7,
+    });
+    assert.equal(await s.machines.createMachineAccount(fresh), true);
+    const stored = await mustFind(s, 'new.ops.acme');
+    assert.deepEqual(stored, {
+      id: 'new.ops.acme',
+      guid: fresh.guid,
+      name: 'new',
+      groupId: 'ops.acme',
+      orgId: 'acme',
+      publicKey: null,
+      keyFingerprint: null,
+      hardwareId: null,
+      hostName: null,
+      temporary: true,
+      suspended: false,
+      remoteControlEnabled: true,
+      checkinControl: CUSTOM_CONTROL,
+      settingsRevision: 1,
+      appliedRevision: 0,
+      createdAt: T0 + 7,
+      firstCheckinAt: null,
+      lastSeenAt: null,
+      connected: false,
+      remoteAddress: null,
+      loggedOnUser: null,
+      userIdleSeconds: 0,
+      localAddresses: [],
+      agentVersion: null,
+      audit: null,
+      auditedAt: null,
+    } satisfies MachineRecord);
+    const clash = account('new.ops.acme', {
+      guid: 'guid-other',
+      checkinControl: DEFAULT_CONTROL,
+      createdAt: T0 + 8,
+    });
+    assert.equal(await s.machines.createMachineAccount(clash), false);
+    assert.deepEqual(await mustFind(s, 'new.ops.acme'), stored);
+  });
+
+  it('sets and clears the suspended and remote-control flags', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('flags.ops.acme'));
+    assert.equal(await s.machines.setSuspended('flags.ops.acme', true), true);
+    assert.equal((await mustFind(s, 'flags.ops.acme')).suspended, true);
+    assert.equal(await s.machines.setSuspended('flags.ops.acme', false), true);
+    assert.equal((await mustFind(s, 'flags.ops.acme')).suspended, false);
+    assert.equal(await s.machines.setRemoteControlEnabled('flags.ops.acme', false), true);
+    assert.equal((await mustFind(s, 'flags.ops.acme')).remoteControlEnabled, false);
+    assert.equal(await s.machines.setRemoteControlEnabled('flags.ops.acme', true), true);
+    assert.equal((await mustFind(s, 'flags.ops.acme')).remoteControlEnabled, true);
+  });
+
+  it('reports flag changes on unknown machines as not applied', async () => {
+    const s = store();
+    assert.equal(await s.machines.setSuspended('ghost.ops.acme', true), false);
+    assert.equal(await s.machines.setRemoteControlEnabled('ghost.ops.acme', false), false);
+  });
+
+  it('writes check-in control and bumps each settings revision', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('cc1.ops.acme'));
+    await s.machines.createMachineAccount(account('cc2.ops.acme'));
+    await s.machines.createMachineAccount(account('cc3.ops.acme'));
+    const other: CheckinControl = { ...CUSTOM_CONTROL, periodSeconds: 60, secondary: null };
+    await s.machines.updateCheckinControl([
+      { id: 'cc1.ops.acme', checkinControl: CUSTOM_CONTROL },
+      { id: 'cc2.ops.acme', checkinControl: other },
+      { id: 'ghost.ops.acme', checkinControl: other },
+    ]);
+    const cc1 = await mustFind(s, 'cc1.ops.acme');
+    const cc2 = await mustFind(s, 'cc2.ops.acme');
+    const cc3 = await mustFind(s, 'cc3.ops.acme');
+    assert.deepEqual([cc1.checkinControl, cc1.settingsRevision], [CUSTOM_CONTROL, 2]);
+    assert.deepEqual([cc2.checkinControl, cc2.settingsRevision], [other, 2]);
+    assert.deepEqual([cc3.checkinControl, cc3.settingsRevision], [DEFAULT_CONTROL, 1]);
+    await s.machines.updateCheckinControl([{ id: 'cc1.ops.acme', checkinControl: DEFAULT_CONTROL }]);
+    const again = await mustFind(s, 'cc1.ops.acme');
+    assert.deepEqual([again.checkinControl, again.settingsRevision], [DEFAULT_CONTROL, 3]);
+    await s.machines.updateCheckinControl([]);
+    assert.equal((await mustFind(s, 'cc1.ops.acme')).settingsRevision, 3);
+  });
+
+  it('records the applied settings revision, never going backwards nor past what was sent', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('rev.ops.acme'));
+    const applied = async () => (await mustFind(s, 'rev.ops.acme')).appliedRevision;
+    for (let i = 0; i < 4; i++) {
+      await s.machines.updateCheckinControl([{ id: 'rev.ops.acme', checkinControl: DEFAULT_CONTROL }]);
+    }
+    assert.equal((await mustFind(s, 'rev.ops.acme')).settingsRevision, 5);
+    await s.machines.recordSettingsApplied('rev.ops.acme', 2);
+    assert.equal(await applied(), 2);
+    // A late acknowledgement of an older revision must not undo a newer one.
+    await s.machines.recordSettingsApplied('rev.ops.acme', 1);
+    assert.equal(await applied(), 2);
+    // An acknowledgement of a revision never sent is ignored.
+    await s.machines.recordSettingsApplied('rev.ops.acme', 6);
+    assert.equal(await applied(), 2);
+    await s.machines.recordSettingsApplied('rev.ops.acme', 5);
+    assert.equal(await applied(), 5);
+    await s.machines.recordSettingsApplied('ghost.ops.acme', 9);
+  });
+
+  it('records an audit with its time, replacing the previous one', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('audit.ops.acme'));
+    await s.machines.recordAudit('audit.ops.acme', INVENTORY, T0 + 100);
+    let m = await mustFind(s, 'audit.ops.acme');
+    assert.deepEqual(m.audit, INVENTORY);
+    assert.equal(m.auditedAt, T0 + 100);
+    const next: Inventory = { ...INVENTORY, memoryBytes: 34_359_738_368, disks: [] };
+    await s.machines.recordAudit('audit.ops.acme', next, T0 + 200);
+    m = await mustFind(s, 'audit.ops.acme');
+    assert.deepEqual(m.audit, next);
+    assert.equal(m.auditedAt, T0 + 200);
+  });
+
+  it('marks a machine connected, setting the first check-in time only once', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('conn.ops.acme'));
+    await s.machines.markConnected('conn.ops.acme', '192.0.2.10:50000', 'hw-a', T0 + 1000);
+    let m = await mustFind(s, 'conn.ops.acme');
+    assert.deepEqual(
+      [m.connected, m.remoteAddress, m.hardwareId, m.firstCheckinAt, m.lastSeenAt],
+      [true, '192.0.2.10:50000', 'hw-a', T0 + 1000, T0 + 1000],
+    );
+    await s.machines.markConnected('conn.ops.acme', '[2001:db8::1]:50001', 'hw-b', T0 + 2000);
+    m = await mustFind(s, 'conn.ops.acme');
+    assert.deepEqual(
+      [m.connected, m.remoteAddress, m.hardwareId, m.firstCheckinAt, m.lastSeenAt],
+      [true, '[2001:db8::1]:50001', 'hw-b', T0 + 1000, T0 + 2000],
+    );
+  });
+
+  it('marks a machine disconnected, keeping what it last reported', async () => {
+    const s = store();
+    await s.machines.createMachineAccount(account('disc.ops.acme'));
+    await s.machines.createMachineAccount(account('stay.ops.acme'));
+    await s.machines.markConnected('disc.ops.acme', '192.0.2.11:1', 'hw-d', T0 + 10);
+    await s.machines.markConnected('stay.ops.acme', '192.0.2.12:1', 'hw-s', T0 + 10);
+    await s.machines.markDisconnected('disc.ops.acme');
+    const m = await mustFind(s, 'disc.ops.acme');
+    assert.deepEqual(
+      [m.connected, m.remoteAddress, m.firstCheckinAt, m.lastSeenAt],
+      [false, '192.0.2.11:1', T0 + 10, T0 + 10],
+    );
+    assert.equal((await mustFind(s, 'stay.ops.acme')).connected, true);
+    await s.machines.markDisconnected('ghost.ops.acme');
+  });
+
+  it('marks every machine disconnected', async () => {
+    const s = store();
+    for (const id of ['all1.ops.acme', 'all2.ops.acme']) {
+      await s.machines.createMachineAccount(account(id));
+      await s.machines.markConnected(id, '192.0.2.20:1', 'hw', T0 + 20);
+    }
+    await s.machines.markAllDisconnected();
+    const machines = await s.machines.listMachines(null);
+    assert.ok(machines.length >= 2);
+    assert.deepEqual(
+      machines.filter((m) => m.connected).map((m) => m.id),
+      [],
+    );
+    assert.equal((await mustFind(s, 'all1.ops.acme')).lastSeenAt, T0 + 20);
+  });
+
+  it('deletes only temporary machines offline since before the cutoff', async () => {
+    const s = store();
+    await s.groups.ensureGroup('tmp.acme', T0);
+    // Earlier than every other machine of this group's store, so only this test's machines are stale.
+    const base = T0 - 1_000_000;
+    const cutoff = base + 10_000;
+    const make = async (name: string, temporary: boolean, createdAt: number) => {
+      const id = `${name}.tmp.acme`;
+      assert.equal(await s.machines.createMachineAccount(account(id, { temporary, createdAt })), true);
+      return id;
+    };
+    const seen = async (id: string, at: number, stayConnected: boolean) => {
+      await s.machines.markConnected(id, '192.0.2.30:1', 'hw', at);
+      if (!stayConnected) await s.machines.markDisconnected(id);
+    };
+    const staleTemp = await make('stale', true, base);
+    await seen(staleTemp, cutoff - 1, false);
+    const neverSeenOld = await make('never-old', true, cutoff - 1);
+    const neverSeenNew = await make('never-new', true, cutoff);
+    const connectedTemp = await make('online', true, base);
+    await seen(connectedTemp, cutoff - 5000, true);
+    const recentTemp = await make('recent', true, base);
+    await seen(recentTemp, cutoff, false);
+    const permanent = await make('permanent', false, base);
+    await seen(permanent, base, false);
+    const permanentNeverSeen = await make('permanent-never', false, base);
+
+    const deleted = await s.machines.deleteOfflineTemporary(cutoff);
+    assert.deepEqual(sortedIds(deleted), sortedIds([staleTemp, neverSeenOld]));
+    assert.deepEqual(
+      ids(await s.machines.listMachines('%.tmp.acme')),
+      sortedIds([neverSeenNew, connectedTemp, recentTemp, permanent, permanentNeverSeen]),
+    );
+    assert.deepEqual(await s.machines.deleteOfflineTemporary(cutoff), []);
+  });
+}
+
+/** Conformance tests of one store interface. */
+export function checkinRecorderTests(store: StoreRef): void {
+  const COUNT = 5000;
+  const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
+
+  before(async () => {
+    const s = store();
+    await s.groups.ensureGroup('bulk.acme', T0);
+    // A few creations at a time use a pooled backend's connections; thousands of pending
+    // promises at once would make a serialized backend (SQLite) crawl under the test runner.
+    let created = 0;
+    for (let n = 0; n < COUNT; n += 10) {
+      const slice = Array.from({ length: Math.min(10, COUNT - n) }, (_, k) => account(idOf(n + k)));
+      const done = await Promise.all(slice.map((a) => s.machines.createMachineAccount(a)));
+      created += done.filter(Boolean).length;
+    }
+    assert.equal(created, COUNT);
+  });
+
+  it(`writes a batch of ${COUNT} check-ins`, async () => {
+    const s = store();
+    const batch: CheckinUpdate[] = Array.from({ length: COUNT }, (_, n) => ({
+      machineId: idOf(n),
+      seenAt: T0 + n,
+      loggedOnUser: n % 3 === 0 ? null : `CORP\\user${n}`,
+      userIdleSeconds: n * 7,
+      localAddresses: n % 5 === 0 ? [] : [`10.${(n >> 8) & 255}.${n & 255}.1`, `fe80::${n.toString(16)}`],
+      agentVersion: `1.${n % 10}.0`,
+    }));
+    await s.checkins.recordCheckins(batch);
+    const machines = await s.machines.listMachines('%.bulk.acme');
+    assert.equal(machines.length, COUNT);
+    const stored = machines.map((m) => ({
+      machineId: m.id,
+      seenAt: m.lastSeenAt,
+      loggedOnUser: m.loggedOnUser,
+      userIdleSeconds: m.userIdleSeconds,
+      localAddresses: m.localAddresses,
+      agentVersion: m.agentVersion,
+    }));
+    assert.deepEqual(stored, batch);
+    // A check-in is not a connection event: those fields stay as they were.
+    assert.equal(machines.filter((m) => m.connected || m.firstCheckinAt !== null).length, 0);
+  });
+
+  it('overwrites earlier values, including back to null and empty', async () => {
+    const s = store();
+    const id = idOf(1);
+    await s.checkins.recordCheckins([
+      {
+        machineId: id,
+        seenAt: T0 + 50_000,
+        loggedOnUser: null,
+        userIdleSeconds: 0,
+        localAddresses: [],
+        agentVersion: '2.0.0',
+      },
+    ]);
+    const m = await mustFind(s, id);
+    assert.deepEqual(
+      [m.lastSeenAt, m.loggedOnUser, m.userIdleSeconds, m.localAddresses, m.agentVersion],
+      [T0 + 50_000, null, 0, [], '2.0.0'],
+    );
+  });
+
+  it('ignores check-ins of machines that no longer exist', async () => {
+    const s = store();
+    const id = idOf(2);
+    await s.checkins.recordCheckins([
+      {
+        machineId: 'deleted.bulk.acme',
+        seenAt: T0 + 60_000,
+        loggedOnUser: 'x',
+        userIdleSeconds: 1,
+        localAddresses: [],
+        agentVersion: '1',
+      },
+      {
+        machineId: id,
+        seenAt: T0 + 60_000,
+        loggedOnUser: 'alice',
+        userIdleSeconds: 3,
+        localAddresses: ['10.0.0.2'],
+        agentVersion: '3.0.0',
+      },
+    ]);
+    assert.equal(await s.machines.findMachine('deleted.bulk.acme'), null);
+    const m = await mustFind(s, id);
+    assert.deepEqual([m.lastSeenAt, m.loggedOnUser, m.agentVersion], [T0 + 60_000, 'alice', '3.0.0']);
+  });
+
+  it('accepts an empty batch and changes nothing', async () => {
+    const s = store();
+    const before = await s.machines.listMachines('m000_.bulk.acme');
+    await s.checkins.recordCheckins([]);
+    assert.deepEqual(await s.machines.listMachines('m000_.bulk.acme'), before);
+  });
+}
