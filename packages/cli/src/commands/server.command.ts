@@ -77,6 +77,7 @@ export function serverCommand(globals: ApiGlobals): Command {
         `Muster server running`,
         `  API:        ${server.httpUrl}/api/v1   (OpenAPI: ${server.httpUrl}/api/v1/openapi.json)`,
         `  Agent port: ${server.agentPorts.join(', ')}`,
+        `  Devices:    ${server.deviceUrl}`,
         `  Server ID:  ${server.serverId}`,
         `  Admin token (${tokenNote}): ${server.adminTokenFile}`,
       ].join('\n'),
