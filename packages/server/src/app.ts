@@ -51,7 +51,8 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
-    bodyLimit: 1024 * 1024,
+    // Room for one command to 100,000 devices by id (about 3 MiB).
+    bodyLimit: 16 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);

@@ -83,7 +83,11 @@ export class AgentGateway {
           if (machine) session.pushSettings(machine.checkinControl, machine.settingsRevision);
         }
       } else if (event.type === 'commands-queued') {
-        for (const id of event.machineIds) this.deps.registry.get(id)?.offerWork();
+        const sessions = event.machineIds.flatMap((id) => {
+          const session = this.deps.registry.get(id);
+          return session?.active ? [session] : [];
+        });
+        await this.deps.dispatcher.pumpMany(sessions);
       } else if (event.type === 'machine-suspension') {
         this.deps.registry.get(event.machineId)?.setSuspended(event.suspended);
       } else if (event.type === 'machines-removed') {

@@ -225,9 +225,9 @@ export class AgentSession implements LiveSession, DispatchTarget {
     if (!suspended) void this.deps.dispatcher.pump(this);
   }
 
-  /** Hands out the next command if the agent is free (new commands were queued). */
-  offerWork(): void {
-    if (this.phase === 'active') void this.deps.dispatcher.pump(this);
+  /** Whether the handshake is done and the session may be given work. */
+  get active(): boolean {
+    return this.phase === 'active';
   }
 
   /** Sends new check-in control settings to the agent. */

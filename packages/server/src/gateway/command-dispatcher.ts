@@ -64,6 +64,37 @@ export class CommandDispatcher {
     target.sendCommand(this.sign(command));
   }
 
+  /** Gives each free, unsuspended agent of a fan-out its next command, claimed in one batch. */
+  async pumpMany(targets: readonly DispatchTarget[]): Promise<void> {
+    const now = this.clock();
+    const free = targets.filter((t) => !t.suspended && (t.inFlight === null || now > t.inFlightUntil));
+    if (free.length === 0) return;
+    for (const t of free) {
+      t.inFlight = 'claiming';
+      t.inFlightUntil = now + this.queue.leaseMs;
+    }
+    let claimed: CommandRecord[] = [];
+    try {
+      claimed = await this.queue.claimFirstPerTarget(
+        'machine',
+        free.map((t) => t.machineId),
+      );
+    } catch (error) {
+      this.warn({ err: error, machines: free.length }, 'could not claim commands for a fan-out');
+    }
+    const byMachine = new Map(claimed.map((c) => [c.targetId, c]));
+    for (const t of free) {
+      const command = byMachine.get(t.machineId);
+      if (!command) {
+        t.inFlight = null;
+        continue;
+      }
+      t.inFlight = command.id;
+      t.inFlightUntil = command.leaseExpiresAt ?? this.clock() + this.queue.leaseMs;
+      t.sendCommand(this.sign(command));
+    }
+  }
+
   /** Signs a command for its machine. */
   sign(command: CommandRecord): CommandMessage {
     const unsigned = {

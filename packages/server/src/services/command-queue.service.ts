@@ -161,16 +161,29 @@ export class CommandQueueService {
   async claim(kind: TargetKind, targetId: string, limit: number): Promise<CommandRecord[]> {
     const now = this.clock();
     const { claimed, changes } = await this.store.claimNext(kind, targetId, now, this.leaseMs, limit);
+    await this.coverRunningTime(claimed, now);
+    await this.events.commandChanges(changes);
+    return claimed;
+  }
+
+  /** Hands out the next command of each of many endpoints at once (a fan-out). */
+  async claimFirstPerTarget(kind: TargetKind, targetIds: readonly string[]): Promise<CommandRecord[]> {
+    const now = this.clock();
+    const claimed = await this.store.claimFirstPerTarget(kind, targetIds, now, this.leaseMs);
+    await this.coverRunningTime(claimed, now);
+    await this.events.commandChanges(claimed.map((c) => toChange(c, now)));
+    return claimed;
+  }
+
+  /** A shell command may run up to its timeout: its lease covers that, plus a margin. */
+  private async coverRunningTime(claimed: CommandRecord[], now: number): Promise<void> {
     for (const c of claimed) {
-      // A shell command may run up to its timeout: its lease covers that, plus a margin.
       const timeout = c.type === 'shell' ? Number(c.params.timeoutSeconds ?? 300) * 1000 + 30_000 : 0;
       if (timeout > this.leaseMs) {
         await this.store.extendLease(c.id, now + timeout);
         c.leaseExpiresAt = now + timeout;
       }
     }
-    await this.events.commandChanges(changes);
-    return claimed;
   }
 
   /** The default lease of a delivered command. */

@@ -189,6 +189,17 @@ export interface CommandQueueStore {
     outcome: CommandOutcome,
     now: number,
   ): Promise<CommandRecord | CommandRefusal>;
+  /**
+   * Claims, for each listed endpoint, its next pending command (priority, then FIFO) in one
+   * transaction: a fan-out to thousands of agents costs one round trip per batch, not one per
+   * agent. Commands past their time to live are left to the sweeper.
+   */
+  claimFirstPerTarget(
+    kind: TargetKind,
+    targetIds: readonly string[],
+    now: number,
+    leaseMs: number,
+  ): Promise<CommandRecord[]>;
   /** Moves the lease of a processing command (a long shell timeout needs a longer lease). */
   extendLease(id: string, until: number): Promise<void>;
   /** Returns a processing command of this endpoint to pending ("not now"). */

@@ -161,6 +161,40 @@ export function commandQueueTests(store: StoreRef): void {
     assert.equal(ids.length, 20);
   });
 
+  it('claims the next command of each of many endpoints in one batch, by priority then FIFO', async () => {
+    const q = store().commands;
+    const { commands } = await q.enqueue(
+      [
+        cmd('fan1.q.acme'),
+        cmd('fan1.q.acme', { priority: 3 }),
+        cmd('fan2.q.acme'),
+        cmd('fan3.q.acme', { expiresAt: T0 }),
+      ],
+      null,
+      T0,
+    );
+    const claimed = await q.claimFirstPerTarget(
+      'machine',
+      ['fan1.q.acme', 'fan2.q.acme', 'fan3.q.acme', 'none.q.acme'],
+      T0 + 1,
+      1000,
+    );
+    assert.deepEqual(
+      claimed.map((c) => c.id).sort(),
+      [commands[1]?.id, commands[2]?.id].sort(),
+      'the urgent one for fan1, the only one for fan2, none for the expired fan3',
+    );
+    assert.ok(
+      claimed.every((c) => c.status === 'processing' && c.attempts === 1 && c.leaseExpiresAt === T0 + 1001),
+    );
+    assert.deepEqual(await q.claimFirstPerTarget('machine', [], T0, 1000), []);
+    const again = await q.claimFirstPerTarget('machine', ['fan1.q.acme'], T0 + 2, 1000);
+    assert.deepEqual(
+      again.map((c) => c.id),
+      [commands[0]?.id],
+    );
+  });
+
   it('lists with filters newest first and deletes finished commands past retention in batches', async () => {
     const q = store().commands;
     const t = 'list.q.acme';

@@ -207,6 +207,50 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
+    async claimFirstPerTarget(kind, targetIds, now, leaseMs) {
+      if (targetIds.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        let pick = trx
+          .selectFrom('commands')
+          .select(['seq', 'target_id', 'priority'])
+          .where('target_kind', '=', kind)
+          .where('target_id', 'in', targetIds)
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+        if (dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+        const best = new Map<string, { seq: number; priority: number }>();
+        for (const r of await pick.execute()) {
+          const seq = Number(r.seq);
+          const current = best.get(r.target_id);
+          if (
+            !current ||
+            r.priority > current.priority ||
+            (r.priority === current.priority && seq < current.seq)
+          ) {
+            best.set(r.target_id, { seq, priority: r.priority });
+          }
+        }
+        if (best.size === 0) return [];
+        const claimed = await trx
+          .updateTable('commands')
+          .set((eb) => ({
+            status: 'processing',
+            attempts: eb('attempts', '+', 1),
+            lease_expires_at: now + leaseMs,
+            updated_at: now,
+          }))
+          .where(
+            'seq',
+            'in',
+            [...best.values()].map((b) => b.seq),
+          )
+          .returningAll()
+          .execute();
+        await recordTransitions(trx, claimed, now, null);
+        return claimed.map(commandFromRow);
+      });
+    },
+
     finish(id, kind, targetId, outcome, now) {
       return moveProcessing(id, kind, targetId, now, null, {
         status: outcome.status,
