@@ -171,9 +171,12 @@ describe('mobile devices', () => {
   });
 
   it('devices check in every 720 minutes by default, and show when they are next expected', async () => {
-    const d = (await server.api.get(`/devices/${iphone}`)).body as DeviceJson & {
-      nextCheckinExpectedAt: string;
-    };
+    const d = await waitFor('first check-in', async () => {
+      const view = (await server.api.get(`/devices/${iphone}`)).body as DeviceJson & {
+        nextCheckinExpectedAt: string;
+      };
+      return view.lastCheckinAt ? view : null;
+    });
     assert.equal(d.checkinIntervalMinutes, 720);
     assert.equal(d.overdue, false);
     assert.deepEqual(d.pushChannel, { kind: 'apns' });
