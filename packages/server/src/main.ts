@@ -75,7 +75,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const policies = new CheckinPolicyService(store.groups, store.policies);
   const checkinControl = new CheckinControlService(store.machines, policies, bus);
   const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError);
-  const admission = new AgentAdmissionService(store.installTokens, store.machines, notifications, clock);
+  const admission = new AgentAdmissionService(
+    store.installTokens,
+    store.machines,
+    notifications,
+    (update) => coalescer.connection(update),
+    clock,
+  );
   const lanDetector = new LanGatewayDetector(
     serverLanSubnets(config.lanSubnets, config.lanSubnetsFromInterfaces),
     notifications,

@@ -34,7 +34,7 @@ export interface SessionDependencies {
   identity: () => ServerIdentity;
   admission: AgentAdmissionService;
   coalescer: CheckinCoalescer;
-  machines: Pick<MachineWriter, 'recordAudit' | 'recordSettingsApplied' | 'markDisconnected'>;
+  machines: Pick<MachineWriter, 'recordAudit' | 'recordSettingsApplied'>;
   lanDetector: LanGatewayDetector;
   registry: SessionRegistry<AgentSession>;
   dispatcher: CommandDispatcher;
@@ -161,7 +161,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
       this.machineId = machine.id;
       if (this.ws.readyState !== this.ws.OPEN) {
         // The agent left while admission ran: record that, or it would look connected.
-        await this.deps.machines.markDisconnected(machine.id);
+        this.deps.coalescer.connection({ machineId: machine.id, connected: false, at: this.deps.clock() });
         return;
       }
       this.deps.registry
@@ -278,9 +278,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
     this.phase = 'closing';
     if (this.machineId && this.deps.registry.get(this.machineId) === this) {
       this.deps.registry.unregister(this);
-      this.deps.machines.markDisconnected(this.machineId).catch((error) => {
-        this.deps.log.warn({ err: error, machineId: this.machineId }, 'could not record disconnect');
-      });
+      this.deps.coalescer.connection({ machineId: this.machineId, connected: false, at: this.deps.clock() });
       void this.deps.dispatcher.gone(this.machineId);
     }
   }

@@ -8,8 +8,8 @@ import {
 import { ErrorCode, MusterError } from '../domain/errors';
 import { machineNameFromHost } from '../domain/machine-names';
 import { isOnline } from '../domain/machine-status';
-import type { InstallTokenStore, MachineReader, MachineWriter } from '../store/interfaces';
-import type { MachineRecord } from '../store/machine-record';
+import type { InstallTokenStore, MachineReader } from '../store/interfaces';
+import type { ConnectionUpdate, MachineRecord } from '../store/machine-record';
 import type { NotificationService } from './notification.service';
 import { hashSecret, newGuid } from './secrets';
 
@@ -35,8 +35,10 @@ export type LocalSessionProbe = (machineId: string) => boolean;
 export class AgentAdmissionService {
   constructor(
     private readonly tokens: InstallTokenStore,
-    private readonly machines: MachineReader & MachineWriter,
+    private readonly machines: MachineReader,
     private readonly notifications: NotificationService,
+    /** Session starts are written coalesced with the check-ins (see CheckinCoalescer). */
+    private readonly recordConnection: (update: ConnectionUpdate) => void,
     private readonly clock: () => number,
   ) {}
 
@@ -45,7 +47,13 @@ export class AgentAdmissionService {
     const known = await this.machines.findMachineByKey(request.keyFingerprint);
     const machine = known ?? (await this.enroll(request));
     await this.checkHardware(machine, request, hasLocalSession);
-    await this.machines.markConnected(machine.id, request.remoteAddress, request.hardwareId, this.clock());
+    this.recordConnection({
+      machineId: machine.id,
+      connected: true,
+      at: this.clock(),
+      remoteAddress: request.remoteAddress,
+      hardwareId: request.hardwareId,
+    });
     return machine;
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckinRecorder } from '../store/interfaces';
-import type { CheckinUpdate } from '../store/machine-record';
+import type { CheckinUpdate, ConnectionUpdate } from '../store/machine-record';
 import { CheckinCoalescer } from './checkin-coalescer';
 
 const update = (machineId: string, seenAt: number): CheckinUpdate => ({
@@ -16,7 +16,10 @@ const update = (machineId: string, seenAt: number): CheckinUpdate => ({
 describe('check-in coalescer', () => {
   it('writes the newest state per machine in one batch per flush', async () => {
     const batches: CheckinUpdate[][] = [];
-    const recorder: CheckinRecorder = { recordCheckins: async (b) => void batches.push([...b]) };
+    const recorder: CheckinRecorder = {
+      recordCheckins: async (b) => void batches.push([...b]),
+      recordConnections: async () => {},
+    };
     const c = new CheckinCoalescer(recorder, 1000, () => {});
     for (let i = 0; i < 1000; i++) c.record(update(`m${i % 10}`, i));
     await c.flush();
@@ -32,6 +35,7 @@ describe('check-in coalescer', () => {
     const written: CheckinUpdate[] = [];
     const errors: unknown[] = [];
     const recorder: CheckinRecorder = {
+      recordConnections: async () => {},
       async recordCheckins(b) {
         if (fail) throw new Error('database away');
         written.push(...b);
@@ -49,5 +53,40 @@ describe('check-in coalescer', () => {
       ['a', 1],
       ['b', 2],
     ]);
+  });
+});
+
+describe('connection coalescing', () => {
+  it('writes session starts and ends with the batch, the latest per machine, before the check-ins', async () => {
+    const calls: string[] = [];
+    const connections: ConnectionUpdate[][] = [];
+    const recorder: CheckinRecorder = {
+      async recordConnections(b) {
+        calls.push('connections');
+        connections.push([...b]);
+      },
+      async recordCheckins() {
+        calls.push('checkins');
+      },
+    };
+    const c = new CheckinCoalescer(recorder, 1000, () => {});
+    for (let i = 0; i < 500; i++)
+      c.connection({
+        machineId: `m${i}`,
+        connected: true,
+        at: 1,
+        remoteAddress: '10.0.0.1',
+        hardwareId: 'hw',
+      });
+    c.connection({ machineId: 'm7', connected: false, at: 2 });
+    c.record(update('m1', 3));
+    await c.flush();
+    assert.deepEqual(calls, ['connections', 'checkins']);
+    assert.equal(connections[0]?.length, 500, 'one batch for five hundred reconnects');
+    assert.equal(
+      connections[0]?.find((u) => u.machineId === 'm7')?.connected,
+      false,
+      'the latest state wins',
+    );
   });
 });

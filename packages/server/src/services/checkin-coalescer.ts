@@ -1,5 +1,5 @@
 import type { CheckinRecorder } from '../store/interfaces';
-import type { CheckinUpdate } from '../store/machine-record';
+import type { CheckinUpdate, ConnectionUpdate } from '../store/machine-record';
 
 /**
  * Coalesces check-ins: the latest state per machine waits in memory and all of them are
@@ -8,6 +8,7 @@ import type { CheckinUpdate } from '../store/machine-record';
  */
 export class CheckinCoalescer {
   private pending = new Map<string, CheckinUpdate>();
+  private connections = new Map<string, ConnectionUpdate>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -28,14 +29,31 @@ export class CheckinCoalescer {
     this.pending.set(update.machineId, update);
   }
 
+  /**
+   * Records that an agent session began or ended. Written with the next batch, so ten
+   * thousand agents reconnecting after a restart cost a few transactions, not ten thousand.
+   */
+  connection(update: ConnectionUpdate): void {
+    this.connections.set(update.machineId, update);
+  }
+
   /** Writes what is pending now; concurrent calls share one write. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.pending.size === 0) return Promise.resolve();
+    if (this.pending.size === 0 && this.connections.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
+    const connections = [...this.connections.values()];
     this.pending = new Map();
+    this.connections = new Map();
+    // Connections first: a check-in of the same batch then finds the machine connected.
     this.flushing = this.recorder
-      .recordCheckins(batch)
+      .recordConnections(connections)
+      .catch((error) => {
+        for (const u of connections)
+          if (!this.connections.has(u.machineId)) this.connections.set(u.machineId, u);
+        throw error;
+      })
+      .then(() => this.recorder.recordCheckins(batch))
       .catch((error) => {
         // Keep the newer state if one arrived meanwhile; otherwise retry this one next time.
         for (const u of batch) if (!this.pending.has(u.machineId)) this.pending.set(u.machineId, u);

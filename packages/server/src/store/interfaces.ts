@@ -19,7 +19,13 @@ import type {
   StoredLocation,
   WakeRecord,
 } from './device-record';
-import type { CheckinUpdate, EnrollmentRequest, EnrollmentResult, MachineRecord } from './machine-record';
+import type {
+  CheckinUpdate,
+  ConnectionUpdate,
+  EnrollmentRequest,
+  EnrollmentResult,
+  MachineRecord,
+} from './machine-record';
 
 /** Organizations and machine groups. */
 export interface GroupRegistry {
@@ -92,6 +98,8 @@ export interface MachineWriter {
 /** Writes the volatile state of many check-ins in one transaction. */
 export interface CheckinRecorder {
   recordCheckins(batch: readonly CheckinUpdate[]): Promise<void>;
+  /** Writes many session starts and ends in one transaction (the latest per machine). */
+  recordConnections(batch: readonly ConnectionUpdate[]): Promise<void>;
 }
 
 /** Per-group check-in policies. */

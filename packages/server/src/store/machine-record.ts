@@ -41,6 +41,16 @@ export interface CheckinUpdate {
   agentVersion: string;
 }
 
+/** An agent session that began or ended, written in the next coalesced batch. */
+export interface ConnectionUpdate {
+  machineId: string;
+  connected: boolean;
+  at: number;
+  /** Where the connection came from and the hardware it reported (connections only). */
+  remoteAddress?: string;
+  hardwareId?: string;
+}
+
 /** What an agent presents when it enrolls with an install token. */
 export interface EnrollmentRequest {
   tokenHash: string;

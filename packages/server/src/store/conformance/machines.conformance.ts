@@ -288,6 +288,41 @@ export function machineWriterTests(store: StoreRef): void {
 
 /** Conformance tests of one store interface. */
 export function checkinRecorderTests(store: StoreRef): void {
+  it('writes session starts and ends in one batch', async () => {
+    const s = store();
+    await s.groups.ensureGroup('conn.acme', T0);
+    await s.machines.createMachineAccount(account('conn1.conn.acme'));
+    await s.machines.createMachineAccount(account('conn2.conn.acme'));
+    await s.checkins.recordConnections([
+      {
+        machineId: 'conn1.conn.acme',
+        connected: true,
+        at: T0 + 5,
+        remoteAddress: '192.0.2.9',
+        hardwareId: 'hw-c1',
+      },
+      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 6 },
+      { machineId: 'ghost.conn.acme', connected: true, at: T0 + 6 },
+    ]);
+    const c1 = await mustFind(s, 'conn1.conn.acme');
+    assert.equal(c1.connected, true);
+    assert.equal(c1.firstCheckinAt, T0 + 5);
+    assert.equal(c1.lastSeenAt, T0 + 5);
+    assert.equal(c1.remoteAddress, '192.0.2.9');
+    assert.equal(c1.hardwareId, 'hw-c1');
+    await s.checkins.recordConnections([
+      { machineId: 'conn1.conn.acme', connected: false, at: T0 + 9 },
+      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 9, remoteAddress: '192.0.2.10' },
+    ]);
+    const after1 = await mustFind(s, 'conn1.conn.acme');
+    assert.equal(after1.connected, false);
+    assert.equal(after1.remoteAddress, '192.0.2.9', 'an end keeps the last address');
+    const after2 = await mustFind(s, 'conn2.conn.acme');
+    assert.equal(after2.firstCheckinAt, T0 + 6, 'the first check-in is set once');
+    assert.equal(after2.remoteAddress, '192.0.2.10');
+    await s.checkins.recordConnections([]);
+  });
+
   const COUNT = 5000;
   const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
 
