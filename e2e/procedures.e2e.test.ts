@@ -120,10 +120,17 @@ describe('agent procedures and events', () => {
       params: {},
     });
     const cid = (r.body as { items: Array<{ id: string }> }).items[0]?.id;
+    // Read the result first: this suite's short retention deletes finished commands quickly.
+    await waitFor(
+      'complete',
+      async () =>
+        ((await server.api.get(`/commands/${cid}`)).body as { status?: string }).status === 'complete',
+      20_000,
+      100,
+    );
     await waitFor('process exited', () => proc.child.exitCode !== null, 20_000);
     assert.equal(existsSync(state), false, 'state directory removed');
     await waitFor('account removed', async () => (await server.machine(id)) === null);
-    assert.equal(((await server.api.get(`/commands/${cid}`)).body as { status: string }).status, 'complete');
   });
 
   it('deletes finished commands past the retention age in the background', async () => {
