@@ -1,0 +1,158 @@
+import type { MachineInfo } from './machine-info';
+
+/** A sustained check-in window on one server process. */
+export interface WindowResult {
+  /** Connections open when the window started. */
+  connections: number;
+  periodSeconds: number;
+  /** Check-ins the clients were due to send per second (connections / period). */
+  offeredPerSecond: number;
+  /** Length of the window, seconds. */
+  seconds: number;
+  /** Check-ins sent by the simulators during the window. */
+  checkins: number;
+  /**
+   * Check-ins per second actually carried: those of the window over the window plus the time
+   * a ping on every connection took to come back (a pong follows every frame sent before it).
+   */
+  checkinsPerSecond: number;
+  /** Server CPU (user + system) used during the window, seconds. */
+  serverCpuSeconds: number;
+  /** Server CPU per check-in, seconds. */
+  cpuSecondsPerCheckin: number;
+  /** Check-ins one fully used core would carry: 1 / cpuSecondsPerCheckin. */
+  checkinsPerCoreSecond: number;
+  /** Average cores the server used during the window. */
+  serverCores: number;
+  /** Average cores the simulator processes used during the window. */
+  simulatorCores: number;
+  /** Average cores everything else on the machine used during the window (noise). */
+  otherCores: number;
+  /** Ping after the window: answered of sent, and how long the slowest took. */
+  drain: { answered: number; total: number; ms: number };
+  /** Server RSS at the end of the window, bytes. */
+  serverRssBytes: number;
+  /** Messages the server itself counted during the window (floor only). */
+  serverReceived: number | null;
+  /** A simulator answered too late at the start or end: the check-in count is approximate. */
+  staleCounters: boolean;
+}
+
+/** Server memory before and after the clients connected. */
+export interface MemoryResult {
+  /** RSS with no client connected, bytes. */
+  baselineBytes: number;
+  /** RSS with every client connected and settled, bytes. */
+  connectedBytes: number;
+  /** (connected - baseline) / connected clients, bytes. */
+  perConnectionBytes: number;
+}
+
+/** The restart measurement: SIGTERM, start again on the same data directory and port. */
+export interface RestartResult {
+  /** Check-in period in force at the restart (it caps the reconnect backoff), seconds. */
+  periodSeconds: number;
+  /** Agents connected just before the restart. */
+  agentsBefore: number;
+  /** From SIGTERM until the old process was gone, seconds. */
+  shutdownSeconds: number;
+  exitedGracefully: boolean;
+  /** From spawning the new process until its API answered, seconds. */
+  startSeconds: number;
+  /** Agents welcomed by the new process within the time limit. */
+  reconnected: number;
+  /** From the new process's spawn until every agent was welcomed again, seconds (null if not all). */
+  reconnectSecondsFromStart: number | null;
+  /** From SIGTERM until every agent was welcomed again, seconds (null if not all). */
+  totalSeconds: number | null;
+  /** Agents the new server reports connected afterwards (GET /api/v1/server). */
+  serverConnectedAgents: number;
+  /** RSS of the new process with every agent back, settled, bytes. */
+  rssAfterBytes: number;
+  /** Connection attempts that failed between SIGTERM and the end of the wait. */
+  failedAttempts: number;
+  /** CPU the new process used from its start until every agent was back (or the time limit). */
+  serverCpuSeconds: number;
+  /** That CPU per agent welcomed again, ms (start-up and wasted handshakes included). */
+  serverCpuMsPerReconnect: number;
+  /** [seconds after SIGTERM, agents welcomed again] about every 5 s. */
+  timeline: Array<[number, number]>;
+}
+
+/** The Muster server under N simulated agents. */
+export interface MusterResult {
+  agentsRequested: number;
+  /** Agents connected after enrollment (simulator count). */
+  connected: number;
+  /** Agents the server reports connected (GET /api/v1/server). */
+  serverConnectedAgents: number;
+  enrollSeconds: number;
+  enrollPerSecond: number;
+  /** Server CPU during enrollment per enrolled agent, ms. */
+  enrollServerCpuMsPerAgent: number;
+  connectFailures: number;
+  lastError: string;
+  serverStartSeconds: number;
+  memory: MemoryResult;
+  /** PUT /checkin-control to the short period: API call time and until every agent had it. */
+  periodChange: { apiSeconds: number; appliedSeconds: number; applied: number };
+  window: WindowResult;
+  restart: RestartResult | null;
+  /** Server log lines at warn level or above, and a few of them. */
+  serverWarnings: { count: number; samples: string[] };
+}
+
+/** The floor server under the same number of plain TLS WebSocket clients. */
+export interface FloorResult {
+  connectionsRequested: number;
+  connected: number;
+  connectSeconds: number;
+  connectFailures: number;
+  lastError: string;
+  memory: MemoryResult;
+  window: WindowResult;
+}
+
+/** Muster against the floor. */
+export interface Ratios {
+  /** Muster check-ins per CPU-second over the floor's messages per CPU-second. */
+  throughputPerCore: number | null;
+  /** Muster's carried check-ins/s over the floor's carried messages/s (same offered load). */
+  throughputCarried: number | null;
+  /** Muster RSS per agent over the floor's RSS per connection. */
+  memory: number | null;
+}
+
+/** One target and how the run did against it. */
+export interface TargetRow {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+  note: string;
+}
+
+/** How busy the shared machine was around the run (the figures are only as quiet as it was). */
+export interface EnvironmentSample {
+  /** 1, 5 and 15 minute load averages. */
+  loadAverage: number[];
+  /** A durable (WAL, synchronous=FULL) single-row SQLite commit in the data directory's filesystem, ms. */
+  sqliteCommitMs: number;
+}
+
+/** Everything one benchmark run measured. */
+export interface BenchResults {
+  benchmark: 'checkin';
+  machine: MachineInfo;
+  environment: { atStart: EnvironmentSample; atEnd: EnvironmentSample; childFileLimit: number };
+  config: Record<string, number | string | boolean>;
+  /** The options the run was started with (after `npm run bench:checkin --`). */
+  commandLine: string;
+  /** The full-size target the run is measured against. */
+  fullSizeTarget: number;
+  muster: MusterResult;
+  floor: FloorResult | null;
+  ratios: Ratios;
+  targets: TargetRow[];
+  durationSeconds: number;
+}
