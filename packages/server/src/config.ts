@@ -63,6 +63,12 @@ export const ServerConfigSchema = Type.Object(
       default: 2000,
       description: 'How long a failed agent authentication is held before the connection closes.',
     }),
+    maxPendingHandshakes: Type.Integer({
+      minimum: 1,
+      default: 256,
+      description:
+        'Agent connections allowed in their handshake at once; more are dropped at once and retry later.',
+    }),
     handshakeTimeoutMs: Type.Integer({
       minimum: 100,
       default: 10000,

@@ -170,6 +170,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     store.machines,
     bus,
+    config.maxPendingHandshakes,
   );
   identity.onChange(() => gateway.dropAll('server identity changed'));
   const unsubscribeIdentity = bus.subscribe((event) => {

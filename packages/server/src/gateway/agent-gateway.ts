@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CloseCode, MAX_AGENT_FRAME_BYTES } from '@muster/protocol';
 import { WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
 import type { MachineReader } from '../store/interfaces';
 import { AgentSession, type SessionDependencies } from './agent-session';
+import { HandshakeGate } from './handshake-gate';
 import type { TlsCredentials } from './tls-credentials';
 
 /** Where the gateway listens: one or more ports (old and new during a port change). */
@@ -20,6 +21,8 @@ export interface GatewayListen {
  */
 export class AgentGateway {
   private readonly servers: Server[] = [];
+  private readonly gate: HandshakeGate;
+  private readonly gateSlots = new WeakMap<Socket, () => void>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -27,7 +30,10 @@ export class AgentGateway {
     private readonly deps: SessionDependencies,
     private readonly machines: MachineReader,
     private readonly bus: Bus,
-  ) {}
+    maxPendingHandshakes: number,
+  ) {
+    this.gate = new HandshakeGate(maxPendingHandshakes);
+  }
 
   /** Starts listening on every port; resolves with the bound ports (0 picks a free one). */
   async listen(options: GatewayListen): Promise<number[]> {
@@ -50,9 +56,25 @@ export class AgentGateway {
         perMessageDeflate: false,
         clientTracking: false,
       });
+      server.on('connection', (tcp: Socket) => {
+        if (!this.gate.tryEnter()) {
+          tcp.destroy();
+          return;
+        }
+        let left = false;
+        const leave = () => {
+          if (left) return;
+          left = true;
+          this.gate.leave();
+        };
+        this.gateSlots.set(tcp, leave);
+        tcp.once('close', leave);
+      });
       wss.on('connection', (ws, req) => {
-        const socket = req.socket as TLSSocket;
-        new AgentSession(ws, socket, socket.remoteAddress ?? 'unknown', this.deps);
+        const socket = req.socket as TLSSocket & { _parent?: Socket };
+        // The slot is given back once the agent is welcomed (or the socket closes).
+        const leave = socket._parent ? this.gateSlots.get(socket._parent) : undefined;
+        new AgentSession(ws, socket, socket.remoteAddress ?? 'unknown', this.deps, leave);
       });
       wss.on('error', (error) => this.deps.log.warn({ err: error }, 'agent gateway error'));
       await new Promise<void>((resolve, reject) => {

@@ -84,6 +84,8 @@ export class AgentSession implements LiveSession, DispatchTarget {
     private readonly socket: TLSSocket,
     private readonly remoteAddress: string,
     private readonly deps: SessionDependencies,
+    /** Gives back the connection's handshake slot (see HandshakeGate). */
+    private readonly handshakeDone: (() => void) | undefined = undefined,
   ) {
     this.timer = setTimeout(
       () => this.close(CloseCode.handshakeTimeout, 'handshake timed out'),
@@ -170,6 +172,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.phase = 'active';
+      this.handshakeDone?.();
       this.suspended = machine.suspended;
       this.send({
         t: 'welcome',
