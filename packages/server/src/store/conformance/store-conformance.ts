@@ -1,9 +1,10 @@
 import { after, before, describe } from 'node:test';
 import type { StoreBackend } from '../interfaces';
+import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { deviceStoreTests } from './device-store.conformance';
 import { groupRegistryTests, installTokenTests } from './machine-accounts.conformance';
-import { checkinRecorderTests, machineReaderTests, machineWriterTests } from './machines.conformance';
+import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import {
   adminTokenStoreTests,
   identityStoreTests,

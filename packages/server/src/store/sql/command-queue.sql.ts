@@ -82,6 +82,30 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     return row ? commandFromRow(row) : refusal(id, kind, targetId);
   };
 
+  /**
+   * In one transaction, returns the processing commands of one endpoint, or those whose lease
+   * ran out, to the queue (see returnToQueue).
+   */
+  const requeueProcessing = (
+    which: { kind?: TargetKind; targetId?: string; leaseBefore?: number; limit?: number },
+    now: number,
+    why: string,
+  ): Promise<CommandChange[]> =>
+    db.transaction().execute(async (trx) => {
+      let query = trx.selectFrom('commands').select('seq').where('status', '=', 'processing');
+      if (which.kind !== undefined) query = query.where('target_kind', '=', which.kind);
+      if (which.targetId !== undefined) query = query.where('target_id', '=', which.targetId);
+      if (which.leaseBefore !== undefined) query = query.where('lease_expires_at', '<', which.leaseBefore);
+      if (which.limit !== undefined) query = query.limit(which.limit);
+      const rows = await query.execute();
+      return returnToQueue(
+        trx,
+        rows.map((r) => Number(r.seq)),
+        now,
+        why,
+      );
+    });
+
   /** Returns processing rows (chosen by `seqs`) to pending, or fails those out of attempts. */
   const returnToQueue = async (
     trx: Transaction<Database>,
@@ -274,40 +298,16 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       return moveProcessing(id, kind, targetId, now, detail, { status: 'pending' });
     },
 
-    async releaseEndpoint(kind, targetId, now) {
-      return db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('commands')
-          .select('seq')
-          .where('target_kind', '=', kind)
-          .where('target_id', '=', targetId)
-          .where('status', '=', 'processing')
-          .execute();
-        return returnToQueue(
-          trx,
-          rows.map((r) => Number(r.seq)),
-          now,
-          'endpoint disconnected while the command was processing',
-        );
-      });
+    releaseEndpoint(kind, targetId, now) {
+      return requeueProcessing(
+        { kind, targetId },
+        now,
+        'endpoint disconnected while the command was processing',
+      );
     },
 
-    async expireLeases(now, limit) {
-      return db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('commands')
-          .select('seq')
-          .where('status', '=', 'processing')
-          .where('lease_expires_at', '<', now)
-          .limit(limit)
-          .execute();
-        return returnToQueue(
-          trx,
-          rows.map((r) => Number(r.seq)),
-          now,
-          'lease expired',
-        );
-      });
+    expireLeases(now, limit) {
+      return requeueProcessing({ leaseBefore: now, limit }, now, 'lease expired');
     },
 
     async expireTtl(now, limit) {

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { CheckinUpdate } from '../machine-record';
+import { account, mustFind, T0 } from './conformance-fixtures';
+import type { StoreRef } from './store-conformance';
+
+/** Conformance tests of one store interface. */
+export function checkinRecorderTests(store: StoreRef): void {
+  it('writes session starts and ends in one batch', async () => {
+    const s = store();
+    await s.groups.ensureGroup('conn.acme', T0);
+    await s.machines.createMachineAccount(account('conn1.conn.acme'));
+    await s.machines.createMachineAccount(account('conn2.conn.acme'));
+    await s.checkins.recordConnections([
+      {
+        machineId: 'conn1.conn.acme',
+        connected: true,
+        at: T0 + 5,
+        remoteAddress: '192.0.2.9',
+        hardwareId: 'hw-c1',
+      },
+      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 6 },
+      { machineId: 'ghost.conn.acme', connected: true, at: T0 + 6 },
+    ]);
+    const c1 = await mustFind(s, 'conn1.conn.acme');
+    assert.equal(c1.connected, true);
+    assert.equal(c1.firstCheckinAt, T0 + 5);
+    assert.equal(c1.lastSeenAt, T0 + 5);
+    assert.equal(c1.remoteAddress, '192.0.2.9');
+    assert.equal(c1.hardwareId, 'hw-c1');
+    await s.checkins.recordConnections([
+      { machineId: 'conn1.conn.acme', connected: false, at: T0 + 9 },
+      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 9, remoteAddress: '192.0.2.10' },
+    ]);
+    const after1 = await mustFind(s, 'conn1.conn.acme');
+    assert.equal(after1.connected, false);
+    assert.equal(after1.remoteAddress, '192.0.2.9', 'an end keeps the last address');
+    const after2 = await mustFind(s, 'conn2.conn.acme');
+    assert.equal(after2.firstCheckinAt, T0 + 6, 'the first check-in is set once');
+    assert.equal(after2.remoteAddress, '192.0.2.10');
+    await s.checkins.recordConnections([]);
+  });
+
+  const COUNT = 5000;
+  const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
+
+  before(async () => {
+    const s = store();
+    await s.groups.ensureGroup('bulk.acme', T0);
+    // A few creations at a time use a pooled backend's connections; thousands of pending
+    // promises at once would make a serialized backend (SQLite) crawl under the test runner.
+    let created = 0;
+    for (let n = 0; n < COUNT; n += 10) {
+      const slice = Array.from({ length: Math.min(10, COUNT - n) }, (_, k) => account(idOf(n + k)));
+      const done = await Promise.all(slice.map((a) => s.machines.createMachineAccount(a)));
+      created += done.filter(Boolean).length;
+    }
+    assert.equal(created, COUNT);
+  });
+
+  it(`writes a batch of ${COUNT} check-ins`, async () => {
+    const s = store();
+    const batch: CheckinUpdate[] = Array.from({ length: COUNT }, (_, n) => ({
+      machineId: idOf(n),
+      seenAt: T0 + n,
+      loggedOnUser: n % 3 === 0 ? null : `CORP\\user${n}`,
+      userIdleSeconds: n * 7,
+      localAddresses: n % 5 === 0 ? [] : [`10.${(n >> 8) & 255}.${n & 255}.1`, `fe80::${n.toString(16)}`],
+      agentVersion: `1.${n % 10}.0`,
+    }));
+    await s.checkins.recordCheckins(batch);
+    const machines = await s.machines.listMachines('%.bulk.acme');
+    assert.equal(machines.length, COUNT);
+    const stored = machines.map((m) => ({
+      machineId: m.id,
+      seenAt: m.lastSeenAt,
+      loggedOnUser: m.loggedOnUser,
+      userIdleSeconds: m.userIdleSeconds,
+      localAddresses: m.localAddresses,
+      agentVersion: m.agentVersion,
+    }));
+    assert.deepEqual(stored, batch);
+    // A check-in is not a connection event: those fields stay as they were.
+    assert.equal(machines.filter((m) => m.connected || m.firstCheckinAt !== null).length, 0);
+  });
+
+  it('overwrites earlier values, including back to null and empty', async () => {
+    const s = store();
+    const id = idOf(1);
+    await s.checkins.recordCheckins([
+      {
+        machineId: id,
+        seenAt: T0 + 50_000,
+        loggedOnUser: null,
+        userIdleSeconds: 0,
+        localAddresses: [],
+        agentVersion: '2.0.0',
+      },
+    ]);
+    const m = await mustFind(s, id);
+    assert.deepEqual(
+      [m.lastSeenAt, m.loggedOnUser, m.userIdleSeconds, m.localAddresses, m.agentVersion],
+      [T0 + 50_000, null, 0, [], '2.0.0'],
+    );
+  });
+
+  it('ignores check-ins of machines that no longer exist', async () => {
+    const s = store();
+    const id = idOf(2);
+    await s.checkins.recordCheckins([
+      {
+        machineId: 'deleted.bulk.acme',
+        seenAt: T0 + 60_000,
+        loggedOnUser: 'x',
+        userIdleSeconds: 1,
+        localAddresses: [],
+        agentVersion: '1',
+      },
+      {
+        machineId: id,
+        seenAt: T0 + 60_000,
+        loggedOnUser: 'alice',
+        userIdleSeconds: 3,
+        localAddresses: ['10.0.0.2'],
+        agentVersion: '3.0.0',
+      },
+    ]);
+    assert.equal(await s.machines.findMachine('deleted.bulk.acme'), null);
+    const m = await mustFind(s, id);
+    assert.deepEqual([m.lastSeenAt, m.loggedOnUser, m.agentVersion], [T0 + 60_000, 'alice', '3.0.0']);
+  });
+
+  it('accepts an empty batch and changes nothing', async () => {
+    const s = store();
+    const before = await s.machines.listMachines('m000_.bulk.acme');
+    await s.checkins.recordCheckins([]);
+    assert.deepEqual(await s.machines.listMachines('m000_.bulk.acme'), before);
+  });
+}
