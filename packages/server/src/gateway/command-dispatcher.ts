@@ -23,6 +23,9 @@ export interface DispatchTarget {
   reject(reason: string): void;
 }
 
+/** How many agents one claim covers: well under every database's limit on bound parameters. */
+const CLAIM_CHUNK = 1000;
+
 /** Logs what went wrong without stopping the gateway. */
 export type DispatchLog = (fields: object, message: string) => void;
 
@@ -32,6 +35,9 @@ export type DispatchLog = (fields: object, message: string) => void;
  * run only what their trusted server sent.
  */
 export class CommandDispatcher {
+  private arrivals: DispatchTarget[] = [];
+  private settling: Promise<void> | null = null;
+
   constructor(
     private readonly queue: CommandQueueService,
     private readonly identity: () => ServerIdentity,
@@ -64,8 +70,19 @@ export class CommandDispatcher {
     target.sendCommand(this.sign(command));
   }
 
-  /** Gives each free, unsuspended agent of a fan-out its next command, claimed in one batch. */
+  /**
+   * Gives each free, unsuspended agent of a fan-out its next command. Claims go in chunks, with
+   * the event loop let go between them, so a fan-out to every agent neither overflows the
+   * database's parameter limit nor stalls the check-ins of everyone else.
+   */
   async pumpMany(targets: readonly DispatchTarget[]): Promise<void> {
+    for (let i = 0; i < targets.length; i += CLAIM_CHUNK) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.pumpChunk(targets.slice(i, i + CLAIM_CHUNK));
+    }
+  }
+
+  private async pumpChunk(targets: readonly DispatchTarget[]): Promise<void> {
     const now = this.clock();
     const free = targets.filter((t) => !t.suspended && (t.inFlight === null || now > t.inFlightUntil));
     if (free.length === 0) return;
@@ -110,11 +127,29 @@ export class CommandDispatcher {
 
   /**
    * A new session of an agent: whatever was delivered to an earlier one goes back to the queue
-   * (the agent's journal answers it without running it twice), then work is handed out.
+   * (the agent's journal answers it without running it twice), then work is handed out. New
+   * sessions are gathered for one turn of the event loop and settled together, so a thousand
+   * agents reconnecting cost two transactions, not two thousand.
    */
-  async activated(target: DispatchTarget): Promise<void> {
-    await this.gone(target.machineId);
-    await this.pump(target);
+  activated(target: DispatchTarget): Promise<void> {
+    this.arrivals.push(target);
+    this.settling ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const batch = this.arrivals;
+        this.arrivals = [];
+        this.settling = null;
+        this.settle(batch).then(resolve, resolve);
+      });
+    });
+    return this.settling;
+  }
+
+  private async settle(batch: readonly DispatchTarget[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
+      const chunk = batch.slice(i, i + CLAIM_CHUNK);
+      await this.goneMany(chunk.map((t) => t.machineId));
+      await this.pumpChunk(chunk);
+    }
   }
 
   /** Stores a result, acknowledges it, and hands out the next command. */
@@ -142,11 +177,18 @@ export class CommandDispatcher {
   }
 
   /** The agent disconnected: what it was running goes back to the queue. */
-  async gone(machineId: string): Promise<void> {
+  gone(machineId: string): Promise<void> {
+    return this.goneMany([machineId]);
+  }
+
+  private async goneMany(machineIds: readonly string[]): Promise<void> {
     try {
-      await this.queue.endpointGone('machine', machineId);
+      await this.queue.endpointsGone('machine', machineIds);
     } catch (error) {
-      this.warn({ err: error, machineId }, 'could not return commands of a disconnected agent');
+      this.warn(
+        { err: error, machines: machineIds.length },
+        'could not return commands of disconnected agents',
+      );
     }
   }
 }

@@ -225,9 +225,10 @@ export class CommandQueueService {
     return result;
   }
 
-  /** The endpoint disconnected: its processing commands return to the queue. */
-  async endpointGone(kind: TargetKind, targetId: string): Promise<void> {
-    await this.events.commandChanges(await this.store.releaseEndpoint(kind, targetId, this.clock()));
+  /** The endpoints disconnected (or came back): their processing commands return to the queue. */
+  async endpointsGone(kind: TargetKind, targetIds: readonly string[]): Promise<void> {
+    if (targetIds.length === 0) return;
+    await this.events.commandChanges(await this.store.releaseEndpoints(kind, targetIds, this.clock()));
   }
 
   /** Cancels a pending command; anything else is a clear error. */

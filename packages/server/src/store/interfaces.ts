@@ -95,7 +95,10 @@ export interface MachineWriter {
   deleteOfflineTemporary(cutoff: number): Promise<string[]>;
 }
 
-/** Writes the volatile state of many check-ins in one transaction. */
+/**
+ * Writes the volatile state of many check-ins in one transaction. A batch holds at most one
+ * update per machine (the coalescer keeps the latest); which of two would win is not defined.
+ */
 export interface CheckinRecorder {
   recordCheckins(batch: readonly CheckinUpdate[]): Promise<void>;
   /** Writes many session starts and ends in one transaction (the latest per machine). */
@@ -219,7 +222,7 @@ export interface CommandQueueStore {
     detail: string,
   ): Promise<CommandRecord | CommandRefusal>;
   /** The endpoint went away: its processing commands go back to pending, or fail after the last attempt. */
-  releaseEndpoint(kind: TargetKind, targetId: string, now: number): Promise<CommandChange[]>;
+  releaseEndpoints(kind: TargetKind, targetIds: readonly string[], now: number): Promise<CommandChange[]>;
   /** Processing commands whose lease ran out go back to pending, or fail after the last attempt. */
   expireLeases(now: number, limit: number): Promise<CommandChange[]>;
   /** Pending commands whose time to live passed become expired. */

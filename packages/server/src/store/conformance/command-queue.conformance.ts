@@ -110,6 +110,29 @@ export function commandQueueTests(store: StoreRef): void {
     );
   });
 
+  it('returns the processing commands of several lost endpoints at once, and only theirs', async () => {
+    const q = store().commands;
+    const targets = ['gone1.q.acme', 'gone2.q.acme', 'stays.q.acme'];
+    await q.enqueue(
+      targets.map((t) => cmd(t)),
+      null,
+      T0,
+    );
+    for (const t of targets) await q.claimNext('machine', t, T0, 1000, 1);
+    const changes = await q.releaseEndpoints(
+      'machine',
+      ['gone1.q.acme', 'gone2.q.acme', 'never.q.acme'],
+      T0 + 1,
+    );
+    assert.deepEqual(changes.map((c) => [c.targetId, c.status]).sort(), [
+      ['gone1.q.acme', 'pending'],
+      ['gone2.q.acme', 'pending'],
+    ]);
+    const kept = await q.claimNext('machine', 'stays.q.acme', T0 + 2, 1000, 1);
+    assert.equal(kept.claimed.length, 0, 'the third endpoint still holds its command');
+    assert.deepEqual(await q.releaseEndpoints('machine', [], T0 + 3), []);
+  });
+
   it('returns commands of a lost endpoint or an expired lease to pending, failing those out of attempts', async () => {
     const q = store().commands;
     const t = 'lease.q.acme';
@@ -117,7 +140,7 @@ export function commandQueueTests(store: StoreRef): void {
     const id = commands[0]?.id as string;
     await q.claimNext('machine', t, T0, 100, 1);
     assert.deepEqual(
-      (await q.releaseEndpoint('machine', t, T0 + 1)).map((c) => c.status),
+      (await q.releaseEndpoints('machine', [t], T0 + 1)).map((c) => c.status),
       ['pending'],
     );
     await q.claimNext('machine', t, T0 + 2, 100, 1);

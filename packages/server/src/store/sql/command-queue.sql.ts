@@ -87,14 +87,14 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
    * ran out, to the queue (see returnToQueue).
    */
   const requeueProcessing = (
-    which: { kind?: TargetKind; targetId?: string; leaseBefore?: number; limit?: number },
+    which: { kind?: TargetKind; targetIds?: readonly string[]; leaseBefore?: number; limit?: number },
     now: number,
     why: string,
   ): Promise<CommandChange[]> =>
     db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('commands').select('seq').where('status', '=', 'processing');
       if (which.kind !== undefined) query = query.where('target_kind', '=', which.kind);
-      if (which.targetId !== undefined) query = query.where('target_id', '=', which.targetId);
+      if (which.targetIds !== undefined) query = query.where('target_id', 'in', which.targetIds);
       if (which.leaseBefore !== undefined) query = query.where('lease_expires_at', '<', which.leaseBefore);
       if (which.limit !== undefined) query = query.limit(which.limit);
       const rows = await query.execute();
@@ -298,9 +298,10 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       return moveProcessing(id, kind, targetId, now, detail, { status: 'pending' });
     },
 
-    releaseEndpoint(kind, targetId, now) {
+    async releaseEndpoints(kind, targetIds, now) {
+      if (targetIds.length === 0) return [];
       return requeueProcessing(
-        { kind, targetId },
+        { kind, targetIds },
         now,
         'endpoint disconnected while the command was processing',
       );
