@@ -7,6 +7,14 @@ type ErrorBody = { error: { code: string; message: string } };
 
 // Check-In Control updated in bulk: validation, policy clamping, delivery to connected agents
 // at once and to offline agents at their next check-in, and the API's own guards.
+/** A command as the API lists it (the fields read here). */
+interface CommandItem {
+  type: string;
+  status: string;
+  params: Record<string, unknown>;
+  result?: { output?: string | null };
+}
+
 describe('check-in control', () => {
   const dir = tempDir('control');
   let server: TestServer;
@@ -89,6 +97,19 @@ describe('check-in control', () => {
     }
   });
 
+  it("each change is an update-checkin-control procedure in the machine's pending procedures", async () => {
+    const id = ids[0] as string;
+    const procedures = await waitFor('procedure complete', async () => {
+      const items = ((await server.api.get(`/machines/${id}/commands`)).body as { items: CommandItem[] })
+        .items;
+      const update = items.filter((c) => c.type === 'update-checkin-control');
+      return update.some((c) => c.status === 'complete') ? update : null;
+    });
+    const latest = procedures.find((c) => c.status === 'complete');
+    assert.equal((latest?.params.checkinControl as { periodSeconds: number }).periodSeconds, 45);
+    assert.match(latest?.result?.output ?? '', /applied/);
+  });
+
   it('clamps periods to the group policy and says so', async () => {
     const policy = await server.api.put('/checkin-policy/web.acme', { minSeconds: 20, maxSeconds: 40 });
     assert.equal(policy.status, 200);
@@ -133,6 +154,19 @@ describe('check-in control', () => {
       async () => (await server.machine(ids[1] as string))?.settingsApplied,
     );
     assert.equal(agentState(join(dir.path, 'c2')).checkinControl?.periodSeconds, 30);
+    // The welcome already carried the new settings; the queued procedure only confirms them.
+    const procedure = await waitFor('procedure reported', async () => {
+      const items = ((await server.api.get(`/machines/${ids[1]}/commands`)).body as { items: CommandItem[] })
+        .items;
+      return items.find(
+        (c) =>
+          c.type === 'update-checkin-control' &&
+          c.status === 'complete' &&
+          c.params.revision !== undefined &&
+          (c.params.checkinControl as { periodSeconds: number }).periodSeconds === 30,
+      );
+    });
+    assert.match(procedure.result?.output ?? '', /already in force/);
   });
 
   it('authenticates every request and serves the OpenAPI document', async () => {

@@ -1042,9 +1042,10 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
         settings: { periodSeconds: 45 },
       });
       const pushed = await conn.next(5000);
-      assert.ok(pushed, 'the new settings are pushed to the live session');
-      const settings = serverDecoder.decode(pushed);
-      assert.equal(settings.t, 'settings');
+      assert.ok(pushed, 'the new settings reach the live session at once');
+      const procedure = serverDecoder.decode(pushed);
+      assert.equal(procedure.t, 'command');
+      assert.equal(procedure.t === 'command' && procedure.type, 'update-checkin-control');
       // The agent does not acknowledge the new revision, so it is not applied.
       const machine = await api.get<MachineItem>(`/machines/${spar.machineId}`);
       assert.equal(machine.settingsApplied, false, 'settings the agent never acknowledged show as applied');

@@ -118,10 +118,23 @@ export class SimAgent implements SimClient {
         this.timer = setTimeout(checkin, this.periodSeconds * 1000);
       };
       connection.on({
-        settings: (m) => {
-          const changed = m.checkinControl.periodSeconds !== this.periodSeconds;
-          this.periodSeconds = m.checkinControl.periodSeconds;
-          connection.send({ t: 'settings-applied', revision: m.revision });
+        // Settings arrive as an update-checkin-control procedure; the simulator answers it as
+        // the agent does (apply, acknowledge the revision, report the result).
+        command: (m) => {
+          const settings = m.type === 'update-checkin-control' ? readSettings(m.params) : null;
+          if (!settings) {
+            connection.send({
+              t: 'command-result',
+              id: m.id,
+              status: 'failed',
+              error: 'simulator runs no work',
+            });
+            return;
+          }
+          const changed = settings.periodSeconds !== this.periodSeconds;
+          this.periodSeconds = settings.periodSeconds;
+          connection.send({ t: 'settings-applied', revision: settings.revision });
+          connection.send({ t: 'command-result', id: m.id, status: 'complete' });
           if (changed && this.timer && !closed) {
             clearTimeout(this.timer);
             this.timer = setTimeout(checkin, this.periodSeconds * 1000);
@@ -138,4 +151,14 @@ export class SimAgent implements SimClient {
       checkin();
     });
   }
+}
+
+/** The period and revision of an update-checkin-control procedure, or null if malformed. */
+function readSettings(params: Record<string, unknown>): { periodSeconds: number; revision: number } | null {
+  const control = params.checkinControl as { periodSeconds?: unknown } | undefined;
+  const periodSeconds = control?.periodSeconds;
+  const revision = params.revision;
+  return typeof periodSeconds === 'number' && typeof revision === 'number'
+    ? { periodSeconds, revision }
+    : null;
 }

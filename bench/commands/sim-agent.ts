@@ -150,10 +150,6 @@ export class CmdSimAgent {
           this.counters.acksReceived++;
           this.observer.acked(this, m.id, performance.now());
         },
-        settings: (m) => {
-          this.periodSeconds = m.checkinControl.periodSeconds;
-          connection.send({ t: 'settings-applied', revision: m.revision });
-        },
         close: () => {
           closed = true;
           if (this.timer) clearTimeout(this.timer);

@@ -62,7 +62,6 @@ export type Welcome = ServerMessage['welcome'];
 
 /** Handlers for messages the server sends after the welcome. */
 export interface ConnectionEvents {
-  settings?: (message: ServerMessage['settings']) => void;
   command?: (message: ServerMessage['command']) => void;
   commandAck?: (message: ServerMessage['command-ack']) => void;
   close?: (code: number, reason: string) => void;
@@ -94,8 +93,7 @@ export class AgentConnection {
         this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
         return;
       }
-      if (message.t === 'settings') this.events.settings?.(message);
-      else if (message.t === 'command') this.events.command?.(message);
+      if (message.t === 'command') this.events.command?.(message);
       else if (message.t === 'command-ack') this.events.commandAck?.(message);
     });
     ws.on('close', (code, reason) => this.events.close?.(code, reason.toString()));

@@ -46,6 +46,8 @@ export class MusterAgent {
   private readonly probeUser: UserSessionProbe;
   private readonly manager: ConnectionManager;
   private readonly runner: CommandRunner;
+  /** Restarts the check-in timer of the session being served (after a period change). */
+  private rescheduleCheckin: (() => void) | null = null;
 
   constructor(private readonly options: AgentOptions) {
     this.state = new AgentStateFile(options.stateDir);
@@ -62,7 +64,12 @@ export class MusterAgent {
       machineId: () => this.state.value.machineId,
       sendAudit: (connection) =>
         connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) }),
-      applySettings: (checkinControl, revision) => this.storeSettings(checkinControl, revision),
+      applySettings: (connection, checkinControl, revision) => {
+        // Procedures may arrive after a newer welcome: an older revision never wins.
+        if (revision <= this.state.value.settingsRevision) return false;
+        this.applySettings(connection, checkinControl, revision);
+        return true;
+      },
       lifecycle: (action) =>
         (options.onLifecycle ?? ((a) => options.log.warn({ action: a }, 'no lifecycle handler')))(action),
       log: options.log,
@@ -126,8 +133,10 @@ export class MusterAgent {
   }
 
   private applySettings(connection: AgentConnection, checkinControl: CheckinControl, revision: number): void {
+    const periodChanged = checkinControl.periodSeconds !== this.settings().periodSeconds;
     this.storeSettings(checkinControl, revision);
     connection.send({ t: 'settings-applied', revision });
+    if (periodChanged) this.rescheduleCheckin?.();
   }
 
   private serve(connection: AgentConnection, _slot: ServerSlot): Promise<void> {
@@ -169,19 +178,17 @@ export class MusterAgent {
         }
         pingTimer = setTimeout(() => void keepalive(), periodMs());
       };
+      this.rescheduleCheckin = () => {
+        if (!checkinTimer) return;
+        clearTimeout(checkinTimer);
+        checkinTimer = setTimeout(() => void checkin(), periodMs());
+      };
       connection.on({
-        settings: (m) => {
-          const periodChanged = m.checkinControl.periodSeconds !== this.settings().periodSeconds;
-          this.applySettings(connection, m.checkinControl, m.revision);
-          if (periodChanged && checkinTimer) {
-            clearTimeout(checkinTimer);
-            checkinTimer = setTimeout(() => void checkin(), periodMs());
-          }
-        },
         command: (m) => void this.runner.handle(connection, m),
         commandAck: (m) => this.runner.acknowledge(m.id),
         close: (code, reason) => {
           closed = true;
+          this.rescheduleCheckin = null;
           if (checkinTimer) clearTimeout(checkinTimer);
           if (pingTimer) clearTimeout(pingTimer);
           checkinTimer = null;

@@ -19,7 +19,8 @@ export interface CommandRunnerHost {
   scratchDir: string;
   machineId(): string | null;
   sendAudit(connection: AgentConnection): void;
-  applySettings(checkinControl: CheckinControl, revision: number): void;
+  /** Applies settings sent as a procedure; false when they are older than those in force. */
+  applySettings(connection: AgentConnection, checkinControl: CheckinControl, revision: number): boolean;
   /** Asked after the result of restart-agent / uninstall has been acknowledged (or not, after a while). */
   lifecycle(action: 'restart' | 'uninstall'): void;
   log: AgentLog;
@@ -132,8 +133,13 @@ export class CommandRunner {
           return { status: 'complete' };
         case 'update-checkin-control': {
           const p = message.params as { checkinControl: CheckinControl; revision: number };
-          this.host.applySettings(p.checkinControl, p.revision);
-          return { status: 'complete' };
+          const applied = this.host.applySettings(connection, p.checkinControl, p.revision);
+          return {
+            status: 'complete',
+            output: applied
+              ? `settings revision ${p.revision} applied`
+              : `settings revision ${p.revision} already in force, or superseded by a newer one`,
+          };
         }
         case 'restart-agent':
         case 'uninstall':

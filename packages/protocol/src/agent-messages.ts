@@ -111,16 +111,6 @@ export const AuditSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Server pushes new check-in control settings; the agent persists them and acknowledges. */
-export const SettingsSchema = Type.Object(
-  {
-    t: Type.Literal('settings'),
-    checkinControl: CheckinControlSchema,
-    revision: Type.Integer({ minimum: 0, maximum: 2147483647 }),
-  },
-  { additionalProperties: false },
-);
-
 /** Agent confirms it stored a settings revision. */
 export const SettingsAppliedSchema = Type.Object(
   { t: Type.Literal('settings-applied'), revision: Type.Integer({ minimum: 0, maximum: 2147483647 }) },
@@ -141,7 +131,6 @@ export const AgentToServer = {
 export const ServerToAgent = {
   challenge: ChallengeSchema,
   welcome: WelcomeSchema,
-  settings: SettingsSchema,
   command: CommandSchema,
   'command-ack': CommandAckSchema,
 } as const;

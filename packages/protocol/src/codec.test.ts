@@ -74,7 +74,6 @@ const validServerMessages = {
     settingsRevision: 1,
     auditRequired: true,
   },
-  settings: { t: 'settings', checkinControl: control, revision: 2 },
   command: {
     t: 'command',
     id: 'c1',
@@ -138,8 +137,8 @@ describe('frame decoding: valid frames', () => {
   test('a null logged-on user and an empty secondary address are valid', () => {
     const checkin = { ...validAgentMessages.checkin, loggedOnUser: null };
     assert.deepEqual(agentDecoder.decode(JSON.stringify(checkin)), checkin);
-    const settings = { ...validServerMessages.settings, checkinControl: { ...control, secondary: null } };
-    assert.deepEqual(serverDecoder.decode(JSON.stringify(settings)), settings);
+    const welcome = { ...validServerMessages.welcome, checkinControl: { ...control, secondary: null } };
+    assert.deepEqual(serverDecoder.decode(JSON.stringify(welcome)), welcome);
   });
 
   test('each direction refuses the other direction’s messages', () => {

@@ -30,6 +30,12 @@ import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
 import { openSqlStore } from './store/sql/sql-store';
 import { WebhookService } from './webhooks/webhook.service';
 
+/**
+ * Check-in control procedures come before any work an administrator queued (whose priority
+ * the API caps at 100): an agent should not run a queue of scripts on stale settings.
+ */
+const SETTINGS_PRIORITY = 1000;
+
 /** The version reported by the API and to agents. */
 export const SERVER_VERSION = '0.1.0';
 
@@ -73,7 +79,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const registry = new SessionRegistry<AgentSession>();
   const notifications = new NotificationService(store.notifications, clock);
   const policies = new CheckinPolicyService(store.groups, store.policies);
-  const checkinControl = new CheckinControlService(store.machines, policies, bus);
   const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError);
   const admission = new AgentAdmissionService(
     store.installTokens,
@@ -134,6 +139,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clock,
   );
   devices.service.attachQueue(commands);
+  // Settings travel as a queued procedure, ahead of ordinary work (priority), so each change
+  // shows in the machine's pending procedures with its result.
+  const checkinControl = new CheckinControlService(store.machines, policies, async (changes) => {
+    await commands.enqueueEach(
+      'update-checkin-control',
+      changes.map((c) => ({
+        machineId: c.machineId,
+        groupId: c.groupId,
+        params: { checkinControl: c.checkinControl, revision: c.revision },
+      })),
+      SETTINGS_PRIORITY,
+    );
+  });
   const maintenance = new QueueMaintenance(
     store.commands,
     events,
@@ -168,7 +186,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       handshakeTimeoutMs: config.handshakeTimeoutMs,
       log,
     },
-    store.machines,
     bus,
     config.maxPendingHandshakes,
   );

@@ -2,7 +2,6 @@ import type { CommandChange } from '../store/command-record';
 
 /** Events that server nodes tell each other about (a node holds only its own sessions). */
 export type BusEvent =
-  | { type: 'settings-changed'; machineIds: string[] }
   | { type: 'identity-changed' }
   | { type: 'machines-removed'; machineIds: string[] }
   | { type: 'machine-suspension'; machineId: string; suspended: boolean }

@@ -4,7 +4,6 @@ import type { TLSSocket } from 'node:tls';
 import { CloseCode, MAX_AGENT_FRAME_BYTES } from '@muster/protocol';
 import { WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
-import type { MachineReader } from '../store/interfaces';
 import { AgentSession, type SessionDependencies } from './agent-session';
 import { HandshakeGate } from './handshake-gate';
 import type { TlsCredentials } from './tls-credentials';
@@ -28,7 +27,6 @@ export class AgentGateway {
   constructor(
     private readonly tls: TlsCredentials,
     private readonly deps: SessionDependencies,
-    private readonly machines: MachineReader,
     private readonly bus: Bus,
     maxPendingHandshakes: number,
   ) {
@@ -97,14 +95,7 @@ export class AgentGateway {
 
   private async onBusEvent(event: BusEvent): Promise<void> {
     try {
-      if (event.type === 'settings-changed') {
-        for (const id of event.machineIds) {
-          const session = this.deps.registry.get(id);
-          if (!session) continue;
-          const machine = await this.machines.findMachine(id);
-          if (machine) session.pushSettings(machine.checkinControl, machine.settingsRevision);
-        }
-      } else if (event.type === 'commands-queued') {
+      if (event.type === 'commands-queued') {
         const sessions = event.machineIds.flatMap((id) => {
           const session = this.deps.registry.get(id);
           return session?.active ? [session] : [];

@@ -4,7 +4,6 @@ import {
   type AgentMessage,
   AgentToServer,
   CHANNEL_BINDING_LABEL,
-  type CheckinControl,
   CloseCode,
   type CommandMessage,
   createDecoder,
@@ -231,11 +230,6 @@ export class AgentSession implements LiveSession, DispatchTarget {
   /** Whether the handshake is done and the session may be given work. */
   get active(): boolean {
     return this.phase === 'active';
-  }
-
-  /** Sends new check-in control settings to the agent. */
-  pushSettings(checkinControl: CheckinControl, revision: number): void {
-    if (this.phase === 'active') this.send({ t: 'settings', checkinControl, revision });
   }
 
   /** Closes the connection with a code and a short reason. */

@@ -1,5 +1,4 @@
 import { type CheckinControl, hostProblem, portProblem, type ServerAddress } from '@muster/protocol';
-import { type Bus, chunkIds } from '../bus/bus';
 import { invalidInput, notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
 import type { MachineReader, MachineWriter } from '../store/interfaces';
@@ -18,17 +17,29 @@ export interface CheckinControlUpdateResult {
   clamped: ClampedPeriod[];
 }
 
+/** One machine's new settings, as the agent must receive them. */
+export interface SettingsChange {
+  machineId: string;
+  groupId: string;
+  checkinControl: CheckinControl;
+  revision: number;
+}
+
+/** Gets new settings to agents: the command queue's `update-checkin-control` procedure. */
+export type SettingsDelivery = (changes: readonly SettingsChange[]) => Promise<void>;
+
 /**
  * Bulk updates of check-in control (the spec's Update button). Validates every host and port
- * before touching anything, stores the settings with a new revision per machine, and tells
- * every server node so connected agents get them at once; offline agents get them at their
- * next check-in because the welcome carries the stored settings.
+ * before touching anything, stores the settings with a new revision per machine, and queues an
+ * `update-checkin-control` procedure per machine: connected agents run it at once, offline
+ * ones at their next connection (whose welcome already carries the stored settings, so the
+ * procedure then only confirms them), and each shows in the machine's pending procedures.
  */
 export class CheckinControlService {
   constructor(
     private readonly machines: MachineReader & MachineWriter,
     private readonly policies: CheckinPolicyService,
-    private readonly bus: Bus,
+    private readonly deliver: SettingsDelivery,
   ) {}
 
   /** Resolves a selection to machines; unknown ids are an error naming them. */
@@ -51,15 +62,14 @@ export class CheckinControlService {
     validatePatch(patch);
     const targets = await this.select(selection);
     const clamped: ClampedPeriod[] = [];
-    const updates: Array<{ id: string; checkinControl: CheckinControl }> = [];
+    const updates: Update[] = [];
     for (const m of targets) {
       const merged: CheckinControl = { ...m.checkinControl, ...patch };
       const { applied, clamped: c } = await this.policies.clampFor(m.id, m.groupId, merged.periodSeconds);
       if (c) clamped.push(c);
-      updates.push({ id: m.id, checkinControl: { ...merged, periodSeconds: applied } });
+      updates.push({ id: m.id, groupId: m.groupId, checkinControl: { ...merged, periodSeconds: applied } });
     }
-    await this.machines.updateCheckinControl(updates);
-    await this.announce(updates.map((u) => u.id));
+    await this.store(updates);
     return { updated: updates.length, clamped };
   }
 
@@ -67,7 +77,7 @@ export class CheckinControlService {
   async reclampGroup(groupId: string): Promise<ClampedPeriod[]> {
     const members = await this.machines.listMachines(parseMachineFilter(`*.${groupId}`).likePattern);
     const clamped: ClampedPeriod[] = [];
-    const updates: Array<{ id: string; checkinControl: CheckinControl }> = [];
+    const updates: Update[] = [];
     for (const m of members) {
       const { applied, clamped: c } = await this.policies.clampFor(
         m.id,
@@ -76,18 +86,33 @@ export class CheckinControlService {
       );
       if (!c) continue;
       clamped.push(c);
-      updates.push({ id: m.id, checkinControl: { ...m.checkinControl, periodSeconds: applied } });
+      updates.push({
+        id: m.id,
+        groupId: m.groupId,
+        checkinControl: { ...m.checkinControl, periodSeconds: applied },
+      });
     }
-    await this.machines.updateCheckinControl(updates);
-    await this.announce(updates.map((u) => u.id));
+    await this.store(updates);
     return clamped;
   }
 
-  private async announce(ids: string[]): Promise<void> {
-    for (const chunk of chunkIds(ids))
-      await this.bus.publish({ type: 'settings-changed', machineIds: chunk });
+  private async store(updates: readonly Update[]): Promise<void> {
+    if (updates.length === 0) return;
+    const revisions = new Map(
+      (await this.machines.updateCheckinControl(updates)).map((r) => [r.id, r.revision]),
+    );
+    await this.deliver(
+      updates.flatMap((u) => {
+        const revision = revisions.get(u.id);
+        return revision === undefined
+          ? []
+          : [{ machineId: u.id, groupId: u.groupId, checkinControl: u.checkinControl, revision }];
+      }),
+    );
   }
 }
+
+type Update = { id: string; groupId: string; checkinControl: CheckinControl };
 
 function validateAddress(slot: string, address: ServerAddress): void {
   const problem = hostProblem(address.host) ?? portProblem(address.port);

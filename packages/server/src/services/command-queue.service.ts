@@ -105,19 +105,45 @@ export class CommandQueueService {
       maxAttempts: this.settings.maxAttempts,
       expiresAt,
     }));
-    const result = await this.store.enqueue(commands, request.idempotencyKey ?? null, now);
+    return this.commit(kind, commands, request.idempotencyKey ?? null, now);
+  }
+
+  /**
+   * Queues one command of one type per machine, each with its own parameters (check-in control
+   * settings differ per machine), in one transaction, and hands them out at once.
+   */
+  async enqueueEach(
+    type: AgentCommandType,
+    items: ReadonlyArray<{ machineId: string; groupId: string; params: Record<string, unknown> }>,
+    priority: number,
+  ): Promise<CommandRecord[]> {
+    if (items.length === 0) return [];
+    for (const item of items) validateAgentCommand(type, item.params);
+    const now = this.clock();
+    const commands: NewCommand[] = items.map((item) => ({
+      id: newId(),
+      orgId: item.groupId.slice(item.groupId.lastIndexOf('.') + 1),
+      targetKind: 'machine',
+      targetId: item.machineId,
+      groupId: item.groupId,
+      type,
+      params: item.params,
+      priority,
+      maxAttempts: this.settings.maxAttempts,
+      expiresAt: null,
+    }));
+    return (await this.commit('machine', commands, null, now)).commands;
+  }
+
+  private async commit(
+    kind: TargetKind,
+    commands: NewCommand[],
+    idempotencyKey: string | null,
+    now: number,
+  ): Promise<{ created: boolean; commands: CommandRecord[] }> {
+    const result = await this.store.enqueue(commands, idempotencyKey, now);
     if (!result.created) return result;
-    await this.events.commandChanges(
-      result.commands.map((c) => ({
-        id: c.id,
-        targetKind: c.targetKind,
-        targetId: c.targetId,
-        orgId: c.orgId,
-        type: c.type,
-        status: c.status,
-        at: now,
-      })),
-    );
+    await this.events.commandChanges(result.commands.map((c) => toChange(c, now)));
     if (kind === 'machine') {
       for (const chunk of chunkIds(result.commands.map((c) => c.targetId))) {
         await this.bus.publish({ type: 'commands-queued', machineIds: chunk });

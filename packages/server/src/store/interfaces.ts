@@ -81,8 +81,13 @@ export interface MachineWriter {
   createMachineAccount(account: NewMachineAccount): Promise<boolean>;
   setSuspended(id: string, suspended: boolean): Promise<boolean>;
   setRemoteControlEnabled(id: string, enabled: boolean): Promise<boolean>;
-  /** Writes new check-in control settings and bumps each machine's settings revision. */
-  updateCheckinControl(updates: ReadonlyArray<{ id: string; checkinControl: CheckinControl }>): Promise<void>;
+  /**
+   * Writes new check-in control settings and bumps each machine's settings revision; returns
+   * the new revision of each machine that exists (unknown ids are skipped).
+   */
+  updateCheckinControl(
+    updates: ReadonlyArray<{ id: string; checkinControl: CheckinControl }>,
+  ): Promise<Array<{ id: string; revision: number }>>;
   recordSettingsApplied(id: string, revision: number): Promise<void>;
   recordAudit(id: string, inventory: Inventory, now: number): Promise<void>;
   markConnected(id: string, remoteAddress: string, hardwareId: string, now: number): Promise<void>;

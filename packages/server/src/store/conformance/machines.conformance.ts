@@ -147,10 +147,14 @@ export function machineWriterTests(store: StoreRef): void {
     await s.machines.createMachineAccount(account('cc2.ops.acme'));
     await s.machines.createMachineAccount(account('cc3.ops.acme'));
     const other: CheckinControl = { ...CUSTOM_CONTROL, periodSeconds: 60, secondary: null };
-    await s.machines.updateCheckinControl([
+    const revisions = await s.machines.updateCheckinControl([
       { id: 'cc1.ops.acme', checkinControl: CUSTOM_CONTROL },
       { id: 'cc2.ops.acme', checkinControl: other },
       { id: 'ghost.ops.acme', checkinControl: other },
+    ]);
+    assert.deepEqual(revisions, [
+      { id: 'cc1.ops.acme', revision: 2 },
+      { id: 'cc2.ops.acme', revision: 2 },
     ]);
     const cc1 = await mustFind(s, 'cc1.ops.acme');
     const cc2 = await mustFind(s, 'cc2.ops.acme');
@@ -161,7 +165,7 @@ export function machineWriterTests(store: StoreRef): void {
     await s.machines.updateCheckinControl([{ id: 'cc1.ops.acme', checkinControl: DEFAULT_CONTROL }]);
     const again = await mustFind(s, 'cc1.ops.acme');
     assert.deepEqual([again.checkinControl, again.settingsRevision], [DEFAULT_CONTROL, 3]);
-    await s.machines.updateCheckinControl([]);
+    assert.deepEqual(await s.machines.updateCheckinControl([]), []);
     assert.equal((await mustFind(s, 'cc1.ops.acme')).settingsRevision, 3);
   });
 

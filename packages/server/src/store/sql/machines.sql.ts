@@ -58,17 +58,21 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     setSuspended: (id, suspended) => setFlag(id, 'suspended', suspended),
     setRemoteControlEnabled: (id, enabled) => setFlag(id, 'remote_control_enabled', enabled),
     async updateCheckinControl(updates) {
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        const revisions: Array<{ id: string; revision: number }> = [];
         for (const u of updates) {
-          await trx
+          const row = await trx
             .updateTable('machines')
             .set((eb) => ({
               checkin_control: JSON.stringify(u.checkinControl),
               settings_revision: eb('settings_revision', '+', 1),
             }))
             .where('id', '=', u.id)
-            .execute();
+            .returning(['id', 'settings_revision'])
+            .executeTakeFirst();
+          if (row) revisions.push({ id: row.id, revision: Number(row.settings_revision) });
         }
+        return revisions;
       });
     },
     async recordSettingsApplied(id, revision) {
