@@ -8,6 +8,7 @@ import {
   CloseCode,
   createDecoder,
   encodeFrame,
+  type FileReply,
   FrameError,
   formatServerAddress,
   keyFingerprint,
@@ -64,6 +65,8 @@ export type Welcome = ServerMessage['welcome'];
 export interface ConnectionEvents {
   command?: (message: ServerMessage['command']) => void;
   commandAck?: (message: ServerMessage['command-ack']) => void;
+  /** A reply to a file request (put-file, get-file). */
+  file?: (message: FileReply) => void;
   close?: (code: number, reason: string) => void;
 }
 
@@ -95,6 +98,8 @@ export class AgentConnection {
       }
       if (message.t === 'command') this.events.command?.(message);
       else if (message.t === 'command-ack') this.events.commandAck?.(message);
+      else if (message.t === 'file-data' || message.t === 'file-ack' || message.t === 'file-error')
+        this.events.file?.(message);
     });
     ws.on('close', (code, reason) => this.events.close?.(code, reason.toString()));
   }

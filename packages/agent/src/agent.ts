@@ -7,6 +7,7 @@ import { AgentStateFile } from './agent-state';
 import { CommandJournal } from './command-journal';
 import { CommandRunner } from './command-runner';
 import { ConnectionManager, type ServerSlot } from './connection-manager';
+import { FileChannel } from './file-channel';
 import { detectHardwareId } from './hardware-id';
 import { collectInventory, localAddresses } from './inventory';
 import { BandwidthThrottle } from './throttle';
@@ -73,6 +74,7 @@ export class MusterAgent {
       lifecycle: (action) =>
         (options.onLifecycle ?? ((a) => options.log.warn({ action: a }, 'no lifecycle handler')))(action),
       log: options.log,
+      throttle: this.throttle,
     });
     this.manager = new ConnectionManager({
       settings: () => this.settings(),
@@ -152,6 +154,7 @@ export class MusterAgent {
     this.applySettings(connection, welcome.checkinControl, welcome.settingsRevision);
     if (welcome.auditRequired) connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) });
 
+    const files = new FileChannel(connection);
     return new Promise<void>((resolve) => {
       let checkinTimer: NodeJS.Timeout | null = null;
       let pingTimer: NodeJS.Timeout | null = null;
@@ -184,10 +187,12 @@ export class MusterAgent {
         checkinTimer = setTimeout(() => void checkin(), periodMs());
       };
       connection.on({
-        command: (m) => void this.runner.handle(connection, m),
+        command: (m) => void this.runner.handle(connection, m, files),
+        file: (m) => files.deliver(m),
         commandAck: (m) => this.runner.acknowledge(m.id),
         close: (code, reason) => {
           closed = true;
+          files.closed();
           this.rescheduleCheckin = null;
           if (checkinTimer) clearTimeout(checkinTimer);
           if (pingTimer) clearTimeout(pingTimer);

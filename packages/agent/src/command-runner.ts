@@ -4,6 +4,8 @@ import {
   type CommandMessage,
   type CommandResultMessage,
   commandSigningBytes,
+  type GetFileParams,
+  type PutFileParams,
   type ShellParams,
   verifyProof,
 } from '@muster/protocol';
@@ -11,6 +13,8 @@ import { Value } from '@sinclair/typebox/value';
 import type { AgentConnection } from './agent-connection';
 import type { AgentLog } from './agent-log';
 import type { CommandJournal } from './command-journal';
+import { ConnectionLost, type FileChannel } from './file-channel';
+import { getFile, putFile, type TransferThrottle } from './file-transfer';
 import { runShell } from './shell-runner';
 
 /** What running commands needs from the agent around it. */
@@ -23,6 +27,8 @@ export interface CommandRunnerHost {
   applySettings(connection: AgentConnection, checkinControl: CheckinControl, revision: number): boolean;
   /** Asked after the result of restart-agent / uninstall has been acknowledged (or not, after a while). */
   lifecycle(action: 'restart' | 'uninstall'): void;
+  /** The agent's one bandwidth throttle; put-file takes from it before asking for data. */
+  throttle: TransferThrottle;
   log: AgentLog;
 }
 
@@ -31,19 +37,28 @@ type Result = Omit<CommandResultMessage, 't' | 'id'>;
 const failed = (error: string): Result => ({ status: 'failed', error });
 
 /**
+ * Commands that may run again after an interruption: they resume from what was already
+ * transferred instead of starting over, so running them twice does no harm.
+ */
+const RESUMABLE = new Set(['get-file', 'put-file']);
+
+/**
  * Runs the commands the server hands out: only those signed by the server identity this agent
  * verified at the handshake, each at most once (the journal answers repeats from the stored
  * result).
  */
 export class CommandRunner {
-  private readonly running = new Map<string, Promise<CommandResultMessage>>();
+  /** Commands being run; null from one means it was interrupted (connection lost) and resumes later. */
+  private readonly running = new Map<string, Promise<CommandResultMessage | null>>();
   private readonly acked = new Map<string, () => void>();
 
   constructor(private readonly host: CommandRunnerHost) {}
 
   /** Handles one delivered command on the connection it came in on. */
-  async handle(connection: AgentConnection, message: CommandMessage): Promise<void> {
-    const result = await this.resultFor(connection, message);
+  async handle(connection: AgentConnection, message: CommandMessage, files: FileChannel): Promise<void> {
+    const result = await this.resultFor(connection, message, files);
+    // Interrupted: the server gives the command back at the next connection, and it resumes.
+    if (!result) return;
     connection.send(result);
     if (result.status === 'complete' && (message.type === 'restart-agent' || message.type === 'uninstall')) {
       // Give the server a moment to store and acknowledge the result before the agent goes.
@@ -68,7 +83,8 @@ export class CommandRunner {
   private async resultFor(
     connection: AgentConnection,
     message: CommandMessage,
-  ): Promise<CommandResultMessage> {
+    files: FileChannel,
+  ): Promise<CommandResultMessage | null> {
     const signed = verifyProof(
       connection.serverPublicKeyDer,
       commandSigningBytes(message),
@@ -90,8 +106,11 @@ export class CommandRunner {
     const entry = this.host.journal.get(message.id);
     if (entry?.state === 'done') return entry.result;
     const inProgress = this.running.get(message.id);
-    if (inProgress) return inProgress;
-    if (entry?.state === 'running') {
+    if (inProgress) {
+      const result = await inProgress;
+      if (result || !RESUMABLE.has(message.type)) return result;
+    }
+    if (entry?.state === 'running' && !RESUMABLE.has(message.type)) {
       const result: CommandResultMessage = {
         t: 'command-result',
         id: message.id,
@@ -100,18 +119,23 @@ export class CommandRunner {
       this.host.journal.finished(result);
       return result;
     }
-    this.host.journal.started(message.id);
-    const run = this.execute(connection, message).then((r): CommandResultMessage => {
+    if (!entry) this.host.journal.started(message.id);
+    const run = this.execute(connection, message, files).then((r): CommandResultMessage | null => {
+      this.running.delete(message.id);
+      if (!r) return null;
       const result = { t: 'command-result' as const, id: message.id, ...r };
       this.host.journal.finished(result);
-      this.running.delete(message.id);
       return result;
     });
     this.running.set(message.id, run);
     return run;
   }
 
-  private async execute(connection: AgentConnection, message: CommandMessage): Promise<Result> {
+  private async execute(
+    connection: AgentConnection,
+    message: CommandMessage,
+    files: FileChannel,
+  ): Promise<Result | null> {
     const schema = AgentCommandParams[message.type as keyof typeof AgentCommandParams];
     if (!schema) return failed(`unknown command type "${message.type}"; this agent cannot run it`);
     if (!Value.Check(schema, message.params)) return failed(`invalid parameters for ${message.type}`);
@@ -128,6 +152,16 @@ export class CommandRunner {
             ...(ok ? {} : { error: o.error ?? `exited with code ${o.exitCode}` }),
           };
         }
+        case 'put-file':
+          return {
+            status: 'complete',
+            output: await putFile(files, this.host.throttle, message.id, message.params as PutFileParams),
+          };
+        case 'get-file':
+          return {
+            status: 'complete',
+            output: await getFile(files, message.id, message.params as GetFileParams),
+          };
         case 'audit':
           this.host.sendAudit(connection);
           return { status: 'complete' };
@@ -148,6 +182,13 @@ export class CommandRunner {
           return failed(`${message.type} is not supported by this agent version`);
       }
     } catch (error) {
+      if (error instanceof ConnectionLost) {
+        this.host.log.warn(
+          { id: message.id, type: message.type },
+          'transfer interrupted; it resumes at reconnection',
+        );
+        return null;
+      }
       return failed((error as Error).message);
     }
   }

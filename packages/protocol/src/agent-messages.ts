@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CheckinControlSchema, ServerAddressSchema } from './checkin-control';
 import { CommandAckSchema, CommandResultSchema, CommandSchema } from './command-messages';
+import { AgentFileMessages, ServerFileMessages } from './file-messages';
 
 const Base64 = (maxLength: number) => Type.String({ maxLength, pattern: '^[A-Za-z0-9+/=]*$' });
 const ShortText = (maxLength = 256) => Type.String({ maxLength });
@@ -125,6 +126,7 @@ export const AgentToServer = {
   audit: AuditSchema,
   'settings-applied': SettingsAppliedSchema,
   'command-result': CommandResultSchema,
+  ...AgentFileMessages,
 } as const;
 
 /** Messages a server may send, by type. */
@@ -133,6 +135,7 @@ export const ServerToAgent = {
   welcome: WelcomeSchema,
   command: CommandSchema,
   'command-ack': CommandAckSchema,
+  ...ServerFileMessages,
 } as const;
 
 /** A message an agent sends, discriminated by `t`. */

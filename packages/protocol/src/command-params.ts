@@ -4,9 +4,15 @@ import { CheckinControlSchema } from './checkin-control';
 /** The largest script a shell command may carry. */
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
+const AbsolutePath = Type.String({ minLength: 1, maxLength: 4096 });
+
+/** The largest file get-file fetches unless the command says otherwise (the server caps it too). */
+export const DEFAULT_GET_FILE_MAX_BYTES = 1024 * 1024 * 1024;
+
 /**
- * Parameters of each agent command type; the server validates them before queueing.
- * File transfer (get-file, put-file) is not offered yet: the server refuses it as unknown.
+ * Parameters of each agent command type; the server validates them before queueing. For
+ * put-file the server fills in the file's size and SHA-256 from its file store, so the agent
+ * checks what it received against values signed by the server.
  */
 export const AgentCommandParams = {
   shell: Type.Object(
@@ -19,6 +25,23 @@ export const AgentCommandParams = {
     },
     { additionalProperties: false },
   ),
+  'get-file': Type.Object(
+    {
+      path: AbsolutePath,
+      maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    },
+    { additionalProperties: false },
+  ),
+  'put-file': Type.Object(
+    {
+      fileId: Type.String({ minLength: 1, maxLength: 64 }),
+      path: AbsolutePath,
+      overwrite: Type.Optional(Type.Boolean()),
+      size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    },
+    { additionalProperties: false },
+  ),
   audit: Type.Object({}, { additionalProperties: false }),
   'update-checkin-control': Type.Object(
     { checkinControl: CheckinControlSchema, revision: Type.Integer({ minimum: 0 }) },
@@ -28,6 +51,10 @@ export const AgentCommandParams = {
   uninstall: Type.Object({}, { additionalProperties: false }),
 } as const satisfies Record<string, TSchema>;
 
+/** Parameters of a get-file command. */
+export type GetFileParams = Static<(typeof AgentCommandParams)['get-file']>;
+/** Parameters of a put-file command. */
+export type PutFileParams = Static<(typeof AgentCommandParams)['put-file']>;
 /** Parameters of a shell command. */
 export type ShellParams = Static<(typeof AgentCommandParams)['shell']>;
 

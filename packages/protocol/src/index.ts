@@ -5,4 +5,5 @@ export * from './codec';
 export * from './command-messages';
 export * from './command-params';
 export * from './device-api';
+export * from './file-messages';
 export * from './handshake-proof';

@@ -2,12 +2,14 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DeviceModule } from './devices/wire-devices';
+import type { FileService } from './files/file.service';
 import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
 import { checkinControlRoutes } from './http/checkin-control.routes';
 import { commandRoutes } from './http/commands.routes';
 import { deviceRoutes } from './http/devices.routes';
 import { registerErrorHandling } from './http/error-handler';
 import { eventRoutes } from './http/events.routes';
+import { fileRoutes } from './http/files.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
@@ -36,6 +38,7 @@ export interface AppServices {
   commands: CommandQueueService;
   events: EventHub;
   webhooks: WebhookService;
+  files: FileService;
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   clock: () => number;
 }
@@ -80,6 +83,7 @@ export async function buildApp(
       commandRoutes(typed, services.commands);
       eventRoutes(typed, services.events);
       webhookRoutes(typed, services.webhooks);
+      fileRoutes(typed, services.files);
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },

@@ -92,6 +92,13 @@ export const ServerConfigSchema = Type.Object(
       default: 65536,
       description: 'Output kept per command result; longer output is cut.',
     }),
+    fileMaxBytes: Type.Integer({
+      minimum: 1024,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 1024 * 1024 * 1024,
+      description:
+        'Largest file the server stores: an upload for put-file (POST /api/v1/files) or a file fetched by get-file.',
+    }),
     commandRetentionDays: Type.Number({
       minimum: 0,
       default: 30,

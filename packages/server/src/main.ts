@@ -7,6 +7,8 @@ import { inProcessBus } from './bus/in-process.bus';
 import { postgresBus } from './bus/postgres.bus';
 import { type ServerConfig, sqliteFileOf } from './config';
 import { createDeviceModule } from './devices/wire-devices';
+import { FileService } from './files/file.service';
+import { FileTransferService } from './files/file-transfer.service';
 import { AgentGateway } from './gateway/agent-gateway';
 import type { AgentSession } from './gateway/agent-session';
 import { CommandDispatcher } from './gateway/command-dispatcher';
@@ -124,6 +126,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     onError,
     log: log.child({ component: 'devices' }),
   });
+  const files = new FileService(store.files, config.fileMaxBytes, clock);
   const commands = new CommandQueueService(
     store.commands,
     store.machines,
@@ -137,6 +140,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       outputLimitBytes: config.commandOutputLimitBytes,
     },
     clock,
+    // put-file carries the file's size and hash, signed, so the agent can check what it got.
+    { 'put-file': async (params) => ({ ...params, ...(await files.forPut(String(params.fileId ?? ''))) }) },
   );
   devices.service.attachQueue(commands);
   // Settings travel as a queued procedure, ahead of ordinary work (priority), so each change
@@ -170,6 +175,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clock,
     (fields, msg) => log.warn(fields, msg),
   );
+  const fileTransfers = new FileTransferService(
+    store.files,
+    store.commands,
+    config.commandLeaseSeconds * 1000,
+    config.fileMaxBytes,
+    clock,
+  );
   const gateway = new AgentGateway(
     tls,
     {
@@ -180,6 +192,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lanDetector,
       registry,
       dispatcher,
+      files: fileTransfers,
       onCheckin: (machineId, at) => events.checkin(machineId, at),
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
@@ -216,6 +229,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         announceIdentityChange: () => bus.publish({ type: 'identity-changed' }),
       },
       commands,
+      files,
       events,
       devices,
       webhooks,

@@ -18,6 +18,7 @@ import {
 } from '@muster/protocol';
 import type { WebSocket } from 'ws';
 import { ErrorCode, MusterError } from '../domain/errors';
+import { type FileTransferService, TransferRefused } from '../files/file-transfer.service';
 import type { AgentAdmissionService } from '../services/agent-admission.service';
 import type { CheckinCoalescer } from '../services/checkin-coalescer';
 import type { LanGatewayDetector } from '../services/lan-gateway.detector';
@@ -37,6 +38,7 @@ export interface SessionDependencies {
   lanDetector: LanGatewayDetector;
   registry: SessionRegistry<AgentSession>;
   dispatcher: CommandDispatcher;
+  files: FileTransferService;
   onCheckin: (machineId: string, at: number) => void;
   clock: () => number;
   authFailureDelayMs: number;
@@ -54,6 +56,10 @@ const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
   audit: 'active',
   'settings-applied': 'active',
   'command-result': 'active',
+  'file-read': 'active',
+  'file-status': 'active',
+  'file-write': 'active',
+  'file-done': 'active',
 };
 
 const ERROR_CLOSE: Partial<Record<string, number>> = {
@@ -77,6 +83,8 @@ export class AgentSession implements LiveSession, DispatchTarget {
   private serverNonce: Buffer | null = null;
   private addressesSeen = '';
   private timer: NodeJS.Timeout | null;
+  /** File requests run one after another, so pieces are stored in the order they were sent. */
+  private fileChain: Promise<void> | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -204,7 +212,57 @@ export class AgentSession implements LiveSession, DispatchTarget {
     audit: (m) => this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock()),
     'settings-applied': (m) => this.deps.machines.recordSettingsApplied(this.machineId, m.revision),
     'command-result': (m) => this.deps.dispatcher.result(this, m),
+    'file-read': (m) =>
+      this.fileRequest(m.commandId, async () => {
+        const piece = await this.deps.files.read(this.machineId, m.commandId, m.offset, m.length);
+        this.send({
+          t: 'file-data',
+          commandId: m.commandId,
+          offset: m.offset,
+          data: piece.data.toString('base64'),
+          eof: piece.eof,
+        });
+      }),
+    'file-status': (m) =>
+      this.fileRequest(m.commandId, async () => {
+        const received = await this.deps.files.status(this.machineId, m.commandId);
+        this.send({ t: 'file-ack', commandId: m.commandId, received });
+      }),
+    'file-write': (m) =>
+      this.fileRequest(m.commandId, async () => {
+        const data = Buffer.from(m.data, 'base64');
+        const received = await this.deps.files.write(this.machineId, m.commandId, m.offset, data);
+        this.send({ t: 'file-ack', commandId: m.commandId, received });
+      }),
+    'file-done': (m) =>
+      this.fileRequest(m.commandId, async () => {
+        const file = await this.deps.files.done(this.machineId, m.commandId, m.size, m.sha256);
+        this.send({ t: 'file-ack', commandId: m.commandId, received: file.received, fileId: file.id });
+      }),
   };
+
+  /** Runs a file request after the ones before it; a refusal is answered, not fatal. */
+  private fileRequest(commandId: string, work: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      try {
+        await work();
+      } catch (error) {
+        const refused = error instanceof TransferRefused;
+        if (!refused) this.deps.log.warn({ err: error, machineId: this.machineId }, 'file transfer failed');
+        this.send({
+          t: 'file-error',
+          commandId,
+          message: refused ? error.message : 'the server could not serve this transfer; try again',
+          reset: refused && error.reset,
+        });
+      }
+    };
+    const next = (this.fileChain ?? Promise.resolve()).then(run);
+    this.fileChain = next;
+    return next.finally(() => {
+      if (this.fileChain === next) this.fileChain = null;
+    });
+  }
 
   /** Sends a signed command. */
   sendCommand(message: CommandMessage): void {

@@ -40,6 +40,14 @@ export interface DeviceTargetResolver {
   queued(commands: readonly CommandRecord[]): Promise<void>;
 }
 
+/**
+ * Completes the parameters of an agent command before it is validated and signed, for types
+ * whose parameters name something the server holds (put-file: the file's size and hash).
+ */
+export type ParamPreparers = Partial<
+  Record<AgentCommandType, (params: Record<string, unknown>) => Promise<Record<string, unknown>>>
+>;
+
 /** Queue limits and timings. */
 export interface CommandQueueSettings {
   maxAttempts: number;
@@ -82,10 +90,15 @@ export class CommandQueueService {
     private readonly bus: Bus,
     private readonly settings: CommandQueueSettings,
     private readonly clock: () => number,
+    private readonly preparers: ParamPreparers = {},
   ) {}
 
   async enqueue(request: EnqueueRequest): Promise<{ created: boolean; commands: CommandRecord[] }> {
     const kind: TargetKind = 'devices' in request.targets ? 'device' : 'machine';
+    const prepare = kind === 'machine' ? this.preparers[request.type as AgentCommandType] : undefined;
+    if (prepare && request.params !== null && typeof request.params === 'object') {
+      request = { ...request, params: await prepare(request.params) };
+    }
     if (kind === 'machine') validateAgentCommand(request.type, request.params);
     else this.devices.validate(request.type, request.params);
     const targets = await this.resolveTargets(request.targets);

@@ -1,5 +1,6 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
 import type { CheckinPolicy } from '../domain/checkin-policy';
+import type { FileStore } from '../files/file-record';
 import type { WebhookStore } from '../webhooks/webhook.store';
 import type {
   CommandChange,
@@ -171,6 +172,7 @@ export interface StoreBackend {
   commands: CommandQueueStore;
   devices: DeviceStore;
   webhooks: WebhookStore;
+  files: FileStore;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import type { StoreBackend } from '../interfaces';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { deviceStoreTests } from './device-store.conformance';
+import { fileStoreTests } from './file-store.conformance';
 import { groupRegistryTests, installTokenTests } from './machine-accounts.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import {
@@ -36,6 +37,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('IdentityStore', open, identityStoreTests);
     withStore('CommandQueueStore', open, commandQueueTests);
     withStore('DeviceStore', open, deviceStoreTests);
+    withStore('FileStore', open, fileStoreTests);
   });
 }
 

@@ -4,6 +4,7 @@ import * as core from './migrations/001-core.migration';
 import * as commands from './migrations/002-commands.migration';
 import * as devices from './migrations/003-devices.migration';
 import * as webhooks from './migrations/004-webhooks.migration';
+import * as files from './migrations/005-files.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '002-commands': commands,
   '003-devices': devices,
   '004-webhooks': webhooks,
+  '005-files': files,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

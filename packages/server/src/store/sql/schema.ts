@@ -7,6 +7,8 @@ import type { WebhookTables } from '../../webhooks/webhook.schema';
  * of queries serves SQLite and PostgreSQL alike.
  */
 export interface Database extends WebhookTables {
+  files: FilesTable;
+  file_chunks: { file_id: string; offset: number; data: Uint8Array };
   organizations: { id: string; created_at: number };
   machine_groups: { id: string; org_id: string; parent_id: string | null; created_at: number };
   install_tokens: {
@@ -145,4 +147,18 @@ export interface MachinesTable {
   agent_version: string | null;
   audit: string | null;
   audited_at: number | null;
+}
+
+/** A stored file: an administrator's upload or a get-file result (migration 005). */
+export interface FilesTable {
+  id: string;
+  name: string;
+  status: string;
+  received: number;
+  size: number | null;
+  sha256: string | null;
+  machine_id: string | null;
+  command_id: string | null;
+  created_at: number;
+  completed_at: number | null;
 }

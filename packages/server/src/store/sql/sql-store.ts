@@ -4,6 +4,7 @@ import { sqlAdminTokenStore } from './admin-tokens.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlDeviceStore } from './devices.sql';
+import { sqlFileStore } from './files.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { sqlIdentityStore } from './identity.sql';
 import { sqlInstallTokenStore } from './install-tokens.sql';
@@ -35,6 +36,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     commands: sqlCommandQueue(db, dialect),
     devices: sqlDeviceStore(db),
     webhooks: sqlWebhookStore(db, dialect),
+    files: sqlFileStore(db, dialect),
     close,
   };
 }
