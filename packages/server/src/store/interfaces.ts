@@ -1,6 +1,7 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
 import type { CheckinPolicy } from '../domain/checkin-policy';
 import type { FileStore } from '../files/file-record';
+import type { ReplicationStore } from '../replication/replication-record';
 import type { WebhookStore } from '../webhooks/webhook.store';
 import type {
   CommandChange,
@@ -173,6 +174,7 @@ export interface StoreBackend {
   devices: DeviceStore;
   webhooks: WebhookStore;
   files: FileStore;
+  replication: ReplicationStore;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
 import { groupRegistryTests, installTokenTests } from './machine-accounts.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
+import { replicationStoreTests } from './replication-store.conformance';
 import {
   adminTokenStoreTests,
   identityStoreTests,
@@ -38,6 +39,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('CommandQueueStore', open, commandQueueTests);
     withStore('DeviceStore', open, deviceStoreTests);
     withStore('FileStore', open, fileStoreTests);
+    withStore('ReplicationStore', open, replicationStoreTests);
   });
 }
 

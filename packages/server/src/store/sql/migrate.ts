@@ -5,6 +5,7 @@ import * as commands from './migrations/002-commands.migration';
 import * as devices from './migrations/003-devices.migration';
 import * as webhooks from './migrations/004-webhooks.migration';
 import * as files from './migrations/005-files.migration';
+import * as replication from './migrations/006-replication.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-devices': devices,
   '004-webhooks': webhooks,
   '005-files': files,
+  '006-replication': replication,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ReplicationTables } from '../../replication/replication.schema';
 import type { WebhookTables } from '../../webhooks/webhook.schema';
 
 /**
@@ -6,7 +7,7 @@ import type { WebhookTables } from '../../webhooks/webhook.schema';
  * back as numbers), booleans are 0/1 integers and structured values are JSON text, so one set
  * of queries serves SQLite and PostgreSQL alike.
  */
-export interface Database extends WebhookTables {
+export interface Database extends WebhookTables, ReplicationTables {
   files: FilesTable;
   file_chunks: { file_id: string; offset: number; data: Uint8Array };
   organizations: { id: string; created_at: number };

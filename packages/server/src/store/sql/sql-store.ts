@@ -1,3 +1,4 @@
+import { sqlReplicationStore } from '../../replication/replication.store';
 import { sqlWebhookStore } from '../../webhooks/webhook.store';
 import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
@@ -37,6 +38,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     devices: sqlDeviceStore(db),
     webhooks: sqlWebhookStore(db, dialect),
     files: sqlFileStore(db, dialect),
+    replication: sqlReplicationStore(db),
     close,
   };
 }
