@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { CheckinControlSchema, ServerAddressSchema } from './checkin-control';
 import { CommandAckSchema, CommandResultSchema, CommandSchema } from './command-messages';
 import { AgentFileMessages, ServerFileMessages } from './file-messages';
+import { ReplicationStatusSchema } from './replication-params';
 
 const Base64 = (maxLength: number) => Type.String({ maxLength, pattern: '^[A-Za-z0-9+/=]*$' });
 const ShortText = (maxLength = 256) => Type.String({ maxLength });
@@ -127,6 +128,7 @@ export const AgentToServer = {
   'settings-applied': SettingsAppliedSchema,
   'command-result': CommandResultSchema,
   ...AgentFileMessages,
+  'replication-status': ReplicationStatusSchema,
 } as const;
 
 /** Messages a server may send, by type. */

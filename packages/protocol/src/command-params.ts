@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { CheckinControlSchema } from './checkin-control';
+import { ReplicationCommandParams } from './replication-params';
 
 /** The largest script a shell command may carry. */
 export const MAX_SCRIPT_BYTES = 64 * 1024;
@@ -49,6 +50,7 @@ export const AgentCommandParams = {
   ),
   'restart-agent': Type.Object({}, { additionalProperties: false }),
   uninstall: Type.Object({}, { additionalProperties: false }),
+  ...ReplicationCommandParams,
 } as const satisfies Record<string, TSchema>;
 
 /** Parameters of a get-file command. */

@@ -7,3 +7,4 @@ export * from './command-params';
 export * from './device-api';
 export * from './file-messages';
 export * from './handshake-proof';
+export * from './replication-params';

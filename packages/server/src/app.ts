@@ -14,6 +14,9 @@ import { installTokenRoutes } from './http/install-tokens.routes';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
+import { replicationRoutes } from './replication/replication.routes';
+import type { ReplicationControlService } from './replication/replication-control.service';
+import type { ReplicationWatch } from './replication/replication-watch';
 import type { CheckinControlService } from './services/checkin-control.service';
 import type { CheckinPolicyService } from './services/checkin-policy.service';
 import type { CommandQueueService } from './services/command-queue.service';
@@ -39,6 +42,7 @@ export interface AppServices {
   events: EventHub;
   webhooks: WebhookService;
   files: FileService;
+  replication: { control: ReplicationControlService; watch: ReplicationWatch; reportStaleMs: number };
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   clock: () => number;
 }
@@ -84,6 +88,14 @@ export async function buildApp(
       eventRoutes(typed, services.events);
       webhookRoutes(typed, services.webhooks);
       fileRoutes(typed, services.files);
+      replicationRoutes(
+        typed,
+        services.replication.control,
+        services.machines,
+        services.replication.watch,
+        services.replication.reportStaleMs,
+        services.clock,
+      );
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },

@@ -99,6 +99,42 @@ export const ServerConfigSchema = Type.Object(
       description:
         'Largest file the server stores: an upload for put-file (POST /api/v1/files) or a file fetched by get-file.',
     }),
+    replicationDeleteDelaySeconds: Type.Integer({
+      minimum: 0,
+      maximum: 365 * 86400,
+      default: 7 * 86400,
+      description:
+        'A file deleted on a local server is deleted offsite only this long after (so a ransomware wipe does not reach the offsite copy at once).',
+    }),
+    replicationInactiveSeconds: Type.Integer({
+      minimum: 1,
+      default: 3600,
+      description:
+        'A local server without contact with its offsite server this long raises a local-server-inactive notification.',
+    }),
+    replicationWatchMs: Type.Integer({
+      minimum: 100,
+      default: 30_000,
+      description: 'How often local servers are checked for inactivity.',
+    }),
+    snapshotKeepLast: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 7,
+      description: 'Synthetic full backups: the newest snapshots always kept.',
+    }),
+    snapshotKeepDaily: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 14,
+      description: 'Synthetic full backups: also keep the newest snapshot of each of this many days.',
+    }),
+    snapshotKeepWeekly: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 8,
+      description: 'Synthetic full backups: also keep the newest snapshot of each of this many ISO weeks.',
+    }),
     commandRetentionDays: Type.Number({
       minimum: 0,
       default: 30,

@@ -15,6 +15,8 @@ import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { serverLanSubnets } from './lan-subnets';
+import { ReplicationControlService } from './replication/replication-control.service';
+import { ReplicationWatch } from './replication/replication-watch';
 import { AdminAuthService } from './services/admin-auth.service';
 import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
@@ -182,6 +184,40 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     config.fileMaxBytes,
     clock,
   );
+  const replicationStaleMs = Math.max(3 * config.replicationWatchMs, 120_000);
+  const replicationWatch = new ReplicationWatch(
+    store.replication,
+    notifications,
+    {
+      inactiveAfterMs: config.replicationInactiveSeconds * 1000,
+      reportStaleMs: replicationStaleMs,
+      intervalMs: config.replicationWatchMs,
+    },
+    clock,
+    onError,
+  );
+  // Role procedures go ahead of ordinary work but after check-in control settings.
+  const replication = new ReplicationControlService(
+    store.replication,
+    store.machines,
+    async (type, machine, params) => {
+      const [queued] = await commands.enqueueEach(
+        type,
+        [{ machineId: machine.id, groupId: machine.groupId, params }],
+        SETTINGS_PRIORITY - 1,
+      );
+      return queued?.id ?? '';
+    },
+    {
+      deleteDelaySeconds: config.replicationDeleteDelaySeconds,
+      retention: {
+        keepLast: config.snapshotKeepLast,
+        daily: config.snapshotKeepDaily,
+        weekly: config.snapshotKeepWeekly,
+      },
+    },
+    clock,
+  );
   const gateway = new AgentGateway(
     tls,
     {
@@ -193,6 +229,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       registry,
       dispatcher,
       files: fileTransfers,
+      replication,
       onCheckin: (machineId, at) => events.checkin(machineId, at),
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
@@ -212,6 +249,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   reaper.start();
   maintenance.start();
   webhooks.start();
+  replicationWatch.start();
 
   const app = await buildApp(
     {
@@ -230,6 +268,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
       commands,
       files,
+      replication: { control: replication, watch: replicationWatch, reportStaleMs: replicationStaleMs },
       events,
       devices,
       webhooks,
@@ -259,6 +298,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       closed = true;
       reaper.stop();
       maintenance.stop();
+      replicationWatch.stop();
       await webhooks.stop();
       clearInterval(deviceSweep);
       await devices.close();

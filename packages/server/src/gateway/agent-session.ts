@@ -19,6 +19,7 @@ import {
 import type { WebSocket } from 'ws';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { type FileTransferService, TransferRefused } from '../files/file-transfer.service';
+import type { ReplicationControlService } from '../replication/replication-control.service';
 import type { AgentAdmissionService } from '../services/agent-admission.service';
 import type { CheckinCoalescer } from '../services/checkin-coalescer';
 import type { LanGatewayDetector } from '../services/lan-gateway.detector';
@@ -39,6 +40,7 @@ export interface SessionDependencies {
   registry: SessionRegistry<AgentSession>;
   dispatcher: CommandDispatcher;
   files: FileTransferService;
+  replication: Pick<ReplicationControlService, 'report'>;
   onCheckin: (machineId: string, at: number) => void;
   clock: () => number;
   authFailureDelayMs: number;
@@ -60,6 +62,7 @@ const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
   'file-status': 'active',
   'file-write': 'active',
   'file-done': 'active',
+  'replication-status': 'active',
 };
 
 const ERROR_CLOSE: Partial<Record<string, number>> = {
@@ -212,6 +215,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
     audit: (m) => this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock()),
     'settings-applied': (m) => this.deps.machines.recordSettingsApplied(this.machineId, m.revision),
     'command-result': (m) => this.deps.dispatcher.result(this, m),
+    'replication-status': (m) => this.deps.replication.report(this.machineId, m),
     'file-read': (m) =>
       this.fileRequest(m.commandId, async () => {
         const piece = await this.deps.files.read(this.machineId, m.commandId, m.offset, m.length);

@@ -37,6 +37,8 @@ export type DispatchLog = (fields: object, message: string) => void;
 export class CommandDispatcher {
   private arrivals: DispatchTarget[] = [];
   private settling: Promise<void> | null = null;
+  private departures: string[] = [];
+  private departing: Promise<void> | null = null;
 
   constructor(
     private readonly queue: CommandQueueService,
@@ -176,9 +178,26 @@ export class CommandDispatcher {
     await this.pump(target);
   }
 
-  /** The agent disconnected: what it was running goes back to the queue. */
+  /**
+   * The agent disconnected: what it was running goes back to the queue. Gathered like new
+   * sessions, so a mass disconnect (a network outage, a shutdown) is one transaction per
+   * thousand agents rather than one each.
+   */
   gone(machineId: string): Promise<void> {
-    return this.goneMany([machineId]);
+    this.departures.push(machineId);
+    this.departing ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const batch = this.departures;
+        this.departures = [];
+        this.departing = null;
+        const chunks: string[][] = [];
+        for (let i = 0; i < batch.length; i += CLAIM_CHUNK) chunks.push(batch.slice(i, i + CLAIM_CHUNK));
+        chunks
+          .reduce((done, chunk) => done.then(() => this.goneMany(chunk)), Promise.resolve())
+          .then(resolve, resolve);
+      });
+    });
+    return this.departing;
   }
 
   private async goneMany(machineIds: readonly string[]): Promise<void> {

@@ -1,0 +1,205 @@
+import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../http/typed-app';
+import type { MachinesService } from '../services/machines.service';
+import type { ReplicationControlService } from './replication-control.service';
+import type { LocalServerRecord, OffsiteServerRecord } from './replication-record';
+import { localView, offsiteView } from './replication-view';
+import type { ReplicationWatch } from './replication-watch';
+
+const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+const MachineId = Type.String({ minLength: 1, maxLength: 300 });
+const Directory = Type.String({ minLength: 1, maxLength: 4096 });
+
+const OffsiteFields = {
+  machineId: MachineId,
+  host: Type.String({ minLength: 1, maxLength: 253 }),
+  port: Type.Integer({ description: '1024-49151; 5722 suggested' }),
+  directory: Directory,
+  syntheticFull: Type.Boolean(),
+};
+const LocalFields = {
+  machineId: MachineId,
+  directory: Directory,
+  offsiteServerId: Type.String({ minLength: 1, maxLength: 64 }),
+  schedule: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'cron: five fields, or six with seconds',
+  }),
+  bandwidthKBps: Type.Integer({ minimum: 0, description: 'KB/s, 0 for unlimited' }),
+};
+
+const CreateOffsite = Type.Object(
+  { ...OffsiteFields, syntheticFull: Type.Optional(OffsiteFields.syntheticFull) },
+  { additionalProperties: false },
+);
+const PatchOffsite = Type.Partial(Type.Object(OffsiteFields, { additionalProperties: false }));
+const CreateLocal = Type.Object(
+  {
+    ...LocalFields,
+    schedule: Type.Optional(LocalFields.schedule),
+    bandwidthKBps: Type.Optional(LocalFields.bandwidthKBps),
+  },
+  { additionalProperties: false },
+);
+const PatchLocal = Type.Partial(Type.Object(LocalFields, { additionalProperties: false }));
+
+/** The schedule of a local server when none is given: every night at 01:00. */
+export const DEFAULT_REPLICATION_SCHEDULE = '0 1 * * *';
+
+/** Offsite and local servers: create, list with status, edit, delete, restart, replicate now. */
+export function replicationRoutes(
+  app: TypedApp,
+  control: ReplicationControlService,
+  machines: MachinesService,
+  watch: ReplicationWatch,
+  reportStaleMs: number,
+  clock: () => number,
+): void {
+  const showOffsite = async (o: OffsiteServerRecord) => {
+    const machine = await machines.show(o.machineId).catch(() => null);
+    const fresh = o.reportedAt !== null && clock() - o.reportedAt <= reportStaleMs;
+    return offsiteView(o, machine?.status ?? 'unknown', machine?.online ?? false, fresh);
+  };
+  const showLocal = (l: LocalServerRecord) => localView(l, watch.isActive(l, clock()));
+
+  app.post(
+    '/offsite-servers',
+    { schema: { tags: ['replication'], summary: 'Make an agent an offsite server', body: CreateOffsite } },
+    async (request, reply) => {
+      const change = await control.createOffsite({ syntheticFull: false, ...request.body });
+      return reply.status(201).send({
+        ...(await showOffsite(change.record)),
+        procedures: change.procedures,
+        warnings: change.warnings,
+      });
+    },
+  );
+  app.get(
+    '/offsite-servers',
+    { schema: { tags: ['replication'], summary: 'List offsite servers with status' } },
+    async () => ({
+      items: await Promise.all((await control.listOffsite()).map(showOffsite)),
+    }),
+  );
+  app.get(
+    '/offsite-servers/:id',
+    { schema: { tags: ['replication'], summary: 'Show an offsite server', params: IdParams } },
+    async (request) => showOffsite(await control.offsite(request.params.id)),
+  );
+  app.put(
+    '/offsite-servers/:id',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Edit an offsite server (restarts it)',
+        params: IdParams,
+        body: PatchOffsite,
+      },
+    },
+    async (request) => {
+      const change = await control.updateOffsite(request.params.id, request.body);
+      return {
+        ...(await showOffsite(change.record)),
+        procedures: change.procedures,
+        warnings: change.warnings,
+      };
+    },
+  );
+  app.delete(
+    '/offsite-servers/:id',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Delete an offsite server (none of its local servers may remain)',
+        params: IdParams,
+      },
+    },
+    async (request) => ({ procedures: await control.deleteOffsite(request.params.id) }),
+  );
+  app.post(
+    '/offsite-servers/:id/restart',
+    {
+      schema: { tags: ['replication'], summary: 'Restart the offsite server on its agent', params: IdParams },
+    },
+    async (request) => ({ procedures: await control.restartOffsite(request.params.id) }),
+  );
+
+  app.post(
+    '/local-servers',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Make an agent a local server of an offsite server',
+        body: CreateLocal,
+      },
+    },
+    async (request, reply) => {
+      const change = await control.createLocal({
+        schedule: DEFAULT_REPLICATION_SCHEDULE,
+        bandwidthKBps: 0,
+        ...request.body,
+      });
+      return reply
+        .status(201)
+        .send({ ...showLocal(change.record), procedures: change.procedures, warnings: change.warnings });
+    },
+  );
+  app.get(
+    '/local-servers',
+    { schema: { tags: ['replication'], summary: 'List local servers with status' } },
+    async () => ({
+      items: (await control.listLocal()).map(showLocal),
+    }),
+  );
+  app.get(
+    '/local-servers/:id',
+    { schema: { tags: ['replication'], summary: 'Show a local server', params: IdParams } },
+    async (request) => showLocal(await control.local(request.params.id)),
+  );
+  app.put(
+    '/local-servers/:id',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Edit a local server (restarts it)',
+        params: IdParams,
+        body: PatchLocal,
+      },
+    },
+    async (request) => {
+      const change = await control.updateLocal(request.params.id, request.body);
+      return { ...showLocal(change.record), procedures: change.procedures, warnings: change.warnings };
+    },
+  );
+  app.delete(
+    '/local-servers/:id',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Delete a local server (its agent stops the role)',
+        params: IdParams,
+      },
+    },
+    async (request) => ({ procedures: await control.deleteLocal(request.params.id) }),
+  );
+  app.post(
+    '/local-servers/:id/restart',
+    { schema: { tags: ['replication'], summary: 'Restart the local server on its agent', params: IdParams } },
+    async (request) => ({ procedures: await control.restartLocal(request.params.id) }),
+  );
+  app.post(
+    '/local-servers/:id/replicate-now',
+    {
+      schema: {
+        tags: ['replication'],
+        summary: 'Start a transfer now, outside the schedule',
+        params: IdParams,
+      },
+    },
+    async (request) => ({ procedures: await control.replicateNow(request.params.id) }),
+  );
+}
