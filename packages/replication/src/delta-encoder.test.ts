@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { BlockHasher } from './block-hasher';
+import { type BasisSignature, basisBlockLength, decodeSignature, encodeSignature } from './block-signature';
+import { blockCount } from './block-size';
+import { encodeDelta } from './delta-encoder';
+
+const dir = await mkdtemp(join(tmpdir(), 'muster-delta-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+function signatureOf(data: Buffer, blockSize: number, strongLength = 8): BasisSignature {
+  const hasher = new BlockHasher(blockSize, true);
+  hasher.update(data);
+  hasher.finish();
+  const description = {
+    size: data.length,
+    blockSize,
+    blocks: blockCount(data.length, blockSize),
+    strongLength,
+    damaged: [],
+  };
+  return decodeSignature(description, encodeSignature(hasher.weaks, hasher.strongs, strongLength));
+}
+
+async function delta(basis: Buffer, next: Buffer, blockSize: number, damaged: number[] = []) {
+  const file = join(dir, `f-${Math.random()}`);
+  await writeFile(file, next);
+  const handle = await open(file, 'r');
+  const signature = { ...signatureOf(basis, blockSize), damaged };
+  const parts: Buffer[] = [];
+  let literal = 0;
+  let copies = 0;
+  try {
+    await encodeDelta({
+      handle,
+      size: next.length,
+      start: 0,
+      basis: signature,
+      sink: {
+        literal: async (data) => {
+          parts.push(Buffer.from(data));
+          literal += data.length;
+        },
+        copy: async (index, length) => {
+          assert.equal(length, basisBlockLength(signature, index));
+          parts.push(basis.subarray(index * blockSize, index * blockSize + length));
+          copies++;
+        },
+      },
+    });
+  } finally {
+    await handle.close();
+  }
+  return { rebuilt: Buffer.concat(parts), literal, copies };
+}
+
+test('an unchanged file is all copies', async () => {
+  const data = randomBytes(100_000);
+  const result = await delta(data, data, 1024);
+  assert.ok(result.rebuilt.equals(data));
+  assert.equal(result.literal, 0);
+});
+
+test('an append sends only the appended bytes', async () => {
+  const data = randomBytes(100_500);
+  const next = Buffer.concat([data, randomBytes(3000)]);
+  const result = await delta(data, next, 1024);
+  assert.ok(result.rebuilt.equals(next));
+  assert.equal(result.literal, 3000);
+});
+
+test('an insertion in the middle sends about the inserted bytes', async () => {
+  const data = randomBytes(200_000);
+  const next = Buffer.concat([data.subarray(0, 77_777), randomBytes(5000), data.subarray(77_777)]);
+  const result = await delta(data, next, 1024);
+  assert.ok(result.rebuilt.equals(next));
+  assert.ok(result.literal >= 5000 && result.literal <= 5000 + 2 * 1024, `literal ${result.literal}`);
+});
+
+test('overwrites send about the overwritten blocks', async () => {
+  const data = randomBytes(300_000);
+  const next = Buffer.from(data);
+  for (const at of [1000, 50_123, 200_000]) randomBytes(2000).copy(next, at);
+  const result = await delta(data, next, 1024);
+  assert.ok(result.rebuilt.equals(next));
+  assert.ok(result.literal <= 3 * 4 * 1024, `literal ${result.literal}`);
+});
+
+test('a damaged basis block is never matched, so it is re-sent', async () => {
+  const data = randomBytes(50_000);
+  const result = await delta(data, data, 1024, [7]);
+  assert.ok(result.rebuilt.equals(data));
+  assert.equal(result.literal, 1024);
+});
+
+test('a shrunk file and a file shorter than a block rebuild exactly', async () => {
+  const data = randomBytes(10_000);
+  for (const next of [data.subarray(0, 5000), data.subarray(0, 300), Buffer.alloc(0), randomBytes(900)]) {
+    const result = await delta(data, next, 1024);
+    assert.ok(result.rebuilt.equals(next));
+  }
+});

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Fsyncs a directory so a rename or create inside it survives a crash; some systems cannot. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and some network file systems refuse to open or fsync a directory.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces a file so that a crash leaves the old or the new content, never a torn one: write a
+ * temporary sibling, fsync it, rename it over, fsync the directory. With `durable` false the
+ * fsyncs are skipped: still never torn on a clean process kill, but a power loss may undo it
+ * (for files that are checked on load and rebuilt when wrong).
+ */
+export async function writeFileDurable(path: string, data: Buffer | string, durable = true): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    if (durable) await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+  if (durable) await fsyncDirectory(dirname(path));
+}
+
+const knownDirectories = new Set<string>();
+
+/**
+ * Runs `operation`, which creates something in `dir`, creating the directory first unless it
+ * was seen before (creating directories costs a system call per level, which adds up over
+ * thousands of small files). A directory removed since is recreated on ENOENT.
+ */
+export async function inDirectory<T>(dir: string, operation: () => Promise<T>): Promise<T> {
+  if (!knownDirectories.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    knownDirectories.add(dir);
+    return operation();
+  }
+  try {
+    return await operation();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    knownDirectories.delete(dir);
+    await mkdir(dir, { recursive: true });
+    knownDirectories.add(dir);
+    return operation();
+  }
+}

@@ -1,0 +1,155 @@
+import type { Duplex } from 'node:stream';
+import { encodeFrame, type Frame, FrameDecoder, FrameType, type FrameTypeCode } from './frame-codec';
+import { ReplicationError, type ReplicationErrorCode } from './replication-error';
+
+/** Anything that can pace bytes before they are written (the agent's BandwidthThrottle fits). */
+export interface ByteThrottle {
+  take(bytes: number): Promise<void>;
+}
+
+/** Received frames held before the socket is paused: bounds per-connection memory. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Frames over one socket: ordered sends that pass through the throttle and wait for 'drain',
+ * and a pull-style receive that pauses the socket while the reader is behind. A malformed or
+ * oversize frame fails the channel: the peer gets a fatal error frame and the socket closes.
+ */
+export class FrameChannel {
+  /** Frame bytes written to the socket (before TLS). */
+  bytesWritten = 0;
+  /** Frame bytes read from the socket (after TLS). */
+  bytesRead = 0;
+  private readonly decoder = new FrameDecoder();
+  private readonly queue: Frame[] = [];
+  private queuedBytes = 0;
+  private waiter: { resolve: (f: Frame | null) => void; reject: (e: Error) => void } | undefined;
+  private failure: ReplicationError | undefined;
+  private ended = false;
+  private closing = false;
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly throttle?: ByteThrottle,
+  ) {
+    // Requests and answers are small and strictly alternate; Nagle plus delayed ACKs would add
+    // ~40 ms to every round trip.
+    (socket as Duplex & { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    socket.on('error', (error: Error) => this.fail(new ReplicationError('connection-lost', error.message)));
+    socket.on('close', () => {
+      if (!this.ended) this.fail(new ReplicationError('connection-lost', 'connection closed'));
+    });
+  }
+
+  /** Sends one frame, after the throttle allows it and the socket has room. */
+  send(type: FrameTypeCode, header?: object, payload?: Buffer): Promise<void> {
+    const bytes = encodeFrame(type, header, payload);
+    const turn = this.sending.then(() => this.write(bytes));
+    this.sending = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The next frame, or null once the peer has ended the stream cleanly. */
+  receive(): Promise<Frame | null> {
+    const frame = this.queue.shift();
+    if (frame) {
+      this.queuedBytes -= frame.payload.length;
+      if (this.queuedBytes < MAX_QUEUED_BYTES / 2 && this.socket.isPaused()) this.socket.resume();
+      return Promise.resolve(frame);
+    }
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** Sends a fatal error frame (best effort) and closes the connection. */
+  async close(code?: ReplicationErrorCode, message?: string): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (code && !this.socket.destroyed) {
+      await Promise.race([
+        this.send(FrameType.error, { code, message: message ?? code, fatal: true }).catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 1000)),
+      ]);
+    }
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /** Drops the connection at once. */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private async write(bytes: Buffer): Promise<void> {
+    if (this.throttle) await this.throttle.take(bytes.length);
+    if (this.socket.destroyed || this.socket.writableEnded)
+      throw new ReplicationError('connection-lost', 'connection closed');
+    this.bytesWritten += bytes.length;
+    if (this.socket.write(bytes)) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', closed);
+        resolve();
+      };
+      const closed = (): void => {
+        this.socket.off('drain', done);
+        reject(new ReplicationError('connection-lost', 'connection closed while sending'));
+      };
+      this.socket.on('drain', done);
+      this.socket.once('close', closed);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    this.bytesRead += chunk.length;
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (error) {
+      const failure =
+        error instanceof ReplicationError ? error : new ReplicationError('frame-malformed', String(error));
+      this.fail(failure);
+      void this.close(failure.code, failure.message);
+      return;
+    }
+    for (const frame of frames) {
+      this.queue.push(frame);
+      this.queuedBytes += frame.payload.length;
+    }
+    if (this.queuedBytes >= MAX_QUEUED_BYTES) this.socket.pause();
+    this.wake();
+  }
+
+  private fail(error: ReplicationError): void {
+    if (!this.failure) this.failure = error;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    if (!waiter) return;
+    const frame = this.queue.shift();
+    if (frame) {
+      this.waiter = undefined;
+      this.queuedBytes -= frame.payload.length;
+      waiter.resolve(frame);
+    } else if (this.failure) {
+      this.waiter = undefined;
+      waiter.reject(this.failure);
+    } else if (this.ended) {
+      this.waiter = undefined;
+      waiter.resolve(null);
+    }
+  }
+}

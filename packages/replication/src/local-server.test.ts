@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { LocalServer, type LocalServerStatus, retryDelay } from './local-server';
+import { type OffsiteServer, startOffsiteServer } from './offsite-server';
+import { isReplicationError } from './replication-error';
+import { makeWorld, treeDigest } from './test-support';
+
+test('retry delays are full-jitter and capped', () => {
+  assert.equal(
+    retryDelay(3, 1000, 60_000, () => 0.999999),
+    7999,
+  );
+  assert.equal(
+    retryDelay(30, 1000, 60_000, () => 0.5),
+    30_000,
+  );
+  assert.equal(
+    retryDelay(1, 1000, 60_000, () => 0),
+    0,
+  );
+});
+
+test('a local server retries until the offsite is back, then reports progress and becomes active', async () => {
+  const world = await makeWorld();
+  let offsite: OffsiteServer | undefined;
+  let port = 0;
+  // Find a free port inside the allowed range, then leave it closed for a while.
+  for (let attempt = 0; attempt < 50 && !offsite; attempt++) {
+    port = 20000 + Math.floor(Math.random() * 20000);
+    offsite = await startOffsiteServer({
+      root: world.root,
+      port,
+      host: '127.0.0.1',
+      identity: world.offsite,
+      allow: [{ guid: world.guid, keyFingerprint: world.local.fingerprint }],
+    }).catch((e) => (isReplicationError(e, 'port-in-use') ? undefined : Promise.reject(e)));
+  }
+  assert.ok(offsite);
+  await offsite.close();
+  await world.write('m-1/image.tib', randomBytes(1024 * 1024));
+  const rate = 512 * 1024;
+  let taken = 0;
+  let started = 0;
+  const local = new LocalServer({
+    localDir: world.localDir,
+    localServerGuid: world.guid,
+    stateDir: world.stateDir,
+    offsite: { host: '127.0.0.1', port, keyFingerprint: world.offsite.fingerprint },
+    identity: world.local,
+    deleteDelaySeconds: 0,
+    intervalMs: 60_000,
+    retryBaseMs: 20,
+    retryCapMs: 100,
+    throttle: {
+      take: async (bytes) => {
+        if (taken === 0) started = performance.now();
+        taken += bytes;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, started + (taken / rate) * 1000 - performance.now())),
+        );
+      },
+    },
+  });
+  const seen: LocalServerStatus[] = [];
+  const poll = setInterval(() => seen.push(local.status()), 50);
+  try {
+    local.start();
+    while (local.status().failures < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    const down = local.status();
+    assert.equal(down.active, false);
+    assert.equal(down.lastError?.code, 'connect-failed');
+    offsite = await startOffsiteServer({
+      root: world.root,
+      port,
+      host: '127.0.0.1',
+      identity: world.offsite,
+      allow: [{ guid: world.guid, keyFingerprint: world.local.fingerprint }],
+    });
+    while (local.status().lastTransferAt === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    const up = local.status();
+    assert.equal(up.active, true);
+    assert.equal(up.failures, 0);
+    assert.equal(up.lastSummary?.filesSent, 1);
+    assert.ok(up.nextRunAt !== null && up.nextRunAt > Date.now() + 50_000);
+    const moving = seen.filter(
+      (s) => s.state === 'transferring' && s.rateBytesPerSecond > 0 && s.etaSeconds !== null,
+    );
+    assert.ok(moving.length > 0, 'status showed a rate and a time left during the transfer');
+    assert.ok(moving.every((s) => s.rateBytesPerSecond < rate * 3));
+    assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+  } finally {
+    clearInterval(poll);
+    await local.stop();
+    await offsite?.close();
+    await world.cleanup();
+  }
+});

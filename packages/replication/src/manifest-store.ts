@@ -1,0 +1,164 @@
+import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BlockHasher } from './block-hasher';
+import { idealBlockSize } from './block-size';
+import { inDirectory } from './durable-file';
+import { manifestFile, OFFSITE_DIRS } from './offsite-layout';
+
+/**
+ * What the offsite knows about one stored file: per-block weak checksum and full SHA-256, the
+ * whole-file digest, and which blocks verification found damaged. Tied to the file's inode so
+ * that a manifest left behind by a crash between writing it and renaming the file is noticed.
+ */
+export interface Manifest {
+  path: string;
+  size: number;
+  blockSize: number;
+  ino: number;
+  digest: string;
+  damaged: number[];
+  weaks: number[];
+  strongs: Buffer[];
+}
+
+const ENTRY = 4 + 32;
+const READ_CHUNK = 1024 * 1024;
+
+/** Serializes a manifest: u32 header length, JSON header, then 36 bytes per block. */
+export function encodeManifest(m: Manifest): Buffer {
+  const { weaks, strongs, ...rest } = m;
+  const json = Buffer.from(JSON.stringify({ v: 1, ...rest }));
+  const out = Buffer.alloc(4 + json.length + weaks.length * ENTRY);
+  out.writeUInt32BE(json.length, 0);
+  json.copy(out, 4);
+  let at = 4 + json.length;
+  for (let i = 0; i < weaks.length; i++) {
+    out.writeUInt32BE(weaks[i]!, at);
+    strongs[i]!.copy(out, at + 4);
+    at += ENTRY;
+  }
+  return out;
+}
+
+/** Parses a manifest; undefined when it is torn or not one (it is then rebuilt from the file). */
+export function decodeManifest(bytes: Buffer): Manifest | undefined {
+  try {
+    const length = bytes.readUInt32BE(0);
+    const head = JSON.parse(bytes.toString('utf8', 4, 4 + length)) as Omit<Manifest, 'weaks' | 'strongs'>;
+    const blocks = (bytes.length - 4 - length) / ENTRY;
+    if (!Number.isInteger(blocks) || blocks !== Math.ceil(head.size / head.blockSize)) return undefined;
+    const weaks: number[] = [];
+    const strongs: Buffer[] = [];
+    for (let i = 0, at = 4 + length; i < blocks; i++, at += ENTRY) {
+      weaks.push(bytes.readUInt32BE(at));
+      strongs.push(Buffer.from(bytes.subarray(at + 4, at + ENTRY)));
+    }
+    return { ...head, damaged: head.damaged ?? [], weaks, strongs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the manifest of a relative path, if there is a readable one. */
+export async function readManifest(guidDir: string, relativePath: string): Promise<Manifest | undefined> {
+  try {
+    return decodeManifest(await readFile(manifestFile(guidDir, relativePath)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a manifest in place, without fsync. A manifest that a crash leaves torn fails to
+ * decode, and one left stale no longer matches its file's inode and size: either way it is
+ * rebuilt from the file on load, so it needs none of the cost of a durable replace.
+ */
+export async function writeManifest(guidDir: string, manifest: Manifest): Promise<void> {
+  const file = manifestFile(guidDir, manifest.path);
+  await inDirectory(dirname(file), () => writeFile(file, encodeManifest(manifest), { mode: 0o600 }));
+}
+
+/** Removes the manifest of a relative path. */
+export async function deleteManifest(guidDir: string, relativePath: string): Promise<void> {
+  await rm(manifestFile(guidDir, relativePath), { force: true });
+}
+
+/** Hashes a stored file block by block (in chunks, yielding between reads) into a manifest. */
+export async function hashStoredFile(
+  file: string,
+  relativePath: string,
+  blockSize?: number,
+  onBlock?: (index: number, strong: Buffer) => void,
+): Promise<Manifest> {
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    const hasher = new BlockHasher(blockSize ?? idealBlockSize(info.size), true);
+    let reported = 0;
+    for (let position = 0; position < info.size; ) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, info.size - position));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      hasher.update(chunk.subarray(0, bytesRead));
+      position += bytesRead;
+      for (; onBlock && reported < hasher.strongs.length; reported++)
+        onBlock(reported, hasher.strongs[reported]!);
+    }
+    hasher.finish();
+    for (; onBlock && reported < hasher.strongs.length; reported++)
+      onBlock(reported, hasher.strongs[reported]!);
+    return {
+      path: relativePath,
+      size: hasher.length,
+      blockSize: hasher.blockSize,
+      ino: info.ino,
+      digest: hasher.digest(),
+      damaged: [],
+      weaks: hasher.weaks,
+      strongs: hasher.strongs,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The manifest of a stored file, rebuilt by hashing the file when it is missing or belongs to
+ * another inode or size (a crash between manifest write and rename, or a file put there by hand).
+ * Undefined when the file does not exist.
+ */
+export async function loadManifest(
+  guidDir: string,
+  relativePath: string,
+  file: string,
+): Promise<Manifest | undefined> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch {
+    return undefined;
+  }
+  const manifest = await readManifest(guidDir, relativePath);
+  if (manifest && manifest.ino === info.ino && manifest.size === info.size) return manifest;
+  const rebuilt = await hashStoredFile(file, relativePath);
+  await writeManifest(guidDir, rebuilt);
+  return rebuilt;
+}
+
+/** Every manifest held for a local server (for verification). */
+export async function* listManifests(guidDir: string): AsyncGenerator<Manifest> {
+  const base = join(guidDir, OFFSITE_DIRS.manifest);
+  let shards: string[];
+  try {
+    shards = await readdir(base);
+  } catch {
+    return;
+  }
+  for (const shard of shards.sort()) {
+    for (const name of (await readdir(join(base, shard)).catch(() => [] as string[])).sort()) {
+      if (!name.endsWith('.mf')) continue;
+      const manifest = decodeManifest(await readFile(join(base, shard, name)).catch(() => Buffer.alloc(0)));
+      if (manifest) yield manifest;
+    }
+  }
+}

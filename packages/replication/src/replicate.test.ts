@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { makeWorld, treeDigest } from './test-support';
+
+test('mirrors the local server tree under <root>/<local guid>/<machine guid>/', async () => {
+  const world = await makeWorld();
+  try {
+    await world.write('m-1111/image-1.tib', randomBytes(300_000));
+    await world.write('m-1111/sub/dir/notes.txt', 'hello');
+    await world.write('m-2222/image.tib', randomBytes(10));
+    await world.write('m-2222/empty.bin', Buffer.alloc(0));
+    const summary = await world.pass();
+    assert.equal(summary.filesChanged, 4);
+    assert.equal(summary.filesSent, 4);
+    assert.ok(summary.complete);
+    assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+    assert.equal(await readFile(join(world.root, world.guid, 'm-1111/sub/dir/notes.txt'), 'utf8'), 'hello');
+    assert.ok((await stat(join(world.guidDir, '.muster-partial'))).isDirectory());
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('sends only changes: nothing, an append, an insertion, overwrites', async () => {
+  const world = await makeWorld();
+  try {
+    const image = randomBytes(4 * 1024 * 1024);
+    await world.write('m-1/image.tib', image);
+    await world.write('m-1/log.txt', randomBytes(200_000));
+    for (let i = 0; i < 50; i++) await world.write(`m-2/small-${i}.dat`, randomBytes(1000));
+    const first = await world.pass();
+    assert.equal(first.filesSent, 52);
+    assert.ok(first.literalBytes >= image.length);
+
+    const again = await world.pass();
+    assert.equal(again.filesChanged, 0);
+    assert.ok(again.bytesSent < 200, `second pass sent ${again.bytesSent} bytes`);
+
+    const appended = randomBytes(30_000);
+    await world.write(
+      'm-1/log.txt',
+      Buffer.concat([await readFile(join(world.localDir, 'm-1/log.txt')), appended]),
+    );
+    const append = await world.pass();
+    assert.equal(append.filesChanged, 1);
+    assert.ok(
+      append.literalBytes <= appended.length + 1024,
+      `append sent ${append.literalBytes} literal bytes`,
+    );
+    assert.ok(append.bytesSent <= appended.length + 4096, `append wire bytes ${append.bytesSent}`);
+
+    const inserted = randomBytes(64 * 1024);
+    const withInsert = Buffer.concat([image.subarray(0, 2_000_001), inserted, image.subarray(2_000_001)]);
+    await world.write('m-1/image.tib', withInsert);
+    const insert = await world.pass();
+    const block = 2048;
+    assert.ok(insert.literalBytes <= inserted.length + block, `insert sent ${insert.literalBytes}`);
+    assert.ok(
+      insert.bytesSent <= inserted.length + 2 * block + 40_000,
+      `insert wire bytes ${insert.bytesSent}`,
+    );
+
+    const overwritten = Buffer.from(withInsert);
+    for (let i = 0; i < 5; i++) randomBytes(4096).copy(overwritten, 100_000 + i * 700_000 + i * 13);
+    await world.write('m-1/image.tib', overwritten);
+    const overwrite = await world.pass();
+    assert.ok(overwrite.literalBytes <= 5 * (4096 + 2 * block), `overwrite sent ${overwrite.literalBytes}`);
+    assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+  } finally {
+    await world.cleanup();
+  }
+});

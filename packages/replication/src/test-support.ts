@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { OffsiteEvent } from './offsite-events';
+import { type OffsiteServer, type OffsiteServerOptions, startOffsiteServer } from './offsite-server';
+import { type ReplicateOptions, type ReplicationSummary, replicate } from './replicate';
+import { createReplicationIdentity, type ReplicationIdentity } from './tls-identity';
+
+/** A local server directory, an offsite root and a running offsite server, in temporary folders (tests only). */
+export interface TestWorld {
+  base: string;
+  root: string;
+  localDir: string;
+  stateDir: string;
+  guid: string;
+  local: ReplicationIdentity;
+  offsite: ReplicationIdentity;
+  server: OffsiteServer;
+  events: OffsiteEvent[];
+  /** Runs one replication pass with the world's settings, overridable. */
+  pass(extra?: Partial<ReplicateOptions>): Promise<ReplicationSummary>;
+  /** Writes a file under the local server directory. */
+  write(path: string, data: Buffer | string): Promise<void>;
+  /** The offsite copy of the local server folder. */
+  guidDir: string;
+  cleanup(): Promise<void>;
+}
+
+/** Identities are slow-ish to make; tests share two. */
+let shared: Promise<[ReplicationIdentity, ReplicationIdentity]> | undefined;
+
+/** Builds a TestWorld (tests only). */
+export async function makeWorld(serverOptions: Partial<OffsiteServerOptions> = {}): Promise<TestWorld> {
+  shared ??= Promise.all([createReplicationIdentity(), createReplicationIdentity()]);
+  const [local, offsite] = await shared;
+  const base = await mkdtemp(join(tmpdir(), 'muster-repl-'));
+  const root = join(base, 'offsite');
+  const localDir = join(base, 'local');
+  const stateDir = join(base, 'state');
+  await mkdir(localDir, { recursive: true });
+  await mkdir(stateDir, { recursive: true });
+  const guid = 'ls-0f3a';
+  const events: OffsiteEvent[] = [];
+  const server = await startOffsiteServer({
+    root,
+    port: 0,
+    host: '127.0.0.1',
+    identity: offsite,
+    allow: [{ guid, keyFingerprint: local.fingerprint }],
+    onEvent: (event) => events.push(event),
+    ...serverOptions,
+  });
+  return {
+    base,
+    root,
+    localDir,
+    stateDir,
+    guid,
+    local,
+    offsite,
+    server,
+    events,
+    guidDir: join(root, guid),
+    pass: (extra = {}) =>
+      replicate({
+        localDir,
+        localServerGuid: guid,
+        stateDir,
+        offsite: { host: '127.0.0.1', port: server.port, keyFingerprint: offsite.fingerprint },
+        identity: local,
+        deleteDelaySeconds: 0,
+        ...extra,
+      }),
+    write: async (path, data) => {
+      const file = join(localDir, path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, data);
+    },
+    cleanup: async () => {
+      await server.close();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SHA-256 of every regular file under `dir` (hidden `.muster-*` entries at the top skipped), by relative path. */
+export async function treeDigest(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (current: string, prefix: string): Promise<void> => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      if (prefix === '' && entry.name.startsWith('.muster-')) continue;
+      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(join(current, entry.name), path);
+      else if (entry.isFile())
+        out[path] = createHash('sha256')
+          .update(await readFile(join(current, entry.name)))
+          .digest('hex');
+    }
+  };
+  await walk(dir, '');
+  return out;
+}
