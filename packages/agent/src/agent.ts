@@ -10,6 +10,7 @@ import { ConnectionManager, type ServerSlot } from './connection-manager';
 import { FileChannel } from './file-channel';
 import { detectHardwareId } from './hardware-id';
 import { collectInventory, localAddresses } from './inventory';
+import { RoleManager } from './roles/role-manager';
 import { BandwidthThrottle } from './throttle';
 import { type UserSessionProbe, userSessionProbe } from './user-session-probe';
 
@@ -47,6 +48,9 @@ export class MusterAgent {
   private readonly probeUser: UserSessionProbe;
   private readonly manager: ConnectionManager;
   private readonly runner: CommandRunner;
+  private readonly roles: RoleManager;
+  /** The connection being served, for reports sent outside the check-in rhythm. */
+  private connection: AgentConnection | null = null;
   /** Restarts the check-in timer of the session being served (after a period change). */
   private rescheduleCheckin: (() => void) | null = null;
 
@@ -59,6 +63,13 @@ export class MusterAgent {
       throw new Error('this agent is not enrolled yet: give --server HOST:PORT and --token TOKEN');
     }
     this.throttle.setRate(this.settings().bandwidthKBps);
+    this.roles = new RoleManager(
+      options.stateDir,
+      this.key.privateKey,
+      this.throttle,
+      options.log,
+      () => void this.sendRoleReports(),
+    );
     this.runner = new CommandRunner({
       journal: new CommandJournal(options.stateDir),
       scratchDir: `${options.stateDir}/scratch`,
@@ -75,6 +86,7 @@ export class MusterAgent {
         (options.onLifecycle ?? ((a) => options.log.warn({ action: a }, 'no lifecycle handler')))(action),
       log: options.log,
       throttle: this.throttle,
+      roles: this.roles,
     });
     this.manager = new ConnectionManager({
       settings: () => this.settings(),
@@ -104,10 +116,19 @@ export class MusterAgent {
 
   start(): void {
     this.manager.start();
+    void this.roles.restore();
   }
 
-  stop(): Promise<void> {
-    return this.manager.stop();
+  async stop(): Promise<void> {
+    await this.manager.stop();
+    await this.roles.stopAll();
+  }
+
+  /** Reports the state of every replication role on the current connection. */
+  private async sendRoleReports(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    for (const report of await this.roles.reports()) connection.send(report);
   }
 
   private connectOptions(): Omit<ConnectOptions, 'address'> {
@@ -155,6 +176,7 @@ export class MusterAgent {
     if (welcome.auditRequired) connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) });
 
     const files = new FileChannel(connection);
+    this.connection = connection;
     return new Promise<void>((resolve) => {
       let checkinTimer: NodeJS.Timeout | null = null;
       let pingTimer: NodeJS.Timeout | null = null;
@@ -169,6 +191,7 @@ export class MusterAgent {
           localAddresses: localAddresses(),
           agentVersion: AGENT_VERSION,
         });
+        void this.sendRoleReports();
         checkinTimer = setTimeout(() => void checkin(), periodMs());
       };
       const keepalive = async () => {
@@ -193,6 +216,7 @@ export class MusterAgent {
         close: (code, reason) => {
           closed = true;
           files.closed();
+          if (this.connection === connection) this.connection = null;
           this.rescheduleCheckin = null;
           if (checkinTimer) clearTimeout(checkinTimer);
           if (pingTimer) clearTimeout(pingTimer);

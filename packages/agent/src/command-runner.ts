@@ -15,6 +15,7 @@ import type { AgentLog } from './agent-log';
 import type { CommandJournal } from './command-journal';
 import { ConnectionLost, type FileChannel } from './file-channel';
 import { getFile, putFile, type TransferThrottle } from './file-transfer';
+import type { RoleManager } from './roles/role-manager';
 import { runShell } from './shell-runner';
 
 /** What running commands needs from the agent around it. */
@@ -29,6 +30,8 @@ export interface CommandRunnerHost {
   lifecycle(action: 'restart' | 'uninstall'): void;
   /** The agent's one bandwidth throttle; put-file takes from it before asking for data. */
   throttle: TransferThrottle;
+  /** Runs the replication procedures (start/stop a role, replicate now). */
+  roles: Pick<RoleManager, 'run'>;
   log: AgentLog;
 }
 
@@ -162,6 +165,12 @@ export class CommandRunner {
             status: 'complete',
             output: await getFile(files, message.id, message.params as GetFileParams),
           };
+        case 'start-offsite-server':
+        case 'stop-offsite-server':
+        case 'start-local-server':
+        case 'stop-local-server':
+        case 'replicate-now':
+          return { status: 'complete', output: await this.host.roles.run(message.type, message.params) };
         case 'audit':
           this.host.sendAudit(connection);
           return { status: 'complete' };

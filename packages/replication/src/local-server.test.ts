@@ -96,3 +96,34 @@ test('a local server retries until the offsite is back, then reports progress an
     await world.cleanup();
   }
 });
+
+test('a wait longer than setTimeout can hold (a yearly schedule) is kept, not run at once', async () => {
+  const world = await makeWorld();
+  let passes = 0;
+  const fortyDays = 40 * 86_400_000;
+  const local = new LocalServer({
+    localDir: world.localDir,
+    localServerGuid: world.guid,
+    stateDir: world.stateDir,
+    // Nothing listens here, so the pass fails at once and waits its retry delay: forty days.
+    offsite: { host: '127.0.0.1', port: 1, keyFingerprint: world.offsite.fingerprint },
+    identity: world.local,
+    deleteDelaySeconds: 0,
+    retryBaseMs: fortyDays,
+    retryCapMs: fortyDays,
+    random: () => 0.999,
+    onPass: () => {
+      passes += 1;
+    },
+  });
+  local.start();
+  try {
+    const deadline = Date.now() + 10_000;
+    while (passes === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(passes, 1, 'no second pass: the long wait did not fire at once');
+    assert.ok((local.status().nextRunAt ?? 0) > Date.now() + 30 * 86_400_000);
+  } finally {
+    await local.stop();
+  }
+});

@@ -47,6 +47,9 @@ export interface LocalServerStatus {
   etaSeconds: number | null;
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Full-jitter delay: random in [0, min(cap, base * 2^attempt)), so many retries do not align. */
 export function retryDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30)));
@@ -148,8 +151,17 @@ export class LocalServer {
       }
       this.current.rateBytesPerSecond = 0;
       this.current.nextRunAt = Date.now() + delay;
+      const due = this.current.nextRunAt;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
+        let timer: NodeJS.Timeout;
+        // setTimeout fires at once past 2^31-1 ms (about 24.8 days), and a yearly schedule is
+        // further away than that: wait in steps until the time has come.
+        const arm = () => {
+          const left = due - Date.now();
+          if (left <= 0) return resolve();
+          timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+        };
+        arm();
         this.wake = () => {
           clearTimeout(timer);
           resolve();

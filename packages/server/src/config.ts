@@ -112,6 +112,12 @@ export const ServerConfigSchema = Type.Object(
       description:
         'A local server without contact with its offsite server this long raises a local-server-inactive notification.',
     }),
+    replicationReportStaleSeconds: Type.Integer({
+      minimum: 1,
+      default: 120,
+      description:
+        'A role whose agent has not reported for this long counts as down (offsite server offline, local server inactive).',
+    }),
     replicationWatchMs: Type.Integer({
       minimum: 100,
       default: 30_000,

@@ -184,7 +184,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     config.fileMaxBytes,
     clock,
   );
-  const replicationStaleMs = Math.max(3 * config.replicationWatchMs, 120_000);
+  const replicationStaleMs = config.replicationReportStaleSeconds * 1000;
   const replicationWatch = new ReplicationWatch(
     store.replication,
     notifications,

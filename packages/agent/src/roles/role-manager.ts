@@ -1,0 +1,130 @@
+import type { KeyObject } from 'node:crypto';
+import type { ReplicationStatusMessage, StartLocalParams, StartOffsiteParams } from '@muster/protocol';
+import { createReplicationIdentity, type ReplicationIdentity } from '@muster/replication';
+import type { AgentLog } from '../agent-log';
+import type { BandwidthThrottle } from '../throttle';
+import { LocalRole } from './local-role';
+import { OffsiteRole } from './offsite-role';
+import { RoleStore } from './role-store';
+
+/** The replication procedures an agent runs. */
+export type RoleProcedure =
+  | 'start-offsite-server'
+  | 'stop-offsite-server'
+  | 'start-local-server'
+  | 'stop-local-server'
+  | 'replicate-now';
+
+/**
+ * The replication roles of this agent (any agent may be an offsite server, a local server, or
+ * both). Roles are kept in the state directory and taken up again when the agent restarts. The
+ * agent's own key is the replication key, so the pins the server hands out are agent keys it
+ * already knows.
+ */
+export class RoleManager {
+  private readonly store: RoleStore;
+  private readonly offsite = new Map<string, OffsiteRole>();
+  private readonly local = new Map<string, LocalRole>();
+  private identity: ReplicationIdentity | null = null;
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly privateKey: KeyObject,
+    private readonly throttle: BandwidthThrottle,
+    private readonly log: AgentLog,
+    /** Sends fresh status reports now (a pass ended). */
+    private readonly onChange: () => void,
+  ) {
+    this.store = new RoleStore(stateDir);
+  }
+
+  /** Takes up the roles this agent had before it stopped. */
+  async restore(): Promise<void> {
+    const stored = this.store.load();
+    for (const params of Object.values(stored.offsite))
+      await this.run('start-offsite-server', params).catch((e) =>
+        this.log.error({ err: String(e) }, 'offsite server did not start'),
+      );
+    for (const params of Object.values(stored.local))
+      await this.run('start-local-server', params).catch((e) =>
+        this.log.error({ err: String(e) }, 'local server did not start'),
+      );
+  }
+
+  /** Runs one procedure; resolves with a line for the procedure's result, throws a clear error. */
+  async run(type: RoleProcedure, params: Record<string, unknown>): Promise<string> {
+    const identity = await this.replicationIdentity();
+    const roles = this.store.load();
+    switch (type) {
+      case 'start-offsite-server': {
+        const p = params as StartOffsiteParams;
+        const role = this.offsite.get(p.offsiteServerId) ?? new OffsiteRole(identity, this.log);
+        this.offsite.set(p.offsiteServerId, role);
+        try {
+          return await role.apply(p);
+        } finally {
+          roles.offsite[p.offsiteServerId] = p;
+          this.store.save(roles);
+        }
+      }
+      case 'stop-offsite-server': {
+        const id = String(params.offsiteServerId);
+        await this.offsite.get(id)?.stop();
+        this.offsite.delete(id);
+        delete roles.offsite[id];
+        this.store.save(roles);
+        return `offsite server ${id} stopped`;
+      }
+      case 'start-local-server': {
+        const p = params as StartLocalParams;
+        const role =
+          this.local.get(p.localServerId) ??
+          new LocalRole(identity, this.stateDir, this.throttle, this.log, this.onChange);
+        this.local.set(p.localServerId, role);
+        try {
+          return await role.apply(p);
+        } finally {
+          roles.local[p.localServerId] = p;
+          this.store.save(roles);
+        }
+      }
+      case 'stop-local-server': {
+        const id = String(params.localServerId);
+        await this.local.get(id)?.stop();
+        this.local.delete(id);
+        delete roles.local[id];
+        this.store.save(roles);
+        return `local server ${id} stopped`;
+      }
+      case 'replicate-now': {
+        const role = this.local.get(String(params.localServerId));
+        if (!role) throw new Error(`this agent runs no local server ${String(params.localServerId)}`);
+        return role.replicateNow();
+      }
+    }
+  }
+
+  /** A status report of every role. */
+  async reports(): Promise<ReplicationStatusMessage[]> {
+    const out: ReplicationStatusMessage[] = [];
+    for (const role of this.offsite.values()) {
+      const r = await role.report();
+      if (r) out.push(r);
+    }
+    for (const role of this.local.values()) {
+      const r = role.report();
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Stops every role (the agent is stopping). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.offsite.values(), ...this.local.values()].map((r) => r.stop()));
+  }
+
+  private async replicationIdentity(): Promise<ReplicationIdentity> {
+    this.identity ??= await createReplicationIdentity(this.privateKey);
+    return this.identity;
+  }
+}
