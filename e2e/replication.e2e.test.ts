@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
@@ -12,7 +13,16 @@ import {
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  agentState,
+  freePort,
+  type Proc,
+  runMuster,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitFor,
+} from './support/harness';
 
 interface CommandJson {
   id: string;
@@ -251,6 +261,151 @@ describe('offsite replication between agents', () => {
     // 400 KB at 100 KB/s: at least about 3.5 s (the bucket may burst a quarter second).
     assert.ok(seconds >= 3.2, `400 KB took ${seconds}s at 100 KB/s`);
     assert.equal(statSync(mirrored(join('incr', 'inc2.img'))).size, 400_000);
+  });
+
+  it('synthetic fulls are hard links to the data already held', async () => {
+    const guidDir = join(offRoot, guids.get('loc') as string);
+    const snapshotRoot = join(guidDir, '.muster-snapshots');
+    const latest = readdirSync(snapshotRoot).sort().at(-1) as string;
+    const unchanged = join(machineGuid, 'incr', 'inc1.img');
+    assert.equal(
+      statSync(join(snapshotRoot, latest, unchanged)).ino,
+      statSync(join(guidDir, unchanged)).ino,
+      'an unchanged file shares its inode with the live copy',
+    );
+  });
+
+  it('the offsite port speaks TLS 1.3 with 256-bit suites only (openssl s_client)', () => {
+    const sClient = (...args: string[]) => {
+      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], {
+        input: '',
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      return `${r.stdout}\n${r.stderr}`;
+    };
+    const modern = sClient('-tls1_3');
+    assert.match(modern, /TLSv1\.3/);
+    assert.match(modern, /Cipher is (TLS_AES_256_GCM_SHA384|TLS_CHACHA20_POLY1305_SHA256)/);
+    assert.doesNotMatch(sClient('-tls1_2'), /Cipher is [A-Z]/, 'TLS 1.2 is refused');
+    assert.doesNotMatch(
+      sClient('-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256'),
+      /Cipher is [A-Z]/,
+      'a 128-bit suite is refused',
+    );
+  });
+
+  it('a sender with a key the offsite server does not pin is refused, and so is an offsite with the wrong key', async () => {
+    const offsiteKey = createPrivateKey(readFileSync(join(dir.path, 'off', 'agent-key.pem'), 'utf8'));
+    const offsitePin = createHash('sha256')
+      .update(createPublicKey(offsiteKey).export({ format: 'der', type: 'spki' }))
+      .digest('hex');
+    const push = (pin: string) =>
+      runMuster('push', [
+        'replicate',
+        'push',
+        '--dir',
+        localDir,
+        '--to',
+        `127.0.0.1:${port}`,
+        '--pin',
+        pin,
+        '--guid',
+        guids.get('loc') as string,
+        '--key',
+        join(dir.path, 'stranger-key.pem'),
+        '--state',
+        join(dir.path, 'stranger-state'),
+      ]);
+    const stranger = push(offsitePin);
+    assert.notEqual(await stranger.wait(), 0);
+    assert.match(stranger.output(), /allow list|not allowed|unpinned/i);
+    const wrongPin = push('0'.repeat(64));
+    assert.notEqual(await wrongPin.wait(), 0);
+    assert.match(wrongPin.output(), /pin|fingerprint/i);
+  });
+
+  it('verification finds a damaged block; the next transfer fetches only the damage again', async () => {
+    const copy = mirrored('full.img');
+    const bytes = readFileSync(copy);
+    bytes[123_456] = (bytes[123_456] as number) ^ 0xff;
+    writeFileSync(copy, bytes);
+    const verify = await server.api.post(`/offsite-servers/${offsiteId}/verify`);
+    assert.equal(verify.status, 200);
+    const done = await procedure((verify.body as { procedures: string[] }).procedures[0] as string);
+    assert.equal(done.status, 'complete', JSON.stringify(done.result));
+    assert.match(done.result?.output ?? '', /1 damaged/);
+    const notice = await waitFor('corruption notification', async () => {
+      const items = (
+        (await server.api.get('/notifications')).body as { items: Array<{ type: string; message: string }> }
+      ).items;
+      return items.find((n) => n.type === 'offsite-corruption');
+    });
+    assert.match(notice.message, /full\.img/);
+    const before = Date.now();
+    await server.api.post(`/local-servers/${localId}/replicate-now`);
+    const pass = await waitFor('repaired', async () => {
+      const l = (await server.api.get(`/local-servers/${localId}`)).body as {
+        lastPass: { at: number; bytesSent: number } | null;
+      };
+      return l.lastPass && l.lastPass.at >= before && sameContent('full.img') ? l.lastPass : null;
+    });
+    assert.ok(
+      pass.bytesSent < 512 * 1024,
+      `${pass.bytesSent} bytes sent to repair one block of a 2 MiB file`,
+    );
+  });
+
+  it('a transfer broken by kill -9 of the local or the offsite agent resumes where it stopped', async () => {
+    await server.api.put(`/local-servers/${localId}`, { schedule: '0 0 1 1 *', bandwidthKBps: 1024 });
+    const size = 6 * 1024 * 1024;
+    for (const victim of ['loc', 'off'] as const) {
+      const name = join('incr', `resume-${victim}.img`);
+      writeFileSync(join(localDir, machineGuid, name), randomBytes(size));
+      const started = Date.now();
+      await server.api.post(`/local-servers/${localId}/replicate-now`);
+      const partialDir = join(offRoot, guids.get('loc') as string, '.muster-partial');
+      let tornSeen = false;
+      const watch = setInterval(() => {
+        if (existsSync(mirrored(name)) && statSync(mirrored(name)).size !== size) tornSeen = true;
+      }, 20);
+      try {
+        await waitFor(
+          'a third received',
+          () =>
+            existsSync(partialDir) &&
+            readdirSync(partialDir).some((f) => statSync(join(partialDir, f)).size >= size / 3),
+          30_000,
+          20,
+        );
+        const agent = agents.get(victim) as Proc;
+        await agent.stop('SIGKILL');
+        agents.set(victim, startAgent(victim, { stateDir: join(dir.path, victim) }));
+        const pass = await waitFor(
+          'complete after the restart',
+          async () => {
+            const l = (await server.api.get(`/local-servers/${localId}`)).body as {
+              lastPass: { at: number; bytesSent: number; resumedBytes: number; complete: boolean } | null;
+            };
+            return l.lastPass && l.lastPass.at > started && l.lastPass.complete && sameContent(name)
+              ? l.lastPass
+              : null;
+          },
+          60_000,
+        );
+        assert.ok(
+          pass.resumedBytes >= size / 3 - 256 * 1024,
+          `${victim}: resumed ${pass.resumedBytes} bytes`,
+        );
+        assert.ok(
+          pass.bytesSent <= size - pass.resumedBytes + 300 * 1024,
+          `${victim}: ${pass.bytesSent} bytes sent after resuming at ${pass.resumedBytes}`,
+        );
+      } finally {
+        clearInterval(watch);
+      }
+      assert.equal(tornSeen, false, 'no partial file was ever visible at its final name');
+    }
   });
 
   it('a local server on the offsite machine itself is allowed, with a warning', async () => {

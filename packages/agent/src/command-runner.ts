@@ -167,6 +167,7 @@ export class CommandRunner {
           };
         case 'start-offsite-server':
         case 'stop-offsite-server':
+        case 'verify-offsite-server':
         case 'start-local-server':
         case 'stop-local-server':
         case 'replicate-now':

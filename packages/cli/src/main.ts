@@ -11,6 +11,7 @@ import { agentCommand } from './commands/agent.command';
 import { apiGlobals } from './commands/api-command';
 import { demoCommand } from './commands/demo.command';
 import { deviceCommand } from './commands/device.command';
+import { replicateCommand } from './commands/replicate.command';
 import { localServerCommand, offsiteServerCommand } from './commands/replication.commands';
 import { serverCommand } from './commands/server.command';
 
@@ -40,6 +41,7 @@ program.addCommand(installTokenCommand(globals));
 program.addCommand(notificationsCommand(globals));
 program.addCommand(offsiteServerCommand(globals));
 program.addCommand(localServerCommand(globals));
+program.addCommand(replicateCommand());
 program.addCommand(demoCommand());
 program.addCommand(deviceCommand());
 

@@ -35,6 +35,8 @@ export const ReplicationCommandParams = {
       directory: Directory,
       syntheticFull: Type.Boolean(),
       retention: SnapshotRetentionSchema,
+      /** When stored data is re-hashed against its manifest (cron). */
+      verifySchedule: Type.String({ minLength: 1, maxLength: 200 }),
       allow: Type.Array(
         Type.Object({ guid: Guid, keyFingerprint: Fingerprint }, { additionalProperties: false }),
         {
@@ -45,6 +47,7 @@ export const ReplicationCommandParams = {
     { additionalProperties: false },
   ),
   'stop-offsite-server': Type.Object({ offsiteServerId: Id }, { additionalProperties: false }),
+  'verify-offsite-server': Type.Object({ offsiteServerId: Id }, { additionalProperties: false }),
   'start-local-server': Type.Object(
     {
       localServerId: Id,
@@ -74,6 +77,45 @@ export type StartOffsiteParams = Static<(typeof ReplicationCommandParams)['start
 /** Parameters of start-local-server. */
 export type StartLocalParams = Static<(typeof ReplicationCommandParams)['start-local-server']>;
 
+const Count = Type.Number({ minimum: 0 });
+
+/** What the last transfer of a local server did (bytes on the wire, resumed, matched). */
+export const PassSummarySchema = Type.Object(
+  {
+    at: Type.Integer({ minimum: 0 }),
+    complete: Type.Boolean(),
+    filesSent: Count,
+    bytesSent: Count,
+    literalBytes: Count,
+    matchedBytes: Count,
+    resumedBytes: Count,
+    durationMs: Count,
+  },
+  { additionalProperties: false },
+);
+/** A local server's last transfer, as reported. */
+export type PassSummary = Static<typeof PassSummarySchema>;
+
+/** What the latest verification of an offsite server's stored data found. */
+export const VerificationSchema = Type.Object(
+  {
+    at: Type.Integer({ minimum: 0 }),
+    filesChecked: Count,
+    bytesChecked: Count,
+    corrupted: Type.Array(
+      Type.Object(
+        { guid: Guid, path: Type.String({ maxLength: 4096 }), blocks: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+    missing: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+/** An offsite server's latest verification, as reported. */
+export type Verification = Static<typeof VerificationSchema>;
+
 /** An agent reports the state of a replication role it runs (every check-in and on change). */
 export const ReplicationStatusSchema = Type.Object(
   {
@@ -94,6 +136,9 @@ export const ReplicationStatusSchema = Type.Object(
     rateBytesPerSecond: Type.Optional(Type.Number({ minimum: 0 })),
     etaSeconds: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()])),
     nextRunAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    lastPass: Type.Optional(Type.Union([PassSummarySchema, Type.Null()])),
+    /** offsite-server: the latest verification of stored data. */
+    lastVerification: Type.Optional(Type.Union([VerificationSchema, Type.Null()])),
   },
   { additionalProperties: false },
 );

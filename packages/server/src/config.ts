@@ -123,6 +123,12 @@ export const ServerConfigSchema = Type.Object(
       default: 30_000,
       description: 'How often local servers are checked for inactivity.',
     }),
+    replicationVerifySchedule: Type.String({
+      minLength: 1,
+      default: '0 3 * * 0',
+      description:
+        'When offsite servers re-hash their stored data against the manifests (cron; default Sundays 03:00). Damaged blocks are reported and fetched again.',
+    }),
     snapshotKeepLast: Type.Integer({
       minimum: 1,
       maximum: 1000,

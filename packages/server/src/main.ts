@@ -15,7 +15,7 @@ import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { serverLanSubnets } from './lan-subnets';
-import { ReplicationControlService } from './replication/replication-control.service';
+import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
 import { AdminAuthService } from './services/admin-auth.service';
 import { AgentAdmissionService } from './services/agent-admission.service';
@@ -215,7 +215,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         daily: config.snapshotKeepDaily,
         weekly: config.snapshotKeepWeekly,
       },
+      verifySchedule: checkSchedule(config.replicationVerifySchedule),
     },
+    notifications,
     clock,
   );
   const gateway = new AgentGateway(

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReplicationStatusMessage, StartLocalParams } from '@muster/protocol';
+import type { PassSummary, ReplicationStatusMessage, StartLocalParams } from '@muster/protocol';
 import { LocalServer, type ReplicationIdentity } from '@muster/replication';
 import { Cron } from 'croner';
 import type { AgentLog } from '../agent-log';
@@ -15,6 +15,7 @@ export class LocalRole {
   private server: LocalServer | null = null;
   private params: StartLocalParams | null = null;
   private error: string | null = null;
+  private lastPass: PassSummary | null = null;
 
   constructor(
     private readonly identity: ReplicationIdentity,
@@ -69,6 +70,18 @@ export class LocalRole {
       },
       onPass: (outcome) => {
         this.error = outcome.error ? outcome.error.message : null;
+        const s = outcome.summary;
+        if (s)
+          this.lastPass = {
+            at: Date.now(),
+            complete: s.complete,
+            filesSent: s.filesSent,
+            bytesSent: s.bytesSent,
+            literalBytes: s.literalBytes,
+            matchedBytes: s.matchedBytes,
+            resumedBytes: s.resumedBytes,
+            durationMs: Math.round(s.durationMs),
+          };
         if (outcome.error)
           this.log.warn(
             { role: 'local-server', err: outcome.error.message },
@@ -119,6 +132,7 @@ export class LocalRole {
       rateBytesPerSecond: Math.round(s?.rateBytesPerSecond ?? 0),
       etaSeconds: s?.etaSeconds ?? null,
       nextRunAt: s?.nextRunAt ?? null,
+      lastPass: this.lastPass,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
-import type { ReplicationStatusMessage, StartOffsiteParams } from '@muster/protocol';
+import type { ReplicationStatusMessage, StartOffsiteParams, Verification } from '@muster/protocol';
 import { type OffsiteServer, type ReplicationIdentity, startOffsiteServer } from '@muster/replication';
+import { Cron } from 'croner';
 import type { AgentLog } from '../agent-log';
 
 /**
@@ -13,10 +14,14 @@ export class OffsiteRole {
   private params: StartOffsiteParams | null = null;
   private error: string | null = null;
   private sessions = 0;
+  private verifyJob: Cron | null = null;
+  private lastVerification: Verification | null = null;
 
   constructor(
     private readonly identity: ReplicationIdentity,
     private readonly log: AgentLog,
+    /** Sends a status report at once (after a verification). */
+    private readonly onChange: () => void,
   ) {}
 
   /** Starts or reconfigures the role; throws (with a clear message) when it cannot listen. */
@@ -66,6 +71,11 @@ export class OffsiteRole {
     }
     this.params = params;
     this.error = null;
+    this.verifyJob = new Cron(params.verifySchedule, { protect: true }, () => {
+      this.verify().catch((e) =>
+        this.log.error({ role: 'offsite-server', err: String(e) }, 'verification failed'),
+      );
+    });
     this.log.info(
       { role: 'offsite-server', port: this.server.port, directory: params.directory },
       'offsite server started',
@@ -73,7 +83,38 @@ export class OffsiteRole {
     return `offsite server listening on port ${this.server.port}, storing into ${params.directory}, accepting ${params.allow.length} local server(s)`;
   }
 
+  /**
+   * Re-hashes every allowed local server's stored data against its manifest. Damaged blocks are
+   * marked, so their sender is told and sends them again at its next transfer.
+   */
+  async verify(): Promise<string> {
+    const server = this.server;
+    const params = this.params;
+    if (!server || !params) throw new Error('this offsite server is not running; restart it first');
+    const found: Verification = {
+      at: Date.now(),
+      filesChecked: 0,
+      bytesChecked: 0,
+      corrupted: [],
+      missing: 0,
+    };
+    for (const guid of new Set(params.allow.map((a) => a.guid))) {
+      const report = await server.verify(guid);
+      found.filesChecked += report.filesChecked;
+      found.bytesChecked += report.bytesChecked;
+      found.missing += report.missing.length;
+      for (const c of report.corrupted)
+        if (found.corrupted.length < 100)
+          found.corrupted.push({ guid, path: c.path, blocks: c.blocks.length });
+    }
+    this.lastVerification = found;
+    this.onChange();
+    return `verified ${found.filesChecked} file(s), ${found.bytesChecked} bytes: ${found.corrupted.length} damaged, ${found.missing} missing`;
+  }
+
   async stop(): Promise<void> {
+    this.verifyJob?.stop();
+    this.verifyJob = null;
     const server = this.server;
     this.server = null;
     this.sessions = 0;
@@ -92,6 +133,7 @@ export class OffsiteRole {
       error: this.error,
       freeBytes: disk ? disk.bavail * disk.bsize : null,
       sessions: this.sessions,
+      lastVerification: this.lastVerification,
     };
   }
 }

@@ -11,6 +11,7 @@ import { RoleStore } from './role-store';
 export type RoleProcedure =
   | 'start-offsite-server'
   | 'stop-offsite-server'
+  | 'verify-offsite-server'
   | 'start-local-server'
   | 'stop-local-server'
   | 'replicate-now';
@@ -58,7 +59,8 @@ export class RoleManager {
     switch (type) {
       case 'start-offsite-server': {
         const p = params as StartOffsiteParams;
-        const role = this.offsite.get(p.offsiteServerId) ?? new OffsiteRole(identity, this.log);
+        const role =
+          this.offsite.get(p.offsiteServerId) ?? new OffsiteRole(identity, this.log, this.onChange);
         this.offsite.set(p.offsiteServerId, role);
         try {
           return await role.apply(p);
@@ -74,6 +76,11 @@ export class RoleManager {
         delete roles.offsite[id];
         this.store.save(roles);
         return `offsite server ${id} stopped`;
+      }
+      case 'verify-offsite-server': {
+        const role = this.offsite.get(String(params.offsiteServerId));
+        if (!role) throw new Error(`this agent runs no offsite server ${String(params.offsiteServerId)}`);
+        return role.verify();
       }
       case 'start-local-server': {
         const p = params as StartLocalParams;

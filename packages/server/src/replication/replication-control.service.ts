@@ -8,6 +8,7 @@ import {
 } from '@muster/protocol';
 import { Cron } from 'croner';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
+import type { NotificationService } from '../services/notification.service';
 import { newId } from '../services/secrets';
 import type { MachineReader } from '../store/interfaces';
 import type { MachineRecord } from '../store/machine-record';
@@ -24,6 +25,7 @@ export type ProcedureQueue = (
   type:
     | 'start-offsite-server'
     | 'stop-offsite-server'
+    | 'verify-offsite-server'
     | 'start-local-server'
     | 'stop-local-server'
     | 'replicate-now',
@@ -35,6 +37,7 @@ export type ProcedureQueue = (
 export interface ReplicationSettings {
   deleteDelaySeconds: number;
   retention: StartOffsiteParams['retention'];
+  verifySchedule: string;
 }
 
 /** The result of a change: the record, the procedures queued, and warnings for the admin. */
@@ -80,6 +83,7 @@ export class ReplicationControlService {
     private readonly machines: MachineReader,
     private readonly queue: ProcedureQueue,
     private readonly settings: ReplicationSettings,
+    private readonly notifications: Pick<NotificationService, 'raise'>,
     private readonly clock: () => number,
   ) {}
 
@@ -125,6 +129,12 @@ export class ReplicationControlService {
 
   async restartOffsite(id: string): Promise<string[]> {
     return [await this.startOffsite(await this.offsite(id))];
+  }
+
+  /** Re-hashes the offsite copies against their manifests now (outside the verify schedule). */
+  async verifyOffsite(id: string): Promise<string[]> {
+    const record = await this.offsite(id);
+    return [await this.queueOn(record.machineId, 'verify-offsite-server', { offsiteServerId: id })];
   }
 
   async createLocal(fields: LocalServerFields): Promise<RoleChange<LocalServerRecord>> {
@@ -187,9 +197,25 @@ export class ReplicationControlService {
       await this.store.reportOffsite(
         m.id,
         machineId,
-        { running: m.running, error: m.error, freeBytes: m.freeBytes ?? null, sessions: m.sessions ?? 0 },
+        {
+          running: m.running,
+          error: m.error,
+          freeBytes: m.freeBytes ?? null,
+          sessions: m.sessions ?? 0,
+          lastVerification: m.lastVerification ?? null,
+        },
         now,
       );
+      const found = m.lastVerification;
+      if (found && (found.corrupted.length > 0 || found.missing > 0)) {
+        const files = found.corrupted.map((c) => `${c.guid}/${c.path} (${c.blocks} block(s))`).join(', ');
+        await this.notifications.raise(
+          'offsite-corruption',
+          machineId,
+          `verification of offsite server ${m.id} at ${new Date(found.at).toISOString()} found ${found.corrupted.length} damaged file(s)${files ? `: ${files}` : ''}${found.missing ? ` and ${found.missing} missing` : ''}; the damaged blocks are fetched again at the next transfer`,
+          `${m.id}:${found.at}`,
+        );
+      }
       return;
     }
     await this.store.reportLocal(
@@ -206,6 +232,7 @@ export class ReplicationControlService {
         rateBytesPerSecond: m.rateBytesPerSecond ?? 0,
         etaSeconds: m.etaSeconds ?? null,
         nextRunAt: m.nextRunAt ?? null,
+        lastPass: m.lastPass ?? null,
       },
       now,
     );
@@ -290,6 +317,7 @@ export class ReplicationControlService {
       directory: offsite.directory,
       syntheticFull: offsite.syntheticFull,
       retention: this.settings.retention,
+      verifySchedule: this.settings.verifySchedule,
       allow,
     };
     return this.queueOn(offsite.machineId, 'start-offsite-server', params);

@@ -1,3 +1,5 @@
+import type { PassSummary, Verification } from '@muster/protocol';
+
 /** What an offsite server's agent last reported. */
 export interface OffsiteReport {
   running: boolean;
@@ -5,6 +7,7 @@ export interface OffsiteReport {
   freeBytes: number | null;
   /** Local servers connected right now. */
   sessions: number;
+  lastVerification: Verification | null;
 }
 
 /** What a local server's agent last reported. */
@@ -20,6 +23,7 @@ export interface LocalReport {
   rateBytesPerSecond: number;
   etaSeconds: number | null;
   nextRunAt: number | null;
+  lastPass: PassSummary | null;
 }
 
 /** An agent in the offsite-server role. */

@@ -129,6 +129,18 @@ export function replicationRoutes(
   );
 
   app.post(
+    '/offsite-servers/:id/verify',
+    {
+      schema: {
+        tags: ['replication'],
+        summary:
+          'Re-hash the stored copies against their manifests now; damage is reported and fetched again',
+        params: IdParams,
+      },
+    },
+    async (request) => ({ procedures: await control.verifyOffsite(request.params.id) }),
+  );
+  app.post(
     '/local-servers',
     {
       schema: {

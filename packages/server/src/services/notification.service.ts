@@ -2,7 +2,12 @@ import { invalidInput } from '../domain/errors';
 import type { NotificationRecord, NotificationStore } from '../store/interfaces';
 
 /** Every notification type, each with its on/off switch (the spec's two check boxes). */
-export const NOTIFICATION_TYPES = ['duplicate-account', 'lan-via-gateway', 'local-server-inactive'] as const;
+export const NOTIFICATION_TYPES = [
+  'duplicate-account',
+  'lan-via-gateway',
+  'local-server-inactive',
+  'offsite-corruption',
+] as const;
 /** One notification type. */
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -29,6 +29,16 @@ const report: LocalReport = {
   rateBytesPerSecond: 0,
   etaSeconds: null,
   nextRunAt: T0 + 1000,
+  lastPass: {
+    at: T0,
+    complete: true,
+    filesSent: 2,
+    bytesSent: 1234,
+    literalBytes: 1000,
+    matchedBytes: 5000,
+    resumedBytes: 0,
+    durationMs: 40,
+  },
 };
 
 /** Conformance tests of the replication store. */
@@ -62,7 +72,7 @@ export function replicationStoreTests(store: StoreRef): void {
       await r.reportOffsite(
         'o2',
         'loc.rep.acme',
-        { running: true, error: null, freeBytes: 1, sessions: 0 },
+        { running: true, error: null, freeBytes: 1, sessions: 0, lastVerification: null },
         T0,
       ),
       false,
@@ -72,7 +82,7 @@ export function replicationStoreTests(store: StoreRef): void {
       await r.reportOffsite(
         'o2',
         'off.rep.acme',
-        { running: true, error: null, freeBytes: 99, sessions: 1 },
+        { running: true, error: null, freeBytes: 99, sessions: 1, lastVerification: null },
         T0 + 3,
       ),
       true,
