@@ -105,9 +105,9 @@ describe('check-in control', () => {
       const update = items.filter((c) => c.type === 'update-checkin-control');
       return update.some((c) => c.status === 'complete') ? update : null;
     });
-    const latest = procedures.find((c) => c.status === 'complete');
-    assert.equal((latest?.params.checkinControl as { periodSeconds: number }).periodSeconds, 45);
-    assert.match(latest?.result?.output ?? '', /applied/);
+    const latest = procedures.find((c) => c.status === 'complete') as CommandItem;
+    assert.equal((latest.params.checkinControl as { periodSeconds: number }).periodSeconds, 45);
+    assert.match(latest.result?.output ?? '', /applied/);
   });
 
   it('clamps periods to the group policy and says so', async () => {

@@ -49,7 +49,7 @@ export class FileTransferService {
     const command = await this.command(machineId, commandId, 'put-file');
     const fileId = String(command.params.fileId);
     const file = await this.files.getFile(fileId);
-    if (!file || file.status !== 'complete' || file.size === null)
+    if (file?.status !== 'complete' || file.size === null)
       throw new TransferRefused(`file ${fileId} is no longer on the server`);
     if (offset > file.size)
       throw new TransferRefused(`offset ${offset} is past the end (${file.size} bytes)`);
@@ -113,7 +113,7 @@ export class FileTransferService {
 
   private async command(machineId: string, commandId: string, type: string): Promise<CommandRecord> {
     const command = await this.commands.getCommand(commandId);
-    if (!command || command.targetKind !== 'machine' || command.targetId !== machineId)
+    if (command?.targetKind !== 'machine' || command.targetId !== machineId)
       throw new TransferRefused(`command ${commandId} is not this agent's`);
     if (command.type !== type) throw new TransferRefused(`command ${commandId} is not a ${type}`);
     if (command.status !== 'processing')

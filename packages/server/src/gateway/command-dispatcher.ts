@@ -7,6 +7,7 @@ import {
 import type { CommandQueueService } from '../services/command-queue.service';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord } from '../store/command-record';
+import { TurnBatcher } from './turn-batcher';
 
 /** What the dispatcher needs of a live agent session. */
 export interface DispatchTarget {
@@ -35,10 +36,11 @@ export type DispatchLog = (fields: object, message: string) => void;
  * run only what their trusted server sent.
  */
 export class CommandDispatcher {
-  private arrivals: DispatchTarget[] = [];
-  private settling: Promise<void> | null = null;
-  private departures: string[] = [];
-  private departing: Promise<void> | null = null;
+  private readonly arrivals = new TurnBatcher<DispatchTarget>(CLAIM_CHUNK, async (chunk) => {
+    await this.goneMany(chunk.map((t) => t.machineId));
+    await this.pumpChunk(chunk);
+  });
+  private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (chunk) => this.goneMany(chunk));
 
   constructor(
     private readonly queue: CommandQueueService,
@@ -134,24 +136,7 @@ export class CommandDispatcher {
    * agents reconnecting cost two transactions, not two thousand.
    */
   activated(target: DispatchTarget): Promise<void> {
-    this.arrivals.push(target);
-    this.settling ??= new Promise<void>((resolve) => {
-      setImmediate(() => {
-        const batch = this.arrivals;
-        this.arrivals = [];
-        this.settling = null;
-        this.settle(batch).then(resolve, resolve);
-      });
-    });
-    return this.settling;
-  }
-
-  private async settle(batch: readonly DispatchTarget[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
-      const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      await this.goneMany(chunk.map((t) => t.machineId));
-      await this.pumpChunk(chunk);
-    }
+    return this.arrivals.add(target);
   }
 
   /** Stores a result, acknowledges it, and hands out the next command. */
@@ -184,20 +169,7 @@ export class CommandDispatcher {
    * thousand agents rather than one each.
    */
   gone(machineId: string): Promise<void> {
-    this.departures.push(machineId);
-    this.departing ??= new Promise<void>((resolve) => {
-      setImmediate(() => {
-        const batch = this.departures;
-        this.departures = [];
-        this.departing = null;
-        const chunks: string[][] = [];
-        for (let i = 0; i < batch.length; i += CLAIM_CHUNK) chunks.push(batch.slice(i, i + CLAIM_CHUNK));
-        chunks
-          .reduce((done, chunk) => done.then(() => this.goneMany(chunk)), Promise.resolve())
-          .then(resolve, resolve);
-      });
-    });
-    return this.departing;
+    return this.departures.add(machineId);
   }
 
   private async goneMany(machineIds: readonly string[]): Promise<void> {

@@ -46,8 +46,7 @@ export class ReplicationWatch {
   /** Whether a local server counts as active now. */
   isActive(local: LocalServerRecord, now: number): boolean {
     return (
-      local.report !== null &&
-      local.report.active &&
+      local.report?.active === true &&
       local.reportedAt !== null &&
       now - local.reportedAt <= this.settings.reportStaleMs
     );

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TurnBatcher } from './turn-batcher';
+
+describe('turn batcher', () => {
+  it('settles what arrives in one turn together, in chunks, and the next turn apart', async () => {
+    const settled: number[][] = [];
+    const batcher = new TurnBatcher<number>(2, async (chunk) => {
+      settled.push(chunk);
+    });
+    const first = [1, 2, 3, 4, 5].map((n) => batcher.add(n));
+    await Promise.all(first);
+    await batcher.add(6);
+    assert.deepEqual(settled, [[1, 2], [3, 4], [5], [6]]);
+  });
+
+  it('a failing chunk does not stop the rest, and callers still resolve', async () => {
+    const settled: number[][] = [];
+    const batcher = new TurnBatcher<number>(1, async (chunk) => {
+      if (chunk[0] === 1) throw new Error('boom');
+      settled.push(chunk);
+    });
+    await Promise.all([batcher.add(1), batcher.add(2)]);
+    assert.deepEqual(settled, [[2]]);
+  });
+});
