@@ -221,8 +221,18 @@ describe('offsite replication between agents', () => {
   });
 
   it('on its schedule sends only what changed, and keeps synthetic full snapshots from data already held', async () => {
+    const appended = Date.now();
     appendFileSync(join(localDir, machineGuid, 'full.img'), randomBytes(100_000));
     await waitFor('append mirrored by the schedule', () => sameContent('full.img'), 20_000);
+    const pass = await waitFor('the pass reported', async () => {
+      const l = (await server.api.get(`/local-servers/${localId}`)).body as {
+        lastPass: { at: number; bytesSent: number; matchedBytes: number } | null;
+      };
+      return l.lastPass && l.lastPass.at >= appended && l.lastPass.bytesSent > 0 ? l.lastPass : null;
+    });
+    // 100 KB appended to a 2 MiB image: about the appended bytes travel, the rest is matched.
+    assert.ok(pass.bytesSent < 200_000, `${pass.bytesSent} bytes sent for a 100 KB append`);
+    assert.ok(pass.matchedBytes >= 2 * 1024 * 1024 - 64 * 1024, `${pass.matchedBytes} bytes matched`);
     const snapshots = join(offRoot, guids.get('loc') as string);
     const snapshotDirs = await waitFor('a snapshot', () => {
       const found = readdirSync(snapshots, { withFileTypes: true }).filter(

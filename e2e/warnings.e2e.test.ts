@@ -62,7 +62,12 @@ describe('lan-via-gateway warning', () => {
 
     // Switched off, a second such agent raises nothing; the duplicate check box stays on.
     const off = await server.api.put('/notification-settings', { 'lan-via-gateway': false });
-    assert.deepEqual(off.body, { 'duplicate-account': true, 'lan-via-gateway': false });
+    assert.deepEqual(off.body, {
+      'duplicate-account': true,
+      'lan-via-gateway': false,
+      'local-server-inactive': true,
+      'offsite-corruption': true,
+    });
     agent('lan2', port, token);
     const id2 = await waitFor('enrolled', () => agentState(join(dir.path, 'lan2')).machineId);
     await server.waitForStatus(id2, 'online');

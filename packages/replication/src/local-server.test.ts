@@ -125,5 +125,6 @@ test('a wait longer than setTimeout can hold (a yearly schedule) is kept, not ru
     assert.ok((local.status().nextRunAt ?? 0) > Date.now() + 30 * 86_400_000);
   } finally {
     await local.stop();
+    await world.cleanup();
   }
 });

@@ -158,7 +158,9 @@ export function installTokenCommand(globals: ApiGlobals): Command {
 
 /** `muster notifications`: list warnings and switch types on or off. */
 export function notificationsCommand(globals: ApiGlobals): Command {
-  const command = new Command('notifications').description('Warnings: duplicate-account, lan-via-gateway');
+  const command = new Command('notifications').description(
+    'Warnings: duplicate-account, lan-via-gateway, local-server-inactive, offsite-corruption',
+  );
   command
     .command('list')
     .description('List warnings, newest first')

@@ -3,7 +3,7 @@ import { NOTIFICATION_TYPES, type NotificationService } from '../services/notifi
 import { NotificationSettingsBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
-/** Warnings (duplicate-account, lan-via-gateway) and their on/off switches. */
+/** Warnings (see NOTIFICATION_TYPES) and their on/off switches. */
 export function notificationRoutes(app: TypedApp, notifications: NotificationService): void {
   app.get(
     '/notifications',
