@@ -62,6 +62,35 @@ const validAgentMessages = {
   audit: { t: 'audit', inventory },
   'settings-applied': { t: 'settings-applied', revision: 3 },
   'command-result': { t: 'command-result', id: 'c1', status: 'complete', exitCode: 0, output: 'ok\n' },
+  'file-read': { t: 'file-read', commandId: 'c2', offset: 0, length: 131072 },
+  'file-status': { t: 'file-status', commandId: 'c3' },
+  'file-write': { t: 'file-write', commandId: 'c3', offset: 0, data: b64(99) },
+  'file-done': { t: 'file-done', commandId: 'c3', size: 99, sha256: 'a'.repeat(64) },
+  'replication-status': {
+    t: 'replication-status',
+    role: 'local-server',
+    id: 'l1',
+    running: true,
+    error: null,
+    state: 'idle',
+    active: true,
+    lastContactAt: 1_700_000_000_000,
+    lastTransferAt: 1_700_000_000_000,
+    bytesRemaining: 0,
+    rateBytesPerSecond: 0,
+    etaSeconds: null,
+    nextRunAt: null,
+    lastPass: {
+      at: 1_700_000_000_000,
+      complete: true,
+      filesSent: 1,
+      bytesSent: 10,
+      literalBytes: 5,
+      matchedBytes: 100,
+      resumedBytes: 0,
+      durationMs: 3,
+    },
+  },
 } satisfies Partial<{ [K in keyof AgentMessage]: AgentMessage[K] }>;
 
 const validServerMessages = {
@@ -85,6 +114,9 @@ const validServerMessages = {
     signature: b64(64),
   },
   'command-ack': { t: 'command-ack', id: 'c1' },
+  'file-data': { t: 'file-data', commandId: 'c2', offset: 0, data: b64(30), eof: true },
+  'file-ack': { t: 'file-ack', commandId: 'c3', received: 99, fileId: 'f1' },
+  'file-error': { t: 'file-error', commandId: 'c3', message: 'hash mismatch', reset: true },
 } satisfies Partial<{ [K in keyof ServerMessage]: ServerMessage[K] }>;
 
 /** Asserts the frame is refused with a FrameError whose detail matches. */

@@ -128,3 +128,36 @@ test('a wait longer than setTimeout can hold (a yearly schedule) is kept, not ru
     await world.cleanup();
   }
 });
+
+test('replicate-now during a pass runs one more pass right after it, for files changed meanwhile', async () => {
+  const world = await makeWorld();
+  await world.write('m-1/image.tib', randomBytes(512 * 1024));
+  let passes = 0;
+  const local = new LocalServer({
+    localDir: world.localDir,
+    localServerGuid: world.guid,
+    stateDir: world.stateDir,
+    offsite: { host: '127.0.0.1', port: world.server.port, keyFingerprint: world.offsite.fingerprint },
+    identity: world.local,
+    deleteDelaySeconds: 0,
+    intervalMs: 3_600_000,
+    // Slow enough that the request below arrives mid-pass.
+    throttle: { take: (bytes) => new Promise((resolve) => setTimeout(resolve, bytes / 1024)) },
+    onPass: () => {
+      passes += 1;
+    },
+  });
+  try {
+    local.start();
+    while (local.status().bytesRemaining === 0 && passes === 0) await new Promise((r) => setTimeout(r, 5));
+    await world.write('m-1/late.tib', randomBytes(1000));
+    local.runNow();
+    const deadline = Date.now() + 20_000;
+    while (passes < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(passes, 2, 'a second pass followed at once, not an hour later');
+    assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+  } finally {
+    await local.stop();
+    await world.cleanup();
+  }
+});

@@ -76,6 +76,8 @@ export class LocalServer {
   };
   private controller: AbortController | undefined;
   private wake: (() => void) | undefined;
+  /** runNow was asked for while a pass ran. */
+  private again = false;
   private running: Promise<void> | undefined;
   private stopped = true;
   private lastSample = { at: 0, bytes: 0 };
@@ -91,7 +93,9 @@ export class LocalServer {
 
   /** Runs a pass now instead of waiting for the schedule. */
   runNow(): void {
-    this.wake?.();
+    // During a pass, files may have changed after the scan: run once more right after it.
+    if (this.wake) this.wake();
+    else this.again = true;
   }
 
   /** Stops the schedule and aborts a pass in progress (the offsite keeps its partial files). */
@@ -148,6 +152,10 @@ export class LocalServer {
           this.options.random ?? Math.random,
         );
         this.options.onPass?.({ error: failure });
+      }
+      if (this.again) {
+        this.again = false;
+        delay = 0;
       }
       this.current.rateBytesPerSecond = 0;
       this.current.nextRunAt = Date.now() + delay;
