@@ -454,7 +454,7 @@ describe('offsite replication between agents', () => {
           .items;
         return items.length === 2 && items.every((i) => i.status === 'active');
       },
-      30_000,
+      60_000,
     );
     await (agents.get('off') as Proc).stop('SIGKILL');
     const notice = await waitFor(

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadLocalIndex } from './local-index';
 import { makeWorld, treeDigest } from './test-support';
 
 test('mirrors the local server tree under <root>/<local guid>/<machine guid>/', async () => {
@@ -69,6 +70,25 @@ test('sends only changes: nothing, an append, an insertion, overwrites', async (
     const overwrite = await world.pass();
     assert.ok(overwrite.literalBytes <= 5 * (4096 + 2 * block), `overwrite sent ${overwrite.literalBytes}`);
     assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('the index is on disk when a pass returns, even with a periodic save in flight', async () => {
+  const world = await makeWorld();
+  try {
+    // The first file commits early; the pass then runs past the 2 s save interval while the
+    // second is paced, so a periodic save is under way near the end of the pass.
+    await world.write('m-1/a.tib', randomBytes(1000));
+    await world.write('m-1/b.tib', randomBytes(600_000));
+    const summary = await world.pass({
+      throttle: { take: (bytes) => new Promise((resolve) => setTimeout(resolve, bytes / 256)) },
+    });
+    assert.equal(summary.filesSent, 2);
+    const index = await loadLocalIndex(world.stateDir, world.guid);
+    assert.deepEqual(Object.keys(index.files).sort(), ['m-1/a.tib', 'm-1/b.tib']);
+    assert.equal(index.files['m-1/b.tib']?.size, 600_000);
   } finally {
     await world.cleanup();
   }

@@ -117,11 +117,25 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
   const counters: SendCounters = { literalBytes: 0, matchedBytes: 0, resumedBytes: 0, currentFileBytes: 0 };
   let lastSave = performance.now();
   let dirty = false;
-  const save = async (force: boolean): Promise<void> => {
-    if (!dirty || (!force && performance.now() - lastSave < SAVE_EVERY_MS)) return;
-    lastSave = performance.now();
-    dirty = false;
-    await saveLocalIndex(options.stateDir, guid, index);
+  // Saves run one after another (an older copy never lands after a newer one), and the final
+  // forced save waits for any save in flight, so the index is on disk when the pass returns.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (force: boolean): Promise<void> => {
+    if (!force && (!dirty || performance.now() - lastSave < SAVE_EVERY_MS)) return saving;
+    saving = saving
+      .catch(() => undefined)
+      .then(async () => {
+        if (!dirty) return;
+        lastSave = performance.now();
+        dirty = false;
+        try {
+          await saveLocalIndex(options.stateDir, guid, index);
+        } catch (error) {
+          dirty = true;
+          throw error;
+        }
+      });
+    return saving;
   };
   let indexUsable = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -166,7 +180,8 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
           index.files[file.path] = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
           dirty = true;
           summary.filesSent += 1;
-          void save(false);
+          // A failed periodic save is retried by the next one, and by the final one.
+          save(false).catch(() => undefined);
         } else if (RETRYABLE.has(result.code ?? '') && file.attempts < 2) {
           queue.push({ path: file.path, attempts: file.attempts + 1 });
         } else fail(file.path, result.code ?? 'io-error', result.message ?? 'failed');
