@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchMain } from '../support/bench-main';
 import { type BenchOptions, parseBenchArgs, USAGE } from './args';
 import { childFileLimit } from './children';
 import { sqliteCommitLatencyMs } from './disk-probe';
@@ -82,27 +83,4 @@ async function run(options: BenchOptions): Promise<void> {
   }
 }
 
-let options: BenchOptions | 'help';
-try {
-  options = parseBenchArgs(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options === 'help') {
-  console.log(USAGE);
-  process.exit(0);
-}
-const maxMinutes = options.maxMinutes;
-const watchdog = setTimeout(() => {
-  console.error(`bench:checkin: aborted after ${maxMinutes} minutes`);
-  process.exit(1); // children are killed by the exit hook
-}, maxMinutes * 60_000);
-watchdog.unref();
-try {
-  await run(options);
-  process.exit(0);
-} catch (error) {
-  console.error(`bench:checkin failed: ${(error as Error).stack ?? String(error)}`);
-  process.exit(1);
-}
+await benchMain('bench:checkin', USAGE, () => parseBenchArgs(process.argv.slice(2)), run);

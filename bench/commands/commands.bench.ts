@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo } from '../checkin/machine-info';
 import { say } from '../checkin/progress';
+import { benchMain } from '../support/bench-main';
 import { runAgentsPhase } from './agents-phase';
 import { type CommandsBenchOptions, parseCommandsArgs, USAGE } from './args';
 import { runDeviceBackend } from './device-phase';
@@ -77,27 +78,4 @@ async function run(options: CommandsBenchOptions): Promise<void> {
   }
 }
 
-let options: CommandsBenchOptions | 'help';
-try {
-  options = parseCommandsArgs(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options === 'help') {
-  console.log(USAGE);
-  process.exit(0);
-}
-const maxMinutes = options.maxMinutes;
-const watchdog = setTimeout(() => {
-  console.error(`bench:commands: aborted after ${maxMinutes} minutes`);
-  process.exit(1); // children are killed by the exit hook
-}, maxMinutes * 60_000);
-watchdog.unref();
-try {
-  await run(options);
-  process.exit(0);
-} catch (error) {
-  console.error(`bench:commands failed: ${(error as Error).stack ?? String(error)}`);
-  process.exit(1);
-}
+await benchMain('bench:commands', USAGE, () => parseCommandsArgs(process.argv.slice(2)), run);
