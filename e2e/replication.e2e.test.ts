@@ -447,15 +447,20 @@ describe('offsite replication between agents', () => {
     });
     assert.equal(second.status, 201);
     await server.api.put(`/local-servers/${localId}`, { schedule: '*/2 * * * * *', bandwidthKBps: 0 });
+    let seen: unknown = null;
     await waitFor(
       'both active',
       async () => {
         const items = ((await server.api.get('/local-servers')).body as { items: Array<{ status: string }> })
           .items;
+        seen = items;
         return items.length === 2 && items.every((i) => i.status === 'active');
       },
       60_000,
-    );
+    ).catch(async (error: Error) => {
+      const off = (await server.api.get(`/machines/${ids.get('off')}/commands`)).body;
+      throw new Error(`${error.message}; last seen: ${JSON.stringify(seen)}; offsite procedures: ${JSON.stringify(off)}`);
+    });
     await (agents.get('off') as Proc).stop('SIGKILL');
     const notice = await waitFor(
       'offsite restart advice',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LocalServer, type LocalServerStatus, retryDelay } from './local-server';
 import { type OffsiteServer, startOffsiteServer } from './offsite-server';
@@ -158,6 +160,60 @@ test('replicate-now during a pass runs one more pass right after it, for files c
     assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
   } finally {
     await local.stop();
+    await world.cleanup();
+  }
+});
+
+test('a failing local server retries no later than its schedule, however long its backoff', async () => {
+  const world = await makeWorld();
+  let passes = 0;
+  const local = new LocalServer({
+    localDir: world.localDir,
+    localServerGuid: world.guid,
+    stateDir: world.stateDir,
+    // Nothing listens here: every pass fails, and the backoff alone would wait an hour.
+    offsite: { host: '127.0.0.1', port: 1, keyFingerprint: world.offsite.fingerprint },
+    identity: world.local,
+    deleteDelaySeconds: 0,
+    retryBaseMs: 3_600_000,
+    retryCapMs: 3_600_000,
+    random: () => 0.999,
+    nextPassDelayMs: () => 100,
+    onPass: () => {
+      passes += 1;
+    },
+  });
+  try {
+    local.start();
+    const deadline = Date.now() + 10_000;
+    while (passes < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(passes >= 3, `${passes} passes: the retries followed the 100 ms schedule`);
+  } finally {
+    await local.stop();
+    await world.cleanup();
+  }
+});
+
+test('stop during a pass ends the local server at once, without waiting out the schedule', async () => {
+  const world = await makeWorld();
+  const empty = join(world.base, 'empty');
+  await mkdir(empty);
+  const local = new LocalServer({
+    localDir: empty,
+    localServerGuid: world.guid,
+    stateDir: world.stateDir,
+    offsite: { host: '127.0.0.1', port: world.server.port, keyFingerprint: world.offsite.fingerprint },
+    identity: world.local,
+    deleteDelaySeconds: 0,
+    intervalMs: 3_600_000,
+  });
+  try {
+    local.start(); // the first pass is under way when stop() comes
+    const stopped = local.stop().then(() => 'stopped');
+    const late = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000).unref());
+    assert.equal(await Promise.race([stopped, late]), 'stopped');
+    assert.equal(local.status().state, 'stopped');
+  } finally {
     await world.cleanup();
   }
 });

@@ -151,8 +151,13 @@ export class LocalServer {
           this.options.retryCapMs ?? 5 * 60_000,
           this.options.random ?? Math.random,
         );
+        // Backoff never pushes a pass past its next scheduled time.
+        const scheduled = this.options.nextPassDelayMs?.();
+        if (scheduled !== undefined) delay = Math.min(delay, scheduled);
         this.options.onPass?.({ error: failure });
       }
+      // stop() during the pass found no wait to cut short: do not start one.
+      if (this.stopped) break;
       if (this.again) {
         this.again = false;
         delay = 0;

@@ -27,6 +27,7 @@ export class RoleManager {
   private readonly offsite = new Map<string, OffsiteRole>();
   private readonly local = new Map<string, LocalRole>();
   private identity: ReplicationIdentity | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly stateDir: string,
@@ -52,8 +53,18 @@ export class RoleManager {
       );
   }
 
-  /** Runs one procedure; resolves with a line for the procedure's result, throws a clear error. */
-  async run(type: RoleProcedure, params: Record<string, unknown>): Promise<string> {
+  /**
+   * Runs one procedure; resolves with a line for the procedure's result, throws a clear error.
+   * Procedures run one at a time (the roles restored at start-up included), so two starts of
+   * one role never race for its port.
+   */
+  run(type: RoleProcedure, params: Record<string, unknown>): Promise<string> {
+    const next = this.chain.catch(() => undefined).then(() => this.runNow(type, params));
+    this.chain = next;
+    return next;
+  }
+
+  private async runNow(type: RoleProcedure, params: Record<string, unknown>): Promise<string> {
     const identity = await this.replicationIdentity();
     const roles = this.store.load();
     switch (type) {
