@@ -459,7 +459,9 @@ describe('offsite replication between agents', () => {
       60_000,
     ).catch(async (error: Error) => {
       const off = (await server.api.get(`/machines/${ids.get('off')}/commands`)).body;
-      throw new Error(`${error.message}; last seen: ${JSON.stringify(seen)}; offsite procedures: ${JSON.stringify(off)}`);
+      throw new Error(
+        `${error.message}; last seen: ${JSON.stringify(seen)}; offsite procedures: ${JSON.stringify(off)}`,
+      );
     });
     await (agents.get('off') as Proc).stop('SIGKILL');
     const notice = await waitFor(
