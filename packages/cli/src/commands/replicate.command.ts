@@ -25,6 +25,13 @@ async function loadIdentity(file: string): Promise<ReplicationIdentity> {
   return createReplicationIdentity(readFileSync(file, 'utf8'));
 }
 
+/** A whole number option, or a clear error naming it. */
+function wholeNumber(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${option}: "${text}" is not a whole number`);
+  return value;
+}
+
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 const clock = (seconds: number) =>
   `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
@@ -123,6 +130,12 @@ export function replicateCommand(): Command {
     .option('--bandwidth <KBps>', 'bandwidth limit in KB/s, 0 for none', '0')
     .option('--delete-delay-seconds <n>', 'mirror deletions only after this long', '604800')
     .action(async (o: Record<string, string>) => {
+      const bandwidth = wholeNumber('--bandwidth', o.bandwidth as string);
+      const deleteDelaySeconds = wholeNumber('--delete-delay-seconds', o.deleteDelaySeconds as string);
+      if (!/^[0-9a-f]{64}$/.test(o.pin as string))
+        throw new Error(
+          '--pin: the offsite key fingerprint is 64 hex digits (muster replicate key prints it)',
+        );
       const identity = await loadIdentity(o.key as string);
       const address = parseServerAddress(o.to as string, 5722);
       const bar = progressBar();
@@ -132,8 +145,8 @@ export function replicateCommand(): Command {
         stateDir: o.state as string,
         offsite: { host: address.host, port: address.port, keyFingerprint: o.pin as string },
         identity,
-        throttle: new BandwidthThrottle(Number(o.bandwidth)),
-        deleteDelaySeconds: Number(o.deleteDelaySeconds),
+        throttle: new BandwidthThrottle(bandwidth),
+        deleteDelaySeconds,
         onProgress: (p) => bar.update(p),
       }).finally(() => bar.done());
       console.log(
