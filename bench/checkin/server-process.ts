@@ -11,6 +11,10 @@ export interface ServerProcessOptions {
   dataDir: string;
   httpPort: number;
   agentPort: number;
+  /** The device endpoint's port; 0 (a free one) when devices are not benchmarked. */
+  devicePort?: number;
+  /** postgres://... for PostgreSQL; empty or absent for SQLite in the data directory. */
+  databaseUrl?: string;
   /** Its JSON log lines (stdout and stderr) are appended here. */
   logFile: string;
   logLevel: string;
@@ -28,7 +32,8 @@ export interface StopOutcome {
 
 /**
  * A real `muster server` process (`node packages/cli/bin/muster.mjs server ...`) on a data
- * directory, restartable on the same directory and ports.
+ * directory (SQLite) or PostgreSQL, restartable on the same data and ports. Every benchmark
+ * that needs a server uses this one.
  */
 export class MusterServerProcess {
   private child: ChildProcess | null = null;
@@ -76,10 +81,19 @@ export class MusterServerProcess {
     );
   }
 
+  /** The device endpoint base URL (HTTPS, self-signed). */
+  get deviceUrl(): string {
+    return `https://127.0.0.1:${this.options.devicePort ?? 0}`;
+  }
+
+  /** The admin token the first start wrote. */
+  adminToken(): string {
+    return readFileSync(join(this.options.dataDir, 'admin-token'), 'utf8').trim();
+  }
+
   /** An API client with the admin token the first start wrote. */
   api(): AdminApi {
-    const token = readFileSync(join(this.options.dataDir, 'admin-token'), 'utf8').trim();
-    return new AdminApi(this.httpUrl, token);
+    return new AdminApi(this.httpUrl, this.adminToken());
   }
 
   /** Starts the process and resolves once its API answers; returns how long that took (s). */
@@ -100,17 +114,13 @@ export class MusterServerProcess {
         String(o.agentPort),
         '--agent-host',
         '127.0.0.1',
-        // The device endpoint is not benchmarked: a free loopback port keeps it out of the way.
         '--device-host',
         '127.0.0.1',
         '--device-port',
-        '0',
-        '--device-host',
-        '127.0.0.1',
-        '--device-port',
-        '0',
+        String(o.devicePort ?? 0),
         '--log-level',
         o.logLevel,
+        ...(o.databaseUrl ? ['--database-url', o.databaseUrl] : []),
       ],
       { cwd: REPO_ROOT, stdio: ['ignore', log, log] },
     );

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { freePort, loopbackSources } from '../checkin/ports';
 import { readRssBytes } from '../checkin/proc-stats';
 import { say, throttled } from '../checkin/progress';
+import { MusterServerProcess } from '../checkin/server-process';
 import { sleep, waitUntil } from '../checkin/wait';
 import type { CommandsBenchOptions } from './args';
 import { measureFanout } from './fanout';
 import { createBenchDatabase } from './postgres-db';
 import type { AgentsResult, LatencyResult } from './results';
-import { CmdServerProcess } from './server-process';
 import { CmdSimPool } from './sim-pool';
 import { summarize } from './stats';
 
@@ -51,7 +51,7 @@ export async function runAgentsPhase(options: CommandsBenchOptions, workDir: str
   const n = options.agents;
   const database =
     options.agentsBackend === 'postgres' ? await createBenchDatabase(options.postgresUrl) : null;
-  const server = new CmdServerProcess({
+  const server = new MusterServerProcess({
     dataDir: join(workDir, 'agents-data'),
     databaseUrl: database?.url ?? '',
     httpPort: await freePort(),

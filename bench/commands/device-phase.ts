@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../checkin/ports';
 import { say } from '../checkin/progress';
+import { MusterServerProcess } from '../checkin/server-process';
 import type { Backend, CommandsBenchOptions } from './args';
 import { BenchDevice } from './device-client';
 import { measureDrain } from './device-drain';
@@ -9,7 +10,6 @@ import { measureDeviceEnqueue } from './device-enqueue';
 import { type BenchDatabase, createBenchDatabase } from './postgres-db';
 import type { DeviceBackendResult } from './results';
 import { seedLocation, seedStore } from './seed';
-import { CmdServerProcess } from './server-process';
 
 /** The group of every benchmark device. */
 export const DEVICES_GROUP = 'phones.acme';
@@ -41,12 +41,12 @@ export async function runDeviceBackend(
   };
   const log = (message: string) => say(`devices/${backend}: ${message}`);
   let database: BenchDatabase | null = null;
-  let server: CmdServerProcess | null = null;
+  let server: MusterServerProcess | null = null;
   let device: BenchDevice | null = null;
   try {
     database = backend === 'postgres' ? await createBenchDatabase(options.postgresUrl) : null;
     const dataDir = join(workDir, `devices-${backend}`);
-    server = new CmdServerProcess({
+    server = new MusterServerProcess({
       dataDir,
       databaseUrl: database?.url ?? '',
       httpPort: await freePort(),

@@ -1,10 +1,10 @@
 import { readCpuSeconds } from '../checkin/proc-stats';
 import { say, throttled } from '../checkin/progress';
+import type { MusterServerProcess } from '../checkin/server-process';
 import { waitUntil } from '../checkin/wait';
 import { ApiProbe } from './api-probe';
 import { wallClockMs } from './clock';
 import type { FanoutResult } from './results';
-import type { CmdServerProcess } from './server-process';
 import type { CmdSimPool } from './sim-pool';
 import { type Summary, summarize } from './stats';
 
@@ -16,7 +16,7 @@ import { type Summary, summarize } from './stats';
  * plays no part in the times. Meanwhile GET /server is probed to see whether the API stalls.
  */
 export async function measureFanout(
-  server: CmdServerProcess,
+  server: MusterServerProcess,
   pool: CmdSimPool,
   group: string,
   timeLimitMs: number,
