@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type {
   CommandChange,
   CommandRecord,
@@ -9,33 +9,9 @@ import type {
 } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
 import { commandFromRow } from './command-rows';
+import { change, type Row, recordTransitions, returnToQueue } from './command-transitions.sql';
 import type { Dialect } from './dialect';
-import type { CommandsTable, Database } from './schema';
-
-type Row = Selectable<CommandsTable>;
-
-const change = (r: Row, at: number): CommandChange => ({
-  id: r.id,
-  targetKind: r.target_kind as TargetKind,
-  targetId: r.target_id,
-  orgId: r.org_id,
-  type: r.type,
-  status: r.status as CommandStatus,
-  at,
-});
-
-async function recordTransitions(
-  trx: Transaction<Database>,
-  rows: readonly Row[],
-  at: number,
-  detail: string | null,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await trx
-    .insertInto('command_transitions')
-    .values(rows.map((r) => ({ command_id: r.id, status: r.status, at, detail })))
-    .execute();
-}
+import type { Database } from './schema';
 
 /**
  * The command queue in SQL. Each status change and its transition row are one transaction.
@@ -105,40 +81,6 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
         why,
       );
     });
-
-  /** Returns processing rows (chosen by `seqs`) to pending, or fails those out of attempts. */
-  const returnToQueue = async (
-    trx: Transaction<Database>,
-    seqs: number[],
-    now: number,
-    why: string,
-  ): Promise<CommandChange[]> => {
-    if (seqs.length === 0) return [];
-    const failed = await trx
-      .updateTable('commands')
-      .set({
-        status: 'failed',
-        finished_at: now,
-        updated_at: now,
-        lease_expires_at: null,
-        error: `${why}; no attempts left`,
-      })
-      .where('seq', 'in', seqs)
-      .where('status', '=', 'processing')
-      .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
-      .returningAll()
-      .execute();
-    const requeued = await trx
-      .updateTable('commands')
-      .set({ status: 'pending', updated_at: now, lease_expires_at: null })
-      .where('seq', 'in', seqs)
-      .where('status', '=', 'processing')
-      .returningAll()
-      .execute();
-    await recordTransitions(trx, failed, now, why);
-    await recordTransitions(trx, requeued, now, why);
-    return [...failed, ...requeued].map((r) => change(r, now));
-  };
 
   return {
     async enqueue(commands, idempotencyKey, now) {
