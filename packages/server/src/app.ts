@@ -11,6 +11,7 @@ import { registerErrorHandling } from './http/error-handler';
 import { eventRoutes } from './http/events.routes';
 import { fileRoutes } from './http/files.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
+import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
@@ -63,6 +64,7 @@ export async function buildApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
   registerBearerAuth(app, services.verifyAdminToken);
   await app.register(swagger, {
     openapi: {
