@@ -32,11 +32,25 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// A hang must fail the run instead of stalling CI. Node 20 applies --test-timeout to each test
+// file as a whole (Node 22 also to each test in it), so the limit sits well above the slowest
+// file: the replication e2e takes about 45 s, the slowest single test about 17 s (measured on
+// the shared 2-core machine), leaving room for a slower CI runner.
+const TEST_TIMEOUT_MS = 240_000;
 // Output is passed through as it comes and the runner's own summary is read back, so the
-// last line is always "N passed, N failed" whatever the reporter prints.
+// last line is always "N passed, N failed, N skipped" whatever the reporter prints (skipped
+// counts todo tests too; the line before it tells them apart).
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 let tail = '';
@@ -46,6 +60,11 @@ child.stdout.on('data', (chunk) => {
 });
 child.on('exit', (code) => {
   const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
-  console.log(`${count('pass')} passed, ${count('fail') + count('cancelled')} failed`);
+  // A file cut off by the timeout is reported as cancelled: it counts as failed.
+  const failed = count('fail') + count('cancelled');
+  const skipped = count('skipped');
+  const todo = count('todo');
+  console.log(`${skipped} skipped, ${todo} todo`);
+  console.log(`${count('pass')} passed, ${failed} failed, ${skipped + todo} skipped`);
   process.exit(code ?? 1);
 });
