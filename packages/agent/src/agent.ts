@@ -174,6 +174,8 @@ export class MusterAgent {
     });
     this.applySettings(connection, welcome.checkinControl, welcome.settingsRevision);
     if (welcome.auditRequired) connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) });
+    // Results the server has not acknowledged yet go first, so none is lost or run again.
+    this.runner.reportUnacknowledged(connection);
 
     const files = new FileChannel(connection);
     this.connection = connection;

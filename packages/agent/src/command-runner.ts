@@ -46,6 +46,20 @@ const failed = (error: string): Result => ({ status: 'failed', error });
 const RESUMABLE = new Set(['get-file', 'put-file']);
 
 /**
+ * An interrupted transfer waits in the journal for its command to be delivered again. One that
+ * never comes back (its command ended on the server meanwhile) is forgotten after this long;
+ * were it delivered later still, it would only start its transfer over.
+ */
+const STALE_TRANSFER_MS = 30 * 86_400_000;
+
+/**
+ * Ids whose result the server acknowledged lately. A delivery claimed just before the result
+ * was stored can reach the agent after the acknowledgement removed the journal entry; it is
+ * answered from here, not run again.
+ */
+const RECENT_ACKS = 10_000;
+
+/**
  * Runs the commands the server hands out: only those signed by the server identity this agent
  * verified at the handshake, each at most once (the journal answers repeats from the stored
  * result).
@@ -54,8 +68,43 @@ export class CommandRunner {
   /** Commands being run; null from one means it was interrupted (connection lost) and resumes later. */
   private readonly running = new Map<string, Promise<CommandResultMessage | null>>();
   private readonly acked = new Map<string, () => void>();
+  private readonly recentlyAcknowledged = new Set<string>();
 
-  constructor(private readonly host: CommandRunnerHost) {}
+  constructor(private readonly host: CommandRunnerHost) {
+    this.recover();
+  }
+
+  /**
+   * Settles what an earlier run of the agent left in the journal: a command that was running
+   * when the agent stopped is recorded as failed (never started again), so its result is
+   * reported like any other; an interrupted transfer waits to resume, unless it is stale.
+   */
+  private recover(): void {
+    const now = Date.now();
+    for (const entry of this.host.journal.entries()) {
+      if (entry.state !== 'running') continue;
+      if (entry.type !== undefined && RESUMABLE.has(entry.type)) {
+        if (now - (entry.startedAt ?? now) > STALE_TRANSFER_MS) this.host.journal.acknowledged(entry.id);
+        continue;
+      }
+      this.host.journal.finished({
+        t: 'command-result',
+        id: entry.id,
+        ...failed('the agent stopped while this command was running; it is not run again'),
+      });
+    }
+  }
+
+  /**
+   * Reports, on a new connection, every result the server has not acknowledged yet: one lost
+   * with a connection, one the server could not store, or one of a command that ended on the
+   * server (its time to live passed, it was canceled) while the agent was away.
+   */
+  reportUnacknowledged(connection: AgentConnection): void {
+    for (const entry of this.host.journal.entries()) {
+      if (entry.state === 'done' && !this.running.has(entry.id)) connection.send(entry.result);
+    }
+  }
 
   /** Handles one delivered command on the connection it came in on. */
   async handle(connection: AgentConnection, message: CommandMessage, files: FileChannel): Promise<void> {
@@ -76,9 +125,13 @@ export class CommandRunner {
     }
   }
 
-  /** The server stored a result. */
+  /** The server holds the command's result: its journal entry may go. */
   acknowledge(id: string): void {
     this.host.journal.acknowledged(id);
+    this.recentlyAcknowledged.add(id);
+    if (this.recentlyAcknowledged.size > RECENT_ACKS) {
+      this.recentlyAcknowledged.delete(this.recentlyAcknowledged.values().next().value as string);
+    }
     this.acked.get(id)?.();
     this.acked.delete(id);
   }
@@ -106,6 +159,13 @@ export class CommandRunner {
           'refused: the command signature does not verify against the trusted server identity; it was not run',
       };
     }
+    if (this.recentlyAcknowledged.has(message.id)) {
+      return {
+        t: 'command-result',
+        id: message.id,
+        ...failed('already run and its result acknowledged by the server; it is not run again'),
+      };
+    }
     const entry = this.host.journal.get(message.id);
     if (entry?.state === 'done') return entry.result;
     const inProgress = this.running.get(message.id);
@@ -122,7 +182,7 @@ export class CommandRunner {
       this.host.journal.finished(result);
       return result;
     }
-    if (!entry) this.host.journal.started(message.id);
+    if (!entry) this.host.journal.started(message.id, message.type, Date.now());
     const run = this.execute(connection, message, files).then((r): CommandResultMessage | null => {
       this.running.delete(message.id);
       if (!r) return null;

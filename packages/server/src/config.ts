@@ -78,7 +78,15 @@ export const ServerConfigSchema = Type.Object(
       minimum: 1,
       maximum: 100,
       default: 3,
-      description: 'Deliveries of a command before it fails (a lost endpoint or an expired lease uses one).',
+      description:
+        'Deliveries of a command before it ends `unknown` (a lost endpoint or an expired lease uses one).',
+    }),
+    commandDefaultTtlSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 365 * 86400,
+      default: 7 * 86400,
+      description:
+        'Time to live of a command whose request gives no ttlSeconds (0: never expires). A request may still ask for never with "ttlSeconds": null.',
     }),
     commandLeaseSeconds: Type.Integer({
       minimum: 5,

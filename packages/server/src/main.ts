@@ -138,6 +138,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     bus,
     {
       maxAttempts: config.commandMaxAttempts,
+      defaultTtlSeconds: config.commandDefaultTtlSeconds,
       leaseSeconds: config.commandLeaseSeconds,
       outputLimitBytes: config.commandOutputLimitBytes,
     },

@@ -81,6 +81,9 @@ export class AgentSession implements LiveSession, DispatchTarget {
   suspended = false;
   inFlight: string | null = null;
   inFlightUntil = 0;
+  recheck = false;
+  /** Unique across nodes and restarts: the store names this session as holder of its commands. */
+  readonly holder = randomBytes(12).toString('base64url');
   private phase: Phase = 'hello';
   private clientNonce: Buffer | null = null;
   private serverNonce: Buffer | null = null;
@@ -338,7 +341,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
     if (this.machineId && this.deps.registry.get(this.machineId) === this) {
       this.deps.registry.unregister(this);
       this.deps.coalescer.connection({ machineId: this.machineId, connected: false, at: this.deps.clock() });
-      void this.deps.dispatcher.gone(this.machineId);
+      void this.deps.dispatcher.gone(this);
     }
   }
 }

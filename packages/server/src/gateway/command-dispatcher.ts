@@ -4,7 +4,7 @@ import {
   commandSigningBytes,
   signProof,
 } from '@muster/protocol';
-import type { CommandQueueService } from '../services/command-queue.service';
+import { type CommandQueueService, refusalOf } from '../services/command-queue.service';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord } from '../store/command-record';
 import { TurnBatcher } from './turn-batcher';
@@ -12,17 +12,27 @@ import { TurnBatcher } from './turn-batcher';
 /** What the dispatcher needs of a live agent session. */
 export interface DispatchTarget {
   readonly machineId: string;
+  /**
+   * Names this session in the store as the holder of what it is given, unique across nodes: when
+   * the session ends, only what it held goes back to the queue.
+   */
+  readonly holder: string;
   /** A suspended machine stays connected and is given no work. */
   suspended: boolean;
   /** The command this agent is running, if any: agents run their queue one at a time, in order. */
   inFlight: string | null;
   /** When the lease of the command in flight runs out. */
   inFlightUntil: number;
+  /** Work was announced while a claim for this agent ran: look again once it is done. */
+  recheck: boolean;
   sendCommand(message: CommandMessage): void;
   sendAck(id: string): void;
   /** Ends the session for a protocol violation. */
   reject(reason: string): void;
 }
+
+/** `inFlight` while a claim for the agent runs. */
+const CLAIMING = 'claiming';
 
 /** How many agents one claim covers: well under every database's limit on bound parameters. */
 const CLAIM_CHUNK = 1000;
@@ -40,7 +50,7 @@ export class CommandDispatcher {
     await this.goneMany(chunk.map((t) => t.machineId));
     await this.pumpChunk(chunk);
   });
-  private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (chunk) => this.goneMany(chunk));
+  private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (holders) => this.endedMany(holders));
 
   constructor(
     private readonly queue: CommandQueueService,
@@ -49,26 +59,41 @@ export class CommandDispatcher {
     private readonly warn: DispatchLog,
   ) {}
 
-  /** Gives the agent its next command if it is free and not suspended. */
+  /**
+   * Gives the agent its next command if it is free and not suspended. A wake-up that arrives
+   * while a claim for this agent runs is never lost: the claim may have looked before the new
+   * command was committed, so an empty claim looks once more.
+   */
   async pump(target: DispatchTarget): Promise<void> {
     if (target.suspended) return;
+    if (target.inFlight === CLAIMING) {
+      target.recheck = true;
+      return;
+    }
     // A command whose lease ran out no longer holds the agent: one stuck command must not
-    // block the rest (the queue has returned it to pending or failed it).
+    // block the rest (the queue has returned it to pending or ended it).
     const stale = target.inFlight !== null && this.clock() > target.inFlightUntil;
     if (target.inFlight !== null && !stale) return;
-    target.inFlight = 'claiming'; // reserved while the claim runs, so two pumps never both claim
-    target.inFlightUntil = this.clock() + this.queue.leaseMs;
-    let claimed: CommandRecord[] = [];
-    try {
-      claimed = await this.queue.claim('machine', target.machineId, 1);
-    } catch (error) {
-      this.warn({ err: error, machineId: target.machineId }, 'could not claim a command');
-    }
-    const command = claimed[0];
+    let command: CommandRecord | undefined;
+    do {
+      target.recheck = false;
+      target.inFlight = CLAIMING; // reserved while the claim runs, so two pumps never both claim
+      target.inFlightUntil = this.clock() + this.queue.leaseMs;
+      try {
+        command = (await this.queue.claim('machine', target.machineId, 1, target.holder))[0];
+      } catch (error) {
+        this.warn({ err: error, machineId: target.machineId }, 'could not claim a command');
+      }
+    } while (!command && target.recheck && !target.suspended);
+    target.recheck = false;
     if (!command) {
       target.inFlight = null;
       return;
     }
+    this.deliver(target, command);
+  }
+
+  private deliver(target: DispatchTarget, command: CommandRecord): void {
     target.inFlight = command.id;
     target.inFlightUntil = command.leaseExpiresAt ?? this.clock() + this.queue.leaseMs;
     target.sendCommand(this.sign(command));
@@ -88,32 +113,40 @@ export class CommandDispatcher {
 
   private async pumpChunk(targets: readonly DispatchTarget[]): Promise<void> {
     const now = this.clock();
-    const free = targets.filter((t) => !t.suspended && (t.inFlight === null || now > t.inFlightUntil));
+    const free: DispatchTarget[] = [];
+    for (const t of targets) {
+      if (t.suspended) continue;
+      if (t.inFlight === CLAIMING) t.recheck = true;
+      else if (t.inFlight === null || now > t.inFlightUntil) free.push(t);
+    }
     if (free.length === 0) return;
     for (const t of free) {
-      t.inFlight = 'claiming';
+      t.recheck = false;
+      t.inFlight = CLAIMING;
       t.inFlightUntil = now + this.queue.leaseMs;
     }
     let claimed: CommandRecord[] = [];
     try {
       claimed = await this.queue.claimFirstPerTarget(
         'machine',
-        free.map((t) => t.machineId),
+        free.map((t) => ({ targetId: t.machineId, holder: t.holder })),
       );
     } catch (error) {
       this.warn({ err: error, machines: free.length }, 'could not claim commands for a fan-out');
     }
     const byMachine = new Map(claimed.map((c) => [c.targetId, c]));
+    const again: DispatchTarget[] = [];
     for (const t of free) {
       const command = byMachine.get(t.machineId);
-      if (!command) {
-        t.inFlight = null;
+      if (command) {
+        this.deliver(t, command);
         continue;
       }
-      t.inFlight = command.id;
-      t.inFlightUntil = command.leaseExpiresAt ?? this.clock() + this.queue.leaseMs;
-      t.sendCommand(this.sign(command));
+      t.inFlight = null;
+      // Announced while the fan-out claim ran: look once more, one at a time.
+      if (t.recheck) again.push(t);
     }
+    for (const t of again) await this.pump(t);
   }
 
   /** Signs a command for its machine. */
@@ -139,7 +172,13 @@ export class CommandDispatcher {
     return this.arrivals.add(target);
   }
 
-  /** Stores a result, acknowledges it, and hands out the next command. */
+  /**
+   * Stores a result, acknowledges it, and hands out the next command. The acknowledgement is
+   * what lets the agent drop the command from its journal, so it is sent only once the server
+   * holds a result for the command (this one, or one recorded before), or the command no longer
+   * exists. When the store could not be written, no acknowledgement goes out: the agent keeps
+   * the result and reports it again at its next connection, and never runs the command again.
+   */
   async result(target: DispatchTarget, message: CommandResultMessage): Promise<void> {
     try {
       await this.queue.finish('machine', target.machineId, message.id, {
@@ -149,14 +188,19 @@ export class CommandDispatcher {
         error: message.error ?? null,
       });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'forbidden' || code === 'not-found') {
+      const refusal = refusalOf(error);
+      if (refusal === 'wrong-endpoint') {
         target.reject(`result for command ${message.id.slice(0, 40)}, which is not this agent's`);
         return;
       }
-      // A duplicate report (already recorded, or returned to the queue meanwhile): acknowledged
-      // so the agent can forget it; the queue's state stands.
-      this.warn({ machineId: target.machineId, id: message.id, err: error }, 'result not recorded');
+      if (refusal === null) {
+        this.warn({ machineId: target.machineId, id: message.id, err: error }, 'could not store a result');
+        if (target.inFlight === message.id) target.inFlight = null;
+        return;
+      }
+      // Already recorded (a report repeated after a lost acknowledgement), deleted by retention,
+      // or never delivered: there is nothing the agent could add, so it may forget it.
+      this.warn({ machineId: target.machineId, id: message.id, refusal }, 'result not recorded');
     }
     target.sendAck(message.id);
     if (target.inFlight === message.id) target.inFlight = null;
@@ -164,12 +208,21 @@ export class CommandDispatcher {
   }
 
   /**
-   * The agent disconnected: what it was running goes back to the queue. Gathered like new
-   * sessions, so a mass disconnect (a network outage, a shutdown) is one transaction per
+   * The agent's session ended: what this session held goes back to the queue, and nothing
+   * else (a newer session of the agent, perhaps on another node, keeps what it runs). Gathered
+   * like new sessions, so a mass disconnect (a network outage, a shutdown) is one transaction per
    * thousand agents rather than one each.
    */
-  gone(machineId: string): Promise<void> {
-    return this.departures.add(machineId);
+  gone(target: Pick<DispatchTarget, 'holder'>): Promise<void> {
+    return this.departures.add(target.holder);
+  }
+
+  private async endedMany(holders: readonly string[]): Promise<void> {
+    try {
+      await this.queue.sessionsEnded('machine', holders);
+    } catch (error) {
+      this.warn({ err: error, sessions: holders.length }, 'could not return commands of ended sessions');
+    }
   }
 
   private async goneMany(machineIds: readonly string[]): Promise<void> {

@@ -19,7 +19,12 @@ export const EnqueueBody = Type.Object(
     ]),
     type: Type.String({ minLength: 1, maxLength: 64 }),
     params: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86400 })),
+    ttlSeconds: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 365 * 86400 }), Type.Null()], {
+        description:
+          'Seconds the command may wait for delivery; absent: commandDefaultTtlSeconds; null: never expires.',
+      }),
+    ),
     priority: Type.Optional(Type.Integer({ minimum: -100, maximum: 100 })),
     idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },

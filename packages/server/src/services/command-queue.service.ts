@@ -3,12 +3,13 @@ import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type Bus, chunkIds } from '../bus/bus';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
-import { parseMachineFilter } from '../domain/machine-filter';
+import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
 import type {
   CommandChange,
   CommandOutcome,
   CommandQuery,
   CommandRecord,
+  CommandRefusal,
   CommandTransition,
   NewCommand,
   TargetKind,
@@ -16,6 +17,7 @@ import type {
 import type { CommandQueueStore, MachineReader, MachineWriter } from '../store/interfaces';
 import type { EventHub } from './event-hub';
 import { newId } from './secrets';
+import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
 
 /** Where a command goes: machines by id, devices by id, or machines by filter. */
 export type CommandTargets = { machines: string[] } | { devices: string[] } | { filter: string };
@@ -25,7 +27,8 @@ export interface EnqueueRequest {
   targets: CommandTargets;
   type: string;
   params: Record<string, unknown>;
-  ttlSeconds?: number;
+  /** Seconds the command may wait for delivery; absent: the server's default; null: never expires. */
+  ttlSeconds?: number | null;
   priority?: number;
   idempotencyKey?: string;
 }
@@ -53,6 +56,11 @@ export interface CommandQueueSettings {
   maxAttempts: number;
   leaseSeconds: number;
   outputLimitBytes: number;
+  /**
+   * Time to live of a command whose request names none (0: never). Without one, a fan-out to a
+   * machine that is gone for good would wait forever.
+   */
+  defaultTtlSeconds: number;
 }
 
 const checkers = new Map<string, TypeCheck<TSchema>>(
@@ -105,7 +113,9 @@ export class CommandQueueService {
     if (targets.length === 0)
       throw invalidInput('the targets select no machine or device; nothing was queued');
     const now = this.clock();
-    const expiresAt = request.ttlSeconds === undefined ? null : now + request.ttlSeconds * 1000;
+    const ttlSeconds =
+      request.ttlSeconds === undefined ? this.settings.defaultTtlSeconds || null : request.ttlSeconds;
+    const expiresAt = ttlSeconds === null ? null : now + ttlSeconds * 1000;
     const commands: NewCommand[] = targets.map((t) => ({
       id: newId(),
       orgId: t.groupId.slice(t.groupId.lastIndexOf('.') + 1),
@@ -167,48 +177,61 @@ export class CommandQueueService {
     return result;
   }
 
+  /**
+   * Resolves targets to endpoints. Ids are looked up in chunks with yields between them
+   * (POST /commands takes up to 200,000), so one bulk request never holds the event loop.
+   */
   private async resolveTargets(targets: CommandTargets): Promise<Array<{ id: string; groupId: string }>> {
     if ('filter' in targets) {
-      return (await this.machines.listMachines(parseMachineFilter(targets.filter).likePattern)).map((m) => ({
-        id: m.id,
-        groupId: m.groupId,
-      }));
+      const filter = parseMachineFilter(targets.filter);
+      const matched = await this.machines.listMachines(filter.likePatterns);
+      if (matched.length === 0) throw invalidInput(noMatchMessage(filter, 'nothing was queued'));
+      return matched.map((m) => ({ id: m.id, groupId: m.groupId }));
     }
     const ids = [
       ...new Set(('machines' in targets ? targets.machines : targets.devices).map((id) => id.toLowerCase())),
     ];
     if ('devices' in targets) {
-      const groups = await this.devices.groupsOf(ids);
+      const groups = new Map<string, string>();
+      for (const chunk of targetChunks(ids)) {
+        for (const [id, group] of await this.devices.groupsOf(chunk)) groups.set(id, group);
+        await yieldToEventLoop();
+      }
       const missing = ids.filter((id) => !groups.has(id));
       if (missing.length > 0)
         throw notFound(`unknown device(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
       return ids.map((id) => ({ id, groupId: groups.get(id) as string }));
     }
-    const found: Array<{ id: string; groupId: string }> = [];
-    const missing: string[] = [];
-    for (const id of ids) {
-      const m = await this.machines.findMachine(id);
-      if (m) found.push({ id, groupId: m.groupId });
-      else missing.push(id);
-    }
+    const { found, missing } = await findMachinesInChunks(this.machines, ids);
     if (missing.length > 0)
       throw notFound(`unknown machine(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
-    return found;
+    return found.map((m) => ({ id: m.id, groupId: m.groupId }));
   }
 
-  /** Hands out the next commands of an endpoint (processing, with a lease). */
-  async claim(kind: TargetKind, targetId: string, limit: number): Promise<CommandRecord[]> {
+  /**
+   * Hands out the next commands of an endpoint (processing, with a lease), recording the agent
+   * session they go to (`holder`; null for devices).
+   */
+  async claim(
+    kind: TargetKind,
+    targetId: string,
+    limit: number,
+    holder: string | null = null,
+  ): Promise<CommandRecord[]> {
     const now = this.clock();
-    const { claimed, changes } = await this.store.claimNext(kind, targetId, now, this.leaseMs, limit);
+    const { claimed, changes } = await this.store.claimNext(kind, targetId, now, this.leaseMs, limit, holder);
     await this.coverRunningTime(claimed, now);
     await this.events.commandChanges(changes);
     return claimed;
   }
 
-  /** Hands out the next command of each of many endpoints at once (a fan-out). */
-  async claimFirstPerTarget(kind: TargetKind, targetIds: readonly string[]): Promise<CommandRecord[]> {
+  /** Hands out the next command of each of many endpoints at once (a fan-out), each to its session. */
+  async claimFirstPerTarget(
+    kind: TargetKind,
+    targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
+  ): Promise<CommandRecord[]> {
     const now = this.clock();
-    const claimed = await this.store.claimFirstPerTarget(kind, targetIds, now, this.leaseMs);
+    const claimed = await this.store.claimFirstPerTarget(kind, targets, now, this.leaseMs);
     await this.coverRunningTime(claimed, now);
     await this.events.commandChanges(claimed.map((c) => toChange(c, now)));
     return claimed;
@@ -231,8 +254,10 @@ export class CommandQueueService {
   }
 
   /**
-   * Records an endpoint's result. A result for another endpoint's command, an unknown one or
-   * one not processing is refused and stores nothing.
+   * Records an endpoint's result for a command it was given: processing, returned to the queue
+   * since, or ended `unknown` (the endpoint ran it, so its result is the truth). A result for
+   * another endpoint's command, an unknown one, one never delivered or one already recorded is
+   * refused with a coded error and stores nothing.
    */
   async finish(
     kind: TargetKind,
@@ -264,13 +289,22 @@ export class CommandQueueService {
     return result;
   }
 
-  /** The endpoints disconnected (or came back): their processing commands return to the queue. */
+  /** The endpoints came back in new sessions: whatever earlier sessions held returns to the queue. */
   async endpointsGone(kind: TargetKind, targetIds: readonly string[]): Promise<void> {
     if (targetIds.length === 0) return;
     await this.events.commandChanges(await this.store.releaseEndpoints(kind, targetIds, this.clock()));
   }
 
-  /** Cancels a pending command; anything else is a clear error. */
+  /** Sessions ended: only the commands they held return to the queue. */
+  async sessionsEnded(kind: TargetKind, holders: readonly string[]): Promise<void> {
+    if (holders.length === 0) return;
+    await this.events.commandChanges(await this.store.releaseHolders(kind, holders, this.clock()));
+  }
+
+  /**
+   * Cancels a pending command. One delivered before (and returned to the queue since) is not
+   * delivered again and ends `unknown`, since it may have run. Anything else is a clear error.
+   */
   async cancel(id: string): Promise<CommandRecord> {
     const { canceled, command } = await this.store.cancel(id, this.clock());
     if (!command) throw notFound(`no command "${id}"`);
@@ -307,7 +341,7 @@ function toChange(c: CommandRecord, at: number): CommandChange {
   };
 }
 
-function refusalError(reason: string, id: string): MusterError {
+function refusalError(reason: CommandRefusal, id: string): MusterError {
   if (reason === 'not-found') return notFound(`no command "${id}"`);
   if (reason === 'wrong-endpoint') {
     return new MusterError(
@@ -315,10 +349,20 @@ function refusalError(reason: string, id: string): MusterError {
       `command ${id} belongs to another endpoint; nothing was stored`,
     );
   }
-  return new MusterError(
-    ErrorCode.invalidState,
-    `command ${id} is not processing; its result was already recorded or it was returned to the queue`,
-  );
+  const message =
+    reason === 'already-finished'
+      ? `command ${id} already has its result; nothing was stored`
+      : `command ${id} is not processing (never delivered, or not held by this endpoint); nothing was stored`;
+  return new MusterError(ErrorCode.invalidState, message, { refusal: reason });
+}
+
+/** Why the queue refused a result or release, when the error is such a refusal. */
+export function refusalOf(error: unknown): CommandRefusal | null {
+  if (!(error instanceof MusterError)) return null;
+  if (error.code === ErrorCode.notFound) return 'not-found';
+  if (error.code === ErrorCode.forbidden) return 'wrong-endpoint';
+  const refusal = error.details?.refusal;
+  return refusal === 'already-finished' || refusal === 'not-processing' ? refusal : null;
 }
 
 /** Cuts a string to at most `limit` UTF-8 bytes, marking the cut. */

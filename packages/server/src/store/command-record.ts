@@ -6,11 +6,21 @@ export const COMMAND_STATUSES = [
   'failed',
   'expired',
   'canceled',
+  'unknown',
 ] as const;
 /** One command status. */
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
-/** Statuses a command never leaves. */
-export const FINISHED_STATUSES: readonly CommandStatus[] = ['complete', 'failed', 'expired', 'canceled'];
+/**
+ * Statuses of a finished command. Only `unknown` is left again: it says a delivered command
+ * ended without a result, so the result that its agent reports later replaces it.
+ */
+export const FINISHED_STATUSES: readonly CommandStatus[] = [
+  'complete',
+  'failed',
+  'expired',
+  'canceled',
+  'unknown',
+];
 
 /** What a command is addressed to. */
 export type TargetKind = 'machine' | 'device';
@@ -80,8 +90,12 @@ export interface CommandChange {
   at: number;
 }
 
-/** Why finishing or releasing a command was refused. */
-export type CommandRefusal = 'not-found' | 'wrong-endpoint' | 'not-processing';
+/**
+ * Why finishing or releasing a command was refused: unknown id, another endpoint's command, one
+ * that was never delivered (or, for a release, is not processing), or one whose result is
+ * already recorded.
+ */
+export type CommandRefusal = 'not-found' | 'wrong-endpoint' | 'not-processing' | 'already-finished';
 
 /** Filters of the command list. */
 export interface CommandQuery {

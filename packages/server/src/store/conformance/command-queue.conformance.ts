@@ -89,7 +89,7 @@ export function commandQueueTests(store: StoreRef): void {
     assert.equal((await q.expireTtl(T0 + 6, 100)).length, 1);
   });
 
-  it('finishes only a processing command of the same endpoint', async () => {
+  it('finishes only a delivered command of the same endpoint, once', async () => {
     const q = store().commands;
     const { commands } = await q.enqueue([cmd('f.q.acme')], null, T0);
     const id = commands[0]?.id as string;
@@ -108,6 +108,7 @@ export function commandQueueTests(store: StoreRef): void {
       (await q.transitionsOf(id)).map((t) => t.status),
       ['pending', 'processing', 'complete'],
     );
+    assert.equal(await q.finish(id, 'machine', 'f.q.acme', outcome, T0 + 4), 'already-finished');
   });
 
   it('returns the processing commands of several lost endpoints at once, and only theirs', async () => {
@@ -133,7 +134,7 @@ export function commandQueueTests(store: StoreRef): void {
     assert.deepEqual(await q.releaseEndpoints('machine', [], T0 + 3), []);
   });
 
-  it('returns commands of a lost endpoint or an expired lease to pending, failing those out of attempts', async () => {
+  it('returns commands of a lost endpoint or an expired lease to pending; out of attempts, they end unknown', async () => {
     const q = store().commands;
     const t = 'lease.q.acme';
     const { commands } = await q.enqueue([cmd(t)], null, T0);
@@ -145,13 +146,16 @@ export function commandQueueTests(store: StoreRef): void {
     );
     await q.claimNext('machine', t, T0 + 2, 100, 1);
     assert.equal((await q.expireLeases(T0 + 50, 100)).length, 0, 'lease still valid');
-    const failed = await q.expireLeases(T0 + 200, 100);
+    const ended = await q.expireLeases(T0 + 200, 100);
     assert.deepEqual(
-      failed.map((c) => c.status),
-      ['failed'],
-      'second attempt of two: failed',
+      ended.map((c) => c.status),
+      ['unknown'],
+      'second attempt of two, delivered and never answered: it may have run',
     );
-    assert.match((await q.getCommand(id))?.error ?? '', /no attempts left/);
+    assert.match(
+      (await q.getCommand(id))?.error ?? '',
+      /no attempts left; it was delivered, so it may have run/,
+    );
   });
 
   it('release gives a processing command back ("not now"); cancel only takes pending ones', async () => {
@@ -198,7 +202,10 @@ export function commandQueueTests(store: StoreRef): void {
     );
     const claimed = await q.claimFirstPerTarget(
       'machine',
-      ['fan1.q.acme', 'fan2.q.acme', 'fan3.q.acme', 'none.q.acme'],
+      ['fan1.q.acme', 'fan2.q.acme', 'fan3.q.acme', 'none.q.acme'].map((targetId) => ({
+        targetId,
+        holder: null,
+      })),
       T0 + 1,
       1000,
     );
@@ -211,7 +218,12 @@ export function commandQueueTests(store: StoreRef): void {
       claimed.every((c) => c.status === 'processing' && c.attempts === 1 && c.leaseExpiresAt === T0 + 1001),
     );
     assert.deepEqual(await q.claimFirstPerTarget('machine', [], T0, 1000), []);
-    const again = await q.claimFirstPerTarget('machine', ['fan1.q.acme'], T0 + 2, 1000);
+    const again = await q.claimFirstPerTarget(
+      'machine',
+      [{ targetId: 'fan1.q.acme', holder: null }],
+      T0 + 2,
+      1000,
+    );
     assert.deepEqual(
       again.map((c) => c.id),
       [commands[0]?.id],

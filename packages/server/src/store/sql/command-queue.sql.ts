@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type {
   CommandChange,
   CommandRecord,
@@ -8,10 +8,41 @@ import type {
   TargetKind,
 } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
+import { cancelCommand, finishCommand } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
-import { change, type Row, recordTransitions, returnToQueue } from './command-transitions.sql';
+import {
+  change,
+  endPastTimeToLive,
+  type Row,
+  recordTransitions,
+  returnToQueue,
+} from './command-transitions.sql';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
+
+/**
+ * Stores which session each claimed row went to, in one statement for the whole chunk (a
+ * CASE over the claimed rows; well under every database's parameter limit at 1,000 rows).
+ */
+async function recordHolders(
+  trx: Transaction<Database>,
+  claimed: readonly Row[],
+  holderOf: ReadonlyMap<string, string | null>,
+): Promise<void> {
+  const held = claimed.filter((r) => holderOf.get(r.target_id) != null);
+  if (held.length === 0) return;
+  const whens = held.map((r) => sql`WHEN ${Number(r.seq)} THEN ${holderOf.get(r.target_id) ?? null}`);
+  await trx
+    .updateTable('commands')
+    .set({ holder: sql<string>`CASE seq ${sql.join(whens, sql` `)} END` })
+    .where(
+      'seq',
+      'in',
+      held.map((r) => Number(r.seq)),
+    )
+    .execute();
+  for (const r of held) r.holder = holderOf.get(r.target_id) ?? null;
+}
 
 /**
  * The command queue in SQL. Each status change and its transition row are one transaction.
@@ -45,7 +76,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     const row = await db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('commands')
-        .set({ ...set, updated_at: now, lease_expires_at: null })
+        .set({ ...set, updated_at: now, lease_expires_at: null, holder: null })
         .where('id', '=', id)
         .where('target_kind', '=', kind)
         .where('target_id', '=', targetId)
@@ -63,7 +94,13 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
    * ran out, to the queue (see returnToQueue).
    */
   const requeueProcessing = (
-    which: { kind?: TargetKind; targetIds?: readonly string[]; leaseBefore?: number; limit?: number },
+    which: {
+      kind?: TargetKind;
+      targetIds?: readonly string[];
+      holders?: readonly string[];
+      leaseBefore?: number;
+      limit?: number;
+    },
     now: number,
     why: string,
   ): Promise<CommandChange[]> =>
@@ -71,6 +108,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       let query = trx.selectFrom('commands').select('seq').where('status', '=', 'processing');
       if (which.kind !== undefined) query = query.where('target_kind', '=', which.kind);
       if (which.targetIds !== undefined) query = query.where('target_id', 'in', which.targetIds);
+      if (which.holders !== undefined) query = query.where('holder', 'in', which.holders);
       if (which.leaseBefore !== undefined) query = query.where('lease_expires_at', '<', which.leaseBefore);
       if (which.limit !== undefined) query = query.limit(which.limit);
       const rows = await query.execute();
@@ -129,18 +167,21 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
-    async claimNext(kind, targetId, now, leaseMs, limit) {
+    async claimNext(kind, targetId, now, leaseMs, limit, holder = null) {
       return db.transaction().execute(async (trx) => {
-        const expired = await trx
-          .updateTable('commands')
-          .set({ status: 'expired', finished_at: now, updated_at: now })
+        const pastTtl = await trx
+          .selectFrom('commands')
+          .select('seq')
           .where('target_kind', '=', kind)
           .where('target_id', '=', targetId)
           .where('status', '=', 'pending')
           .where('expires_at', '<=', now)
-          .returningAll()
           .execute();
-        await recordTransitions(trx, expired, now, 'time to live passed before delivery');
+        const expired = await endPastTimeToLive(
+          trx,
+          pastTtl.map((r) => Number(r.seq)),
+          now,
+        );
         let pick = trx
           .selectFrom('commands')
           .select('seq')
@@ -160,6 +201,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
             attempts: eb('attempts', '+', 1),
             lease_expires_at: now + leaseMs,
             updated_at: now,
+            holder,
           }))
           .where('seq', 'in', seqs)
           .returningAll()
@@ -173,8 +215,10 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
-    async claimFirstPerTarget(kind, targetIds, now, leaseMs) {
-      if (targetIds.length === 0) return [];
+    async claimFirstPerTarget(kind, targets, now, leaseMs) {
+      if (targets.length === 0) return [];
+      const targetIds = targets.map((t) => t.targetId);
+      const holderOf = new Map(targets.map((t) => [t.targetId, t.holder]));
       return db.transaction().execute(async (trx) => {
         let pick = trx
           .selectFrom('commands')
@@ -213,18 +257,13 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
           .returningAll()
           .execute();
         await recordTransitions(trx, claimed, now, null);
+        await recordHolders(trx, claimed, holderOf);
         return claimed.map(commandFromRow);
       });
     },
 
     finish(id, kind, targetId, outcome, now) {
-      return moveProcessing(id, kind, targetId, now, null, {
-        status: outcome.status,
-        finished_at: now,
-        exit_code: outcome.exitCode,
-        output: outcome.output,
-        error: outcome.error,
-      });
+      return finishCommand(db, dialect, id, kind, targetId, outcome, now);
     },
 
     async extendLease(id, until) {
@@ -249,6 +288,15 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       );
     },
 
+    async releaseHolders(kind, holders, now) {
+      if (holders.length === 0) return [];
+      return requeueProcessing(
+        { kind, holders },
+        now,
+        'endpoint disconnected while the command was processing',
+      );
+    },
+
     expireLeases(now, limit) {
       return requeueProcessing({ leaseBefore: now, limit }, now, 'lease expired');
     },
@@ -264,35 +312,12 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
             .limit(limit)
             .execute()
         ).map((r) => Number(r.seq));
-        if (seqs.length === 0) return [];
-        const rows = await trx
-          .updateTable('commands')
-          .set({ status: 'expired', finished_at: now, updated_at: now })
-          .where('seq', 'in', seqs)
-          .where('status', '=', 'pending')
-          .returningAll()
-          .execute();
-        await recordTransitions(trx, rows, now, 'time to live passed before delivery');
-        return rows.map((r) => change(r, now));
+        return (await endPastTimeToLive(trx, seqs, now)).map((r) => change(r, now));
       });
     },
 
-    async cancel(id, now) {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('commands')
-          .set({ status: 'canceled', finished_at: now, updated_at: now })
-          .where('id', '=', id)
-          .where('status', '=', 'pending')
-          .returningAll()
-          .executeTakeFirst();
-        if (row) {
-          await recordTransitions(trx, [row], now, 'canceled by an administrator');
-          return { canceled: true, command: commandFromRow(row) };
-        }
-        const current = await trx.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
-        return { canceled: false, command: current ? commandFromRow(current) : null };
-      });
+    cancel(id, now) {
+      return cancelCommand(db, id, now);
     },
 
     async getCommand(id) {

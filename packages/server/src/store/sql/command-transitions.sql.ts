@@ -30,7 +30,14 @@ export async function recordTransitions(
     .execute();
 }
 
-/** Returns processing rows (chosen by `seqs`) to pending, or fails those out of attempts. */
+/** Why a delivered command ended without a result, as its error says. */
+export const MAY_HAVE_RUN =
+  'it was delivered, so it may have run; a result its agent reports later replaces this status';
+
+/**
+ * Returns processing rows (chosen by `seqs`) to pending. A row out of attempts ends `unknown`
+ * instead: it was delivered and never answered, so nobody can say it did not run.
+ */
 export async function returnToQueue(
   trx: Transaction<Database>,
   seqs: number[],
@@ -38,14 +45,15 @@ export async function returnToQueue(
   why: string,
 ): Promise<CommandChange[]> {
   if (seqs.length === 0) return [];
-  const failed = await trx
+  const ended = await trx
     .updateTable('commands')
     .set({
-      status: 'failed',
+      status: 'unknown',
       finished_at: now,
       updated_at: now,
       lease_expires_at: null,
-      error: `${why}; no attempts left`,
+      holder: null,
+      error: `${why}; no attempts left; ${MAY_HAVE_RUN}`,
     })
     .where('seq', 'in', seqs)
     .where('status', '=', 'processing')
@@ -54,12 +62,49 @@ export async function returnToQueue(
     .execute();
   const requeued = await trx
     .updateTable('commands')
-    .set({ status: 'pending', updated_at: now, lease_expires_at: null })
+    .set({ status: 'pending', updated_at: now, lease_expires_at: null, holder: null })
     .where('seq', 'in', seqs)
     .where('status', '=', 'processing')
     .returningAll()
     .execute();
-  await recordTransitions(trx, failed, now, why);
+  await recordTransitions(trx, ended, now, `${why}; no attempts left`);
   await recordTransitions(trx, requeued, now, why);
-  return [...failed, ...requeued].map((r) => change(r, now));
+  return [...ended, ...requeued].map((r) => change(r, now));
+}
+
+/**
+ * Ends pending rows (chosen by `seqs`) whose time to live passed. One never delivered expires;
+ * one delivered before (and returned to the queue since) ends `unknown`, never "expired before
+ * delivery", because its agent may have run it.
+ */
+export async function endPastTimeToLive(
+  trx: Transaction<Database>,
+  seqs: number[],
+  now: number,
+): Promise<Row[]> {
+  if (seqs.length === 0) return [];
+  const expired = await trx
+    .updateTable('commands')
+    .set({ status: 'expired', finished_at: now, updated_at: now })
+    .where('seq', 'in', seqs)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', 0)
+    .returningAll()
+    .execute();
+  const unknown = await trx
+    .updateTable('commands')
+    .set({
+      status: 'unknown',
+      finished_at: now,
+      updated_at: now,
+      error: `time to live passed after delivery without a result; ${MAY_HAVE_RUN}`,
+    })
+    .where('seq', 'in', seqs)
+    .where('status', '=', 'pending')
+    .where('attempts', '>', 0)
+    .returningAll()
+    .execute();
+  await recordTransitions(trx, expired, now, 'time to live passed before delivery');
+  await recordTransitions(trx, unknown, now, 'time to live passed after delivery, without a result');
+  return [...expired, ...unknown];
 }

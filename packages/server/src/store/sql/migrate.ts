@@ -6,6 +6,8 @@ import * as devices from './migrations/003-devices.migration';
 import * as webhooks from './migrations/004-webhooks.migration';
 import * as files from './migrations/005-files.migration';
 import * as replication from './migrations/006-replication.migration';
+import * as commandHolder from './migrations/007-command-holder.migration';
+import * as installTokenRevocation from './migrations/008-install-token-revocation.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -21,6 +23,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '004-webhooks': webhooks,
   '005-files': files,
   '006-replication': replication,
+  '007-command-holder': commandHolder,
+  '008-install-token-revocation': installTokenRevocation,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

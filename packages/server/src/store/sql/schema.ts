@@ -22,6 +22,8 @@ export interface Database extends WebhookTables, ReplicationTables {
     expires_at: number | null;
     temporary: number;
     created_at: number;
+    token_prefix: string | null;
+    revoked_at: number | null;
   };
   machines: MachinesTable;
   checkin_policies: { group_id: string; min_seconds: number; max_seconds: number };
@@ -118,6 +120,8 @@ export interface CommandsTable {
   exit_code: number | null;
   output: string | null;
   error: string | null;
+  /** The agent session the command was last delivered to (null for devices and after a return). */
+  holder: Generated<string | null>;
 }
 
 /** The machines table. */
