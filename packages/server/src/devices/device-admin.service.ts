@@ -17,7 +17,7 @@ export class DeviceAdminService {
   ) {}
 
   async list(filter?: string) {
-    const devices = await this.store.listDevices(filter ? parseMachineFilter(filter).likePattern : null);
+    const devices = await this.store.listDevices(filter ? parseMachineFilter(filter).likePatterns : null);
     return Promise.all(devices.map((d) => this.view(d)));
   }
 

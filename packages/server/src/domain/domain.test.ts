@@ -51,13 +51,13 @@ describe('machine status', () => {
 describe('machine filter', () => {
   it('matches Machine.Group IDs with * wildcards, as SQL LIKE and in memory', () => {
     const f = parseMachineFilter('*.web.acme');
-    assert.equal(f.likePattern, '%.web.acme');
+    assert.deepEqual(f.likePatterns, ['%.web.acme']);
     assert.ok(f.matches('pc1.web.acme'));
     assert.ok(f.matches('pc2.eu.web.acme'));
     assert.ok(!f.matches('pc1.db.acme'));
-    assert.equal(
-      parseMachineFilter('pc_1.acme').likePattern,
-      'pc\\_1.acme',
+    assert.deepEqual(
+      parseMachineFilter('pc_1.acme').likePatterns,
+      ['pc\\_1.acme', '%.pc\\_1.acme'],
       'LIKE metacharacters are escaped',
     );
     assert.ok(!parseMachineFilter('pc_1.acme').matches('pcx1.acme'));

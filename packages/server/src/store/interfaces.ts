@@ -62,8 +62,16 @@ export interface InstallTokenStore {
 export interface MachineReader {
   findMachine(id: string): Promise<MachineRecord | null>;
   findMachineByKey(fingerprint: string): Promise<MachineRecord | null>;
-  /** Machines whose id matches a LIKE pattern (or all), ordered by id. */
-  listMachines(likePattern: string | null): Promise<MachineRecord[]>;
+  /**
+   * Machines whose id matches a LIKE pattern, or any of several (with "\" escaping "%", "_"
+   * and itself, as MachineFilter.likePatterns gives them), or all; ordered by id.
+   */
+  listMachines(likePatterns: string | readonly string[] | null): Promise<MachineRecord[]>;
+  /**
+   * The machines among `ids` (unknown ids are left out), in one query: bulk requests resolve
+   * their targets with it in chunks (of at most 1,000 ids) instead of one query per id.
+   */
+  findMachines(ids: readonly string[]): Promise<MachineRecord[]>;
 }
 
 /** Fields of a pre-created (never checked in) machine account. */
@@ -257,7 +265,8 @@ export interface DeviceStore {
   }): Promise<void>;
   enrollDevice(e: DeviceEnrollment): Promise<DeviceEnrollmentResult>;
   findDevice(id: string): Promise<DeviceRecord | null>;
-  listDevices(likePattern: string | null): Promise<DeviceRecord[]>;
+  /** Devices whose id matches any of the LIKE patterns (as listMachines reads them), or all. */
+  listDevices(likePatterns: string | readonly string[] | null): Promise<DeviceRecord[]>;
   /** The groups of the given ids (unknown ids are absent). */
   deviceGroups(ids: readonly string[]): Promise<Map<string, string>>;
   recordDeviceCheckin(

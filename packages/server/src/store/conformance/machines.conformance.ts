@@ -68,6 +68,43 @@ export function machineReaderTests(store: StoreRef): void {
     assert.deepEqual(ids(await s.machines.listMachines('x.db.acme')), ['x.db.acme']);
     assert.deepEqual(await s.machines.listMachines('%.nothing'), []);
   });
+
+  it('reads "\\_", "\\%" and "\\\\" in a pattern as literal characters on every backend', async () => {
+    const s = store();
+    // Created last so the listings above keep their expectations.
+    await s.groups.ensureGroup('web.lit', T0);
+    for (const id of ['pc_1.web.lit', 'pcx1.web.lit', '50%.web.lit', '50x.web.lit', 'a\\b.web.lit']) {
+      assert.equal(await s.machines.createMachineAccount(account(id)), true);
+    }
+    assert.deepEqual(ids(await s.machines.listMachines('pc\\_1.web.lit')), ['pc_1.web.lit']);
+    assert.deepEqual(ids(await s.machines.listMachines('%\\_%')), ['pc_1.web.lit']);
+    assert.deepEqual(ids(await s.machines.listMachines('50\\%.%')), ['50%.web.lit']);
+    assert.deepEqual(ids(await s.machines.listMachines('a\\\\b.%')), ['a\\b.web.lit']);
+    // Unescaped, they stay wildcards.
+    assert.deepEqual(ids(await s.machines.listMachines('pc_1.web.lit')), ['pc_1.web.lit', 'pcx1.web.lit']);
+    assert.deepEqual(ids(await s.machines.listMachines('50%.web.lit')), ['50%.web.lit', '50x.web.lit']);
+  });
+
+  it('lists machines matching any of several patterns, once each', async () => {
+    const s = store();
+    assert.deepEqual(ids(await s.machines.listMachines(['x.db.acme', '%.eu.web.acme', '%.db.acme'])), [
+      'pc2.eu.web.acme',
+      'x.db.acme',
+    ]);
+    assert.deepEqual(await s.machines.listMachines([]), []);
+  });
+
+  it('finds the known machines among many ids in one call', async () => {
+    const s = store();
+    const found = await s.machines.findMachines(['x.db.acme', 'nope.acme', 'pc1.web.acme', 'pc_1.web.lit']);
+    assert.deepEqual(sortedIds(ids(found)), ['pc1.web.acme', 'pc_1.web.lit', 'x.db.acme']);
+    assert.equal(found.find((m) => m.id === 'x.db.acme')?.groupId, 'db.acme');
+    assert.deepEqual(await s.machines.findMachines([]), []);
+    // A chunk as large as the services send (1,000 ids) stays within every backend's limits.
+    const many = Array.from({ length: 1000 }, (_, i) => `m${i}.none.acme`);
+    many[500] = 'x.db.acme';
+    assert.deepEqual(ids(await s.machines.findMachines(many)), ['x.db.acme']);
+  });
 }
 
 /** Conformance tests of one store interface. */

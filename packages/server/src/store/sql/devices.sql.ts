@@ -2,6 +2,7 @@ import type { DevicePlatform } from '@muster/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
+import { idMatchesAny } from './id-pattern.sql';
 import type { Database, DevicesTable } from './schema';
 
 const bool = (v: number | null) => (v === null ? null : v === 1);
@@ -92,9 +93,9 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
       return row ? deviceFromRow(row) : null;
     },
 
-    async listDevices(likePattern) {
+    async listDevices(likePatterns) {
       let q = db.selectFrom('devices').selectAll().orderBy('id');
-      if (likePattern !== null) q = q.where('id', 'like', likePattern);
+      if (likePatterns !== null) q = q.where(idMatchesAny('id', likePatterns));
       return (await q.execute()).map(deviceFromRow);
     },
 

@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { MachineReader, MachineWriter } from '../interfaces';
+import { idMatchesAny } from './id-pattern.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
+
+/** Updates between two yields to the event loop in a bulk check-in control change. */
+const UPDATE_YIELD_EVERY = 500;
 
 /** Machine accounts in SQL. */
 export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWriter {
@@ -26,10 +30,15 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
         .executeTakeFirst();
       return row ? machineFromRow(row) : null;
     },
-    async listMachines(likePattern) {
+    async listMachines(likePatterns) {
       let query = db.selectFrom('machines').selectAll().orderBy('id');
-      if (likePattern !== null) query = query.where((eb) => eb('id', 'like', likePattern));
+      if (likePatterns !== null) query = query.where(idMatchesAny('id', likePatterns));
       return (await query.execute()).map(machineFromRow);
+    },
+    async findMachines(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('machines').selectAll().where('id', 'in', ids).execute();
+      return rows.map(machineFromRow);
     },
     async createMachineAccount(a) {
       const result = await db
@@ -60,7 +69,11 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async updateCheckinControl(updates) {
       return db.transaction().execute(async (trx) => {
         const revisions: Array<{ id: string; revision: number }> = [];
-        for (const u of updates) {
+        for (const [i, u] of updates.entries()) {
+          // SQLite answers synchronously: without a macrotask now and then, 100,000 updates
+          // would hold the event loop (and every other request) for seconds. The transaction
+          // stays one, so a bulk change is still all or nothing.
+          if (i > 0 && i % UPDATE_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
           const row = await trx
             .updateTable('machines')
             .set((eb) => ({
