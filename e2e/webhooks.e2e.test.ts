@@ -19,7 +19,8 @@ describe('webhooks smoke', () => {
     server = await TestServer.start({
       dataDir: join(dir.path, 'server'),
       agentPorts: [port],
-      extraArgs: ['--webhook-poll-ms', '100'],
+      // The receiver runs on loopback, which webhooks may reach only when allowed.
+      extraArgs: ['--webhook-poll-ms', '100', '--webhook-allow-local'],
     });
     const token = await server.installToken({ group: 'web.acme', maxUses: 1 });
     const state = join(dir.path, 'a1');

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { localAddressProblem, webhookLookup } from './webhook-target';
 
 /** What a webhook receiver answered. */
 export interface WebhookAnswer {
@@ -19,8 +20,14 @@ export class WebhookSender {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
 
-  /** @param timeoutMs how long one attempt may take, connection included. */
-  constructor(private readonly timeoutMs: number) {}
+  /**
+   * @param timeoutMs how long one attempt may take, connection included.
+   * @param allowLocal whether loopback and link-local receivers may be reached (webhook-target.ts).
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly allowLocal = false,
+  ) {}
 
   /**
    * POSTs `body` as JSON. Resolves with any HTTP answer (redirects are not followed: a webhook
@@ -29,12 +36,17 @@ export class WebhookSender {
   post(url: URL, body: string, headers: Record<string, string>): Promise<WebhookAnswer> {
     const secure = url.protocol === 'https:';
     const client = secure ? https : http;
+    // A literal address is never looked up, so it is checked here; a name (localhost too) is
+    // checked by the lookup, on every new connection, against what it resolves to then.
+    const literalProblem = this.allowLocal ? null : localAddressProblem(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+    if (literalProblem) return Promise.reject(new Error(literalProblem));
     return new Promise((resolve, reject) => {
       const request = client.request(
         url,
         {
           method: 'POST',
           agent: secure ? this.httpsAgent : this.httpAgent,
+          ...(this.allowLocal ? {} : { lookup: webhookLookup }),
           headers: {
             ...headers,
             'content-type': 'application/json',

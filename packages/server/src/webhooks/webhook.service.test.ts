@@ -7,7 +7,14 @@ import type { CommandStatusWebhookEvent } from './webhook-event';
 import { openWebhookTestDatabase, type WebhookTestDatabase } from './webhook-test-db';
 import { startWebhookTestReceiver, type WebhookTestReceiver } from './webhook-test-receiver';
 
-const FAST: WebhookSettings = { pollMs: 10, retryBaseMs: 20, maxAttempts: 8, requestTimeoutMs: 2000 };
+// The receivers run on loopback, which webhooks may reach only when allowed.
+const FAST: WebhookSettings = {
+  pollMs: 10,
+  retryBaseMs: 20,
+  maxAttempts: 8,
+  requestTimeoutMs: 2000,
+  allowLocal: true,
+};
 const SECRET = 'a-shared-secret-of-some-length';
 
 let seq = 0;

@@ -5,6 +5,7 @@ import type { NewWebhookDelivery, WebhookConfig, WebhookDelivery, WebhookStore }
 import { webhookRetryDelayMs } from './webhook-backoff';
 import { COMMAND_STATUS_EVENT, type CommandStatusWebhookEvent, commandStatusEvent } from './webhook-event';
 import { WebhookSender } from './webhook-sender';
+import { localHostProblem } from './webhook-target';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
 
 /** Tuning of the webhook dispatcher. */
@@ -28,6 +29,12 @@ export interface WebhookSettings {
   configCacheMs?: number;
   /** How long delivered rows are kept; default 7 days. */
   deliveredRetentionMs?: number;
+  /**
+   * Whether webhook URLs may point at loopback or link-local addresses (webhook-target.ts);
+   * default false, and then such URLs are refused when set and deliveries to names that
+   * resolve there fail.
+   */
+  allowLocal?: boolean;
 }
 
 /** The settings `muster server` uses unless configured otherwise. */
@@ -104,7 +111,7 @@ export class WebhookService {
   ) {
     if (settings.maxAttempts < 1) throw new Error('webhook maxAttempts must be at least 1');
     const timeout = settings.requestTimeoutMs ?? 10_000;
-    this.sender = new WebhookSender(timeout);
+    this.sender = new WebhookSender(timeout, settings.allowLocal === true);
     this.concurrency = settings.concurrency ?? 32;
     this.leaseMs = Math.max(settings.leaseMs ?? 60_000, timeout + 1000);
     this.configCacheMs = settings.configCacheMs ?? 2000;
@@ -114,7 +121,10 @@ export class WebhookService {
   /** Creates or replaces an organization's webhook. */
   async configure(org: string, input: WebhookInput): Promise<ConfiguredWebhook> {
     const orgId = parseOrg(org);
-    const url = parseWebhookUrl(input.url).toString();
+    const parsed = parseWebhookUrl(input.url);
+    const local = this.settings.allowLocal === true ? null : localHostProblem(parsed);
+    if (local) throw invalidInput(`the webhook URL is refused: ${local}`);
+    const url = parsed.toString();
     const existing = await this.store.getWebhook(orgId);
     let generated: string | undefined;
     let secret = input.secret;

@@ -44,7 +44,8 @@ describe('webhook routes', () => {
     database = await openWebhookTestDatabase('sqlite');
     service = new WebhookService(
       sqlWebhookStore(database.db, database.dialect),
-      { pollMs: 1000, retryBaseMs: 10, maxAttempts: 1, requestTimeoutMs: 1000 },
+      // The test URLs are on loopback, which webhooks may reach only when allowed.
+      { pollMs: 1000, retryBaseMs: 10, maxAttempts: 1, requestTimeoutMs: 1000, allowLocal: true },
       Date.now,
       (error) => {
         throw error;
