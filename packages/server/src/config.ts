@@ -37,6 +37,11 @@ export const ServerConfigSchema = Type.Object(
       description: 'PEM certificate for the agent port; empty makes a self-signed ECDSA P-256 one.',
     }),
     tlsKey: Type.String({ default: '', description: 'PEM private key matching tlsCert.' }),
+    tlsNames: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
+      default: [],
+      description:
+        "Host names and IP addresses put in the self-signed certificate, besides localhost, 127.0.0.1, ::1 and the machine's host name.",
+    }),
     lanSubnets: Type.Array(Type.String(), {
       default: [],
       description: "Extra subnets (CIDR) counted as the server's LAN for the lan-via-gateway warning.",
@@ -67,12 +72,19 @@ export const ServerConfigSchema = Type.Object(
       minimum: 1,
       default: 256,
       description:
-        'Agent connections allowed in their handshake at once; more are dropped at once and retry later.',
+        'Agent connections allowed in their handshake at once; more are dropped at once and retry later. A quarter is kept for addresses agents were admitted from.',
+    }),
+    maxPendingHandshakesPerAddress: Type.Integer({
+      minimum: 1,
+      default: 32,
+      description:
+        'Of those, the most one source address (IPv6: one /64) may hold; raise it for many agents behind one NAT address.',
     }),
     handshakeTimeoutMs: Type.Integer({
       minimum: 100,
       default: 10000,
-      description: 'Time an agent has to finish the handshake.',
+      description:
+        'Time a connection has to finish TLS and the WebSocket upgrade, and then again the agent handshake; a slower one is dropped.',
     }),
     commandMaxAttempts: Type.Integer({
       minimum: 1,

@@ -118,6 +118,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     certFile: config.tlsCert || undefined,
     keyFile: config.tlsKey || undefined,
     dataDir: config.dataDir,
+    names: config.tlsNames,
+    warn: (message) => log.warn({}, message),
   });
   const devices = await createDeviceModule({
     config,
@@ -241,7 +243,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       log,
     },
     bus,
-    config.maxPendingHandshakes,
+    {
+      maxPendingHandshakes: config.maxPendingHandshakes,
+      maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+    },
   );
   identity.onChange(() => gateway.dropAll('server identity changed'));
   const unsubscribeIdentity = bus.subscribe((event) => {

@@ -5,13 +5,41 @@ import { CloseCode, MAX_AGENT_FRAME_BYTES } from '@muster/protocol';
 import { WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
 import { AgentSession, type SessionDependencies } from './agent-session';
-import { HandshakeGate } from './handshake-gate';
+import { type GateTicket, HandshakeGate, type HandshakeLimits } from './handshake-gate';
 import type { TlsCredentials } from './tls-credentials';
 
 /** Where the gateway listens: one or more ports (old and new during a port change). */
 export interface GatewayListen {
   host: string;
   ports: number[];
+}
+
+/** How many connections may be in their handshake, and how they share the slots. */
+export interface GatewayLimits {
+  /** Connections in their handshake at once (TCP accepted, agent not yet welcomed). */
+  maxPendingHandshakes: number;
+  /** Of those, at most this many from one source address (IPv6: one /64). */
+  maxPendingHandshakesPerAddress: number;
+}
+
+/** Slots kept for addresses agents were admitted from: a quarter, at least one when there are two. */
+function gateLimits(limits: GatewayLimits, handshakeTimeoutMs: number): HandshakeLimits {
+  const total = limits.maxPendingHandshakes;
+  return {
+    total,
+    perSource: Math.min(total, limits.maxPendingHandshakesPerAddress),
+    reservedForKnown: total >= 2 ? Math.max(1, Math.floor(total / 4)) : 0,
+    // Well above a real agent's TLS handshake, well below the deadline.
+    idleMs: Math.min(1000, Math.floor(handshakeTimeoutMs / 4)),
+  };
+}
+
+/** A connection's place in the handshake gate, with its deadline. */
+interface GateSlot {
+  ticket: GateTicket;
+  /** The WebSocket is up: the session's handshake timer takes over from the TCP deadline. */
+  upgraded(): void;
+  leave(): void;
 }
 
 /**
@@ -21,16 +49,16 @@ export interface GatewayListen {
 export class AgentGateway {
   private readonly servers: Server[] = [];
   private readonly gate: HandshakeGate;
-  private readonly gateSlots = new WeakMap<Socket, () => void>();
+  private readonly gateSlots = new WeakMap<Socket, GateSlot>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly tls: TlsCredentials,
     private readonly deps: SessionDependencies,
     private readonly bus: Bus,
-    maxPendingHandshakes: number,
+    limits: GatewayLimits,
   ) {
-    this.gate = new HandshakeGate(maxPendingHandshakes);
+    this.gate = new HandshakeGate(gateLimits(limits, deps.handshakeTimeoutMs));
   }
 
   /** Starts listening on every port; resolves with the bound ports (0 picks a free one). */
@@ -39,7 +67,13 @@ export class AgentGateway {
     const bound: number[] = [];
     for (const port of options.ports) {
       const server = createServer(
-        { cert: this.tls.cert, key: this.tls.key, minVersion: 'TLSv1.3' },
+        {
+          cert: this.tls.cert,
+          key: this.tls.key,
+          minVersion: 'TLSv1.3',
+          // Node's default (120 s) let an idle socket hold a handshake slot for two minutes.
+          handshakeTimeout: this.deps.handshakeTimeoutMs,
+        },
         (_req, res) => {
           res
             .writeHead(426, { 'content-type': 'text/plain' })
@@ -54,25 +88,23 @@ export class AgentGateway {
         perMessageDeflate: false,
         clientTracking: false,
       });
-      server.on('connection', (tcp: Socket) => {
-        if (!this.gate.tryEnter()) {
-          tcp.destroy();
-          return;
-        }
-        let left = false;
-        const leave = () => {
-          if (left) return;
-          left = true;
-          this.gate.leave();
-        };
-        this.gateSlots.set(tcp, leave);
-        tcp.once('close', leave);
+      server.on('connection', (tcp: Socket) => this.onTcpConnection(tcp));
+      server.on('secureConnection', (socket: TLSSocket & { _parent?: Socket }) => {
+        if (socket._parent) this.gateSlots.get(socket._parent)?.ticket.secured();
       });
       wss.on('connection', (ws, req) => {
         const socket = req.socket as TLSSocket & { _parent?: Socket };
-        // The slot is given back once the agent is welcomed (or the socket closes).
-        const leave = socket._parent ? this.gateSlots.get(socket._parent) : undefined;
-        new AgentSession(ws, socket, socket.remoteAddress ?? 'unknown', this.deps, leave);
+        const address = socket.remoteAddress ?? 'unknown';
+        const slot = socket._parent ? this.gateSlots.get(socket._parent) : undefined;
+        // From here the session's own handshake timer applies (it closes with code 4002).
+        slot?.upgraded();
+        // The slot is given back once the agent is welcomed (or the socket closes); an address
+        // an agent was welcomed from counts as known from then on (see HandshakeGate).
+        const welcomed = () => {
+          this.gate.remember(address);
+          slot?.leave();
+        };
+        new AgentSession(ws, socket, address, this.deps, welcomed);
       });
       wss.on('error', (error) => this.deps.log.warn({ err: error }, 'agent gateway error'));
       await new Promise<void>((resolve, reject) => {
@@ -86,6 +118,31 @@ export class AgentGateway {
       bound.push((server.address() as AddressInfo).port);
     }
     return bound;
+  }
+
+  /**
+   * Admits a TCP connection into the handshake gate, or drops it. A connection that has not
+   * finished TLS and its WebSocket upgrade within the handshake timeout is dropped, so one
+   * that says nothing gives its slot back quickly (the session then times the proof).
+   */
+  private onTcpConnection(tcp: Socket): void {
+    const ticket = this.gate.tryEnter(tcp.remoteAddress ?? 'unknown', () => tcp.destroy());
+    if (!ticket) {
+      tcp.destroy();
+      return;
+    }
+    const deadline = setTimeout(() => tcp.destroy(), this.deps.handshakeTimeoutMs);
+    deadline.unref();
+    const slot: GateSlot = {
+      ticket,
+      upgraded: () => clearTimeout(deadline),
+      leave: () => {
+        clearTimeout(deadline);
+        ticket.leave();
+      },
+    };
+    this.gateSlots.set(tcp, slot);
+    tcp.once('close', slot.leave);
   }
 
   /** Number of agents connected to this node. */
