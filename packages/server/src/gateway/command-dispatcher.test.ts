@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { CommandMessage, CommandResultMessage } from '@muster/protocol';
+import { inProcessBus } from '../bus/in-process.bus';
+import { CommandQueueService } from '../services/command-queue.service';
+import { EventHub } from '../services/event-hub';
+import type { ServerIdentity } from '../services/server-identity.service';
+import type { CommandRecord, NewCommand, TargetKind } from '../store/command-record';
+import type { StoreBackend } from '../store/interfaces';
+import { openSqlStore } from '../store/sql/sql-store';
+import { createTestSqliteFile } from '../test-support/sqlite';
+import { CommandDispatcher, type DispatchTarget } from './command-dispatcher';
+
+const T0 = 1_900_000_000_000;
+let seq = 0;
+
+function newCommand(targetId: string): NewCommand {
+  seq += 1;
+  return {
+    id: `disp-${seq}`,
+    orgId: 'acme',
+    targetKind: 'machine',
+    targetId,
+    groupId: 'd.acme',
+    type: 'shell',
+    params: { script: `echo ${seq}`, timeoutSeconds: 1 },
+    priority: 0,
+    maxAttempts: 3,
+    expiresAt: null,
+  };
+}
+
+/** A session as the dispatcher sees it, recording what it was sent. */
+class RecordingTarget implements DispatchTarget {
+  suspended = false;
+  inFlight: string | null = null;
+  inFlightUntil = 0;
+  recheck = false;
+  readonly commands: CommandMessage[] = [];
+  readonly acks: string[] = [];
+  readonly rejects: string[] = [];
+  constructor(
+    readonly machineId: string,
+    readonly holder: string,
+  ) {}
+  sendCommand(message: CommandMessage): void {
+    this.commands.push(message);
+  }
+  sendAck(id: string): void {
+    this.acks.push(id);
+  }
+  reject(reason: string): void {
+    this.rejects.push(reason);
+  }
+}
+
+/** The real queue service, with a claim that can be held after its transaction committed. */
+class HeldClaimQueue extends CommandQueueService {
+  hold: Promise<void> | null = null;
+  claimedOnce: (() => void) | null = null;
+  override async claim(
+    kind: TargetKind,
+    targetId: string,
+    limit: number,
+    holder: string | null = null,
+  ): Promise<CommandRecord[]> {
+    const claimed = await super.claim(kind, targetId, limit, holder);
+    this.claimedOnce?.();
+    if (this.hold) await this.hold;
+    return claimed;
+  }
+}
+
+function testIdentity(): ServerIdentity {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKeyDer: publicKey.export({ type: 'spki', format: 'der' }), serverId: 'test' };
+}
+
+const result = (id: string, output = 'ran'): CommandResultMessage => ({
+  t: 'command-result',
+  id,
+  status: 'complete',
+  exitCode: 0,
+  output,
+});
+
+// The dispatcher against the real queue on a real SQLite store: no wake-up is lost while a claim
+// runs, a result is acknowledged only once the server holds one, and an ended session returns
+// only what it held.
+describe('command dispatcher', () => {
+  const file = createTestSqliteFile();
+  let store: StoreBackend;
+  let queue: HeldClaimQueue;
+  let dispatcher: CommandDispatcher;
+  let now = T0;
+  const warnings: string[] = [];
+  const identity = testIdentity();
+
+  before(async () => {
+    store = await openSqlStore({ sqliteFile: file.file });
+    await store.groups.ensureGroup('d.acme', T0);
+    const bus = inProcessBus();
+    queue = new HeldClaimQueue(
+      store.commands,
+      store.machines,
+      store.machines,
+      {
+        groupsOf: async () => new Map(),
+        validate: () => undefined,
+        queued: async () => undefined,
+      },
+      new EventHub(bus),
+      bus,
+      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 65536, defaultTtlSeconds: 0 },
+      () => now,
+    );
+    dispatcher = new CommandDispatcher(
+      queue,
+      () => identity,
+      () => now,
+      (_fields, message) => warnings.push(message),
+    );
+  });
+  beforeEach(() => {
+    queue.hold = null;
+    queue.claimedOnce = null;
+    warnings.length = 0;
+  });
+  after(async () => {
+    await store.close();
+    file.cleanup();
+  });
+
+  it('a command queued while a claim for its agent runs is still delivered (no lost wake-up)', async () => {
+    const agent = new RecordingTarget('wake.d.acme', 'wake-session');
+    let release = () => {};
+    queue.hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claimed = new Promise<void>((resolve) => {
+      queue.claimedOnce = resolve;
+    });
+    // A claim starts (say, after the previous result) and finds the queue empty...
+    const first = dispatcher.pump(agent);
+    await claimed;
+    // ...then a command is committed and its commands-queued wake-up arrives mid-claim.
+    await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    await dispatcher.pump(agent);
+    queue.hold = null;
+    release();
+    await first;
+    assert.equal(agent.commands.length, 1, 'the command reached the agent without another wake-up');
+    assert.equal(agent.inFlight, agent.commands[0]?.id);
+  });
+
+  it('a fan-out that meets an agent mid-claim looks again for it afterwards', async () => {
+    const agent = new RecordingTarget('fan.d.acme', 'fan-session');
+    let release = () => {};
+    queue.hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claimed = new Promise<void>((resolve) => {
+      queue.claimedOnce = resolve;
+    });
+    const first = dispatcher.pump(agent);
+    await claimed;
+    await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    await dispatcher.pumpMany([agent]);
+    assert.equal(agent.recheck, true, 'the fan-out marked the agent for another look');
+    queue.hold = null;
+    release();
+    await first;
+    assert.equal(agent.commands.length, 1);
+  });
+
+  it('acknowledges a result it stored, and one for a command returned to the queue after delivery', async () => {
+    const agent = new RecordingTarget('ack.d.acme', 'ack-session');
+    await store.commands.enqueue([newCommand(agent.machineId), newCommand(agent.machineId)], null, now);
+    await dispatcher.pump(agent);
+    const first = agent.commands[0]?.id as string;
+    await dispatcher.result(agent, result(first));
+    assert.deepEqual(agent.acks, [first]);
+    assert.equal((await store.commands.getCommand(first))?.status, 'complete');
+
+    // The second command's lease runs out while the agent is stalled; its result comes late.
+    const second = agent.commands[1]?.id as string;
+    assert.ok(second, 'the next command was handed out after the first result');
+    now += 120_000;
+    await store.commands.expireLeases(now, 100);
+    assert.equal((await store.commands.getCommand(second))?.status, 'pending');
+    await dispatcher.result(agent, result(second, 'late'));
+    assert.deepEqual(agent.acks, [first, second]);
+    const stored = await store.commands.getCommand(second);
+    assert.equal(stored?.status, 'complete');
+    assert.equal(stored?.output, 'late');
+  });
+
+  it('a repeated result is acknowledged and changes nothing; another agent’s command closes the session', async () => {
+    const agent = new RecordingTarget('dup.d.acme', 'dup-session');
+    const other = new RecordingTarget('other.d.acme', 'other-session');
+    await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    await dispatcher.pump(agent);
+    const id = agent.commands[0]?.id as string;
+    await dispatcher.result(agent, result(id, 'first'));
+    await dispatcher.result(agent, result(id, 'second'));
+    assert.deepEqual(agent.acks, [id, id]);
+    assert.equal((await store.commands.getCommand(id))?.output, 'first');
+    await dispatcher.result(other, result(id, 'forged'));
+    assert.equal(other.acks.length, 0);
+    assert.match(other.rejects[0] ?? '', /not this agent's/);
+    assert.equal((await store.commands.getCommand(id))?.output, 'first');
+  });
+
+  it('a session that ends returns only what it held; the agent’s newer session keeps its command', async () => {
+    const machine = 'move.d.acme';
+    const stale = new RecordingTarget(machine, 'node-a-session');
+    const fresh = new RecordingTarget(machine, 'node-b-session');
+    await store.commands.enqueue([newCommand(machine)], null, now);
+    await dispatcher.pump(stale);
+    const id = stale.commands[0]?.id as string;
+    assert.ok(id);
+    // The agent moves to another node: its new session supersedes the old one and takes the command.
+    await dispatcher.activated(fresh);
+    assert.equal(fresh.commands[0]?.id, id);
+    // The old node's session closes late: the command stays with the new session.
+    await dispatcher.gone(stale);
+    const held = await store.commands.getCommand(id);
+    assert.equal(held?.status, 'processing');
+    assert.equal(held?.attempts, 2);
+    await dispatcher.gone(fresh);
+    assert.equal((await store.commands.getCommand(id))?.status, 'pending');
+  });
+});
+
+// A result the store cannot take is not acknowledged, so the agent keeps it in its journal and
+// reports it again at its next connection.
+describe('command dispatcher when the store fails', () => {
+  const file = createTestSqliteFile();
+
+  after(() => file.cleanup());
+
+  it('sends no acknowledgement for a result it could not store', async () => {
+    const store = await openSqlStore({ sqliteFile: file.file });
+    await store.groups.ensureGroup('d.acme', T0);
+    const bus = inProcessBus();
+    const queue = new CommandQueueService(
+      store.commands,
+      store.machines,
+      store.machines,
+      { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
+      new EventHub(bus),
+      bus,
+      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 65536, defaultTtlSeconds: 0 },
+      () => T0,
+    );
+    const warnings: string[] = [];
+    const identity = testIdentity();
+    const dispatcher = new CommandDispatcher(
+      queue,
+      () => identity,
+      () => T0,
+      (_f, m) => warnings.push(m),
+    );
+    const agent = new RecordingTarget('fail.d.acme', 'fail-session');
+    await store.commands.enqueue([newCommand(agent.machineId)], null, T0);
+    await dispatcher.pump(agent);
+    const id = agent.commands[0]?.id as string;
+    assert.ok(id);
+    await store.close(); // the database goes away under the server
+    await dispatcher.result(agent, result(id));
+    assert.deepEqual(agent.acks, [], 'no acknowledgement: the agent must keep the result');
+    assert.deepEqual(agent.rejects, []);
+    assert.ok(warnings.includes('could not store a result'));
+  });
+});
