@@ -6,9 +6,13 @@ import {
   DEFAULT_AGENT_PORT,
   formatServerAddress,
   hostProblem,
+  isUnsetAddress,
   parseServerAddress,
   portProblem,
   ServerAddressSchema,
+  sameServerAddress,
+  secondaryProblem,
+  UNSET_HOST,
 } from './checkin-control';
 
 describe('hostProblem', () => {
@@ -189,5 +193,49 @@ describe('schemas', () => {
     assert.ok(!Value.Check(CheckinControlSchema, { ...valid, periodSeconds: 0 }));
     assert.ok(!Value.Check(CheckinControlSchema, { ...valid, periodSeconds: 86401 }));
     assert.ok(!Value.Check(CheckinControlSchema, { ...valid, bandwidthKBps: -1 }));
+  });
+});
+
+describe('addresses a new administrator types', () => {
+  test('localhost is accepted: it resolves without NetBIOS', () => {
+    for (const host of ['localhost', 'LOCALHOST', 'localhost.']) assert.equal(hostProblem(host), null, host);
+    assert.deepEqual(parseServerAddress('localhost'), { host: 'localhost', port: DEFAULT_AGENT_PORT });
+    assert.deepEqual(parseServerAddress('localhost:5821'), { host: 'localhost', port: 5821 });
+    assert.match(hostProblem('localhost2') ?? '', /bare computer name/, 'other bare names still refused');
+  });
+
+  test('a URL is refused with what to give instead', () => {
+    for (const text of [
+      'https://muster.example.com:5721',
+      'https://muster.example.com',
+      'wss://10.0.0.1:5721/agent',
+    ]) {
+      assert.throws(
+        () => parseServerAddress(text),
+        (error: Error) =>
+          error.message.includes(`invalid server address "${text}"`) &&
+          /give host:port without "(https|wss):\/\/"/.test(error.message) &&
+          error.message.includes('agent port'),
+        text,
+      );
+    }
+  });
+
+  test('a secondary equal to the primary is named as the problem', () => {
+    const primary = { host: 'Muster.Example.com', port: 5721 };
+    assert.equal(sameServerAddress(primary, { host: 'muster.example.com.', port: 5721 }), true);
+    assert.equal(sameServerAddress({ host: '::1', port: 1 }, { host: '[::1]', port: 1 }), true);
+    assert.equal(sameServerAddress(primary, { host: 'muster.example.com', port: 5821 }), false);
+    assert.match(
+      secondaryProblem(primary, { host: 'muster.example.com', port: 5721 }) ?? '',
+      /the secondary server muster\.example\.com:5721 is the primary itself/,
+    );
+    assert.equal(secondaryProblem(primary, { host: 'backup.example.com', port: 5721 }), null);
+    assert.equal(secondaryProblem(primary, null), null);
+  });
+
+  test('the placeholder of an account without an agent is recognised', () => {
+    assert.equal(isUnsetAddress({ host: UNSET_HOST, port: DEFAULT_AGENT_PORT }), true);
+    assert.equal(isUnsetAddress({ host: 'muster.example.com', port: DEFAULT_AGENT_PORT }), false);
   });
 });

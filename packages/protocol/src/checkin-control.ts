@@ -35,6 +35,36 @@ export const DEFAULT_AGENT_PORT = 5721;
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 /**
+ * The host a machine account holds before its first agent arrives (an account made by an
+ * install token with a fixed name): `.invalid` never resolves (RFC 2606). The account takes
+ * the addresses its first agent was installed with; until then the API shows no primary.
+ */
+export const UNSET_HOST = 'unset.invalid';
+
+/** Whether an address is the placeholder of an account no agent has checked in to yet. */
+export function isUnsetAddress(address: ServerAddress): boolean {
+  return address.host.toLowerCase() === UNSET_HOST;
+}
+
+/** Whether two addresses name the same server (host names compare without case or root dot). */
+export function sameServerAddress(a: ServerAddress, b: ServerAddress): boolean {
+  const host = (h: string) => {
+    const unbracketed = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+    return unbracketed.toLowerCase().replace(/\.$/, '');
+  };
+  return a.port === b.port && host(a.host) === host(b.host);
+}
+
+/** Why a secondary server is not acceptable next to a primary, or null when it is. */
+export function secondaryProblem(primary: ServerAddress, secondary: ServerAddress | null): string | null {
+  if (!secondary || !sameServerAddress(primary, secondary)) return null;
+  return (
+    `the secondary server ${formatServerAddress(secondary)} is the primary itself; give another server ` +
+    '(used only while the primary is unreachable) or none'
+  );
+}
+
+/**
  * Why a host name is not acceptable as a check-in address, or null when it is.
  * Only IP addresses and fully qualified names are allowed: a bare computer name would be
  * resolved through NetBIOS on Windows, which may be off, so agents would silently be stranded.
@@ -45,6 +75,8 @@ export function hostProblem(host: string): string | null {
   if (isIP(unbracketed) === 6) return null;
   if (host.length > 253) return `host "${host}" is longer than 253 characters`;
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  // localhost resolves locally on every system, without NetBIOS.
+  if (name.toLowerCase() === 'localhost') return null;
   if (!name.includes('.')) {
     return (
       `host "${host}" is a bare computer name; use an IP address or a fully qualified domain name ` +
@@ -68,6 +100,13 @@ export function portProblem(port: number): string | null {
 
 /** Parses "host:port" (IPv6 as "[::1]:5721"); the port defaults to the agent port. */
 export function parseServerAddress(text: string, defaultPort = DEFAULT_AGENT_PORT): ServerAddress {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+  if (scheme) {
+    throw new Error(
+      `invalid server address "${text}": give host:port without "${scheme[1]}://" ` +
+        '(agents connect to the agent port, 5721 by default, with their own TLS protocol, not to a URL)',
+    );
+  }
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   let host: string;
   let port = defaultPort;
