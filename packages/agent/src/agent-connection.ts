@@ -28,7 +28,14 @@ import type { BandwidthThrottle } from './throttle';
 const decoder = createDecoder<ServerMessage>(ServerToAgent);
 
 /** Why a connection attempt failed. */
-export type ConnectFailure = 'unresolvable' | 'unreachable' | 'identity-mismatch' | 'refused' | 'protocol';
+export type ConnectFailure =
+  | 'unresolvable'
+  | 'unreachable'
+  | 'identity-mismatch'
+  | 'refused'
+  | 'protocol'
+  /** Something answered that is not a Muster agent port (the API port, a web server). */
+  | 'not-agent-port';
 
 /** A failed connection attempt, with what the agent should tell its operator. */
 export class ConnectError extends Error {
@@ -165,6 +172,33 @@ export class AgentConnection {
   }
 }
 
+/** TLS errors a client gets when the other end does not speak TLS at all (a plain HTTP port). */
+const NOT_TLS =
+  /wrong version number|packet length too long|unknown protocol|record layer failure|http request/i;
+
+/** What the agent tells its operator when something other than an agent port answered. */
+function notAgentPort(where: string, what: string): ConnectError {
+  return new ConnectError(
+    'not-agent-port',
+    `${where} is not a Muster agent port (${what}). Give the agent port (5721 by default, the server's ` +
+      '"Agent port"), not the HTTP API port, as host:port without https://',
+  );
+}
+
+/** The reason a server gave for a close, spelled out where the agent knows better what to do. */
+function refusal(where: string, code: number, reason: string): ConnectError {
+  if (code === CloseCode.unknownAgent) {
+    return new ConnectError(
+      'refused',
+      `${where} does not know this agent's key: its machine account was removed, or the server's data was ` +
+        'reset. Enroll it again with an install token: muster agent --token TOKEN --state <this state directory> ' +
+        '(the agent then makes a new key and a new machine account)',
+      code,
+    );
+  }
+  return new ConnectError('refused', `${where} refused the agent: ${reason} (code ${code})`, code);
+}
+
 async function resolveHost(host: string): Promise<string> {
   if (isIP(host) !== 0) return host;
   try {
@@ -217,11 +251,17 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
     ws.on('open', () =>
       ws.send(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, clientNonce: clientNonce.toString('base64') })),
     );
-    ws.on('error', (error) => fail(new ConnectError('unreachable', `${where}: ${error.message}`)));
-    ws.on('close', (code, reason) => {
-      const text = reason.toString() || 'connection closed';
-      fail(new ConnectError('refused', `${where} refused the agent: ${text} (code ${code})`, code));
-    });
+    ws.on('unexpected-response', (_request, response) =>
+      fail(notAgentPort(where, `it answered the agent's WebSocket with HTTP ${response.statusCode}`)),
+    );
+    ws.on('error', (error) =>
+      fail(
+        NOT_TLS.test(error.message)
+          ? notAgentPort(where, 'it does not speak TLS')
+          : new ConnectError('unreachable', `${where}: ${error.message}`),
+      ),
+    );
+    ws.on('close', (code, reason) => fail(refusal(where, code, reason.toString() || 'connection closed')));
     ws.on('message', (data: Buffer) => {
       let message: ServerMessage[keyof ServerMessage];
       try {

@@ -30,3 +30,17 @@ export function loadOrCreateAgentKey(stateDir: string): AgentKey {
   writeFileAtomic(file, key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
   return key;
 }
+
+/**
+ * Makes a new key and stores it in place of the old one (re-enrollment: the server no longer
+ * knows the old key, and a fresh one keeps the new account apart from anything the old key did).
+ */
+export function replaceAgentKey(stateDir: string): AgentKey {
+  const key = generateAgentKey();
+  writeFileAtomic(
+    join(stateDir, 'agent-key.pem'),
+    key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    0o600,
+  );
+  return key;
+}

@@ -1,7 +1,14 @@
 import { hostname } from 'node:os';
-import { type CheckinControl, DEFAULT_CHECKIN_PERIOD_SECONDS, type ServerAddress } from '@muster/protocol';
-import type { AgentConnection, ConnectOptions } from './agent-connection';
-import { type AgentKey, loadOrCreateAgentKey } from './agent-key';
+import {
+  type CheckinControl,
+  CloseCode,
+  DEFAULT_CHECKIN_PERIOD_SECONDS,
+  isUnsetAddress,
+  type ServerAddress,
+  secondaryProblem,
+} from '@muster/protocol';
+import type { AgentConnection, ConnectError, ConnectOptions } from './agent-connection';
+import { type AgentKey, loadOrCreateAgentKey, replaceAgentKey } from './agent-key';
 import type { AgentLog } from './agent-log';
 import { AgentStateFile } from './agent-state';
 import { CommandJournal } from './command-journal';
@@ -43,7 +50,7 @@ export interface AgentOptions {
 export class MusterAgent {
   readonly throttle = new BandwidthThrottle();
   private readonly state: AgentStateFile;
-  private readonly key: AgentKey;
+  private key: AgentKey;
   private readonly hardwareId: string;
   private readonly probeUser: UserSessionProbe;
   private readonly manager: ConnectionManager;
@@ -62,6 +69,8 @@ export class MusterAgent {
     if (!this.state.value.checkinControl && !options.server) {
       throw new Error('this agent is not enrolled yet: give --server HOST:PORT and --token TOKEN');
     }
+    const twin = options.server ? secondaryProblem(options.server, options.secondary ?? null) : null;
+    if (twin) throw new Error(twin);
     this.throttle.setRate(this.settings().bandwidthKBps);
     this.roles = new RoleManager(
       options.stateDir,
@@ -92,8 +101,27 @@ export class MusterAgent {
       settings: () => this.settings(),
       connectOptions: () => this.connectOptions(),
       serve: (connection, slot) => this.serve(connection, slot),
+      recover: (error) => this.reenrollIfForgotten(error),
       log: options.log,
     });
+  }
+
+  /**
+   * After close code 4012 (the server does not know this agent's key): when started with an
+   * install token, forget the old enrollment, make a new key and enroll again with the token.
+   * Without a token the error itself tells the operator how to do that.
+   */
+  private reenrollIfForgotten(error: ConnectError): boolean {
+    if (error.closeCode !== CloseCode.unknownAgent || !this.options.token) return false;
+    if (this.state.value.machineId === null) return false; // the token was sent already
+    this.options.log.warn(
+      { machineId: this.state.value.machineId },
+      'the server does not know this agent; enrolling again with the install token and a new key',
+    );
+    this.key = replaceAgentKey(this.options.stateDir);
+    // The new account starts its settings revisions afresh; the server addresses are kept.
+    this.state.update({ machineId: null, guid: null, settingsRevision: 0 });
+    return true;
   }
 
   /** The check-in control settings in force. */
@@ -147,8 +175,12 @@ export class MusterAgent {
     };
   }
 
-  private storeSettings(checkinControl: CheckinControl, revision: number): void {
+  private storeSettings(pushed: CheckinControl, revision: number): void {
     if (revision === this.state.value.settingsRevision) return;
+    // An account no agent had checked in to holds a placeholder primary: keep the real one.
+    const checkinControl = isUnsetAddress(pushed.primary)
+      ? { ...pushed, primary: this.settings().primary }
+      : pushed;
     // Persisted before it is acknowledged: an acknowledged setting survives a crash.
     this.state.update({ checkinControl, settingsRevision: revision });
     this.throttle.setRate(checkinControl.bandwidthKBps);

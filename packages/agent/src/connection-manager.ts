@@ -1,9 +1,11 @@
 import {
   type CheckinControl,
+  CloseCode,
   FATAL_CLOSE_CODES,
   formatServerAddress,
   type ServerAddress,
 } from '@muster/protocol';
+import { abortableSleep as sleep } from './abortable-sleep';
 import { type AgentConnection, ConnectError, type ConnectOptions, connectAgent } from './agent-connection';
 import type { AgentLog } from './agent-log';
 import { fullJitterDelay } from './backoff';
@@ -19,17 +21,26 @@ export interface ConnectionManagerHost {
   connectOptions(): Omit<ConnectOptions, 'address'>;
   /** Runs a connection until it closes; resolves then. */
   serve(connection: AgentConnection, slot: ServerSlot): Promise<void>;
+  /**
+   * Offered every failed attempt before it is logged: true when the host fixed what made it
+   * fail (a re-enrollment after close code 4012), so the same server is tried again at once.
+   */
+  recover?(error: ConnectError): boolean;
+  /** How a connection is made; the agent's own handshake unless a test stands in for it. */
+  connect?(options: ConnectOptions): Promise<AgentConnection>;
   log: AgentLog;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** Failures retrying cannot fix without the operator: logged as errors, not warnings. */
+function needsOperator(error: ConnectError): boolean {
+  return (
+    error.kind === 'identity-mismatch' ||
+    error.kind === 'unresolvable' ||
+    error.kind === 'not-agent-port' ||
+    error.closeCode === CloseCode.unknownAgent ||
+    (error.closeCode !== undefined && FATAL_CLOSE_CODES.has(error.closeCode))
+  );
+}
 
 /**
  * Keeps the agent connected: always the primary first, the secondary only while the primary
@@ -92,22 +103,23 @@ export class ConnectionManager {
     address: ServerAddress,
     slot: ServerSlot,
     quiet = false,
+    recovered = false,
   ): Promise<AgentConnection | null> {
     try {
-      return await connectAgent({ ...this.host.connectOptions(), address });
+      return await (this.host.connect ?? connectAgent)({ ...this.host.connectOptions(), address });
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
+      // Once only: a second failure right after a fix is reported, not fixed again.
+      if (!recovered && !this.stopped && this.host.recover?.(error)) {
+        return this.tryConnect(address, slot, quiet, true);
+      }
       const fields = {
         slot,
         server: formatServerAddress(address),
         failure: error.kind,
         closeCode: error.closeCode,
       };
-      if (
-        error.kind === 'identity-mismatch' ||
-        error.kind === 'unresolvable' ||
-        (error.closeCode && FATAL_CLOSE_CODES.has(error.closeCode))
-      ) {
+      if (needsOperator(error)) {
         this.host.log.error(fields, error.message);
       } else if (!quiet) {
         this.host.log.warn(fields, error.message);
