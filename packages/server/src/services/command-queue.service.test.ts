@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { inProcessBus } from '../bus/in-process.bus';
+import { ErrorCode, MusterError } from '../domain/errors';
+import { account } from '../store/conformance/conformance-fixtures';
+import type { StoreBackend } from '../store/interfaces';
+import { openSqlStore } from '../store/sql/sql-store';
+import { createTestSqliteFile } from '../test-support/sqlite';
+import { CommandQueueService, capUtf8, refusalOf } from './command-queue.service';
+import { EventHub } from './event-hub';
+
+const T0 = 1_900_000_000_000;
+const DAY = 86_400_000;
+
+// The queue service on a real SQLite store: default time to live, cancel after delivery, the
+// coded refusals the gateway acts on, and output capping.
+describe('command queue service', () => {
+  const file = createTestSqliteFile();
+  let store: StoreBackend;
+  let queue: CommandQueueService;
+  const now = T0;
+
+  before(async () => {
+    store = await openSqlStore({ sqliteFile: file.file });
+    await store.groups.ensureGroup('svc.acme', T0);
+    for (const id of ['a.svc.acme', 'b.svc.acme']) await store.machines.createMachineAccount(account(id));
+    const bus = inProcessBus();
+    queue = new CommandQueueService(
+      store.commands,
+      store.machines,
+      store.machines,
+      { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
+      new EventHub(bus),
+      bus,
+      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 16, defaultTtlSeconds: 7 * 86_400 },
+      () => now,
+    );
+  });
+  after(async () => {
+    await store.close();
+    file.cleanup();
+  });
+
+  it('a command without ttlSeconds gets the default time to live; null asks for never; a number is kept', async () => {
+    const targets = { machines: ['a.svc.acme'] };
+    const byDefault = await queue.enqueue({ targets, type: 'audit', params: {} });
+    assert.equal(byDefault.commands[0]?.expiresAt, T0 + 7 * DAY);
+    const never = await queue.enqueue({ targets, type: 'audit', params: {}, ttlSeconds: null });
+    assert.equal(never.commands[0]?.expiresAt, null);
+    const hour = await queue.enqueue({ targets, type: 'audit', params: {}, ttlSeconds: 3600 });
+    assert.equal(hour.commands[0]?.expiresAt, T0 + 3_600_000);
+  });
+
+  it('cancel: pending is canceled; delivered and returned ends unknown; processing is a 409-coded error', async () => {
+    const targets = { machines: ['b.svc.acme'] };
+    const { commands } = await queue.enqueue({ targets, type: 'audit', params: {} });
+    const id = commands[0]?.id as string;
+    const [claimed] = await queue.claim('machine', 'b.svc.acme', 1, 'session-1');
+    assert.equal(claimed?.id, id);
+    await assert.rejects(queue.cancel(id), (e: unknown) => {
+      assert.ok(e instanceof MusterError);
+      assert.equal(e.code, ErrorCode.invalidState);
+      assert.match(e.message, /only pending commands can be canceled/);
+      return true;
+    });
+    await queue.sessionsEnded('machine', ['session-1']); // the agent was killed while it ran
+    const canceled = await queue.cancel(id);
+    assert.equal(canceled.status, 'unknown');
+    const { transitions } = await queue.get(id);
+    assert.deepEqual(
+      transitions.map((t) => t.status),
+      ['pending', 'processing', 'pending', 'unknown'],
+    );
+    await assert.rejects(queue.cancel('no-such-command'), /no command "no-such-command"/);
+  });
+
+  it('refusals carry what the gateway needs: not found, another endpoint’s, already recorded, never delivered', async () => {
+    const { commands } = await queue.enqueue({
+      targets: { machines: ['a.svc.acme', 'b.svc.acme'] },
+      type: 'shell',
+      params: { script: 'echo hi' },
+    });
+    const [forA, forB] = commands;
+    const outcome = { status: 'complete' as const, exitCode: 0, output: 'x'.repeat(100), error: null };
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => assert.fail('expected a refusal'),
+        (e: unknown) => refusalOf(e),
+      );
+    assert.equal(await refusal(queue.finish('machine', 'a.svc.acme', 'missing', outcome)), 'not-found');
+    assert.equal(
+      await refusal(queue.finish('machine', 'a.svc.acme', forB?.id as string, outcome)),
+      'wrong-endpoint',
+    );
+    assert.equal(
+      await refusal(queue.finish('machine', 'a.svc.acme', forA?.id as string, outcome)),
+      'not-processing',
+    );
+    // Claim every pending command of a.svc.acme (the earlier tests left audits there).
+    const claimed = await queue.claim('machine', 'a.svc.acme', 100, 's');
+    assert.ok(claimed.some((c) => c.id === forA?.id));
+    const done = await queue.finish('machine', 'a.svc.acme', forA?.id as string, outcome);
+    assert.equal(done.output, capUtf8('x'.repeat(100), 16), 'output capped at the configured limit');
+    assert.match(done.output ?? '', /output truncated at 16 bytes/);
+    assert.equal(
+      await refusal(queue.finish('machine', 'a.svc.acme', forA?.id as string, outcome)),
+      'already-finished',
+    );
+    assert.equal(refusalOf(new Error('disk I/O error')), null, 'a store failure is no refusal');
+  });
+
+  it('capUtf8 never cuts a character in half', () => {
+    assert.equal(capUtf8('héllo', 100), 'héllo');
+    assert.equal(capUtf8('ééé', 3), 'é\n[output truncated at 3 bytes]');
+  });
+});
