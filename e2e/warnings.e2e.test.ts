@@ -2,18 +2,21 @@ import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { type AgentConnection, type AgentKey, connectAgent, generateAgentKey } from '@muster/agent';
 import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
 
-/** This machine's LAN addresses: what an agent here reports and what the server counts as its LAN. */
-function lanAddresses(): string[] {
+/** This machine's first non-loopback IPv4 address: where a "router" connection comes from. */
+function lanAddress(): string | undefined {
   return Object.values(networkInterfaces())
     .flatMap((list) => list ?? [])
-    .filter((a) => !a.internal && !a.address.startsWith('fe80:'))
-    .map((a) => a.address);
+    .find((a) => !a.internal && a.family === 'IPv4')?.address;
 }
 
-// The lan-via-gateway warning: an agent on the server's own LAN whose connection arrives from
-// another address (here: over loopback, standing in for the router), and its switch.
+// The lan-via-gateway warning: an agent that reports an address on the server's LAN but whose
+// connection arrives from another address went through a gateway or router. A whole machine
+// cannot stand behind a router in a test, so the "router" is this machine's LAN address and
+// the agent reports (in its check-in, as a real one would) an address in a configured LAN
+// subnet. A real agent on the server's own host, over loopback, must raise nothing.
 describe('lan-via-gateway warning', () => {
   const dir = tempDir('warnings');
   const stops: Array<() => Promise<void>> = [];
@@ -27,7 +30,12 @@ describe('lan-via-gateway warning', () => {
     extraArgs: string[],
   ): Promise<{ server: TestServer; port: number }> {
     const port = await freePort();
-    const server = await TestServer.start({ dataDir: join(dir.path, name), agentPorts: [port], extraArgs });
+    // Listening on every address, so a connection can arrive from the LAN address.
+    const server = await TestServer.start({
+      dataDir: join(dir.path, name),
+      agentPorts: [port],
+      extraArgs: ['--agent-host', '0.0.0.0', ...extraArgs],
+    });
     stops.push(() => server.stop());
     return { server, port };
   }
@@ -38,26 +46,81 @@ describe('lan-via-gateway warning', () => {
     return a;
   }
 
-  it('warns when an agent on the server LAN connects through another address, and can be switched off', async () => {
-    const lan = lanAddresses();
-    assert.ok(lan.length > 0, 'this test needs a non-loopback interface on the machine');
-    const { server, port } = await serverWith('s1', []);
+  /**
+   * An agent connection from `from` that checks in reporting `reported` as its addresses, then
+   * waits until the server recorded that check-in (the warning is decided in the same step).
+   */
+  async function checkInFrom(
+    server: TestServer,
+    from: string,
+    port: number,
+    key: AgentKey,
+    reported: string[],
+    marker: string,
+    enrollToken?: string,
+  ): Promise<{ connection: AgentConnection; id: string }> {
+    const connection = await connectAgent({
+      address: { host: from, port },
+      key,
+      pinnedServerId: null,
+      hostName: 'behind-router',
+      hardwareId: `hw-${key.fingerprint.slice(0, 8)}`,
+      agentVersion: marker,
+      localAddress: from,
+      timeoutMs: 5000,
+      ...(enrollToken ? { enrollToken } : {}),
+    });
+    stops.push(async () => connection.close());
+    const id = connection.welcome.machineId;
+    connection.send({
+      t: 'checkin',
+      loggedOnUser: null,
+      userIdleSeconds: 0,
+      localAddresses: reported,
+      agentVersion: marker,
+    });
+    await waitFor(`check-in ${marker} recorded`, async () => {
+      const m = (await server.machine(id)) as { agentVersion?: string | null } | null;
+      return m?.agentVersion === marker;
+    });
+    return { connection, id };
+  }
+
+  it('never warns for an agent on the server host connecting over loopback', async () => {
+    const { server, port } = await serverWith('s0', []);
+    const token = await server.installToken({ group: 'local.acme' });
+    agent('local1', port, token);
+    const id = await waitFor('enrolled', () => agentState(join(dir.path, 'local1')).machineId);
+    // Its check-in (with this machine's LAN addresses) has been through the detector once the
+    // addresses are recorded.
+    await waitFor('addresses recorded', async () => {
+      const m = (await server.machine(id)) as { localAddresses?: string[] } | null;
+      return (m?.localAddresses?.length ?? 0) > 0;
+    });
+    assert.equal((await server.machine(id))?.connectedFrom, '127.0.0.1');
+    assert.deepEqual(await server.notifications('lan-via-gateway'), []);
+  });
+
+  it('warns when an agent on the server LAN connects through another address, once across reconnects, and can be switched off', async () => {
+    const from = lanAddress();
+    assert.ok(from, 'this test needs a non-loopback IPv4 interface on the machine');
+    const { server, port } = await serverWith('s1', ['--lan-subnet', '192.0.2.0/24']);
     const token = await server.installToken({ group: 'lan.acme', maxUses: 5 });
-    agent('lan1', port, token);
-    const id = await waitFor('enrolled', () => agentState(join(dir.path, 'lan1')).machineId);
+    const key = generateAgentKey();
+    const first = await checkInFrom(server, from, port, key, ['192.0.2.50'], 'v1', token);
     const warnings = await waitFor('warning', async () =>
-      (await server.notifications('lan-via-gateway')).filter((n) => n.machineId === id),
+      (await server.notifications('lan-via-gateway')).filter((n) => n.machineId === first.id),
     );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /internal address/);
-    assert.ok(
-      lan.some((a) => warnings[0]?.message.includes(a)),
-      'names the LAN address',
-    );
+    assert.ok(warnings[0]?.message.includes('192.0.2.50'), 'names the LAN address');
+    assert.ok(warnings[0]?.message.includes(from), 'names the address it came through');
 
-    // Reconnecting does not repeat the same warning.
-    await server.api.put('/checkin-control', { machines: [id], settings: { periodSeconds: 1 } });
-    await new Promise((r) => setTimeout(r, 2500));
+    // A real reconnect (a new session checks the addresses afresh) does not repeat it.
+    first.connection.close();
+    await server.waitForStatus(first.id, 'offline');
+    const again = await checkInFrom(server, from, port, key, ['192.0.2.50'], 'v2');
+    assert.equal(again.id, first.id, 'the same machine reconnected');
     assert.equal((await server.notifications('lan-via-gateway')).length, 1);
 
     // Switched off, a second such agent raises nothing; the duplicate check box stays on.
@@ -68,12 +131,10 @@ describe('lan-via-gateway warning', () => {
       'local-server-inactive': true,
       'offsite-corruption': true,
     });
-    agent('lan2', port, token);
-    const id2 = await waitFor('enrolled', () => agentState(join(dir.path, 'lan2')).machineId);
-    await server.waitForStatus(id2, 'online');
-    await new Promise((r) => setTimeout(r, 1500));
+    const second = await checkInFrom(server, from, port, generateAgentKey(), ['192.0.2.51'], 'v3', token);
+    assert.notEqual(second.id, first.id);
     assert.equal(
-      (await server.notifications('lan-via-gateway')).filter((n) => n.machineId === id2).length,
+      (await server.notifications('lan-via-gateway')).filter((n) => n.machineId === second.id).length,
       0,
     );
 
@@ -83,16 +144,15 @@ describe('lan-via-gateway warning', () => {
   });
 
   it('does not warn for an agent whose addresses are outside the server LAN', async () => {
+    const from = lanAddress();
+    assert.ok(from, 'this test needs a non-loopback IPv4 interface on the machine');
     const { server, port } = await serverWith('s2', [
       '--no-lan-subnets-from-interfaces',
       '--lan-subnet',
       '198.51.100.0/24',
     ]);
     const token = await server.installToken({ group: 'far.acme' });
-    agent('far', port, token);
-    const id = await waitFor('enrolled', () => agentState(join(dir.path, 'far')).machineId);
-    await server.waitForStatus(id, 'online');
-    await new Promise((r) => setTimeout(r, 1500));
+    await checkInFrom(server, from, port, generateAgentKey(), ['192.0.2.50'], 'far', token);
     assert.deepEqual(await server.notifications('lan-via-gateway'), []);
   });
 

@@ -1,4 +1,4 @@
-import { normalizeAddress, type SubnetSet } from '../domain/subnets';
+import { isLoopback, normalizeAddress, type SubnetSet } from '../domain/subnets';
 import type { NotificationService } from './notification.service';
 
 /**
@@ -14,6 +14,8 @@ export class LanGatewayDetector {
 
   /** The agent's address on the server's LAN if it connects from elsewhere, else null. */
   lanAddressBypassed(localAddresses: readonly string[], remoteAddress: string): string | null {
+    // A loopback connection comes from the server's own host: no gateway is in the way.
+    if (isLoopback(remoteAddress)) return null;
     const remote = normalizeAddress(remoteAddress);
     const local = localAddresses.map(normalizeAddress);
     if (local.includes(remote)) return null;
@@ -21,6 +23,7 @@ export class LanGatewayDetector {
     return local.find((a) => subnets.contains(a)) ?? null;
   }
 
+  /** Raises the lan-via-gateway warning when the agent's connection bypasses its LAN address. */
   async check(machineId: string, localAddresses: readonly string[], remoteAddress: string): Promise<void> {
     const lanAddress = this.lanAddressBypassed(localAddresses, remoteAddress);
     if (!lanAddress) return;
