@@ -23,7 +23,8 @@ const opened = (port: number, localAddress: string) =>
  */
 const secured = (port: number, localAddress: string) =>
   new Promise<Socket>((resolve, reject) => {
-    const s = tlsConnect({ port, host: '127.0.0.1', localAddress, rejectUnauthorized: false });
+    const tcp = connect({ port, host: '127.0.0.1', localAddress });
+    const s = tlsConnect({ socket: tcp, rejectUnauthorized: false });
     s.once('session', () => resolve(s));
     s.on('error', reject);
   });

@@ -192,7 +192,7 @@ function refusal(where: string, code: number, reason: string): ConnectError {
       'refused',
       `${where} does not know this agent's key: its machine account was removed, or the server's data was ` +
         'reset. Enroll it again with an install token: muster agent --token TOKEN --state <this state directory> ' +
-        '(the agent then makes a new key and a new machine account)',
+        `(the agent then makes a new key and a new machine account) (code ${code})`,
       code,
     );
   }
