@@ -23,6 +23,7 @@ import type { CheckinPolicyService } from './services/checkin-policy.service';
 import type { CommandQueueService } from './services/command-queue.service';
 import type { EventHub } from './services/event-hub';
 import type { InstallTokenService } from './services/install-token.service';
+import type { MachineRemovalService } from './services/machine-removal.service';
 import type { MachinesService } from './services/machines.service';
 import type { NotificationService } from './services/notification.service';
 import type { ServerIdentityService } from './services/server-identity.service';
@@ -33,6 +34,7 @@ import { webhookRoutes } from './webhooks/webhooks.routes';
 export interface AppServices {
   verifyAdminToken: TokenVerifier;
   machines: MachinesService;
+  machineRemoval: MachineRemovalService;
   checkinControl: CheckinControlService;
   policies: CheckinPolicyService;
   installTokens: InstallTokenService;
@@ -81,7 +83,7 @@ export async function buildApp(
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
-      machinesRoutes(typed, services.machines);
+      machinesRoutes(typed, services.machines, services.machineRemoval);
       checkinControlRoutes(typed, services.checkinControl, services.policies);
       installTokenRoutes(typed, services.installTokens);
       notificationRoutes(typed, services.notifications);

@@ -50,6 +50,13 @@ export const ServerConfigSchema = Type.Object(
       default: true,
       description: "Count the subnets of the server's own network interfaces as its LAN.",
     }),
+    installTokenExpirySeconds: Type.Integer({
+      minimum: 0,
+      maximum: 10 * 365 * 86400,
+      default: 604800,
+      description:
+        'Lifetime of an install token created without one (7 days); 0: such tokens never expire. A token can still be made to never expire explicitly.',
+    }),
     temporaryAgentOfflineSeconds: Type.Integer({
       minimum: 1,
       default: 3600,

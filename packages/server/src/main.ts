@@ -26,6 +26,7 @@ import { CommandQueueService } from './services/command-queue.service';
 import { EventHub } from './services/event-hub';
 import { InstallTokenService } from './services/install-token.service';
 import { LanGatewayDetector } from './services/lan-gateway.detector';
+import { MachineRemovalService } from './services/machine-removal.service';
 import { MachinesService } from './services/machines.service';
 import { NotificationService } from './services/notification.service';
 import { QueueMaintenance } from './services/queue-maintenance';
@@ -264,9 +265,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     {
       verifyAdminToken: (token) => adminAuth.verify(token),
       machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
+      machineRemoval: new MachineRemovalService(
+        store.machineRemoval,
+        (changes) => events.commandChanges(changes),
+        bus,
+        clock,
+      ),
       checkinControl,
       policies,
-      installTokens: new InstallTokenService(store.groups, store.installTokens, store.machines, clock),
+      installTokens: new InstallTokenService(
+        store.groups,
+        store.installTokens,
+        store.machines,
+        clock,
+        config.installTokenExpirySeconds === 0 ? null : config.installTokenExpirySeconds,
+      ),
       notifications,
       identity,
       serverInfo: {

@@ -1,6 +1,31 @@
-import type { InstallTokenService } from '../services/install-token.service';
+import { Type } from '@sinclair/typebox';
+import type { InstallTokenInfo, InstallTokenService } from '../services/install-token.service';
 import { InstallTokenBody } from './schemas';
 import type { TypedApp } from './typed-app';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+/** An install token as the API lists it: never the token itself, only its first characters. */
+function tokenView(t: InstallTokenInfo) {
+  return {
+    id: t.id,
+    prefix: t.tokenPrefix,
+    group: t.groupId,
+    machineName: t.machineName,
+    state: t.state,
+    uses: t.uses,
+    maxUses: t.maxUses,
+    temporary: t.temporary,
+    createdAt: iso(t.createdAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+  };
+}
 
 /** Install tokens: what an agent enrolls with. */
 export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): void {
@@ -11,7 +36,8 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         tags: ['enrollment'],
         summary: 'Create an install token for a machine group',
         description:
-          'The token is shown once. With machineName the account is created now (never checked in) and only one agent may hold it.',
+          'The token is shown once. With machineName the account is created now (never checked in) and only one agent may hold it. ' +
+          'Without expiresInSeconds the token expires after the server setting installTokenExpirySeconds (7 days by default); expiresInSeconds 0 or null makes a token that never expires.',
         body: InstallTokenBody,
       },
     },
@@ -23,8 +49,32 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         group: created.group,
         machineId: created.machineId,
         maxUses: created.maxUses,
-        expiresAt: created.expiresAt === null ? null : new Date(created.expiresAt).toISOString(),
+        expiresAt: iso(created.expiresAt),
       });
     },
+  );
+  app.get(
+    '/install-tokens',
+    {
+      schema: {
+        tags: ['enrollment'],
+        summary: 'List install tokens, newest first (never the token itself)',
+        description:
+          'state is active, revoked, expired or used-up; prefix is the start of the token (null for tokens made before prefixes were kept).',
+      },
+    },
+    async () => ({ items: (await tokens.list()).map(tokenView) }),
+  );
+  app.delete(
+    '/install-tokens/:id',
+    {
+      schema: {
+        tags: ['enrollment'],
+        summary: 'Revoke an install token: no agent enrolls with it any more',
+        description: 'Agents already enrolled with it stay. Revoking again changes nothing.',
+        params: IdParams,
+      },
+    },
+    async (request) => tokenView(await tokens.revoke(request.params.id)),
   );
 }

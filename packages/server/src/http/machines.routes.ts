@@ -1,9 +1,14 @@
+import type { MachineRemovalService } from '../services/machine-removal.service';
 import type { MachinesService } from '../services/machines.service';
 import { FilterQuery, MachineIdParams, RemoteControlBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
-/** Machines: list (with a Machine.Group ID filter), show, suspend/resume, remote control. */
-export function machinesRoutes(app: TypedApp, machines: MachinesService): void {
+/** Machines: list (with a Machine.Group ID filter), show, suspend/resume, remote control, delete. */
+export function machinesRoutes(
+  app: TypedApp,
+  machines: MachinesService,
+  removal: MachineRemovalService,
+): void {
   app.get(
     '/machines',
     {
@@ -47,5 +52,19 @@ export function machinesRoutes(app: TypedApp, machines: MachinesService): void {
       },
     },
     (request) => machines.setRemoteControlEnabled(request.params.id, request.body.enabled),
+  );
+  app.delete(
+    '/machines/:id',
+    {
+      schema: {
+        tags: ['machines'],
+        summary: 'Delete a machine account; a connected agent is closed (4016, machine removed)',
+        description:
+          'Commands of the machine never delivered are canceled; delivered ones without a result end unknown (they may have run). Its replication roles go with it. ' +
+          'A machine that is the offsite server of local servers on other machines answers 409 until those are deleted.',
+        params: MachineIdParams,
+      },
+    },
+    (request) => removal.remove(request.params.id),
   );
 }

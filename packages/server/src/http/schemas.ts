@@ -58,7 +58,11 @@ export const InstallTokenBody = Type.Object(
   {
     group: Type.String({ minLength: 1, maxLength: 200, description: 'Machine group, e.g. web.acme' }),
     maxUses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-    expiresInSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400 })),
+    expiresInSeconds: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 10 * 365 * 86400 }), Type.Null()], {
+        description: 'Lifetime in seconds; 0 or null: never expires; absent: the server default (7 days)',
+      }),
+    ),
     machineName: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
     temporary: Type.Optional(Type.Boolean()),
   },

@@ -77,9 +77,12 @@ export class AgentAdmissionService {
     });
     if (result.kind === 'enrolled') return result.machine;
     if (result.kind === 'token-invalid') {
-      const why = { unknown: 'is not known', expired: 'has expired', 'used-up': 'has no uses left' }[
-        result.reason
-      ];
+      const why = {
+        unknown: 'is not known',
+        expired: 'has expired',
+        'used-up': 'has no uses left',
+        revoked: 'was revoked',
+      }[result.reason];
       throw new MusterError(ErrorCode.tokenInvalid, `install token ${why}`, { reason: result.reason });
     }
     const held = result.machine;

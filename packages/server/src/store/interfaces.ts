@@ -46,11 +46,34 @@ export interface NewInstallToken {
   expiresAt: number | null;
   temporary: boolean;
   createdAt: number;
+  /** The token's first characters, shown in lists so a held token can be told apart (never enough to use). */
+  tokenPrefix: string | null;
+}
+
+/** An install token as an administrator sees it: everything but the secret and its hash. */
+export interface InstallTokenRecord {
+  id: string;
+  tokenPrefix: string | null;
+  groupId: string;
+  machineName: string | null;
+  maxUses: number | null;
+  uses: number;
+  expiresAt: number | null;
+  temporary: boolean;
+  createdAt: number;
+  revokedAt: number | null;
 }
 
 /** Install tokens and the enrollment that consumes them. */
 export interface InstallTokenStore {
   createInstallToken(token: NewInstallToken): Promise<void>;
+  /** Every install token, newest first (revoked, expired and used-up ones included). */
+  listInstallTokens(): Promise<InstallTokenRecord[]>;
+  /**
+   * Revokes a token: from then on it enrolls nothing. Revoking twice keeps the first time.
+   * Returns the token as it is now, or null when the id is unknown.
+   */
+  revokeInstallToken(id: string, now: number): Promise<InstallTokenRecord | null>;
   /**
    * Consumes one use of a token and creates (or claims) the machine account in one
    * transaction; a refused enrollment consumes nothing.
@@ -108,6 +131,23 @@ export interface MachineWriter {
   deleteMachine(id: string): Promise<boolean>;
   /** Deletes temporary machines offline since before `cutoff`; returns their ids. */
   deleteOfflineTemporary(cutoff: number): Promise<string[]>;
+}
+
+/** The outcome of removing a machine account at an administrator's request. */
+export type MachineRemoval =
+  | { kind: 'removed'; changes: CommandChange[] }
+  | { kind: 'not-found' }
+  /** The machine is the offsite server of local servers on other machines. */
+  | { kind: 'offsite-in-use'; localServerIds: string[] };
+
+/** Removes machine accounts an administrator deletes. */
+export interface MachineRemover {
+  /**
+   * Deletes the account and ends its unfinished commands, in one transaction: those never
+   * delivered are canceled, delivered ones (processing, or returned to the queue) end
+   * `unknown` because they may have run. Its replication roles go with it.
+   */
+  removeMachine(id: string, now: number): Promise<MachineRemoval>;
 }
 
 /**
@@ -173,6 +213,7 @@ export interface StoreBackend {
   groups: GroupRegistry;
   installTokens: InstallTokenStore;
   machines: MachineReader & MachineWriter;
+  machineRemoval: MachineRemover;
   checkins: CheckinRecorder;
   policies: PolicyStore;
   notifications: NotificationStore;

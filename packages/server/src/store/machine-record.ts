@@ -68,5 +68,5 @@ export interface EnrollmentRequest {
 /** The outcome of an enrollment attempt. */
 export type EnrollmentResult =
   | { kind: 'enrolled'; machine: MachineRecord }
-  | { kind: 'token-invalid'; reason: 'unknown' | 'expired' | 'used-up' }
+  | { kind: 'token-invalid'; reason: 'unknown' | 'expired' | 'used-up' | 'revoked' }
   | { kind: 'account-taken'; machine: MachineRecord };

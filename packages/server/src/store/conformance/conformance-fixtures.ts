@@ -55,6 +55,7 @@ export function token(
     expiresAt: null,
     temporary: false,
     createdAt: T0 - 60_000,
+    tokenPrefix: null,
     ...fields,
   };
 }

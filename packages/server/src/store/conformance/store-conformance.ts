@@ -4,7 +4,9 @@ import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
+import { installTokenAdminTests } from './install-token-admin.conformance';
 import { groupRegistryTests, installTokenTests } from './machine-accounts.conformance';
+import { machineRemovalTests } from './machine-removal.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import { replicationStoreTests } from './replication-store.conformance';
 import {
@@ -29,6 +31,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
   describe(`store conformance: ${name}`, () => {
     withStore('GroupRegistry', open, groupRegistryTests);
     withStore('InstallTokenStore', open, installTokenTests);
+    withStore('InstallTokenStore: list and revoke', open, installTokenAdminTests);
+    withStore('MachineRemover', open, machineRemovalTests);
     withStore('MachineReader', open, machineReaderTests);
     withStore('MachineWriter', open, machineWriterTests);
     withStore('CheckinRecorder', open, checkinRecorderTests);

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { InstallTokenStore } from '../interfaces';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { InstallTokenRecord, InstallTokenStore } from '../interfaces';
 import type { EnrollmentRequest, EnrollmentResult } from '../machine-record';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
@@ -20,8 +20,30 @@ export function sqlInstallTokenStore(db: Kysely<Database>): InstallTokenStore {
           expires_at: t.expiresAt,
           temporary: t.temporary ? 1 : 0,
           created_at: t.createdAt,
+          token_prefix: t.tokenPrefix,
+          revoked_at: null,
         })
         .execute();
+    },
+    async listInstallTokens() {
+      const rows = await db
+        .selectFrom('install_tokens')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute();
+      return rows.map(tokenFromRow);
+    },
+    async revokeInstallToken(id, now) {
+      // Only a token not yet revoked takes the time, so a second revoke keeps the first.
+      await db
+        .updateTable('install_tokens')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
+      const row = await db.selectFrom('install_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? tokenFromRow(row) : null;
     },
     async enroll(request) {
       // A refusal is thrown out of the transaction so that it rolls back the token use.
@@ -32,6 +54,21 @@ export function sqlInstallTokenStore(db: Kysely<Database>): InstallTokenStore {
         throw error;
       }
     },
+  };
+}
+
+function tokenFromRow(r: Selectable<Database['install_tokens']>): InstallTokenRecord {
+  return {
+    id: r.id,
+    tokenPrefix: r.token_prefix,
+    groupId: r.group_id,
+    machineName: r.machine_name,
+    maxUses: r.max_uses,
+    uses: r.uses,
+    expiresAt: r.expires_at,
+    temporary: r.temporary === 1,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
   };
 }
 
@@ -48,6 +85,7 @@ async function enrollSteps(trx: Transaction<Database>, r: EnrollmentRequest): Pr
     .updateTable('install_tokens')
     .set((eb) => ({ uses: eb('uses', '+', 1) }))
     .where('token_hash', '=', r.tokenHash)
+    .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', r.now)]))
     .returningAll()
@@ -59,6 +97,7 @@ async function enrollSteps(trx: Transaction<Database>, r: EnrollmentRequest): Pr
       .where('token_hash', '=', r.tokenHash)
       .executeTakeFirst();
     if (!known) return { kind: 'token-invalid', reason: 'unknown' };
+    if (known.revoked_at !== null) return { kind: 'token-invalid', reason: 'revoked' };
     if (known.expires_at !== null && known.expires_at <= r.now)
       return { kind: 'token-invalid', reason: 'expired' };
     return { kind: 'token-invalid', reason: 'used-up' };

@@ -9,6 +9,7 @@ import { sqlFileStore } from './files.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { sqlIdentityStore } from './identity.sql';
 import { sqlInstallTokenStore } from './install-tokens.sql';
+import { sqlMachineRemover } from './machine-removal.sql';
 import { sqlMachineStore } from './machines.sql';
 import { migrateToLatest } from './migrate';
 import { sqlNotificationStore } from './notifications.sql';
@@ -29,6 +30,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     groups: sqlGroupRegistry(db),
     installTokens: sqlInstallTokenStore(db),
     machines: sqlMachineStore(db),
+    machineRemoval: sqlMachineRemover(db),
     checkins: sqlCheckinRecorder(db, dialect),
     policies: sqlPolicyStore(db),
     notifications: sqlNotificationStore(db),
