@@ -58,4 +58,40 @@ export class ApiClient {
     }
     return parsed as T;
   }
+
+  /**
+   * A request whose body or answer is not JSON (file uploads and downloads): the response is
+   * returned as it is when it succeeded, so the caller can stream it; a failure throws ApiError.
+   */
+  async raw(
+    method: string,
+    path: string,
+    body?: { data: NodeJS.ReadableStream | Uint8Array; contentType: string },
+  ): Promise<Response> {
+    const url = `${this.options.api.replace(/\/$/, '')}/api/v1${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body ? { 'content-type': body.contentType } : {}),
+        },
+        // A stream is sent as it is read, so a large upload never sits in memory.
+        body: body?.data as RequestInit['body'],
+        ...(body && !(body.data instanceof Uint8Array) ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      throw new Error(`cannot reach the Muster API at ${this.options.api}: ${(error as Error).message}`);
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let e: { code?: string; message?: string } | undefined;
+    try {
+      e = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    } catch {
+      e = undefined;
+    }
+    throw new ApiError(response.status, e?.code ?? 'error', e?.message ?? `HTTP ${response.status}`);
+  }
 }

@@ -1,6 +1,7 @@
 import { parseServerAddress } from '@muster/protocol';
 import { Command, Option } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
+import { expiresIn, installTokenAdmin } from './install-token.commands';
 
 interface MachineItem {
   id: string;
@@ -11,7 +12,7 @@ interface MachineItem {
   checkinControl: { primary: { host: string; port: number }; periodSeconds: number };
 }
 
-/** `muster machines`: list, show, suspend, resume. */
+/** `muster machines`: list, show, suspend, resume, delete. */
 export function machinesCommand(globals: ApiGlobals): Command {
   const command = new Command('machines').description('Machines and their check-in status');
   command
@@ -65,6 +66,20 @@ export function machinesCommand(globals: ApiGlobals): Command {
         console.log(`${m.id}: ${m.status}`);
       });
   }
+  command
+    .command('delete <id>')
+    .description('Delete a machine account: its agent is disconnected (4016) and its unfinished commands end')
+    .action(async function (this: Command, id: string) {
+      const r = await globals
+        .client(this)
+        .request<{ id: string; canceledCommands: number; unknownCommands: number }>(
+          'DELETE',
+          `/machines/${encodeURIComponent(id)}`,
+        );
+      console.log(
+        `${r.id}: deleted; ${r.canceledCommands} command(s) not yet delivered canceled, ${r.unknownCommands} delivered without a result ended unknown`,
+      );
+    });
   return command;
 }
 
@@ -132,7 +147,7 @@ export function policyCommand(globals: ApiGlobals): Command {
   return command;
 }
 
-/** `muster install-token create`. */
+/** `muster install-token create|list|revoke`. */
 export function installTokenCommand(globals: ApiGlobals): Command {
   const command = new Command('install-token').description('Install tokens for enrolling agents');
   command
@@ -140,7 +155,12 @@ export function installTokenCommand(globals: ApiGlobals): Command {
     .description('Create an install token for a machine group')
     .requiredOption('--group <group>', 'machine group, e.g. web.acme')
     .addOption(new Option('--max-uses <n>', 'how many agents may enroll with it').argParser(Number))
-    .addOption(new Option('--expires-in <seconds>', 'lifetime').argParser(Number))
+    .addOption(
+      new Option(
+        '--expires-in <seconds|never>',
+        'lifetime in seconds, or "never" (default: the server\'s installTokenExpirySeconds, 7 days)',
+      ).argParser(expiresIn),
+    )
     .option('--machine-name <name>', 'fixed machine name (one agent only)')
     .option('--temporary', 'agents enrolled with it are removed after being offline for a while')
     .option('--json', 'print JSON')
@@ -153,6 +173,7 @@ export function installTokenCommand(globals: ApiGlobals): Command {
       const result = await globals.client(this).request<{ token: string }>('POST', '/install-tokens', body);
       console.log(opts.json ? JSON.stringify(result, null, 2) : result.token);
     });
+  installTokenAdmin(command, globals);
   return command;
 }
 
