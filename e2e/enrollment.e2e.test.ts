@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   agentState,
   cloneState,
   freePort,
+  runMuster,
   startAgent,
   TestServer,
   tempDir,
@@ -152,5 +154,99 @@ describe('enrollment', () => {
     assert.equal(m.temporary, true);
     await t.stop();
     await waitFor('temporary agent removed', async () => (await server.machine(id)) === null, 15_000);
+  });
+
+  it('a machine named by its token shows no primary until its agent arrives, then the address it was installed with', async () => {
+    const token = await server.installToken({ group: 'named.acme', machineName: 'pc9' });
+    const before = await server.machine('pc9.named.acme');
+    assert.equal(before?.status, 'never-checked-in');
+    assert.equal(before?.checkinControl.primary, null, 'no made-up address such as unset.invalid');
+    const state = join(dir.path, 'pc9');
+    agents.push(startAgent('pc9', { stateDir: state, server: `localhost:${port}`, token }));
+    const m = await server.waitForStatus('pc9.named.acme', 'online');
+    assert.deepEqual(m.checkinControl.primary, { host: 'localhost', port }, '--server localhost is accepted');
+  });
+
+  it('refuses a URL, a secondary equal to the primary, and an address that is not an agent port, saying what is wrong', async () => {
+    const token = await server.installToken({ group: 'typo.acme' });
+    const url = runMuster('agent:url', [
+      'agent',
+      '--server',
+      `https://127.0.0.1:${port}`,
+      '--token',
+      token,
+      '--state',
+      join(dir.path, 'typo-url'),
+    ]);
+    assert.equal(await url.wait(), 2);
+    assert.match(url.output(), /give host:port without "https:\/\/"/);
+
+    const twin = runMuster('agent:twin', [
+      'agent',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--secondary',
+      `127.0.0.1:${port}`,
+      '--token',
+      token,
+      '--state',
+      join(dir.path, 'typo-twin'),
+    ]);
+    assert.equal(await twin.wait(), 2);
+    assert.match(twin.output(), /the secondary server 127\.0\.0\.1:\d+ is the primary itself/);
+
+    // The API port speaks plain HTTP: the agent says so instead of an OpenSSL error.
+    const apiPort = server.options.httpPort;
+    const wrong = startAgent('typo-port', {
+      stateDir: join(dir.path, 'typo-port'),
+      server: `127.0.0.1:${apiPort}`,
+      token,
+    });
+    agents.push(wrong);
+    const [line] = await waitFor('the error', () => wrong.logs('is not a Muster agent port'));
+    assert.equal(line?.level, 50, 'logged as an error: retrying cannot fix it');
+    assert.match(String(line?.msg), /Give the agent port \(5721 by default/);
+    assert.doesNotMatch(wrong.output(), /wrong version number|SSL routines/);
+  });
+
+  it('an agent the server does not know is told how to re-enroll; --token with its state directory re-enrolls it with a new key', async () => {
+    const agentPort = await freePort();
+    const first = await TestServer.start({ dataDir: join(dir.path, 'forgetful-1'), agentPorts: [agentPort] });
+    const state = join(dir.path, 'forgotten');
+    const token1 = await first.installToken({ group: 'lost.acme' });
+    let agent = startAgent('forgotten', { stateDir: state, server: `127.0.0.1:${agentPort}`, token: token1 });
+    const oldId = await waitFor('enrollment', () => agentState(state).machineId);
+    await first.waitForStatus(oldId, 'online');
+    const oldKey = readFileSync(join(state, 'agent-key.pem'), 'utf8');
+    await agent.stop();
+    await first.stop();
+
+    // The same address, but a server whose data does not hold this agent (reset, or removed).
+    const second = await TestServer.start({
+      dataDir: join(dir.path, 'forgetful-2'),
+      agentPorts: [agentPort],
+    });
+    try {
+      agent = startAgent('forgotten', { stateDir: state });
+      const [refused] = await waitFor('the refusal', () => agent.logs('does not know this agent'));
+      assert.equal(refused?.level, 50);
+      assert.match(String(refused?.msg), /muster agent --token TOKEN --state <this state directory>/);
+      assert.match(String(refused?.msg), /new key/);
+      await agent.stop();
+
+      const token2 = await second.installToken({ group: 'found.acme' });
+      agent = startAgent('forgotten', { stateDir: state, token: token2 });
+      const newId = await waitFor('re-enrollment', () => {
+        const id = agentState(state).machineId;
+        return id?.endsWith('.found.acme') ? id : null;
+      });
+      await second.waitForStatus(newId, 'online');
+      assert.notEqual(readFileSync(join(state, 'agent-key.pem'), 'utf8'), oldKey, 'a new key');
+      assert.equal(agent.logs('enrolling again with the install token and a new key').length, 1);
+      await agent.stop();
+    } finally {
+      await agent.stop();
+      await second.stop();
+    }
   });
 });

@@ -9,7 +9,7 @@ interface MachineItem {
   bound: boolean;
   temporary: boolean;
   lastCheckinAt: string | null;
-  checkinControl: { primary: { host: string; port: number }; periodSeconds: number };
+  checkinControl: { primary: { host: string; port: number } | null; periodSeconds: number };
 }
 
 /** `muster machines`: list, show, suspend, resume, delete. */
@@ -29,7 +29,10 @@ export function machinesCommand(globals: ApiGlobals): Command {
         bound: m.bound ? 'yes' : '',
         temporary: m.temporary ? 'yes' : '',
         period: `${m.checkinControl.periodSeconds}s`,
-        primary: `${m.checkinControl.primary.host}:${m.checkinControl.primary.port}`,
+        // No primary yet: the account waits for its first agent, whose --server becomes it.
+        primary: m.checkinControl.primary
+          ? `${m.checkinControl.primary.host}:${m.checkinControl.primary.port}`
+          : '(set by its first agent)',
         lastCheckin: m.lastCheckinAt ?? 'never',
       }));
       printRows(

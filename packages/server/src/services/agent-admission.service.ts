@@ -1,9 +1,12 @@
 import {
   type CheckinControl,
+  DEFAULT_AGENT_PORT,
   DEFAULT_CHECKIN_PERIOD_SECONDS,
   hostProblem,
   portProblem,
   type ServerAddress,
+  sameServerAddress,
+  UNSET_HOST,
 } from '@muster/protocol';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { machineNameFromHost } from '../domain/machine-names';
@@ -61,7 +64,8 @@ export class AgentAdmissionService {
     if (!request.enrollToken) {
       throw new MusterError(
         ErrorCode.unknownAgent,
-        'this agent key is not enrolled; start the agent with an install token (--token)',
+        // A close reason holds 123 bytes; the agent spells out the rest (see agent-connection).
+        'agent key unknown here: re-enroll with muster agent --token TOKEN --state DIR (makes a new key)',
       );
     }
     const result = await this.tokens.enroll({
@@ -136,9 +140,12 @@ function acceptable(address: ServerAddress | null | undefined): ServerAddress | 
 }
 
 function initialSettings(request: AdmissionRequest): CheckinControl {
+  const primary = acceptable(request.configured?.primary) ?? { host: UNSET_HOST, port: DEFAULT_AGENT_PORT };
+  const secondary = acceptable(request.configured?.secondary);
   return {
-    primary: acceptable(request.configured?.primary) ?? { host: 'unset.invalid', port: 5721 },
-    secondary: acceptable(request.configured?.secondary),
+    primary,
+    // A secondary that is the primary itself adds nothing; it is dropped rather than kept.
+    secondary: secondary && !sameServerAddress(primary, secondary) ? secondary : null,
     periodSeconds: DEFAULT_CHECKIN_PERIOD_SECONDS,
     bindToServer: false,
     bandwidthKBps: 0,

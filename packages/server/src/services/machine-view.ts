@@ -1,4 +1,4 @@
-import type { CheckinControl } from '@muster/protocol';
+import { type CheckinControl, isUnsetAddress, type ServerAddress } from '@muster/protocol';
 import { isOnline, type MachineStatus, machineStatus } from '../domain/machine-status';
 import type { MachineRecord } from '../store/machine-record';
 
@@ -12,6 +12,13 @@ export interface AuditSummary {
   hardwareId: string;
   auditedAt: string | null;
 }
+
+/**
+ * Check-in control as the API shows it. `primary` is null while the account waits for its first
+ * agent (an account made by an install token with a fixed name): the agent's own `--server`
+ * becomes the primary when it enrolls, so there is nothing true to show before.
+ */
+export type CheckinControlView = Omit<CheckinControl, 'primary'> & { primary: ServerAddress | null };
 
 /** A machine as the API shows it. */
 export interface MachineView {
@@ -28,7 +35,7 @@ export interface MachineView {
   remoteControlEnabled: boolean;
   lastCheckinAt: string | null;
   firstCheckinAt: string | null;
-  checkinControl: CheckinControl;
+  checkinControl: CheckinControlView;
   settingsApplied: boolean;
   loggedOnUser: string | null;
   userIdleSeconds: number;
@@ -66,7 +73,9 @@ export function machineView(m: MachineRecord, now: number, hasLocalSession: bool
     remoteControlEnabled: m.remoteControlEnabled,
     lastCheckinAt: iso(m.lastSeenAt),
     firstCheckinAt: iso(m.firstCheckinAt),
-    checkinControl: m.checkinControl,
+    checkinControl: isUnsetAddress(m.checkinControl.primary)
+      ? { ...m.checkinControl, primary: null }
+      : m.checkinControl,
     settingsApplied: m.appliedRevision >= m.settingsRevision,
     loggedOnUser: online ? m.loggedOnUser : null,
     userIdleSeconds: m.userIdleSeconds,
