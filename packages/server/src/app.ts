@@ -88,7 +88,7 @@ export async function buildApp(
       installTokenRoutes(typed, services.installTokens);
       notificationRoutes(typed, services.notifications);
       serverRoutes(typed, services.identity, services.serverInfo, services.clock);
-      commandRoutes(typed, services.commands);
+      commandRoutes(typed, services.commands, services.machines);
       eventRoutes(typed, services.events);
       webhookRoutes(typed, services.webhooks);
       fileRoutes(typed, services.files);

@@ -200,6 +200,11 @@ export const ServerConfigSchema = Type.Object(
       default: 8,
       description: 'Attempts of a webhook delivery before it goes to the dead-letter list.',
     }),
+    webhookAllowLocal: Type.Boolean({
+      default: false,
+      description:
+        "Let webhook URLs point at loopback (127.0.0.0/8, ::1, localhost) or link-local (169.254.0.0/16, fe80::/10) addresses, such as a receiver on the server's own host; off, they are refused when set and a name resolving there fails at send time.",
+    }),
     deviceHost: Type.String({
       default: '0.0.0.0',
       description: 'Address of the HTTPS endpoint devices check in to.',
@@ -219,11 +224,6 @@ export const ServerConfigSchema = Type.Object(
       minimum: 0,
       default: 90,
       description: 'Location history older than this is deleted.',
-    webhookAllowLocal: Type.Boolean({
-      default: false,
-      description:
-        "Let webhook URLs point at loopback (127.0.0.0/8, ::1, localhost) or link-local (169.254.0.0/16, fe80::/10) addresses, such as a receiver on the server's own host; off, they are refused when set and a name resolving there fails at send time.",
-    }),
     }),
     apnsCertFile: Type.String({
       default: '',

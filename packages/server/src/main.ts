@@ -110,6 +110,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       pollMs: config.webhookPollMs,
       retryBaseMs: config.webhookRetryBaseMs,
       maxAttempts: config.webhookMaxAttempts,
+      allowLocal: config.webhookAllowLocal,
     },
     clock,
     onError,
@@ -144,7 +145,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       defaultTtlSeconds: config.commandDefaultTtlSeconds,
       leaseSeconds: config.commandLeaseSeconds,
       outputLimitBytes: config.commandOutputLimitBytes,
-      allowLocal: config.webhookAllowLocal,
     },
     clock,
     // put-file carries the file's size and hash, signed, so the agent can check what it got.

@@ -9,6 +9,7 @@ import type { Static } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TlsCredentials } from '../gateway/tls-credentials';
 import { registerErrorHandling } from '../http/error-handler';
+import { assertJsonDepth } from '../http/json-depth';
 import type { DeviceStore } from '../store/interfaces';
 import type { DeviceService } from './device.service';
 import { authenticateDevice } from './device-request-auth';
@@ -40,8 +41,16 @@ export async function buildDeviceApi(
   // The signature covers the exact bytes sent, so the raw body is kept beside the parsed one.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
+    const text = (body as Buffer).toString('utf8');
     try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
+      // The same depth limit as the admin API, checked before anything walks the value.
+      assertJsonDepth(text);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
     } catch {
       const error = new Error('body is not valid JSON') as Error & { statusCode: number };
       error.statusCode = 400;

@@ -1,4 +1,4 @@
-import type { CheckinControlService } from '../services/checkin-control.service';
+import { type CheckinControlService, parseSelection } from '../services/checkin-control.service';
 import type { CheckinPolicyService } from '../services/checkin-policy.service';
 import { CheckinControlUpdateBody, CheckinPolicyBody, GroupParams } from './schemas';
 import type { TypedApp } from './typed-app';
@@ -16,13 +16,13 @@ export function checkinControlRoutes(
         tags: ['check-in control'],
         summary: 'Update check-in control settings of many machines at once',
         description:
-          'Give "machines" (ids) or "filter" (Machine.Group ID filter) and any subset of the settings. Periods outside the group policy are clamped and listed in "clamped".',
+          'Give "machines" (ids) or "filter" (Machine.Group ID filter; a group name without "*" means that group and its subgroups) and at least one setting. Unknown ids, or a filter that matches no machine, change nothing and answer an error. Periods outside the group policy are clamped and listed in "clamped".',
         body: CheckinControlUpdateBody,
       },
     },
     async (request) => {
       const { settings, ...selection } = request.body;
-      return control.update(selection, settings);
+      return control.update(parseSelection(selection), settings);
     },
   );
   app.put(
@@ -44,11 +44,13 @@ export function checkinControlRoutes(
   app.get(
     '/checkin-policy/:group',
     {
-      schema: { tags: ['check-in control'], summary: 'The policy in force for a group', params: GroupParams },
+      schema: {
+        tags: ['check-in control'],
+        summary: 'The policy in force for a group (its own or inherited)',
+        description: 'An invalid group name answers 400 and an unknown group 404, as for PUT.',
+        params: GroupParams,
+      },
     },
-    async (request) => ({
-      group: request.params.group,
-      ...(await policies.policyFor(request.params.group.toLowerCase())),
-    }),
+    (request) => policies.showPolicy(request.params.group),
   );
 }

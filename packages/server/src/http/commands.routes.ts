@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { invalidInput } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
 import type { CommandQueueService } from '../services/command-queue.service';
-import { COMMAND_STATUSES, type CommandQuery } from '../store/command-record';
+import type { MachinesService } from '../services/machines.service';
+import { COMMAND_STATUSES, type CommandQuery, type CommandRecord } from '../store/command-record';
 import { commandView } from './command-view';
 import { MachineIdParams } from './schemas';
 import type { TypedApp } from './typed-app';
@@ -52,8 +53,24 @@ const IdParams = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One page of commands whose target matches any of a filter's patterns (a bare group name
+ * has two, see domain/machine-filter.ts): each pattern's page, newest first, merged by seq.
+ * The newest `limit` of the union are among the newest `limit` of some pattern, so the page
+ * and its "next" cursor are the same as one query over the union would give.
+ */
+async function listByFilter(
+  queue: CommandQueueService,
+  query: CommandQuery,
+  patterns: readonly string[],
+): Promise<CommandRecord[]> {
+  const pages = await Promise.all(patterns.map((targetLike) => queue.list({ ...query, targetLike })));
+  const byId = new Map(pages.flat().map((c) => [c.id, c]));
+  return [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, query.limit);
+}
+
 /** The command queue API. */
-export function commandRoutes(app: TypedApp, queue: CommandQueueService): void {
+export function commandRoutes(app: TypedApp, queue: CommandQueueService, machines: MachinesService): void {
   app.post(
     '/commands',
     {
@@ -85,7 +102,6 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService): void {
       const q = request.query;
       const query: CommandQuery = { limit: q.limit ?? 100 };
       if (q.target) query.targetId = q.target.toLowerCase();
-      if (q.filter) query.targetLike = parseMachineFilter(q.filter).likePattern;
       if (q.status) query.status = q.status;
       if (q.type) query.type = q.type;
       if (q.from) query.createdFrom = Date.parse(q.from);
@@ -98,7 +114,9 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService): void {
         throw invalidInput('"from" is after "to"');
       }
       if (q.before) query.beforeSeq = q.before;
-      const items = await queue.list(query);
+      const items = q.filter
+        ? await listByFilter(queue, query, parseMachineFilter(q.filter).likePatterns)
+        : await queue.list(query);
       const last = items.at(-1);
       return {
         items: items.map((c) => commandView(c)),
@@ -128,10 +146,15 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService): void {
         params: MachineIdParams,
       },
     },
-    async (request) => ({
-      items: (
-        await queue.list({ targetKind: 'machine', targetId: request.params.id.toLowerCase(), limit: 200 })
-      ).map((c) => commandView(c)),
-    }),
+    async (request) => {
+      // An unknown machine is a 404, as for GET /machines/{id}; an empty list would read as
+      // "a machine with nothing pending".
+      const machine = await machines.get(request.params.id);
+      return {
+        items: (await queue.list({ targetKind: 'machine', targetId: machine.id, limit: 200 })).map((c) =>
+          commandView(c),
+        ),
+      };
+    },
   );
 }

@@ -5,7 +5,12 @@ import { Type } from '@sinclair/typebox';
 export const FilterQuery = Type.Object(
   {
     filter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 300, description: 'Machine.Group ID filter, e.g. *.web.acme' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'Machine.Group ID filter: "*" wildcards (*.web.acme), or a machine id, or a group name (web.acme: that group and its subgroups)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -35,23 +40,36 @@ export const CheckinControlPatchSchema = Type.Partial(
     },
     { additionalProperties: false },
   ),
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false },
 );
 
-/** The body of PUT /checkin-control: machines or a filter, plus settings. */
-export const CheckinControlUpdateBody = Type.Union([
-  Type.Object(
-    {
-      machines: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 100000 }),
-      settings: CheckinControlPatchSchema,
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { filter: Type.String({ minLength: 1, maxLength: 300 }), settings: CheckinControlPatchSchema },
-    { additionalProperties: false },
-  ),
-]);
+/**
+ * The body of PUT /checkin-control: exactly one of machines or filter, plus at least one
+ * setting. One object rather than a union of the two shapes, so a body missing something
+ * gets a message naming it (the service checks "exactly one" and "at least one") instead of
+ * a schema error about the other shape.
+ */
+export const CheckinControlUpdateBody = Type.Object(
+  {
+    machines: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
+        minItems: 1,
+        maxItems: 100000,
+        description: 'machine ids (give this or filter)',
+      }),
+    ),
+    filter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'Machine.Group ID filter (give this or machines): "*" wildcards, or a machine id, or a group name meaning that group and its subgroups',
+      }),
+    ),
+    settings: CheckinControlPatchSchema,
+  },
+  { additionalProperties: false },
+);
 
 /** The body of POST /install-tokens. */
 export const InstallTokenBody = Type.Object(

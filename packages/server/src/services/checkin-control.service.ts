@@ -1,12 +1,27 @@
 import { type CheckinControl, hostProblem, portProblem, type ServerAddress } from '@muster/protocol';
+import { type CheckinPolicy, clampPeriod } from '../domain/checkin-policy';
 import { invalidInput, notFound } from '../domain/errors';
-import { parseMachineFilter } from '../domain/machine-filter';
+import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
 import type { MachineReader, MachineWriter } from '../store/interfaces';
 import type { MachineRecord } from '../store/machine-record';
 import type { CheckinPolicyService, ClampedPeriod } from './checkin-policy.service';
+import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
 
 /** Which machines a bulk change targets: a list of ids or a Machine.Group ID filter. */
 export type MachineSelection = { machines: string[] } | { filter: string };
+
+/** A selection as a request gives it; exactly one of the two must be there. */
+export interface RequestedSelection {
+  machines?: string[] | undefined;
+  filter?: string | undefined;
+}
+
+/** Checks that a request names its machines exactly one way. */
+export function parseSelection(requested: RequestedSelection): MachineSelection {
+  if (requested.machines !== undefined && requested.filter === undefined) return { machines: requested.machines };
+  if (requested.filter !== undefined && requested.machines === undefined) return { filter: requested.filter };
+  throw invalidInput('give exactly one of "machines" (ids) or "filter" (Machine.Group ID filter); nothing was changed');
+}
 
 /** The settings an administrator may change; any subset. */
 export type CheckinControlPatch = Partial<CheckinControl>;
@@ -42,55 +57,85 @@ export class CheckinControlService {
     private readonly deliver: SettingsDelivery,
   ) {}
 
-  /** Resolves a selection to machines; unknown ids are an error naming them. */
+  /**
+   * Resolves a selection to machines. Unknown ids, and a filter that matches no machine, are
+   * errors naming them. Ids are looked up in chunks with yields between them (the API takes
+   * 100,000), so one bulk request never holds the event loop.
+   */
   async select(selection: MachineSelection): Promise<MachineRecord[]> {
     if ('filter' in selection) {
-      return this.machines.listMachines(parseMachineFilter(selection.filter).likePattern);
+      const filter = parseMachineFilter(selection.filter);
+      const matched = await this.machines.listMachines(filter.likePatterns);
+      if (matched.length === 0) throw invalidInput(noMatchMessage(filter, 'nothing was changed'));
+      return matched;
     }
-    const found: MachineRecord[] = [];
-    const missing: string[] = [];
-    for (const id of new Set(selection.machines.map((m) => m.toLowerCase()))) {
-      const m = await this.machines.findMachine(id);
-      if (m) found.push(m);
-      else missing.push(id);
+    const ids = [...new Set(selection.machines.map((m) => m.toLowerCase()))];
+    const { found, missing } = await findMachinesInChunks(this.machines, ids);
+    if (missing.length > 0) {
+      const more = missing.length > 20 ? ` and ${missing.length - 20} more` : '';
+      throw notFound(`unknown machine(s): ${missing.slice(0, 20).join(', ')}${more}; nothing was changed`);
     }
-    if (missing.length > 0) throw notFound(`unknown machine(s): ${missing.join(', ')}; nothing was changed`);
     return found;
   }
 
+  /**
+   * Changes the given settings of the selected machines, clamping periods to their group's
+   * policy. Bad settings or targets change nothing.
+   */
   async update(selection: MachineSelection, patch: CheckinControlPatch): Promise<CheckinControlUpdateResult> {
     validatePatch(patch);
     const targets = await this.select(selection);
     const clamped: ClampedPeriod[] = [];
     const updates: Update[] = [];
-    for (const m of targets) {
-      const merged: CheckinControl = { ...m.checkinControl, ...patch };
-      const { applied, clamped: c } = await this.policies.clampFor(m.id, m.groupId, merged.periodSeconds);
-      if (c) clamped.push(c);
-      updates.push({ id: m.id, groupId: m.groupId, checkinControl: { ...merged, periodSeconds: applied } });
+    const clampOf = this.groupClamp();
+    for (const chunk of targetChunks(targets)) {
+      for (const m of chunk) {
+        const merged: CheckinControl = { ...m.checkinControl, ...patch };
+        const { applied, clamped: c } = await clampOf(m, merged.periodSeconds);
+        if (c) clamped.push(c);
+        updates.push({ id: m.id, groupId: m.groupId, checkinControl: { ...merged, periodSeconds: applied } });
+      }
+      await yieldToEventLoop();
     }
     await this.store(updates);
     return { updated: updates.length, clamped };
   }
 
+  /** Clamps by each group's policy, looked up once per group rather than once per machine. */
+  private groupClamp(): (
+    m: MachineRecord,
+    requested: number,
+  ) => Promise<{ applied: number; clamped: ClampedPeriod | null }> {
+    const policyOf = new Map<string, Promise<CheckinPolicy>>();
+    return async (m, requested) => {
+      let policy = policyOf.get(m.groupId);
+      if (!policy) {
+        policy = this.policies.policyFor(m.groupId);
+        policyOf.set(m.groupId, policy);
+      }
+      const applied = clampPeriod(requested, await policy);
+      return { applied, clamped: applied === requested ? null : { machineId: m.id, requested, applied } };
+    };
+  }
+
   /** Re-applies a group's policy to its machines (after the policy changed). */
   async reclampGroup(groupId: string): Promise<ClampedPeriod[]> {
-    const members = await this.machines.listMachines(parseMachineFilter(`*.${groupId}`).likePattern);
+    const members = await this.machines.listMachines(parseMachineFilter(`*.${groupId}`).likePatterns);
     const clamped: ClampedPeriod[] = [];
     const updates: Update[] = [];
-    for (const m of members) {
-      const { applied, clamped: c } = await this.policies.clampFor(
-        m.id,
-        m.groupId,
-        m.checkinControl.periodSeconds,
-      );
-      if (!c) continue;
-      clamped.push(c);
-      updates.push({
-        id: m.id,
-        groupId: m.groupId,
-        checkinControl: { ...m.checkinControl, periodSeconds: applied },
-      });
+    const clampOf = this.groupClamp();
+    for (const chunk of targetChunks(members)) {
+      for (const m of chunk) {
+        const { applied, clamped: c } = await clampOf(m, m.checkinControl.periodSeconds);
+        if (!c) continue;
+        clamped.push(c);
+        updates.push({
+          id: m.id,
+          groupId: m.groupId,
+          checkinControl: { ...m.checkinControl, periodSeconds: applied },
+        });
+      }
+      await yieldToEventLoop();
     }
     await this.store(updates);
     return clamped;
@@ -121,6 +166,11 @@ function validateAddress(slot: string, address: ServerAddress): void {
 
 /** Checks every host and port of a patch; the first problem is reported and nothing changes. */
 export function validatePatch(patch: CheckinControlPatch): void {
+  if (Object.keys(patch).length === 0) {
+    throw invalidInput(
+      'no setting to change: give at least one of primary, secondary, periodSeconds, bindToServer, bandwidthKBps; nothing was changed',
+    );
+  }
   if (patch.primary) validateAddress('primary', patch.primary);
   if (patch.secondary) validateAddress('secondary', patch.secondary);
 }

@@ -47,12 +47,27 @@ export class CheckinPolicyService {
   async setPolicy(groupText: string, policy: CheckinPolicy): Promise<string> {
     const group = parseGroupId(groupText);
     validatePolicy(policy);
+    await this.mustExist(group);
+    await this.policies.putPolicy(group, policy);
+    return group;
+  }
+
+  /**
+   * The policy in force for a group named in a request. The name is checked, and the group
+   * must exist, exactly as when setting it, so reading and writing a name agree on what is a
+   * group.
+   */
+  async showPolicy(groupText: string): Promise<{ group: string } & CheckinPolicy> {
+    const group = parseGroupId(groupText);
+    await this.mustExist(group);
+    return { group, ...(await this.policyFor(group)) };
+  }
+
+  private async mustExist(group: string): Promise<void> {
     if (!(await this.groups.groupExists(group))) {
       throw notFound(
         `no machine group "${group}"; a group exists once an install token has been made for it`,
       );
     }
-    await this.policies.putPolicy(group, policy);
-    return group;
   }
 }

@@ -206,6 +206,23 @@ export function machineWriterTests(store: StoreRef): void {
     assert.equal((await mustFind(s, 'cc1.ops.acme')).settingsRevision, 3);
   });
 
+  it('changes the settings of more machines than one statement takes, each its own, in order', async () => {
+    const s = store();
+    const many = Array.from({ length: 1100 }, (_, i) => `bulk${String(i).padStart(4, '0')}.ops.acme`);
+    for (const id of many) await s.machines.createMachineAccount(account(id));
+    const controlOf = (i: number): CheckinControl => ({ ...CUSTOM_CONTROL, periodSeconds: 10 + i });
+    const revisions = await s.machines.updateCheckinControl(
+      [...many].reverse().map((id) => ({ id, checkinControl: controlOf(Number(id.slice(4, 8))) })),
+    );
+    assert.deepEqual(
+      revisions,
+      [...many].reverse().map((id) => ({ id, revision: 2 })),
+    );
+    for (const i of [0, 499, 500, 1099]) {
+      assert.deepEqual((await mustFind(s, many[i] as string)).checkinControl, controlOf(i));
+    }
+  });
+
   it('records the applied settings revision, never going backwards nor past what was sent', async () => {
     const s = store();
     await s.machines.createMachineAccount(account('rev.ops.acme'));

@@ -1,11 +1,14 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { MachineReader, MachineWriter } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
 
-/** Updates between two yields to the event loop in a bulk check-in control change. */
-const UPDATE_YIELD_EVERY = 500;
+/**
+ * Machines per statement, and between two yields to the event loop, in a bulk check-in control
+ * change (three bound parameters each, far below every backend's limit).
+ */
+const UPDATE_CHUNK = 500;
 
 /** Machine accounts in SQL. */
 export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWriter {
@@ -69,21 +72,36 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async updateCheckinControl(updates) {
       return db.transaction().execute(async (trx) => {
         const revisions: Array<{ id: string; revision: number }> = [];
-        for (const [i, u] of updates.entries()) {
-          // SQLite answers synchronously: without a macrotask now and then, 100,000 updates
+        for (let i = 0; i < updates.length; i += UPDATE_CHUNK) {
+          // SQLite answers synchronously: without a macrotask between chunks, 100,000 updates
           // would hold the event loop (and every other request) for seconds. The transaction
           // stays one, so a bulk change is still all or nothing.
-          if (i > 0 && i % UPDATE_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-          const row = await trx
+          if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+          const chunk = updates.slice(i, i + UPDATE_CHUNK);
+          // One statement per chunk: each machine gets its own settings through a CASE.
+          const settings = sql.join(
+            chunk.map((u) => sql`when ${u.id} then ${JSON.stringify(u.checkinControl)}`),
+            sql` `,
+          );
+          const rows = await trx
             .updateTable('machines')
             .set((eb) => ({
-              checkin_control: JSON.stringify(u.checkinControl),
+              checkin_control: sql<string>`case id ${settings} end`,
               settings_revision: eb('settings_revision', '+', 1),
             }))
-            .where('id', '=', u.id)
+            .where(
+              'id',
+              'in',
+              chunk.map((u) => u.id),
+            )
             .returning(['id', 'settings_revision'])
-            .executeTakeFirst();
-          if (row) revisions.push({ id: row.id, revision: Number(row.settings_revision) });
+            .execute();
+          // RETURNING promises no order; the result lists machines in the order given.
+          const byId = new Map(rows.map((r) => [r.id, Number(r.settings_revision)]));
+          for (const u of chunk) {
+            const revision = byId.get(u.id);
+            if (revision !== undefined) revisions.push({ id: u.id, revision });
+          }
         }
         return revisions;
       });
