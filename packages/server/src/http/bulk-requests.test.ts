@@ -79,7 +79,11 @@ describe('bulk requests keep the server answering', () => {
     // refused (404) naming unknown ones, so the test times the lookup and nothing after it.
     const ids = [...known, ...known.map((id) => id.replace('.bulk.', '.gone.'))];
     const probes = await probeWhile(api, () =>
-      api.call('POST', '/commands', { targets: { machines: ids }, type: 'shell', params: { script: 'true' } }),
+      api.call('POST', '/commands', {
+        targets: { machines: ids },
+        type: 'shell',
+        params: { script: 'true' },
+      }),
     );
     assert.equal(probes.bulkStatus, 404);
     assertResponsive(probes, 'a 200,000-id POST /commands');

@@ -16,7 +16,8 @@ describe('JSON nesting depth', () => {
     assert.doesNotThrow(() => assertJsonDepth(nestedObject(MAX_JSON_DEPTH)));
     assert.throws(
       () => assertJsonDepth(nested(MAX_JSON_DEPTH + 1)),
-      (e: unknown) => e instanceof MusterError && e.code === ErrorCode.invalidInput && /deeper than 64/.test(e.message),
+      (e: unknown) =>
+        e instanceof MusterError && e.code === ErrorCode.invalidInput && /deeper than 64/.test(e.message),
     );
     assert.throws(() => assertJsonDepth(nestedObject(MAX_JSON_DEPTH + 1)), MusterError);
     // Siblings do not add up: depth is nesting, not the number of brackets.
@@ -40,7 +41,8 @@ describe('deeply nested request bodies', () => {
     await api?.close();
   });
 
-  const deep = (depth: number) => `{"targets":{"devices":["d1.web.acme"]},"type":"ring","params":{"x":${nested(depth)}}}`;
+  const deep = (depth: number) =>
+    `{"targets":{"devices":["d1.web.acme"]},"type":"ring","params":{"x":${nested(depth)}}}`;
 
   it('answer 400 invalid-input on every API route, not 500', async () => {
     const cases: Array<[string, string, string]> = [

@@ -34,16 +34,29 @@ describe('machine filters through the API', () => {
   });
 
   it('... and in check-in control, and a filter matching nothing is an error that changes nothing', async () => {
-    const set = await api.call('PUT', '/checkin-control', { filter: 'web.acme', settings: { periodSeconds: 77 } });
+    const set = await api.call('PUT', '/checkin-control', {
+      filter: 'web.acme',
+      settings: { periodSeconds: 77 },
+    });
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.equal(set.body.updated, 3);
     const other = await api.call('GET', '/machines/y.noweb.acme');
-    assert.notEqual(other.body.checkinControl.periodSeconds, 77, 'a group ending in the same letters is not included');
+    assert.notEqual(
+      other.body.checkinControl.periodSeconds,
+      77,
+      'a group ending in the same letters is not included',
+    );
 
-    const none = await api.call('PUT', '/checkin-control', { filter: 'nothing.acme', settings: { periodSeconds: 77 } });
+    const none = await api.call('PUT', '/checkin-control', {
+      filter: 'nothing.acme',
+      settings: { periodSeconds: 77 },
+    });
     assert.equal(none.status, 400);
     assert.equal(none.body.error.code, 'invalid-input');
-    assert.match(none.body.error.message, /the filter "nothing\.acme" matches no machine.*nothing was changed/);
+    assert.match(
+      none.body.error.message,
+      /the filter "nothing\.acme" matches no machine.*nothing was changed/,
+    );
   });
 
   it('... and in commands, queued and listed', async () => {
@@ -58,8 +71,15 @@ describe('machine filters through the API', () => {
     assert.deepEqual(targets(listed), ['pc2.eu.web.acme', 'pc_1.web.acme', 'pcx1.web.acme']);
     const page = await api.call('GET', '/commands?filter=web.acme&type=shell&limit=2');
     assert.equal(page.body.items.length, 2);
-    const rest = await api.call('GET', `/commands?filter=web.acme&type=shell&limit=2&before=${page.body.next}`);
-    assert.deepEqual([...targets(page), ...targets(rest)].sort(), targets(listed), 'pages of a two-pattern filter add up');
+    const rest = await api.call(
+      'GET',
+      `/commands?filter=web.acme&type=shell&limit=2&before=${page.body.next}`,
+    );
+    assert.deepEqual(
+      [...targets(page), ...targets(rest)].sort(),
+      targets(listed),
+      'pages of a two-pattern filter add up',
+    );
 
     const none = await api.call('POST', '/commands', {
       targets: { filter: 'nothing.acme' },
@@ -67,7 +87,10 @@ describe('machine filters through the API', () => {
       params: { script: 'true' },
     });
     assert.equal(none.status, 400);
-    assert.match(none.body.error.message, /the filter "nothing\.acme" matches no machine.*nothing was queued/);
+    assert.match(
+      none.body.error.message,
+      /the filter "nothing\.acme" matches no machine.*nothing was queued/,
+    );
   });
 });
 
@@ -84,7 +107,10 @@ describe('check-in control requests that miss something', () => {
   it('say what is missing instead of a schema error about the other shape', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ filter: '*' }, /must have required property 'settings'/],
-      [{ filter: '*', settings: {} }, /no setting to change: give at least one of primary, secondary, periodSeconds/],
+      [
+        { filter: '*', settings: {} },
+        /no setting to change: give at least one of primary, secondary, periodSeconds/,
+      ],
       [{ settings: { periodSeconds: 60 } }, /give exactly one of "machines" \(ids\) or "filter"/],
       [{ machines: ['pc1.web.acme'], filter: '*', settings: { periodSeconds: 60 } }, /give exactly one of/],
     ];

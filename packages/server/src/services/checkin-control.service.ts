@@ -18,9 +18,12 @@ export interface RequestedSelection {
 
 /** Checks that a request names its machines exactly one way. */
 export function parseSelection(requested: RequestedSelection): MachineSelection {
-  if (requested.machines !== undefined && requested.filter === undefined) return { machines: requested.machines };
+  if (requested.machines !== undefined && requested.filter === undefined)
+    return { machines: requested.machines };
   if (requested.filter !== undefined && requested.machines === undefined) return { filter: requested.filter };
-  throw invalidInput('give exactly one of "machines" (ids) or "filter" (Machine.Group ID filter); nothing was changed');
+  throw invalidInput(
+    'give exactly one of "machines" (ids) or "filter" (Machine.Group ID filter); nothing was changed',
+  );
 }
 
 /** The settings an administrator may change; any subset. */

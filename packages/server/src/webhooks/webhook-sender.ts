@@ -38,7 +38,9 @@ export class WebhookSender {
     const client = secure ? https : http;
     // A literal address is never looked up, so it is checked here; a name (localhost too) is
     // checked by the lookup, on every new connection, against what it resolves to then.
-    const literalProblem = this.allowLocal ? null : localAddressProblem(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+    const literalProblem = this.allowLocal
+      ? null
+      : localAddressProblem(url.hostname.replace(/^\[(.*)\]$/, '$1'));
     if (literalProblem) return Promise.reject(new Error(literalProblem));
     return new Promise((resolve, reject) => {
       const request = client.request(

@@ -16,7 +16,7 @@ const change = (orgId: string): CommandChange => ({
   targetId: `pc1.web.${orgId}`,
   orgId,
   type: 'shell',
-  status: 'succeeded',
+  status: 'complete',
   at: Date.now(),
 });
 

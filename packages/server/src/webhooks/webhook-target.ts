@@ -64,12 +64,16 @@ export function webhookLookup(hostname: string, options: LookupOptions, callback
     for (const a of addresses) {
       const problem = localAddressProblem(a.address);
       if (problem) {
-        return callback(Object.assign(new Error(`${hostname} resolves to ${problem}`), { code: 'EWEBHOOKLOCAL' }), []);
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to ${problem}`), { code: 'EWEBHOOKLOCAL' }),
+          [],
+        );
       }
     }
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+    if (!first)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     callback(null, first.address, first.family);
   });
 }

@@ -5,8 +5,8 @@ import type { NewWebhookDelivery, WebhookConfig, WebhookDelivery, WebhookStore }
 import { webhookRetryDelayMs } from './webhook-backoff';
 import { COMMAND_STATUS_EVENT, type CommandStatusWebhookEvent, commandStatusEvent } from './webhook-event';
 import { WebhookSender } from './webhook-sender';
-import { localHostProblem } from './webhook-target';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
+import { localHostProblem } from './webhook-target';
 
 /** Tuning of the webhook dispatcher. */
 export interface WebhookSettings {
