@@ -257,7 +257,7 @@ describe('muster admin command line', () => {
       '--priority',
       '500',
     );
-    await fails(/status/, 'commands', 'list', '--status', 'bogus');
+    await fails(/--status.*Allowed choices are pending, processing/, 'commands', 'list', '--status', 'bogus');
     await fails(/--from must be a date/, 'commands', 'list', '--from', 'yesterday-ish');
     await fails(/no command|not-found/, 'commands', 'show', 'nope');
     const afterRuns = (await server.api.get('/commands?limit=1000')).body as { items: unknown[] };

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
 import { idListOption, integerOption, jsonObjectOption, queryString, timeOption } from './cli-options';
 
@@ -18,6 +18,9 @@ interface CommandJson {
   result: { exitCode: number | null; output: string | null; error: string | null } | null;
   transitions?: Array<{ status: string; at: string; detail: string | null }>;
 }
+
+/** The statuses the API filters by (GET /commands ?status), checked here for a clear message. */
+const STATUSES = ['pending', 'processing', 'complete', 'failed', 'expired', 'canceled', 'unknown'];
 
 interface QueueOptions {
   type: string;
@@ -95,7 +98,7 @@ export function commandsCommand(globals: ApiGlobals): Command {
     .description('List commands, newest first')
     .option('--target <id>', 'one machine or device id')
     .option('--filter <pattern>', 'Machine.Group ID filter on the target')
-    .option('--status <status>', 'pending, processing, complete, failed, expired, canceled or unknown')
+    .addOption(new Option('--status <status>', 'only commands with this status').choices(STATUSES))
     .option('--type <type>', 'command type')
     .option('--from <time>', 'created at or after (ISO 8601)', timeOption('--from'))
     .option('--to <time>', 'created before (ISO 8601)', timeOption('--to'))
