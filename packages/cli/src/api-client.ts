@@ -29,7 +29,7 @@ export class ApiClient {
     const token = options.token || fromFile;
     if (!token) {
       throw new Error(
-        `no API token: set MUSTER_TOKEN, pass --token, or run on the server where ${resolve(options.tokenFile)} exists`,
+        `no API token: set MUSTER_TOKEN, pass --api-token (or --token-file), or run on the server where ${resolve(options.tokenFile)} exists`,
       );
     }
     this.token = token;

@@ -3,6 +3,13 @@ import { Command, Option } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
 import { expiresIn, installTokenAdmin } from './install-token.commands';
 
+/** What --filter means, the same for every command that takes one (see machine-filter.ts). */
+export const FILTER_HELP =
+  'Machine.Group ID filter: "*" wildcards ("*.web.acme", "pc*.acme"), a group name ("web.acme": that group and its subgroups) or a machine id';
+
+/** The settings `checkin-control set` can change, for its error when none is given. */
+const SETTING_OPTIONS = '--primary, --secondary, --period, --bind/--no-bind or --bandwidth';
+
 interface MachineItem {
   id: string;
   status: string;
@@ -18,7 +25,7 @@ export function machinesCommand(globals: ApiGlobals): Command {
   command
     .command('list')
     .description('List machines')
-    .option('--filter <pattern>', 'Machine.Group ID filter, e.g. "*.web.acme"')
+    .option('--filter <pattern>', FILTER_HELP)
     .option('--json', 'print JSON')
     .action(async function (this: Command, opts: { filter?: string; json?: boolean }) {
       const query = opts.filter ? `?filter=${encodeURIComponent(opts.filter)}` : '';
@@ -35,6 +42,12 @@ export function machinesCommand(globals: ApiGlobals): Command {
           : '(set by its first agent)',
         lastCheckin: m.lastCheckinAt ?? 'never',
       }));
+      if (opts.filter && rows.length === 0 && !opts.json) {
+        // Said on stderr, so "(none)" alone cannot be mistaken for a filter that did match.
+        console.error(
+          `no machine matches the filter "${opts.filter}" (a name without "*" means that machine, or that group and its subgroups)`,
+        );
+      }
       printRows(
         rows,
         ['id', 'status', 'bound', 'temporary', 'period', 'primary', 'lastCheckin'],
@@ -91,9 +104,11 @@ export function checkinControlCommand(globals: ApiGlobals): Command {
   const command = new Command('checkin-control').description('Check-in control settings');
   command
     .command('set')
-    .description('Update the settings of many machines at once')
+    .description(
+      'Update the settings of many machines at once; a filter that matches no machine, or an unknown id, changes nothing and fails',
+    )
     .option('--machines <ids>', 'comma-separated machine ids')
-    .option('--filter <pattern>', 'Machine.Group ID filter, e.g. "*.web.acme"')
+    .option('--filter <pattern>', FILTER_HELP)
     .option('--primary <host:port>', 'primary server')
     .option('--secondary <host:port|none>', 'secondary server, or "none"')
     .addOption(new Option('--period <seconds>', 'check-in period').argParser(Number))
@@ -111,6 +126,9 @@ export function checkinControlCommand(globals: ApiGlobals): Command {
       if (opts.bind !== undefined && this.getOptionValueSource('bind') === 'cli')
         settings.bindToServer = opts.bind;
       if (opts.bandwidth !== undefined) settings.bandwidthKBps = opts.bandwidth;
+      if (Object.keys(settings).length === 0) {
+        throw new Error(`no setting to change: give at least one of ${SETTING_OPTIONS}`);
+      }
       const target = opts.machines ? { machines: String(opts.machines).split(',') } : { filter: opts.filter };
       const result = await globals.client(this).request<{
         updated: number;

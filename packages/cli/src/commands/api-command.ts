@@ -16,7 +16,7 @@ export function apiGlobals(): ApiGlobals {
   };
 }
 
-/** A subcommand that talks to the API (the global --api/--token options apply). */
+/** A subcommand that talks to the API (the global --api, --api-token and --token-file options apply). */
 export function apiCommand(name: string, description: string, _globals: ApiGlobals): Command {
   return new Command(name).description(description);
 }
