@@ -18,6 +18,7 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
 const REPEATABLE: Partial<Record<keyof ServerConfig, { flag: string; integer: boolean }>> = {
   agentPorts: { flag: 'agent-port', integer: true },
   lanSubnets: { flag: 'lan-subnet', integer: false },
+  tlsNames: { flag: 'tls-name', integer: false },
 };
 
 function addConfigOptions(command: Command): void {
