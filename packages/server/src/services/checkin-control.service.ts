@@ -1,4 +1,10 @@
-import { type CheckinControl, hostProblem, portProblem, type ServerAddress } from '@muster/protocol';
+import {
+  type CheckinControl,
+  hostProblem,
+  portProblem,
+  type ServerAddress,
+  secondaryProblem,
+} from '@muster/protocol';
 import { type CheckinPolicy, clampPeriod } from '../domain/checkin-policy';
 import { invalidInput, notFound } from '../domain/errors';
 import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
@@ -94,6 +100,9 @@ export class CheckinControlService {
     for (const chunk of targetChunks(targets)) {
       for (const m of chunk) {
         const merged: CheckinControl = { ...m.checkinControl, ...patch };
+        // Checked per machine: a patch with only one of the two meets each machine's other one.
+        const twin = secondaryProblem(merged.primary, merged.secondary);
+        if (twin) throw invalidInput(`${m.id}: ${twin}; nothing was changed`, { field: 'secondary' });
         const { applied, clamped: c } = await clampOf(m, merged.periodSeconds);
         if (c) clamped.push(c);
         updates.push({ id: m.id, groupId: m.groupId, checkinControl: { ...merged, periodSeconds: applied } });
