@@ -16,10 +16,13 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-/** Largest number of machine ids in one event, to stay under PostgreSQL's 8000-byte NOTIFY limit. */
+/**
+ * How many machine ids callers put in one event. A bus whose transport limits the size of an
+ * event splits a larger one itself (see splitToFit), so this only keeps events small.
+ */
 export const MAX_IDS_PER_EVENT = 40;
 
-/** Largest number of command changes in one event (about 200 bytes each). */
+/** How many command changes callers put in one event (split further by a size-limited bus). */
 export const MAX_CHANGES_PER_EVENT = 25;
 
 /** Splits a list of machine ids into bus-sized chunks. */
@@ -27,4 +30,47 @@ export function chunkIds(ids: readonly string[]): string[][] {
   const out: string[][] = [];
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_EVENT) out.push(ids.slice(i, i + MAX_IDS_PER_EVENT));
   return out;
+}
+
+/** Size of an event on the wire: its JSON in UTF-8 bytes. */
+export function eventBytes(event: BusEvent): number {
+  return Buffer.byteLength(JSON.stringify(event), 'utf8');
+}
+
+/**
+ * Splits an event whose JSON is larger than `maxBytes` into events of the same type whose lists
+ * together hold the same items in the same order. Counting items is not enough: 40 machine ids of
+ * 200 characters are past PostgreSQL's NOTIFY limit, and a command change carries several ids.
+ * Throws when one item alone does not fit (no valid id comes close).
+ */
+export function splitToFit(event: BusEvent, maxBytes: number): BusEvent[] {
+  if (eventBytes(event) <= maxBytes) return [event];
+  const halves = splitList(event);
+  if (!halves) throw new Error(`a ${event.type} bus event of ${eventBytes(event)} bytes cannot be split`);
+  return halves.flatMap((half) => splitToFit(half, maxBytes));
+}
+
+/** The event cut in two by its list, or null when it has no list of two or more items. */
+function splitList(event: BusEvent): [BusEvent, BusEvent] | null {
+  const cut = <T>(list: readonly T[]): [T[], T[]] | null =>
+    list.length < 2 ? null : [list.slice(0, list.length >> 1), list.slice(list.length >> 1)];
+  if (event.type === 'commands-queued' || event.type === 'machines-removed') {
+    const parts = cut(event.machineIds);
+    return parts
+      ? [
+          { ...event, machineIds: parts[0] },
+          { ...event, machineIds: parts[1] },
+        ]
+      : null;
+  }
+  if (event.type === 'command-changes') {
+    const parts = cut(event.changes);
+    return parts
+      ? [
+          { ...event, changes: parts[0] },
+          { ...event, changes: parts[1] },
+        ]
+      : null;
+  }
+  return null;
 }

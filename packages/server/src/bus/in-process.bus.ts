@@ -1,13 +1,23 @@
 import type { Bus, BusEvent } from './bus';
 
-/** The bus of a single server process: delivers to local subscribers only. */
-export function inProcessBus(): Bus {
+/**
+ * The bus of a single server process: delivers to local subscribers only. A subscriber that
+ * throws is reported to `onError` and the others still get the event: a throw escaping the
+ * microtask would end the process.
+ */
+export function inProcessBus(onError: (error: unknown) => void = reportToStderr): Bus {
   const handlers = new Set<(event: BusEvent) => void>();
   return {
     async publish(event) {
       // Delivered on the next tick so a publisher never runs subscriber code re-entrantly.
       queueMicrotask(() => {
-        for (const h of handlers) h(event);
+        for (const h of handlers) {
+          try {
+            h(event);
+          } catch (error) {
+            onError(error);
+          }
+        }
       });
     },
     subscribe(handler) {
@@ -18,4 +28,8 @@ export function inProcessBus(): Bus {
       handlers.clear();
     },
   };
+}
+
+function reportToStderr(error: unknown): void {
+  console.error('a bus subscriber failed:', error);
 }
