@@ -109,7 +109,7 @@ describe('check-in control requests that miss something', () => {
       [{ filter: '*' }, /must have required property 'settings'/],
       [
         { filter: '*', settings: {} },
-        /no setting to change: give at least one of primary, secondary, periodSeconds/,
+        /no setting to change: "settings" needs at least one of primary, secondary, periodSeconds/,
       ],
       [{ settings: { periodSeconds: 60 } }, /give exactly one of "machines" \(ids\) or "filter"/],
       [{ machines: ['pc1.web.acme'], filter: '*', settings: { periodSeconds: 60 } }, /give exactly one of/],

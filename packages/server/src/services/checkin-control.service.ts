@@ -180,7 +180,7 @@ function validateAddress(slot: string, address: ServerAddress): void {
 export function validatePatch(patch: CheckinControlPatch): void {
   if (Object.keys(patch).length === 0) {
     throw invalidInput(
-      'no setting to change: give at least one of primary, secondary, periodSeconds, bindToServer, bandwidthKBps; nothing was changed',
+      'no setting to change: "settings" needs at least one of primary, secondary, periodSeconds, bindToServer or bandwidthKBps; nothing was changed',
     );
   }
   if (patch.primary) validateAddress('primary', patch.primary);
