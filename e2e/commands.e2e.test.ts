@@ -220,6 +220,8 @@ describe('command queue with agents', () => {
     const page2 = (await server.api.get(`/commands?limit=2&before=${page1.next}`)).body as {
       items: CommandJson[];
     };
+    // Earlier tests queued far more than four commands, so the second page is full too.
+    assert.equal(page2.items.length, 2);
     assert.ok(page2.items.every((c) => !page1.items.some((p) => p.id === c.id)));
     const failedOnly = (await server.api.get('/commands?status=failed&limit=1000')).body as {
       items: CommandJson[];
@@ -269,6 +271,7 @@ describe('crashes: nothing lost, nothing run twice', () => {
       assert.equal(r.status, 201);
       queued.push(...(r.body as { items: Array<{ id: string }> }).items.map((c) => c.id));
     }
+    assert.equal(queued.length, 20, 'one command per request');
     await server.stop('SIGKILL');
     server = await server.restart();
     for (const c of queued)

@@ -184,7 +184,7 @@ describe('offsite replication between agents', () => {
       schedule: '*/2 * * * * *',
     });
     assert.equal(l.status, 201, JSON.stringify(l.body));
-    const local = l.body as RoleResponse;
+    const local = l.body as RoleResponse & { createdAt: string };
     localId = local.id;
     assert.deepEqual(local.warnings, []);
     for (const p of local.procedures) assert.equal((await procedure(p)).status, 'complete');
@@ -196,12 +196,19 @@ describe('offsite replication between agents', () => {
     const listed = await waitFor('local server active', async () => {
       const items = (
         (await server.api.get('/local-servers')).body as {
-          items: Array<{ status: string; lastTransferAt: string | null }>;
+          items: Array<{ status: string; lastTransferAt: string | null; error: string | null }>;
         }
       ).items;
       return items[0]?.status === 'active' && items[0]?.lastTransferAt ? items[0] : null;
     });
-    assert.ok(listed.lastTransferAt);
+    // The wait only saw a timestamp; it must be the time of a pass of this local server: after it
+    // was created and not in the future (server, agents and test share this machine's clock).
+    const transferredAt = Date.parse(listed.lastTransferAt as string);
+    assert.ok(
+      transferredAt >= Date.parse(local.createdAt) && transferredAt <= Date.now(),
+      `lastTransferAt ${listed.lastTransferAt}, created ${local.createdAt}`,
+    );
+    assert.equal(listed.error, null);
     const offsite = await waitFor('offsite online', async () => {
       const o = (await server.api.get(`/offsite-servers/${offsiteId}`)).body as {
         status: string;
@@ -479,6 +486,7 @@ describe('offsite replication between agents', () => {
     assert.match(notice.message, new RegExp(offsiteId));
     const items = ((await server.api.get('/local-servers')).body as { items: Array<{ status: string }> })
       .items;
+    assert.equal(items.length, 2, 'both local servers are still listed');
     assert.ok(items.every((i) => i.status === 'inactive'));
   });
 });
