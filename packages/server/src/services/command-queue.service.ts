@@ -185,7 +185,9 @@ export class CommandQueueService {
     if ('filter' in targets) {
       const filter = parseMachineFilter(targets.filter);
       const matched = await this.machines.listMachines(filter.likePatterns);
-      if (matched.length === 0) throw invalidInput(noMatchMessage(filter, 'nothing was queued'));
+      if (matched.length === 0) {
+        throw invalidInput(`the targets select no machine: ${noMatchMessage(filter, 'nothing was queued')}`);
+      }
       return matched.map((m) => ({ id: m.id, groupId: m.groupId }));
     }
     const ids = [
