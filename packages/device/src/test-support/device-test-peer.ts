@@ -47,7 +47,10 @@ export interface PeerRequestLog {
  * A small HTTPS device-API server for tests: enrolls with token "good-token", checks every
  * signed request exactly as the contract says (headers, clock skew, single-use nonce, Ed25519
  * signature over deviceRequestSigningBytes of the raw body) and hands queued commands out at
- * check-in. Not the real server: only what the client needs to be tested against.
+ * check-in. Not the real server: only what the scheduling and simulator tests need to control
+ * (failures on demand, intervals). It answers with the real server's status codes and error
+ * codes; what the client does with those is tested against the real device API in
+ * device-client-real-api.test.ts.
  */
 export class DeviceTestPeer {
   /** Devices by id. */
@@ -129,16 +132,16 @@ export class DeviceTestPeer {
       return { status, body };
     };
     const refuse = (status: number, code: string) => reply(status, { error: { code, message: code } }, code);
-    if (request.method !== 'POST') return refuse(405, 'method-not-allowed');
+    if (request.method !== 'POST') return refuse(404, 'not-found');
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      return refuse(400, 'bad-json');
+      return refuse(400, 'invalid-input');
     }
     if (path === `${DEVICE_API_PREFIX}/enroll`) {
       const enroll = body as DeviceEnrollRequest;
-      if (enroll.token !== 'good-token') return refuse(401, 'bad-token');
+      if (enroll.token !== 'good-token') return refuse(400, 'token-invalid');
       deviceId = `dev-${this.devices.size + 1}`;
       this.devices.set(deviceId, {
         deviceId,
@@ -166,7 +169,12 @@ export class DeviceTestPeer {
     }
     const verified = this.verifySignature(request, path, raw);
     deviceId = verified.deviceId;
-    if (verified.error !== undefined) return refuse(401, verified.error);
+    // Like the real server: every authentication failure is the same code, the reason is
+    // only in the log, so a prober learns nothing about which check failed.
+    if (verified.error !== undefined) {
+      this.log.push({ path, deviceId, status: 401, at: Date.now(), error: verified.error });
+      return { status: 401, body: { error: { code: 'unauthorized', message: verified.error } } };
+    }
     const device = this.device(verified.deviceId as string);
     if (path === `${DEVICE_API_PREFIX}/checkin`) {
       const checkin = body as DeviceCheckinRequest;
@@ -184,11 +192,17 @@ export class DeviceTestPeer {
     if (path === `${DEVICE_API_PREFIX}/results`) {
       if (this.failResults > 0) {
         this.failResults -= 1;
-        return refuse(503, 'unavailable');
+        return refuse(503, 'store-unavailable');
       }
       // As the real server: every result must be for a command handed out and not yet
       // answered, or the whole report is refused and nothing stored.
       const results = (body as { results: DeviceResult[] }).results;
+      if (
+        results.some(
+          (result) => !device.sent.has(result.id) && !device.results.some((r) => r.id === result.id),
+        )
+      )
+        return refuse(404, 'not-found');
       if (results.some((result) => !device.sent.has(result.id))) return refuse(409, 'invalid-state');
       for (const result of results) {
         const command = device.sent.get(result.id) as DeviceCommand;
