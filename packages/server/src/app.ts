@@ -14,6 +14,7 @@ import { installTokenRoutes } from './http/install-tokens.routes';
 import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
+import { requestLogController } from './http/request-log';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
 import { replicationRoutes } from './replication/replication.routes';
 import type { ReplicationControlService } from './replication/replication-control.service';
@@ -61,6 +62,7 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
+    logController: requestLogController(),
     // Room for one command to 100,000 devices by id (about 3 MiB).
     bodyLimit: 16 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

@@ -1,12 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
 import type { Bus } from './bus/bus';
 import { inProcessBus } from './bus/in-process.bus';
 import { postgresBus } from './bus/postgres.bus';
 import { type ServerConfig, sqliteFileOf } from './config';
+import { claimDataDir, type DataDirClaim } from './data-dir-claim';
 import { createDeviceModule } from './devices/wire-devices';
+import { ErrorCode, MusterError } from './domain/errors';
 import { FileService } from './files/file.service';
 import { FileTransferService } from './files/file-transfer.service';
 import { AgentGateway } from './gateway/agent-gateway';
@@ -17,6 +19,7 @@ import { loadTlsCredentials } from './gateway/tls-credentials';
 import { serverLanSubnets } from './lan-subnets';
 import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
+import { listening } from './server-start-error';
 import { AdminAuthService } from './services/admin-auth.service';
 import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
@@ -58,18 +61,60 @@ export interface RunningServer {
 }
 
 /**
- * Wires the server by hand: store, bus, services, gateway and HTTP API. This is the only
- * place that knows every part.
+ * Starts the server on a data directory it holds alone (a second server on the same one is
+ * refused). A start that fails, for example on a port in use, closes what it opened and removes
+ * what it created, so the next attempt starts as clean as the first.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const log = pino({ level: config.logLevel, base: { component: 'server' } });
+  // Each part logs through its own child of a root without bindings: pino writes a child's
+  // bindings after its parent's, so a child of a logger that has a `component` repeats the key.
+  const logRoot = pino({ level: config.logLevel });
+  const claim = claimDataDir(config.dataDir);
+  const undo: Array<() => unknown> = [];
+  try {
+    return await wireServer(config, logRoot, claim, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch {
+        // The start's own error is the one to report; a part that fails to close adds nothing.
+      }
+    }
+    claim.abandon();
+    throw error;
+  }
+}
+
+/**
+ * Wires the server by hand: store, bus, services, gateway and HTTP API. This is the only
+ * place that knows every part. `undo` collects how to close each part opened so far, for a
+ * start that fails before it is complete.
+ */
+async function wireServer(
+  config: ServerConfig,
+  logRoot: Logger,
+  claim: DataDirClaim,
+  undo: Array<() => unknown>,
+): Promise<RunningServer> {
+  const log = logRoot.child({ component: 'server' });
   const clock = () => Date.now();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openSqlStore(
-    config.databaseUrl ? { postgresUrl: config.databaseUrl } : { sqliteFile: sqliteFileOf(config) },
+    config.databaseUrl
+      ? { postgresUrl: config.databaseUrl }
+      : {
+          sqliteFile: sqliteFileOf(config),
+          onFileLost: (message) => log.error({ dataDir: config.dataDir }, message),
+        },
   );
-  const onError = (error: unknown) => log.error({ err: error }, 'background task failed');
+  undo.push(() => store.close());
+  const onError = (error: unknown) => {
+    // A lost store is logged once, with why, when it is noticed; each refused write says it again.
+    if (error instanceof MusterError && error.code === ErrorCode.storeUnavailable) return;
+    log.error({ err: error }, 'background task failed');
+  };
   const bus: Bus = config.databaseUrl ? await postgresBus(config.databaseUrl, onError) : inProcessBus();
+  undo.push(() => bus.close());
   // A single node holds no sessions when it starts; with PostgreSQL other nodes may, and their
   // flags expire by themselves through last-seen.
   if (!config.databaseUrl) await store.machines.markAllDisconnected();
@@ -77,9 +122,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const identity = new ServerIdentityService(store.identity);
   await identity.load(clock());
   const adminAuth = new AdminAuthService(store.adminTokens);
-  const createdAdminToken = await adminAuth.ensureFirstToken(clock());
-  const adminTokenFile = join(config.dataDir, 'admin-token');
-  if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
 
   const registry = new SessionRegistry<AgentSession>();
   const notifications = new NotificationService(store.notifications, clock);
@@ -130,8 +172,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     serverId: () => identity.identity.serverId,
     clock,
     onError,
-    log: log.child({ component: 'devices' }),
+    log: logRoot.child({ component: 'devices' }),
   });
+  undo.push(() => devices.close());
   const files = new FileService(store.files, config.fileMaxBytes, clock);
   const commands = new CommandQueueService(
     store.commands,
@@ -241,7 +284,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
-      log,
+      log: logRoot.child({ component: 'gateway' }),
     },
     bus,
     {
@@ -254,12 +297,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (event.type === 'identity-changed') identity.reload().catch(onError);
   });
 
-  const agentPorts = await gateway.listen({ host: config.agentHost, ports: config.agentPorts });
+  undo.push(() => gateway.close());
+  const agentPorts = await listening('agent gateway', '--agent-host and --agent-port', () =>
+    gateway.listen({ host: config.agentHost, ports: config.agentPorts }),
+  );
   coalescer.start();
   reaper.start();
   maintenance.start();
   webhooks.start();
   replicationWatch.start();
+  undo.push(
+    () => coalescer.stop(),
+    () => reaper.stop(),
+    () => maintenance.stop(),
+    () => webhooks.stop(),
+    () => replicationWatch.stop(),
+  );
 
   const app = await buildApp(
     {
@@ -296,10 +349,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       webhooks,
       clock,
     },
-    log.child({ component: 'http' }),
+    logRoot.child({ component: 'http' }),
   );
-  const address = await app.listen({ host: config.httpHost, port: config.httpPort });
-  const deviceUrl = await devices.api.listen({ host: config.deviceHost, port: config.devicePort });
+  undo.push(() => app.close());
+  const address = await listening('HTTP API', '--http-host and --http-port', () =>
+    app.listen({ host: config.httpHost, port: config.httpPort }),
+  );
+  const deviceUrl = await listening('device endpoint', '--device-host and --device-port', () =>
+    devices.api.listen({ host: config.deviceHost, port: config.devicePort }),
+  );
+  // The first admin token is made only once every port is bound, so a start that fails (a
+  // port in use) leaves no token behind in the store or the data directory.
+  const createdAdminToken = await adminAuth.ensureFirstToken(clock());
+  const adminTokenFile = join(config.dataDir, 'admin-token');
+  if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
   const deviceSweep = setInterval(() => void devices.sweep().catch(onError), 60_000);
   deviceSweep.unref();
   log.info(
@@ -330,6 +393,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await coalescer.stop();
       await bus.close();
       await store.close();
+      claim.release();
     },
   };
 }

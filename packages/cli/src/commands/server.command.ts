@@ -7,6 +7,7 @@ import {
   openSqlStore,
   type ServerConfig,
   ServerConfigSchema,
+  ServerStartError,
   startServer,
 } from '@muster/server';
 import { Command, Option } from 'commander';
@@ -71,7 +72,12 @@ export function serverCommand(globals: ApiGlobals): Command {
       }
       throw error;
     }
-    const server = await startServer(config);
+    const server = await startServer(config).catch((error: unknown) => {
+      // A reason the administrator can fix (port in use, data directory held) needs no stack.
+      if (!(error instanceof ServerStartError)) throw error;
+      console.error(`muster server: ${error.message}`);
+      process.exit(1);
+    });
     const tokenNote = server.createdAdminToken ? 'created now' : 'created at first start';
     console.error(
       [

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TlsCredentials } from '../gateway/tls-credentials';
 import { registerErrorHandling } from '../http/error-handler';
 import { assertJsonDepth } from '../http/json-depth';
+import { requestLogController } from '../http/request-log';
 import type { DeviceStore } from '../store/interfaces';
 import type { DeviceService } from './device.service';
 import { authenticateDevice } from './device-request-auth';
@@ -34,6 +35,7 @@ export async function buildDeviceApi(
   const app = Fastify({
     https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' },
     loggerInstance: logger,
+    logController: requestLogController(),
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

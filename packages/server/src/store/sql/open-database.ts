@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
+import { guardedDatabase, SqliteFileGuard } from './sqlite-file-guard';
 
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -17,12 +18,18 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** Where the store lives: a SQLite file or a PostgreSQL URL. */
-export type DatabaseLocation = { sqliteFile: string } | { postgresUrl: string };
+/**
+ * Where the store lives: a SQLite file or a PostgreSQL URL. `onFileLost` hears once that the
+ * SQLite file was deleted or replaced while open (writes are refused from then on).
+ */
+export type DatabaseLocation =
+  | { sqliteFile: string; onFileLost?: (message: string) => void }
+  | { postgresUrl: string };
 
 /**
  * Opens the store. SQLite runs in WAL mode with synchronous=FULL so an answered write
- * survives a crash of the server process or the machine.
+ * survives a crash of the server process or the machine, and refuses writes once its file is
+ * deleted or replaced (see SqliteFileGuard).
  */
 export function openDatabase(location: DatabaseLocation): OpenDatabase {
   if ('postgresUrl' in location) {
@@ -39,6 +46,20 @@ export function openDatabase(location: DatabaseLocation): OpenDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  if (location.sqliteFile === ':memory:') {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const guard = new SqliteFileGuard(location.sqliteFile, location.onFileLost ?? (() => {}));
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: guardedDatabase(sqlite, guard) }),
+  });
+  return {
+    db,
+    dialect: 'sqlite',
+    close: () => {
+      guard.stop();
+      return db.destroy();
+    },
+  };
 }
