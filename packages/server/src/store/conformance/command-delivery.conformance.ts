@@ -183,4 +183,19 @@ export function commandDeliveryTests(store: StoreRef): void {
     assert.ok(typeof late !== 'string');
     assert.equal(late.status, 'failed');
   });
+
+  it('lists by a Machine.Group ID pattern with "_" and "%" taken literally when escaped, on every backend', async () => {
+    const q = store().commands;
+    const { commands } = await q.enqueue([cmd('pc_1.like.dq.acme'), cmd('pcx1.like.dq.acme')], null, T0);
+    const listed = await q.listCommands({ targetLike: 'pc\\_1.%', limit: 10 });
+    assert.deepEqual(
+      listed.map((c) => c.id),
+      [commands[0]?.id],
+    );
+    assert.equal(
+      (await q.listCommands({ targetLike: 'pc_1.%', limit: 10 })).length,
+      2,
+      'unescaped: a wildcard',
+    );
+  });
 }

@@ -18,6 +18,7 @@ import {
   returnToQueue,
 } from './command-transitions.sql';
 import type { Dialect } from './dialect';
+import { idMatchesAny } from './id-pattern.sql';
 import type { Database } from './schema';
 
 /**
@@ -341,7 +342,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       let query = db.selectFrom('commands').selectAll().orderBy('seq', 'desc').limit(q.limit);
       if (q.targetKind) query = query.where('target_kind', '=', q.targetKind);
       if (q.targetId) query = query.where('target_id', '=', q.targetId);
-      if (q.targetLike) query = query.where('target_id', 'like', q.targetLike);
+      if (q.targetLike) query = query.where(idMatchesAny('target_id', q.targetLike));
       if (q.status) query = query.where('status', '=', q.status);
       if (q.type) query = query.where('type', '=', q.type);
       if (q.createdFrom !== undefined) query = query.where('created_at', '>=', q.createdFrom);
