@@ -12,7 +12,8 @@ export const ServerConfigSchema = Type.Object(
   {
     dataDir: Type.String({
       default: './muster-data',
-      description: 'Data directory: SQLite store, TLS certificate, admin token.',
+      description:
+        'Data directory: SQLite store, TLS certificate, admin token. One server process per directory (locked while it runs).',
     }),
     databaseUrl: Type.String({
       default: '',
