@@ -151,7 +151,7 @@ describe('command queue with agents', () => {
     assert.equal(finishedCancel.status, 409);
   });
 
-  it('a lease that runs out returns the command; after the last attempt it fails and the next one runs', async () => {
+  it('a lease that runs out returns the command; after the last attempt it ends unknown, the next one runs, and the late result replaces unknown', async () => {
     const q3 = ids.get('q3') as string;
     const agent = agents.get('q3') as Proc;
     agent.child.kill('SIGSTOP'); // the agent hangs: connected, silent
@@ -162,17 +162,20 @@ describe('command queue with agents', () => {
         type: 'shell',
         params: { script: 'echo next' },
       });
-      const failed = await waitStatus(stuck.items[0]?.id as string, 'failed', 30_000);
-      assert.equal(failed.attempts, 2);
-      const statuses = failed.transitions?.map((t) => t.status);
-      assert.deepEqual(statuses, ['pending', 'processing', 'pending', 'processing', 'failed']);
-      assert.match(failed.transitions?.[2]?.detail ?? '', /lease expired/);
+      const unknown = await waitStatus(stuck.items[0]?.id as string, 'unknown', 30_000);
+      assert.equal(unknown.attempts, 2);
+      const statuses = unknown.transitions?.map((t) => t.status);
+      assert.deepEqual(statuses, ['pending', 'processing', 'pending', 'processing', 'unknown']);
+      assert.match(unknown.transitions?.[2]?.detail ?? '', /lease expired/);
+      assert.match(unknown.result?.error ?? '', /may have run/);
       await waitFor(
         'the next command was handed out',
         async () => (await command(next.items[0]?.id as string)).status === 'processing',
       );
       agent.child.kill('SIGCONT');
       await waitStatus(next.items[0]?.id as string, 'complete', 30_000);
+      // The agent did run the audit once it woke: its result replaces "unknown".
+      await waitStatus(stuck.items[0]?.id as string, 'complete', 30_000);
     } finally {
       agent.child.kill('SIGCONT');
     }
