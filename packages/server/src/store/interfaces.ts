@@ -249,8 +249,14 @@ export interface CommandQueueStore {
     now: number,
     leaseMs: number,
     limit: number,
+    /** The agent session the commands go to (see releaseHolders); null for devices. */
+    holder?: string | null,
   ): Promise<{ claimed: CommandRecord[]; changes: CommandChange[] }>;
-  /** Records the outcome of a processing command of this endpoint. */
+  /**
+   * Records the outcome of a delivered command of this endpoint: one processing, one returned
+   * to the queue after delivery, or one that ended `unknown`. Refuses (and stores nothing) an
+   * unknown id, another endpoint's command, one never delivered, or one already finished.
+   */
   finish(
     id: string,
     kind: TargetKind,
@@ -265,7 +271,7 @@ export interface CommandQueueStore {
    */
   claimFirstPerTarget(
     kind: TargetKind,
-    targetIds: readonly string[],
+    targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
     now: number,
     leaseMs: number,
   ): Promise<CommandRecord[]>;
@@ -279,13 +285,25 @@ export interface CommandQueueStore {
     now: number,
     detail: string,
   ): Promise<CommandRecord | CommandRefusal>;
-  /** The endpoint went away: its processing commands go back to pending, or fail after the last attempt. */
+  /**
+   * Every processing command of these endpoints goes back to pending (or ends `unknown` after
+   * the last attempt): used when an agent starts a new session, which supersedes all before it.
+   */
   releaseEndpoints(kind: TargetKind, targetIds: readonly string[], now: number): Promise<CommandChange[]>;
-  /** Processing commands whose lease ran out go back to pending, or fail after the last attempt. */
+  /**
+   * The sessions ended: only the processing commands they held go back to pending (or end
+   * `unknown`). A stale session on one node never gives back what the agent's newer session,
+   * on another node, is running.
+   */
+  releaseHolders(kind: TargetKind, holders: readonly string[], now: number): Promise<CommandChange[]>;
+  /** Processing commands whose lease ran out go back to pending, or end `unknown` after the last attempt. */
   expireLeases(now: number, limit: number): Promise<CommandChange[]>;
-  /** Pending commands whose time to live passed become expired. */
+  /** Pending commands whose time to live passed end: `expired` if never delivered, else `unknown`. */
   expireTtl(now: number, limit: number): Promise<CommandChange[]>;
-  /** Cancels a pending command; otherwise returns it unchanged (or null if unknown). */
+  /**
+   * Cancels a pending command (`canceled`, or `unknown` if it was delivered before); otherwise
+   * returns it unchanged (or null if unknown).
+   */
   cancel(id: string, now: number): Promise<{ canceled: boolean; command: CommandRecord | null }>;
   getCommand(id: string): Promise<CommandRecord | null>;
   transitionsOf(id: string): Promise<CommandTransition[]>;

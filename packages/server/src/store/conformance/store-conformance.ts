@@ -1,6 +1,7 @@
 import { after, before, describe } from 'node:test';
 import type { StoreBackend } from '../interfaces';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
+import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
@@ -41,6 +42,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('AdminTokenStore', open, adminTokenStoreTests);
     withStore('IdentityStore', open, identityStoreTests);
     withStore('CommandQueueStore', open, commandQueueTests);
+    withStore('CommandQueueStore: delivery', open, commandDeliveryTests);
     withStore('DeviceStore', open, deviceStoreTests);
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);
