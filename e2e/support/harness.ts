@@ -166,14 +166,21 @@ export class TestServer {
     args.push(...(options.extraArgs ?? []));
     const proc = runMuster(`server:${options.agentPorts.join(',')}`, args, options.env);
     const server = new TestServer(proc, { ...options, httpPort });
-    await waitFor(
-      `server on ${httpPort} to answer`,
-      async () => {
-        if (proc.child.exitCode !== null) throw new Error(`server exited: ${proc.output()}`);
-        return (await server.api.get('/server')).status === 200;
-      },
-      30_000,
-    );
+    // A server that exits (a refused setting, a port in use) fails the start at once, not after
+    // the 30 s its API was given to answer.
+    let answered = false;
+    const exited = proc.wait().then((code) => {
+      if (!answered) throw new Error(`server exited with ${code} before its API answered: ${proc.output()}`);
+    });
+    await Promise.race([
+      waitFor(
+        `server on ${httpPort} to answer`,
+        async () => (await server.api.get('/server')).status === 200,
+        30_000,
+      ),
+      exited,
+    ]);
+    answered = true;
     return server;
   }
 

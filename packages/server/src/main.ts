@@ -113,7 +113,9 @@ async function wireServer(
     if (error instanceof MusterError && error.code === ErrorCode.storeUnavailable) return;
     log.error({ err: error }, 'background task failed');
   };
-  const bus: Bus = config.databaseUrl ? await postgresBus(config.databaseUrl, onError) : inProcessBus();
+  const bus: Bus = config.databaseUrl
+    ? await postgresBus(config.databaseUrl, onError)
+    : inProcessBus(onError);
   undo.push(() => bus.close());
   // A single node holds no sessions when it starts; with PostgreSQL other nodes may, and their
   // flags expire by themselves through last-seen.
