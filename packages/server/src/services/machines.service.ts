@@ -20,7 +20,9 @@ export class MachinesService {
   async list(filter?: string): Promise<MachineView[]> {
     const patterns = filter ? parseMachineFilter(filter).likePatterns : null;
     const now = this.clock();
-    return (await this.machines.listMachines(patterns)).map((m) => machineView(m, now, this.hasSession(m.id)));
+    return (await this.machines.listMachines(patterns)).map((m) =>
+      machineView(m, now, this.hasSession(m.id)),
+    );
   }
 
   async show(id: string): Promise<MachineView> {
