@@ -1,0 +1,46 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { ScopeFilter, ScopeRules } from '../../access/scope';
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `column` is `group` or one of its subgroups. */
+function groupMatches(column: string, groups: readonly string[]): Expression<SqlBool> {
+  if (groups.length === 0) return sql<SqlBool>`(1 = 0)`;
+  const tests = groups.map(
+    (g) =>
+      sql<SqlBool>`(${sql.ref(column)} = ${g} or ${sql.ref(column)} like ${`%.${escapeLike(g)}`} escape '\\')`,
+  );
+  return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
+}
+
+function machineIn(column: string | null, machines: readonly string[]): Expression<SqlBool> {
+  if (column === null || machines.length === 0) return sql<SqlBool>`(1 = 0)`;
+  return sql<SqlBool>`(${sql.ref(column)} in (${sql.join(machines)}))`;
+}
+
+function rulesHold(
+  rules: ScopeRules,
+  groupColumn: string,
+  machineColumn: string | null,
+): Expression<SqlBool> {
+  return sql<SqlBool>`(not ${groupMatches(groupColumn, rules.excludeGroups)} and not ${machineIn(
+    machineColumn,
+    rules.excludeMachines,
+  )} and (${groupMatches(groupColumn, rules.includeGroups)} or ${machineIn(machineColumn, rules.includeMachines)}))`;
+}
+
+/**
+ * The SQL condition of a scope filter, for a row with a group column and (for what belongs to
+ * a machine) a machine-id column: the same rule as `filterContains`, evaluated in the database
+ * so that nothing out of scope is read, counted or paged over. Written once for both dialects.
+ */
+export function inScope(
+  filter: ScopeFilter,
+  groupColumn: string,
+  machineColumn: string | null,
+): Expression<SqlBool> {
+  if (filter.all) return sql<SqlBool>`1 = 1`;
+  if (filter.scopes.length === 0) return sql<SqlBool>`1 = 0`;
+  const each = filter.scopes.map((rules) => rulesHold(rules, groupColumn, machineColumn));
+  return sql<SqlBool>`(${sql.join(each, sql` or `)})`;
+}
