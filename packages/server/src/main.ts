@@ -318,7 +318,7 @@ async function wireServer(
 
   const app = await buildApp(
     {
-      verifyAdminToken: (token) => adminAuth.verify(token),
+      verifyAdminToken: (token, address) => adminAuth.principalOf(token, address),
       machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
       machineRemoval: new MachineRemovalService(
         store.machineRemoval,

@@ -1,5 +1,9 @@
+import { PERMISSIONS } from '../access/permissions';
+import { type Grant, Principal } from '../access/principal';
 import type { AdminTokenStore } from '../store/interfaces';
 import { hashSecret, newId, newSecretToken } from './secrets';
+
+const MASTER_GRANT: Grant = { permissions: new Set(PERMISSIONS), scope: 'all' };
 
 /** Checks admin API bearer tokens and creates the first one. */
 export class AdminAuthService {
@@ -28,5 +32,14 @@ export class AdminAuthService {
     const ok = await this.store.adminTokenExists(hash);
     if (ok) this.known.add(hash);
     return ok;
+  }
+
+  /** The caller an admin token stands for: the master user, everything on everything. */
+  async principalOf(token: string, address: string): Promise<Principal | null> {
+    if (!(await this.verify(token))) return null;
+    return new Principal(
+      { userId: 'admin', userName: 'admin', credential: { kind: 'token', id: 'admin-token' }, address },
+      [MASTER_GRANT],
+    );
   }
 }
