@@ -18,7 +18,7 @@ import type {
   OffsiteServerFields,
   OffsiteServerRecord,
   ReplicationStore,
-} from './replication-record';
+} from '../store/replication-record';
 
 /** Queues replication procedures on agents (the command queue, ahead of ordinary work). */
 export type ProcedureQueue = (

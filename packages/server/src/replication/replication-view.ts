@@ -1,4 +1,4 @@
-import type { LocalServerRecord, OffsiteServerRecord } from './replication-record';
+import type { LocalServerRecord, OffsiteServerRecord } from '../store/replication-record';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();

@@ -1,5 +1,5 @@
 import type { NotificationService } from '../services/notification.service';
-import type { LocalServerRecord, ReplicationStore } from './replication-record';
+import type { LocalServerRecord, ReplicationStore } from '../store/replication-record';
 
 /** When the watch counts a local server inactive, and how often it looks. */
 export interface ReplicationWatchSettings {

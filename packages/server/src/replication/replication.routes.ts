@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../http/typed-app';
 import type { MachinesService } from '../services/machines.service';
+import type { LocalServerRecord, OffsiteServerRecord } from '../store/replication-record';
 import type { ReplicationControlService } from './replication-control.service';
-import type { LocalServerRecord, OffsiteServerRecord } from './replication-record';
 import { localView, offsiteView } from './replication-view';
 import type { ReplicationWatch } from './replication-watch';
 

@@ -1,8 +1,23 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
+import type { ScopeEntry } from '../access/scope';
+import type {
+  ApiTokenRecord,
+  CredentialOwner,
+  GrantRecord,
+  GrantRef,
+  MasterGuardedResult,
+  NewApiToken,
+  NewSession,
+  NewUser,
+  RoleRecord,
+  ScopeRecord,
+  SessionRecord,
+  UserCredentials,
+  UserPatch,
+  UserRecord,
+} from './access-record';
 import type { CheckinPolicy } from '../domain/checkin-policy';
 import type { FileStore } from '../files/file-record';
-import type { ReplicationStore } from '../replication/replication-record';
-import type { WebhookStore } from '../webhooks/webhook.store';
 import type {
   CommandChange,
   CommandOutcome,
@@ -28,6 +43,8 @@ import type {
   EnrollmentResult,
   MachineRecord,
 } from './machine-record';
+import type { ReplicationStore } from './replication-record';
+import type { WebhookStore } from './webhook-record';
 
 /** Organizations and machine groups. */
 export interface GroupRegistry {
@@ -186,11 +203,111 @@ export interface NotificationStore {
   typeSwitches(): Promise<Map<string, boolean>>;
 }
 
-/** Admin API tokens (hashes only). */
-export interface AdminTokenStore {
-  countAdminTokens(): Promise<number>;
-  addAdminToken(token: { id: string; tokenHash: string; name: string; createdAt: number }): Promise<void>;
-  adminTokenExists(tokenHash: string): Promise<boolean>;
+/** Users: profiles, credentials and the master guard. */
+export interface UserStore {
+  /** Creates a user; false when the name is taken. */
+  createUser(user: NewUser): Promise<boolean>;
+  findUser(id: string): Promise<UserRecord | null>;
+  findUserByName(name: string): Promise<UserRecord | null>;
+  /** Every user, by name. */
+  listUsers(): Promise<UserRecord[]>;
+  /**
+   * Changes a profile. Disabling the last active user holding (master, master) is refused
+   * (`last-master`, nothing changed), checked in the same transaction as the change.
+   */
+  updateUser(id: string, patch: UserPatch, now: number): Promise<MasterGuardedResult>;
+  /** Deletes a user with their grants, tokens and sessions; refused for the last active master. */
+  deleteUser(id: string): Promise<MasterGuardedResult>;
+  /** What signing in checks, by name; null when unknown. */
+  credentialsByName(name: string): Promise<UserCredentials | null>;
+  credentialsById(id: string): Promise<UserCredentials | null>;
+  setPasswordHash(id: string, hash: string | null, now: number): Promise<boolean>;
+  /** Enrolls (a secret) or removes (null) TOTP; the replay guard starts over. */
+  setTotpSecret(id: string, secret: string | null, now: number): Promise<boolean>;
+  /**
+   * Records a TOTP time step as used, only if it is later than the last one used: false means
+   * the step (or a later one) was used before, a replay. Atomic, so two nodes cannot both accept.
+   */
+  useTotpStep(id: string, step: number): Promise<boolean>;
+  recordLogin(id: string, now: number): Promise<void>;
+  /** How many active users hold the master role with the master scope. */
+  countActiveMasters(): Promise<number>;
+}
+
+/** Roles: named permission sets. */
+export interface RoleStore {
+  /** Creates a role; false when the name is taken. */
+  createRole(role: Omit<RoleRecord, 'updatedAt' | 'builtIn'>): Promise<boolean>;
+  findRole(id: string): Promise<RoleRecord | null>;
+  findRoleByName(name: string): Promise<RoleRecord | null>;
+  listRoles(): Promise<RoleRecord[]>;
+  /** Changes a role that is not built in; `conflict` when the new name is taken. */
+  updateRole(
+    id: string,
+    patch: { name?: string; permissions?: string[]; requireTotp?: boolean },
+    now: number,
+  ): Promise<'done' | 'not-found' | 'conflict'>;
+  /** Deletes a role that is not built in, and the grants that name it. */
+  deleteRole(id: string): Promise<boolean>;
+}
+
+/** Scopes: named sets of included and excluded organizations, groups and machines. */
+export interface ScopeStore {
+  /** Creates a scope; false when the name is taken. */
+  createScope(scope: Omit<ScopeRecord, 'updatedAt' | 'builtIn'>): Promise<boolean>;
+  findScope(id: string): Promise<ScopeRecord | null>;
+  findScopeByName(name: string): Promise<ScopeRecord | null>;
+  listScopes(): Promise<ScopeRecord[]>;
+  /** Changes a scope that is not built in; `conflict` when the new name is taken. */
+  updateScope(
+    id: string,
+    patch: { name?: string; entries?: ScopeEntry[] },
+    now: number,
+  ): Promise<'done' | 'not-found' | 'conflict'>;
+  /** Deletes a scope that is not built in, and the grants that name it. */
+  deleteScope(id: string): Promise<boolean>;
+}
+
+/** The (role, scope) pairs users hold. */
+export interface GrantStore {
+  /** A user's pairs with role and scope resolved, by role name then scope name. */
+  grantsOf(userId: string): Promise<GrantRecord[]>;
+  /**
+   * Replaces a user's pairs in one transaction. Refused (`last-master`, nothing changed) when
+   * it would leave no active user holding (master, master).
+   */
+  setGrants(userId: string, grants: readonly GrantRef[]): Promise<MasterGuardedResult>;
+}
+
+/** Per-user API tokens. */
+export interface ApiTokenStore {
+  createApiToken(token: NewApiToken): Promise<void>;
+  /** A token by the hash of its secret, with its owner; null when unknown. */
+  findApiTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRecord; owner: CredentialOwner } | null>;
+  /** Tokens, newest first: one user's, or everybody's (userId null). */
+  listApiTokens(userId: string | null): Promise<ApiTokenRecord[]>;
+  findApiToken(id: string): Promise<ApiTokenRecord | null>;
+  /** Revokes a token; revoking twice keeps the first time. Null when unknown. */
+  revokeApiToken(id: string, now: number): Promise<ApiTokenRecord | null>;
+  /** Writes last-used times of many tokens at once (coalesced by the caller). */
+  touchApiTokens(uses: ReadonlyMap<string, number>): Promise<void>;
+  /** How many API tokens were ever made (revoked ones included). */
+  countApiTokens(): Promise<number>;
+}
+
+/** Console sessions. */
+export interface SessionStore {
+  createSession(session: NewSession): Promise<void>;
+  /** A session by the hash of its secret, with its owner; null when unknown. */
+  findSessionByHash(secretHash: string): Promise<{ session: SessionRecord; owner: CredentialOwner } | null>;
+  /** Writes last-seen times of many sessions at once (coalesced by the caller). */
+  touchSessions(seen: ReadonlyMap<string, number>): Promise<void>;
+  /** Revokes one session; false when unknown. */
+  revokeSession(id: string, now: number): Promise<boolean>;
+  /** Revokes every session of a user (password reset, disable); returns how many. */
+  revokeSessionsOf(userId: string, now: number): Promise<number>;
+  /** Deletes sessions that ended before `cutoff`; returns how many. */
+  deleteSessionsEndedBefore(cutoff: number): Promise<number>;
 }
 
 /** The stored server identity key. */
@@ -217,7 +334,12 @@ export interface StoreBackend {
   checkins: CheckinRecorder;
   policies: PolicyStore;
   notifications: NotificationStore;
-  adminTokens: AdminTokenStore;
+  users: UserStore;
+  roles: RoleStore;
+  scopes: ScopeStore;
+  grants: GrantStore;
+  apiTokens: ApiTokenStore;
+  sessions: SessionStore;
   identity: IdentityStore;
   commands: CommandQueueStore;
   devices: DeviceStore;

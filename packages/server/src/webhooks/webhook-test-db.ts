@@ -3,9 +3,9 @@ import type { Dialect } from '../store/sql/dialect';
 import { migrateToLatest } from '../store/sql/migrate';
 import { up as webhooksUp } from '../store/sql/migrations/004-webhooks.migration';
 import { openDatabase } from '../store/sql/open-database';
+import type { WebhookTables } from '../store/sql/webhook.schema';
 import { createTestPostgresDatabase } from '../test-support/postgres';
 import { createTestSqliteFile } from '../test-support/sqlite';
-import type { WebhookTables } from './webhook.schema';
 
 /** A fresh, fully migrated test database holding the webhook tables. */
 export interface WebhookTestDatabase {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { CommandChange } from '../store/command-record';
+import { sqlWebhookStore } from '../store/sql/webhooks.sql';
+import type { WebhookStore } from '../store/webhook-record';
 import { WebhookService, type WebhookSettings } from './webhook.service';
-import { sqlWebhookStore, type WebhookStore } from './webhook.store';
 import type { CommandStatusWebhookEvent } from './webhook-event';
 import { openWebhookTestDatabase, type WebhookTestDatabase } from './webhook-test-db';
 import { startWebhookTestReceiver, type WebhookTestReceiver } from './webhook-test-receiver';

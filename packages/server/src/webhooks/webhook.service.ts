@@ -1,7 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { invalidInput, notFound } from '../domain/errors';
 import type { CommandChange } from '../store/command-record';
-import type { NewWebhookDelivery, WebhookConfig, WebhookDelivery, WebhookStore } from './webhook.store';
+import type {
+  NewWebhookDelivery,
+  WebhookConfig,
+  WebhookDelivery,
+  WebhookStore,
+} from '../store/webhook-record';
 import { webhookRetryDelayMs } from './webhook-backoff';
 import { COMMAND_STATUS_EVENT, type CommandStatusWebhookEvent, commandStatusEvent } from './webhook-event';
 import { WebhookSender } from './webhook-sender';

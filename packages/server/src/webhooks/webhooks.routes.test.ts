@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { registerErrorHandling } from '../http/error-handler';
 import type { CommandChange } from '../store/command-record';
+import { sqlWebhookStore } from '../store/sql/webhooks.sql';
 import { WebhookService } from './webhook.service';
-import { sqlWebhookStore } from './webhook.store';
 import { openWebhookTestDatabase, type WebhookTestDatabase } from './webhook-test-db';
 import { webhookRoutes } from './webhooks.routes';
 

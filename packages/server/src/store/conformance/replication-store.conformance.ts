@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { LocalReport } from '../../replication/replication-record';
+import type { LocalReport } from '../replication-record';
 import { account, T0 } from './conformance-fixtures';
 import type { StoreRef } from './store-conformance';
 

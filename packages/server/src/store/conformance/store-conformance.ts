@@ -16,6 +16,14 @@ import {
   notificationStoreTests,
   policyStoreTests,
 } from './small-stores.conformance';
+import {
+  webhookBulkTests,
+  webhookClaimTests,
+  webhookConcurrentClaimTests,
+  webhookDeliveredTests,
+  webhookEndpointTests,
+  webhookFailureTests,
+} from './webhook-store.conformance';
 
 /** A freshly opened, empty backend and how to dispose of it (close the store, remove its database). */
 export interface OpenedStore {
@@ -46,6 +54,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('DeviceStore', open, deviceStoreTests);
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);
+    // One store each: every claim sees all due rows, so these groups must not share a table.
+    withStore('WebhookStore: endpoints', open, webhookEndpointTests);
+    withStore('WebhookStore: claims', open, webhookClaimTests);
+    withStore('WebhookStore: delivered', open, webhookDeliveredTests);
+    withStore('WebhookStore: failures and dead letters', open, webhookFailureTests);
+    withStore('WebhookStore: bulk enqueue', open, webhookBulkTests);
+    withStore('WebhookStore: concurrent claims', open, webhookConcurrentClaimTests);
   });
 }
 

@@ -1,13 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database } from '../store/sql/schema';
-import type { LocalServersTable, OffsiteServersTable } from './replication.schema';
 import type {
   LocalReport,
   LocalServerRecord,
   OffsiteReport,
   OffsiteServerRecord,
   ReplicationStore,
-} from './replication-record';
+} from '../replication-record';
+import type { LocalServersTable, OffsiteServersTable } from './replication.schema';
+import type { Database } from './schema';
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 const num = (v: number | null) => (v === null ? null : Number(v));

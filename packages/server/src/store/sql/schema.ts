@@ -1,13 +1,15 @@
 import type { Generated } from 'kysely';
-import type { ReplicationTables } from '../../replication/replication.schema';
-import type { WebhookTables } from '../../webhooks/webhook.schema';
+import type { AuditTables } from './audit.schema';
+import type { AccessTables } from './access.schema';
+import type { ReplicationTables } from './replication.schema';
+import type { WebhookTables } from './webhook.schema';
 
 /**
  * Table types as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read
  * back as numbers), booleans are 0/1 integers and structured values are JSON text, so one set
  * of queries serves SQLite and PostgreSQL alike.
  */
-export interface Database extends WebhookTables, ReplicationTables {
+export interface Database extends AuditTables, WebhookTables, ReplicationTables, AccessTables {
   files: FilesTable;
   file_chunks: { file_id: string; offset: number; data: Uint8Array };
   organizations: { id: string; created_at: number };
@@ -36,7 +38,6 @@ export interface Database extends WebhookTables, ReplicationTables {
     created_at: number;
   };
   notification_types: { type: string; enabled: number };
-  admin_tokens: { id: string; token_hash: string; name: string; created_at: number };
   server_identity: { id: number; private_key_pem: string; public_key_der: string; created_at: number };
   commands: CommandsTable;
   command_transitions: { command_id: string; status: string; at: number; detail: string | null };
@@ -122,6 +123,8 @@ export interface CommandsTable {
   error: string | null;
   /** The agent session the command was last delivered to (null for devices and after a return). */
   holder: Generated<string | null>;
+  /** The name of the user who queued the command (migration 010; null for older rows and the server's own). */
+  created_by: Generated<string | null>;
 }
 
 /** The machines table. */

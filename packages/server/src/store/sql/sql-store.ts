@@ -1,5 +1,3 @@
-import { sqlReplicationStore } from '../../replication/replication.store';
-import { sqlWebhookStore } from '../../webhooks/webhook.store';
 import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
@@ -15,6 +13,8 @@ import { migrateToLatest } from './migrate';
 import { sqlNotificationStore } from './notifications.sql';
 import { type DatabaseLocation, openDatabase } from './open-database';
 import { sqlPolicyStore } from './policies.sql';
+import { sqlReplicationStore } from './replication.sql';
+import { sqlWebhookStore } from './webhooks.sql';
 
 /** Opens a SQL backend (SQLite or PostgreSQL), migrates it and returns every store part. */
 export async function openSqlStore(location: DatabaseLocation): Promise<StoreBackend> {
