@@ -19,6 +19,7 @@ export function commandView(c: CommandRecord, transitions?: readonly CommandTran
     updatedAt: iso(c.updatedAt),
     expiresAt: iso(c.expiresAt),
     finishedAt: iso(c.finishedAt),
+    createdBy: c.createdBy,
     result:
       c.finishedAt === null && c.exitCode === null && c.output === null && c.error === null
         ? null

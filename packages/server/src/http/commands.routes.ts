@@ -82,7 +82,7 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
       },
     },
     async (request, reply) => {
-      const result = await queue.enqueue(request.body);
+      const result = await queue.enqueue({ ...request.body, createdBy: request.principal.actor.userName });
       return reply.status(result.created ? 201 : 200).send({
         created: result.created,
         items: result.commands.map((c) => ({ id: c.id, target: c.targetId, status: c.status })),

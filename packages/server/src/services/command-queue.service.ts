@@ -31,6 +31,8 @@ export interface EnqueueRequest {
   ttlSeconds?: number | null;
   priority?: number;
   idempotencyKey?: string;
+  /** The name of the user who queues it, kept with each command (see the audit log). */
+  createdBy?: string;
 }
 
 /** Looks up device targets (the devices module provides it). */
@@ -127,6 +129,7 @@ export class CommandQueueService {
       priority: request.priority ?? 0,
       maxAttempts: this.settings.maxAttempts,
       expiresAt,
+      createdBy: request.createdBy ?? null,
     }));
     return this.commit(kind, commands, request.idempotencyKey ?? null, now);
   }

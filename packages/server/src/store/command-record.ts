@@ -55,6 +55,8 @@ export interface CommandRecord {
   exitCode: number | null;
   output: string | null;
   error: string | null;
+  /** The name of the user who queued it; null for the server's own and for older commands. */
+  createdBy: string | null;
 }
 
 /** A command to enqueue. */
@@ -69,6 +71,8 @@ export interface NewCommand {
   priority: number;
   maxAttempts: number;
   expiresAt: number | null;
+  /** The name of the user who queues it (absent: the server itself). */
+  createdBy?: string | null;
 }
 
 /** How a command ended, as reported by its endpoint. */

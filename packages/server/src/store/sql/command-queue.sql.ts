@@ -159,6 +159,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
             idempotency_key: idempotencyKey,
             created_at: now,
             updated_at: now,
+            created_by: c.createdBy ?? null,
           }));
           rows.push(...(await trx.insertInto('commands').values(chunk).returningAll().execute()));
         }

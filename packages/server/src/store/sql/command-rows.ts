@@ -26,5 +26,6 @@ export function commandFromRow(row: Selectable<CommandsTable>): CommandRecord {
     exitCode: row.exit_code,
     output: row.output,
     error: row.error,
+    createdBy: row.created_by ?? null,
   };
 }
