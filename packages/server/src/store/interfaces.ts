@@ -18,6 +18,7 @@ import type {
 } from './access-record';
 import type { CheckinPolicy } from '../domain/checkin-policy';
 import type { FileStore } from '../files/file-record';
+import type { AuditEntry, AuditHead, AuditQuery, NewAuditEntry } from './audit-record';
 import type {
   CommandChange,
   CommandOutcome,
@@ -346,6 +347,7 @@ export interface StoreBackend {
   webhooks: WebhookStore;
   files: FileStore;
   replication: ReplicationStore;
+  audit: AuditAppender & AuditReader;
   close(): Promise<void>;
 }
 
@@ -472,4 +474,25 @@ export interface DeviceStore {
   /** Marks the sent wake-ups still waiting for a check-in as answered by this one. */
   markWakesAnswered(deviceId: string, at: number): Promise<void>;
   wakes(deviceId: string, limit: number): Promise<WakeRecord[]>;
+}
+
+/**
+ * Appends to the hash-chained audit log. There is deliberately no way to change or delete an
+ * entry: appends from every server node form one chain (each entry links to the one before).
+ */
+export interface AuditAppender {
+  /** Appends one entry with its targets, links it to the chain head and returns it as stored. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+}
+
+/** Reads the audit log: pages for people, the raw chain for verification. */
+export interface AuditReader {
+  /** Entries the query's scope holds, newest first (see AuditQuery). */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Up to `limit` entries with seq greater than `afterSeq`, oldest first, unscoped. */
+  auditChain(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** The chain head: seq and hash of the newest entry (seq 0 and the genesis hash when empty). */
+  auditHead(): Promise<AuditHead>;
+  /** The greatest seq stored (0 when empty), whether or not the chain links to it. */
+  maxAuditSeq(): Promise<number>;
 }

@@ -9,6 +9,7 @@ describeStoreConformance('postgres', async () => {
     const store = await openSqlStore({ postgresUrl: database.url });
     return {
       store,
+      location: { postgresUrl: database.url },
       async cleanup() {
         try {
           await store.close();

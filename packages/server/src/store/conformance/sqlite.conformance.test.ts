@@ -9,6 +9,7 @@ describeStoreConformance('sqlite', async () => {
     const store = await openSqlStore({ sqliteFile: file });
     return {
       store,
+      location: { sqliteFile: file },
       async cleanup() {
         try {
           await store.close();

@@ -1,5 +1,12 @@
 import { after, before, describe } from 'node:test';
 import type { StoreBackend } from '../interfaces';
+import type { DatabaseLocation } from '../sql/open-database';
+import {
+  auditDeletedTests,
+  auditInsertedTests,
+  auditLogTests,
+  auditTamperTests,
+} from './audit-log.conformance';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandQueueTests } from './command-queue.conformance';
@@ -28,6 +35,8 @@ import {
 /** A freshly opened, empty backend and how to dispose of it (close the store, remove its database). */
 export interface OpenedStore {
   store: StoreBackend;
+  /** Where its database is, for tests that open a second store on it or edit it behind the store's back. */
+  location?: DatabaseLocation;
   cleanup(): Promise<void>;
 }
 
@@ -61,11 +70,36 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('WebhookStore: failures and dead letters', open, webhookFailureTests);
     withStore('WebhookStore: bulk enqueue', open, webhookBulkTests);
     withStore('WebhookStore: concurrent claims', open, webhookConcurrentClaimTests);
+    withStore('AuditLog', open, auditLogTests);
+    withOpened('AuditLog: concurrent appends, an edited entry', open, auditTamperTests);
+    withOpened('AuditLog: deleted entries', open, auditDeletedTests);
+    withOpened('AuditLog: inserted entries', open, auditInsertedTests);
   });
 }
 
 /** Gives the tests of one group the store opened for them. */
 export type StoreRef = () => StoreBackend;
+
+/** Gives the tests of one group the opened store itself (its location too). */
+function withOpened(
+  title: string,
+  open: () => Promise<OpenedStore>,
+  tests: (opened: () => OpenedStore) => void,
+): void {
+  describe(title, () => {
+    let opened: OpenedStore | undefined;
+    before(async () => {
+      opened = await open();
+    });
+    after(async () => {
+      await opened?.cleanup();
+    });
+    tests(() => {
+      if (!opened) throw new Error('the store was not opened (its before hook failed)');
+      return opened;
+    });
+  });
+}
 
 function withStore(title: string, open: () => Promise<OpenedStore>, tests: (store: StoreRef) => void): void {
   describe(title, () => {

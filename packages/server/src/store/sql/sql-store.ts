@@ -1,5 +1,6 @@
 import type { StoreBackend } from '../interfaces';
 import { sqlAdminTokenStore } from './admin-tokens.sql';
+import { sqlAuditStore } from './audit.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlDeviceStore } from './devices.sql';
@@ -41,6 +42,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     webhooks: sqlWebhookStore(db, dialect),
     files: sqlFileStore(db, dialect),
     replication: sqlReplicationStore(db),
+    audit: sqlAuditStore(db),
     close,
   };
 }
