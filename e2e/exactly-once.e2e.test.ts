@@ -217,8 +217,8 @@ describe('a command runs at most once across a failover between nodes', () => {
   it('the stale session of the frozen primary does not give back what the secondary delivered', async () => {
     primary.proc.child.kill('SIGSTOP');
     try {
-      // The agent notices at its next keepalive (the one before the period change waits out 30 s).
-      await waitFor('agent on the secondary', async () => (await connected(secondary)) === 1, 75_000);
+      // The agent notices at its next keepalive (2 s, then 5 s without a pong) and fails over.
+      await waitFor('agent on the secondary', async () => (await connected(secondary)) === 1, 30_000);
       const cid = await queueShell(secondary, id, `echo run >> ${ledger}; sleep 4; echo ha-done`);
       await waitFor('the script started', () => runs(ledger) === 1);
       primary.proc.child.kill('SIGCONT'); // wakes while the script runs on the secondary's session

@@ -60,6 +60,11 @@ export class MusterAgent {
   private connection: AgentConnection | null = null;
   /** Restarts the check-in timer of the session being served (after a period change). */
   private rescheduleCheckin: (() => void) | null = null;
+  /**
+   * The server closed this agent's connection because its machine account was removed (4016):
+   * by an administrator, or after an uninstall. The install token must not bring it back.
+   */
+  private removedByServer = false;
 
   constructor(private readonly options: AgentOptions) {
     this.state = new AgentStateFile(options.stateDir);
@@ -113,6 +118,7 @@ export class MusterAgent {
    */
   private reenrollIfForgotten(error: ConnectError): boolean {
     if (error.closeCode !== CloseCode.unknownAgent || !this.options.token) return false;
+    if (this.removedByServer) return false; // removed on purpose: not re-enrolled behind the admin's back
     if (this.state.value.machineId === null) return false; // the token was sent already
     this.options.log.warn(
       { machineId: this.state.value.machineId },
@@ -238,10 +244,17 @@ export class MusterAgent {
         }
         pingTimer = setTimeout(() => void keepalive(), periodMs());
       };
+      // A new period applies to the keepalive too: a shorter one must also notice a silent
+      // server sooner (the next failover), not only check in more often.
       this.rescheduleCheckin = () => {
-        if (!checkinTimer) return;
-        clearTimeout(checkinTimer);
-        checkinTimer = setTimeout(() => void checkin(), periodMs());
+        if (checkinTimer) {
+          clearTimeout(checkinTimer);
+          checkinTimer = setTimeout(() => void checkin(), periodMs());
+        }
+        if (pingTimer) {
+          clearTimeout(pingTimer);
+          pingTimer = setTimeout(() => void keepalive(), periodMs());
+        }
       };
       connection.on({
         command: (m) => void this.runner.handle(connection, m, files),
@@ -249,6 +262,7 @@ export class MusterAgent {
         commandAck: (m) => this.runner.acknowledge(m.id),
         close: (code, reason) => {
           closed = true;
+          if (code === CloseCode.machineRemoved) this.removedByServer = true;
           files.closed();
           if (this.connection === connection) this.connection = null;
           this.rescheduleCheckin = null;
