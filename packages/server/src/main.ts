@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { PrincipalResolver } from './access/principal-resolver';
+import { SessionService } from './access/session.service';
+import { TokenService } from './access/token.service';
 import { buildApp } from './app';
 import type { Bus } from './bus/bus';
 import { inProcessBus } from './bus/in-process.bus';
@@ -20,7 +23,6 @@ import { serverLanSubnets } from './lan-subnets';
 import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
 import { listening } from './server-start-error';
-import { AdminAuthService } from './services/admin-auth.service';
 import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
 import { CheckinControlService } from './services/checkin-control.service';
@@ -123,7 +125,16 @@ async function wireServer(
 
   const identity = new ServerIdentityService(store.identity);
   await identity.load(clock());
-  const adminAuth = new AdminAuthService(store.adminTokens);
+  // People's credentials: API tokens and console sessions, resolved to a Principal per request.
+  const apiTokens = new TokenService(store.apiTokens, store.users, store.grants, clock, { onError });
+  const sessions = new SessionService(store.sessions, clock, { onError });
+  const principals = new PrincipalResolver(apiTokens, sessions, store.grants, clock);
+  apiTokens.start();
+  sessions.start();
+  undo.push(
+    () => apiTokens.stop(),
+    () => sessions.stop(),
+  );
 
   const registry = new SessionRegistry<AgentSession>();
   const notifications = new NotificationService(store.notifications, clock);
@@ -318,7 +329,7 @@ async function wireServer(
 
   const app = await buildApp(
     {
-      verifyAdminToken: (token, address) => adminAuth.principalOf(token, address),
+      verifyAdminToken: (token, address) => principals.fromBearer(token, address),
       machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
       machineRemoval: new MachineRemovalService(
         store.machineRemoval,
@@ -362,7 +373,7 @@ async function wireServer(
   );
   // The first admin token is made only once every port is bound, so a start that fails (a
   // port in use) leaves no token behind in the store or the data directory.
-  const createdAdminToken = await adminAuth.ensureFirstToken(clock());
+  const createdAdminToken = await apiTokens.ensureFirstToken();
   const adminTokenFile = join(config.dataDir, 'admin-token');
   if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
   const deviceSweep = setInterval(() => void devices.sweep().catch(onError), 60_000);
@@ -384,6 +395,8 @@ async function wireServer(
       if (closed) return;
       closed = true;
       reaper.stop();
+      await apiTokens.stop();
+      await sessions.stop();
       maintenance.stop();
       replicationWatch.stop();
       await webhooks.stop();

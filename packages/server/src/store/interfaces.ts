@@ -1,5 +1,5 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
-import type { ScopeEntry } from '../access/scope';
+import type { ScopeEntry, ScopeFilter } from '../access/scope';
 import type {
   ApiTokenRecord,
   CredentialOwner,
@@ -86,7 +86,9 @@ export interface InstallTokenRecord {
 export interface InstallTokenStore {
   createInstallToken(token: NewInstallToken): Promise<void>;
   /** Every install token, newest first (revoked, expired and used-up ones included). */
-  listInstallTokens(): Promise<InstallTokenRecord[]>;
+  listInstallTokens(scope?: ScopeFilter): Promise<InstallTokenRecord[]>;
+  /** One token, when it exists and its group is in scope. */
+  getInstallToken(id: string, scope?: ScopeFilter): Promise<InstallTokenRecord | null>;
   /**
    * Revokes a token: from then on it enrolls nothing. Revoking twice keeps the first time.
    * Returns the token as it is now, or null when the id is unknown.
@@ -99,20 +101,27 @@ export interface InstallTokenStore {
   enroll(request: EnrollmentRequest): Promise<EnrollmentResult>;
 }
 
-/** Reads machine accounts. */
+/**
+ * Which machines a read may see: one filter, or several that must all hold (a shell command
+ * needs both commands.run and commands.run-shell). Omitted, a read sees everything: the
+ * server's own calls (the agent gateway, maintenance) act as the system.
+ */
+export type MachineScope = ScopeFilter | readonly ScopeFilter[];
+
+/** Reads machine accounts. Out-of-scope machines are read as if they did not exist. */
 export interface MachineReader {
-  findMachine(id: string): Promise<MachineRecord | null>;
+  findMachine(id: string, scope?: MachineScope): Promise<MachineRecord | null>;
   findMachineByKey(fingerprint: string): Promise<MachineRecord | null>;
   /**
    * Machines whose id matches a LIKE pattern, or any of several (with "\" escaping "%", "_"
    * and itself, as MachineFilter.likePatterns gives them), or all; ordered by id.
    */
-  listMachines(likePatterns: string | readonly string[] | null): Promise<MachineRecord[]>;
+  listMachines(likePatterns: string | readonly string[] | null, scope?: MachineScope): Promise<MachineRecord[]>;
   /**
    * The machines among `ids` (unknown ids are left out), in one query: bulk requests resolve
    * their targets with it in chunks (of at most 1,000 ids) instead of one query per id.
    */
-  findMachines(ids: readonly string[]): Promise<MachineRecord[]>;
+  findMachines(ids: readonly string[], scope?: MachineScope): Promise<MachineRecord[]>;
 }
 
 /** Fields of a pre-created (never checked in) machine account. */
@@ -198,7 +207,11 @@ export interface NotificationRecord {
 export interface NotificationStore {
   /** Adds a notification unless one with the same dedupe key exists; true when added. */
   addNotification(n: Omit<NotificationRecord, 'id'> & { dedupeKey: string }): Promise<boolean>;
-  listNotifications(type?: string): Promise<NotificationRecord[]>;
+  /**
+   * Notifications newest first. With a scope, only those of machines in it: a notification of
+   * no machine (or of one since deleted) is seen only by a caller who sees everything.
+   */
+  listNotifications(type?: string, scope?: ScopeFilter): Promise<NotificationRecord[]>;
   setTypeEnabled(type: string, enabled: boolean): Promise<void>;
   /** Stored on/off switches; types not listed use their default. */
   typeSwitches(): Promise<Map<string, boolean>>;
@@ -429,7 +442,8 @@ export interface CommandQueueStore {
    * returns it unchanged (or null if unknown).
    */
   cancel(id: string, now: number): Promise<{ canceled: boolean; command: CommandRecord | null }>;
-  getCommand(id: string): Promise<CommandRecord | null>;
+  /** A command, when it exists and its target is in scope (omitted: everything). */
+  getCommand(id: string, scope?: ScopeFilter): Promise<CommandRecord | null>;
   transitionsOf(id: string): Promise<CommandTransition[]>;
   listCommands(query: CommandQuery): Promise<CommandRecord[]>;
   /** Deletes up to `limit` finished commands older than `cutoff`; returns how many. */
@@ -447,11 +461,12 @@ export interface DeviceStore {
     createdAt: number;
   }): Promise<void>;
   enrollDevice(e: DeviceEnrollment): Promise<DeviceEnrollmentResult>;
-  findDevice(id: string): Promise<DeviceRecord | null>;
+  /** A device, when it exists and is in scope (a device is scoped like a machine of its group). */
+  findDevice(id: string, scope?: ScopeFilter): Promise<DeviceRecord | null>;
   /** Devices whose id matches any of the LIKE patterns (as listMachines reads them), or all. */
-  listDevices(likePatterns: string | readonly string[] | null): Promise<DeviceRecord[]>;
-  /** The groups of the given ids (unknown ids are absent). */
-  deviceGroups(ids: readonly string[]): Promise<Map<string, string>>;
+  listDevices(likePatterns: string | readonly string[] | null, scope?: ScopeFilter): Promise<DeviceRecord[]>;
+  /** The groups of the given ids (unknown and out-of-scope ids are absent). */
+  deviceGroups(ids: readonly string[], scope?: MachineScope): Promise<Map<string, string>>;
   recordDeviceCheckin(
     id: string,
     now: number,

@@ -116,29 +116,6 @@ export function notificationStoreTests(store: StoreRef): void {
 }
 
 /** Conformance tests of one store interface. */
-export function adminTokenStoreTests(store: StoreRef): void {
-  it('counts, adds and recognizes admin token hashes', async () => {
-    const s = store();
-    assert.equal(await s.adminTokens.countAdminTokens(), 0);
-    assert.equal(await s.adminTokens.adminTokenExists('hash-1'), false);
-    await s.adminTokens.addAdminToken({ id: 'tok-1', tokenHash: 'hash-1', name: 'first', createdAt: T0 });
-    assert.equal(await s.adminTokens.countAdminTokens(), 1);
-    assert.equal(await s.adminTokens.adminTokenExists('hash-1'), true);
-    await s.adminTokens.addAdminToken({
-      id: 'tok-2',
-      tokenHash: 'hash-2',
-      name: 'second',
-      createdAt: T0 + 1,
-    });
-    assert.equal(await s.adminTokens.countAdminTokens(), 2);
-    assert.equal(await s.adminTokens.adminTokenExists('hash-2'), true);
-    assert.equal(await s.adminTokens.adminTokenExists('hash-3'), false);
-    // A hash is compared whole, never by prefix.
-    assert.equal(await s.adminTokens.adminTokenExists('hash-'), false);
-  });
-}
-
-/** Conformance tests of one store interface. */
 export function identityStoreTests(store: StoreRef): void {
   it('loads nothing at first, then the saved identity, then its replacement', async () => {
     const s = store();

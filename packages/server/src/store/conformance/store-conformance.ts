@@ -7,9 +7,11 @@ import {
   auditLogTests,
   auditTamperTests,
 } from './audit-log.conformance';
+import { roleScopeStoreTests, userStoreTests } from './access-stores.conformance';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandQueueTests } from './command-queue.conformance';
+import { apiTokenStoreTests, sessionStoreTests } from './credential-stores.conformance';
 import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
 import { installTokenAdminTests } from './install-token-admin.conformance';
@@ -18,7 +20,6 @@ import { machineRemovalTests } from './machine-removal.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import { replicationStoreTests } from './replication-store.conformance';
 import {
-  adminTokenStoreTests,
   identityStoreTests,
   notificationStoreTests,
   policyStoreTests,
@@ -56,7 +57,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('CheckinRecorder', open, checkinRecorderTests);
     withStore('PolicyStore', open, policyStoreTests);
     withStore('NotificationStore', open, notificationStoreTests);
-    withStore('AdminTokenStore', open, adminTokenStoreTests);
+    withStore('UserStore and GrantStore', open, userStoreTests);
+    withStore('RoleStore, ScopeStore and GrantStore', open, roleScopeStoreTests);
+    withStore('ApiTokenStore', open, apiTokenStoreTests);
+    withStore('SessionStore', open, sessionStoreTests);
     withStore('IdentityStore', open, identityStoreTests);
     withStore('CommandQueueStore', open, commandQueueTests);
     withStore('CommandQueueStore: delivery', open, commandDeliveryTests);

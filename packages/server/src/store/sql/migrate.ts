@@ -8,6 +8,7 @@ import * as files from './migrations/005-files.migration';
 import * as replication from './migrations/006-replication.migration';
 import * as commandHolder from './migrations/007-command-holder.migration';
 import * as installTokenRevocation from './migrations/008-install-token-revocation.migration';
+import * as identity from './migrations/009-identity.migration';
 import * as audit from './migrations/010-audit.migration';
 import type { Database } from './schema';
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '007-command-holder': commandHolder,
   '008-install-token-revocation': installTokenRevocation,
   '010-audit': audit,
+  '009-identity': identity,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -1,10 +1,11 @@
 import type { StoreBackend } from '../interfaces';
-import { sqlAdminTokenStore } from './admin-tokens.sql';
+import { sqlApiTokenStore } from './api-tokens.sql';
 import { sqlAuditStore } from './audit.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlDeviceStore } from './devices.sql';
 import { sqlFileStore } from './files.sql';
+import { sqlGrantStore } from './grants.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { sqlIdentityStore } from './identity.sql';
 import { sqlInstallTokenStore } from './install-tokens.sql';
@@ -14,6 +15,10 @@ import { migrateToLatest } from './migrate';
 import { sqlNotificationStore } from './notifications.sql';
 import { type DatabaseLocation, openDatabase } from './open-database';
 import { sqlPolicyStore } from './policies.sql';
+import { sqlRoleStore } from './roles.sql';
+import { sqlScopeStore } from './scopes.sql';
+import { sqlSessionStore } from './sessions.sql';
+import { sqlUserStore } from './users.sql';
 import { sqlReplicationStore } from './replication.sql';
 import { sqlWebhookStore } from './webhooks.sql';
 
@@ -35,7 +40,12 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     checkins: sqlCheckinRecorder(db, dialect),
     policies: sqlPolicyStore(db),
     notifications: sqlNotificationStore(db),
-    adminTokens: sqlAdminTokenStore(db),
+    users: sqlUserStore(db, dialect),
+    roles: sqlRoleStore(db),
+    scopes: sqlScopeStore(db),
+    grants: sqlGrantStore(db, dialect),
+    apiTokens: sqlApiTokenStore(db),
+    sessions: sqlSessionStore(db),
     identity: sqlIdentityStore(db),
     commands: sqlCommandQueue(db, dialect),
     devices: sqlDeviceStore(db),

@@ -16,12 +16,20 @@ describe('SQLite store whose file is deleted or replaced', () => {
     file?.cleanup();
   });
 
-  const token = (id: string) => ({ id, tokenHash: `hash-${id}`, name: id, createdAt: 1 });
+  // Any write does; a user is a small one.
+  const user = (name: string) => ({
+    id: name,
+    name,
+    displayName: name,
+    email: null,
+    passwordHash: null,
+    createdAt: 1,
+  });
   const open = async () => {
     file = createTestSqliteFile();
     const lost: string[] = [];
     store = await openSqlStore({ sqliteFile: file.file, onFileLost: (message) => lost.push(message) });
-    await store.adminTokens.addAdminToken(token('before'));
+    await store.users.createUser(user('before'));
     return { store, lost, path: file.file };
   };
   const isStoreUnavailable = (pattern: RegExp) => (error: unknown) =>
@@ -30,10 +38,10 @@ describe('SQLite store whose file is deleted or replaced', () => {
   it('refuses every write once the file is deleted, keeps answering reads, and tells once', async () => {
     const { store, lost, path } = await open();
     rmSync(path);
-    await assert.rejects(store.adminTokens.addAdminToken(token('after')), isStoreUnavailable(/was deleted/));
-    await assert.rejects(store.adminTokens.addAdminToken(token('again')), isStoreUnavailable(/was deleted/));
-    assert.equal(await store.adminTokens.countAdminTokens(), 1);
-    assert.equal(await store.adminTokens.adminTokenExists('hash-after'), false);
+    await assert.rejects(store.users.createUser(user('after')), isStoreUnavailable(/was deleted/));
+    await assert.rejects(store.users.createUser(user('again')), isStoreUnavailable(/was deleted/));
+    assert.notEqual(await store.users.findUserByName('before'), null);
+    assert.equal(await store.users.findUserByName('after'), null);
     assert.equal(lost.length, 1);
     assert.ok(lost[0]?.includes(`${path} was deleted while the server was running`), lost[0]);
   });
@@ -48,14 +56,14 @@ describe('SQLite store whose file is deleted or replaced', () => {
     } finally {
       other.cleanup();
     }
-    await assert.rejects(store.adminTokens.addAdminToken(token('after')), isStoreUnavailable(/was replaced/));
+    await assert.rejects(store.users.createUser(user('after')), isStoreUnavailable(/was replaced/));
     assert.equal(lost.length, 1);
   });
 
   it('writes as before while the file is in place', async () => {
     const { store, lost } = await open();
-    await store.adminTokens.addAdminToken(token('second'));
-    assert.equal(await store.adminTokens.countAdminTokens(), 2);
+    await store.users.createUser(user('second'));
+    assert.notEqual(await store.users.findUserByName('second'), null);
     assert.deepEqual(lost, []);
   });
 });
