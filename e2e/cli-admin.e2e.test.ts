@@ -182,6 +182,19 @@ describe('muster admin command line', () => {
       [echoId],
     );
     await fails(/cannot be canceled|not pending|409/, 'commands', 'cancel', echoId);
+    assert.equal(
+      typeof ((await server.api.get(`/commands/${echoId}`)).body as { expiresAt: unknown }).expiresAt,
+      'string',
+      'the default TTL',
+    );
+    const forever = JSON.parse(
+      await ok('commands', 'queue', '--machines', machine, '--type', 'audit', '--ttl', 'never', '--json'),
+    ).items[0].id as string;
+    assert.equal(
+      ((await server.api.get(`/commands/${forever}`)).body as { expiresAt: unknown }).expiresAt,
+      null,
+      '--ttl never',
+    );
 
     // One command runs (delivered, no result yet); the next two wait behind it.
     const long = JSON.parse(
@@ -256,6 +269,17 @@ describe('muster admin command line', () => {
       'audit',
       '--priority',
       '500',
+    );
+    await fails(
+      /--ttl must be a number of seconds from 1 to 31536000, or "never"/,
+      'commands',
+      'queue',
+      '--filter',
+      '*',
+      '--type',
+      'audit',
+      '--ttl',
+      'forever',
     );
     await fails(/--status.*Allowed choices are pending, processing/, 'commands', 'list', '--status', 'bogus');
     await fails(/--from must be a date/, 'commands', 'list', '--from', 'yesterday-ish');

@@ -1,6 +1,10 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAuditHook } from './audit/audit.hook';
+import { auditRoutes } from './audit/audit.routes';
+import type { AuditService } from './audit/audit.service';
+import { auditedSettingsReaders } from './audit/audit-settings';
 import type { DeviceModule } from './devices/wire-devices';
 import type { FileService } from './files/file.service';
 import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
@@ -48,6 +52,7 @@ export interface AppServices {
   files: FileService;
   replication: { control: ReplicationControlService; watch: ReplicationWatch; reportStaleMs: number };
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
+  audit: AuditService;
   clock: () => number;
 }
 
@@ -70,6 +75,7 @@ export async function buildApp(
   registerErrorHandling(app);
   registerJsonBodyParser(app);
   registerBearerAuth(app, services.verifyAdminToken);
+  registerAuditHook(app, services.audit, auditedSettingsReaders(services));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -103,6 +109,7 @@ export async function buildApp(
         services.clock,
       );
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
+      auditRoutes(typed, services.audit);
       typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -5,6 +5,7 @@ import { PrincipalResolver } from './access/principal-resolver';
 import { SessionService } from './access/session.service';
 import { TokenService } from './access/token.service';
 import { buildApp } from './app';
+import { AuditService } from './audit/audit.service';
 import type { Bus } from './bus/bus';
 import { inProcessBus } from './bus/in-process.bus';
 import { postgresBus } from './bus/postgres.bus';
@@ -189,6 +190,10 @@ async function wireServer(
   });
   undo.push(() => devices.close());
   const files = new FileService(store.files, config.fileMaxBytes, clock);
+  // A lost audit entry must be seen: the change it records has happened already.
+  const audit = new AuditService(store.audit, clock, (error, entry) =>
+    log.error({ err: error, action: entry.action, user: entry.userName }, 'audit entry could not be written'),
+  );
   const commands = new CommandQueueService(
     store.commands,
     store.machines,
@@ -360,6 +365,7 @@ async function wireServer(
       events,
       devices,
       webhooks,
+      audit,
       clock,
     },
     logRoot.child({ component: 'http' }),

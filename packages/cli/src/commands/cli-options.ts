@@ -51,3 +51,19 @@ export function queryString(params: Record<string, string | number | undefined>)
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * Parses a number of seconds from 1 to `max`, or "never" (returned as null, which the API
+ * takes as no limit), with an error that names the option.
+ */
+export function secondsOrNever(name: string, max: number): (value: string) => number | null {
+  const seconds = integerOption(name, 1, max);
+  return (value) => {
+    if (value.trim().toLowerCase() === 'never') return null;
+    try {
+      return seconds(value);
+    } catch {
+      throw new InvalidArgumentError(`${name} must be a number of seconds from 1 to ${max}, or "never"`);
+    }
+  };
+}

@@ -1,6 +1,13 @@
 import { Command, Option } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
-import { idListOption, integerOption, jsonObjectOption, queryString, timeOption } from './cli-options';
+import {
+  idListOption,
+  integerOption,
+  jsonObjectOption,
+  queryString,
+  secondsOrNever,
+  timeOption,
+} from './cli-options';
 
 /** A command as the API shows it (the fields the CLI prints). */
 interface CommandJson {
@@ -29,7 +36,7 @@ interface QueueOptions {
   filter?: string;
   params?: Record<string, unknown>;
   script?: string;
-  ttl?: number;
+  ttl?: number | null;
   priority?: number;
   idempotencyKey?: string;
   json?: boolean;
@@ -55,9 +62,9 @@ export function commandsCommand(globals: ApiGlobals): Command {
     )
     .option('--script <text>', 'for --type shell: the script (the same as params.script)')
     .option(
-      '--ttl <seconds>',
-      'time to live: expires if not delivered by then',
-      integerOption('--ttl', 1, 365 * 86400),
+      '--ttl <seconds|never>',
+      "time to live: expires if not delivered by then (default: the server's commandDefaultTtlSeconds, 7 days)",
+      secondsOrNever('--ttl', 365 * 86400),
     )
     .option('--priority <n>', 'from -100 to 100; higher goes first', integerOption('--priority', -100, 100))
     .option('--idempotency-key <key>', "the same key again returns the first request's commands")
