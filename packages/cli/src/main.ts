@@ -9,6 +9,7 @@ import {
 } from './commands/admin.commands';
 import { agentCommand } from './commands/agent.command';
 import { apiGlobals } from './commands/api-command';
+import { auditCommand } from './commands/audit.commands';
 import { commandsCommand } from './commands/commands.commands';
 import { demoCommand } from './commands/demo.command';
 import { deviceCommand } from './commands/device.command';
@@ -47,6 +48,7 @@ program.addCommand(filesCommand(globals));
 program.addCommand(devicesCommand(globals));
 program.addCommand(offsiteServerCommand(globals));
 program.addCommand(localServerCommand(globals));
+program.addCommand(auditCommand(globals));
 program.addCommand(replicateCommand());
 program.addCommand(demoCommand());
 program.addCommand(deviceCommand());

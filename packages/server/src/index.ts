@@ -1,5 +1,13 @@
 export { buildApp } from './app';
-export { ConfigError, envName, loadServerConfig, type ServerConfig, ServerConfigSchema } from './config';
+export { type AuditVerification, verifyAuditChain } from './audit/audit-verify';
+export {
+  ConfigError,
+  envName,
+  loadServerConfig,
+  type ServerConfig,
+  ServerConfigSchema,
+  sqliteFileOf,
+} from './config';
 export { type RunningServer, SERVER_VERSION, startServer } from './main';
 export { ServerStartError } from './server-start-error';
 export { openSqlStore } from './store/sql/sql-store';
