@@ -19,6 +19,7 @@ import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { requestLogController } from './http/request-log';
+import { registerRoutePermissions } from './http/route-permission';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
 import { replicationRoutes } from './replication/replication.routes';
 import type { ReplicationControlService } from './replication/replication-control.service';
@@ -76,6 +77,7 @@ export async function buildApp(
   registerJsonBodyParser(app);
   registerBearerAuth(app, services.verifyAdminToken);
   registerAuditHook(app, services.audit, auditedSettingsReaders(services));
+  registerRoutePermissions(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -110,7 +112,11 @@ export async function buildApp(
       );
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       auditRoutes(typed, services.audit);
-      typed.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      typed.get(
+        '/openapi.json',
+        { schema: { hide: true }, config: { permission: 'authenticated' } },
+        () => app.swagger(),
+      );
     },
     { prefix: '/api/v1' },
   );

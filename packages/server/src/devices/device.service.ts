@@ -8,13 +8,14 @@ import {
   type DeviceResult,
   IOS_PUSH_COMMAND_TYPES,
 } from '@muster/protocol';
+import { EVERYTHING } from '../access/scope';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import { parseGroupId, parseMachineName } from '../domain/machine-names';
 import type { CommandQueueService, DeviceTargetResolver } from '../services/command-queue.service';
 import { hashSecret, newGuid, newId, newSecretToken } from '../services/secrets';
 import type { CommandRecord } from '../store/command-record';
 import type { DeviceRecord, StoredLocation } from '../store/device-record';
-import type { DeviceStore, GroupRegistry } from '../store/interfaces';
+import type { DeviceStore, GroupRegistry, MachineScope } from '../store/interfaces';
 import { effectiveDeviceSettings } from './device-settings';
 import type { DeviceWakeService } from './device-wake.service';
 
@@ -128,7 +129,7 @@ export class DeviceService implements DeviceTargetResolver {
    */
   async results(device: DeviceRecord, results: readonly DeviceResult[]): Promise<{ accepted: number }> {
     for (const r of results) {
-      const { command } = await this.commands.get(r.id).catch(() => ({ command: null }));
+      const { command } = await this.commands.get(r.id, EVERYTHING).catch(() => ({ command: null }));
       if (!command) throw notFound(`no command "${r.id}"; nothing was stored`);
       if (command.targetKind !== 'device' || command.targetId !== device.id) {
         throw new MusterError(
@@ -160,8 +161,8 @@ export class DeviceService implements DeviceTargetResolver {
 
   // DeviceTargetResolver
 
-  groupsOf(ids: readonly string[]): Promise<Map<string, string>> {
-    return this.store.deviceGroups(ids);
+  groupsOf(ids: readonly string[], scope?: MachineScope): Promise<Map<string, string>> {
+    return this.store.deviceGroups(ids, scope);
   }
 
   validate(type: string, params: Record<string, unknown>): void {

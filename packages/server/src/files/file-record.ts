@@ -1,3 +1,5 @@
+import type { ScopeFilter } from '../access/scope';
+
 /** Where a stored file stands: still arriving (resumable), or complete and verified. */
 export type FileStatus = 'receiving' | 'complete';
 
@@ -16,6 +18,11 @@ export interface FileRecord {
   machineId: string | null;
   /** The get-file command that owns this upload. */
   commandId: string | null;
+  /**
+   * The group the file belongs to, which scopes reach it by: the machine's for a get-file
+   * result, the one named at upload otherwise; null only for uploads made before groups.
+   */
+  groupId: string | null;
   createdAt: number;
   completedAt: number | null;
 }
@@ -26,6 +33,7 @@ export interface NewFile {
   name: string;
   machineId: string | null;
   commandId: string | null;
+  groupId: string | null;
   createdAt: number;
 }
 
@@ -48,10 +56,14 @@ export interface FileStore {
   resetFile(id: string): Promise<void>;
   /** Up to `length` bytes from `offset` (fewer at the end of what is held). */
   readRange(id: string, offset: number, length: number): Promise<Buffer>;
-  getFile(id: string): Promise<FileRecord | null>;
+  /**
+   * A file, when it exists and is in scope: by its group, and by its machine for a get-file
+   * result (omitted: everything).
+   */
+  getFile(id: string, scope?: ScopeFilter): Promise<FileRecord | null>;
   findByCommand(commandId: string): Promise<FileRecord | null>;
   /** Newest first. */
-  listFiles(limit: number): Promise<FileRecord[]>;
+  listFiles(limit: number, scope?: ScopeFilter): Promise<FileRecord[]>;
   /** Deletes a file and its content; false if there was none. */
   deleteFile(id: string): Promise<boolean>;
 }

@@ -40,6 +40,7 @@ describe('file transfer service', () => {
       id: 'f1',
       name: 'a.bin',
       machineId: null,
+      groupId: null,
       commandId: null,
       createdAt: T0,
     });

@@ -102,6 +102,8 @@ export class FileTransferService {
       name: safeName(String(command.params.path)),
       machineId,
       commandId,
+      // A machine id is `name.group`: the file belongs to the machine's group.
+      groupId: machineId.slice(machineId.indexOf('.') + 1),
       createdAt: this.clock(),
     });
   }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { EVERYTHING, filterContains, type ScopeFilter } from '../access/scope';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
+import { parseGroupId } from '../domain/machine-names';
 import { newId } from '../services/secrets';
 import type { FileRecord, FileStore } from './file-record';
 
@@ -34,13 +36,25 @@ export class FileService {
     private readonly clock: () => number,
   ) {}
 
-  /** Stores an upload piece by piece; a failed or oversized upload leaves nothing behind. */
-  async upload(name: string, body: AsyncIterable<Uint8Array>): Promise<FileRecord> {
+  /**
+   * Stores an upload piece by piece; a failed or oversized upload leaves nothing behind. The
+   * file belongs to `group` (which must be in the caller's scope), or without it to the one
+   * organization or group the caller's scope includes; a caller who sees everything may leave
+   * it without a group (then only such callers see it).
+   */
+  async upload(
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    scope: ScopeFilter,
+    group?: string,
+  ): Promise<FileRecord> {
+    const groupId = uploadGroup(scope, group);
     const file = await this.store.createFile({
       id: newId(),
       name: checkFileName(name),
       machineId: null,
       commandId: null,
+      groupId,
       createdAt: this.clock(),
     });
     const hash = createHash('sha256');
@@ -69,20 +83,24 @@ export class FileService {
       await this.store.deleteFile(file.id);
       throw error;
     }
-    return this.get(file.id);
+    return this.get(file.id, scope);
   }
 
-  async get(id: string): Promise<FileRecord> {
-    const file = await this.store.getFile(id);
+  /** A file in scope (omitted: the server's own view); out of scope it is unknown. */
+  async get(id: string, scope: ScopeFilter = EVERYTHING): Promise<FileRecord> {
+    const file = await this.store.getFile(id, scope);
     if (!file) throw notFound(`no file "${id}"`);
     return file;
   }
 
-  list(limit: number): Promise<FileRecord[]> {
-    return this.store.listFiles(limit);
+  /** The newest files in scope. */
+  list(limit: number, scope: ScopeFilter): Promise<FileRecord[]> {
+    return this.store.listFiles(limit, scope);
   }
 
-  async remove(id: string): Promise<void> {
+  /** Deletes a file in scope. */
+  async remove(id: string, scope: ScopeFilter): Promise<void> {
+    await this.get(id, scope);
     if (!(await this.store.deleteFile(id))) throw notFound(`no file "${id}"`);
   }
 
@@ -101,4 +119,21 @@ export class FileService {
       throw new MusterError(ErrorCode.invalidState, `file ${id} is still being received`);
     return { size: file.size, sha256: file.sha256 };
   }
+}
+
+/** The group an upload belongs to (see FileService.upload). */
+function uploadGroup(scope: ScopeFilter, requested: string | undefined): string | null {
+  if (requested !== undefined) {
+    const group = parseGroupId(requested);
+    // Out of scope reads as unknown, as everywhere else.
+    if (!filterContains(scope, group, null)) throw notFound(`no machine group "${group}"`);
+    return group;
+  }
+  if (scope.all) return null;
+  const included = new Set(scope.scopes.flatMap((s) => s.includeGroups));
+  const [only] = included;
+  if (included.size === 1 && only !== undefined && filterContains(scope, only, null)) return only;
+  throw invalidInput(
+    'name the machine group the file belongs to with "group" (your scope holds more than one, or none as a whole); nothing was stored',
+  );
 }

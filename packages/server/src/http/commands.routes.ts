@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { ScopeFilter } from '../access/scope';
 import { invalidInput } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
 import type { CommandQueueService } from '../services/command-queue.service';
@@ -6,6 +7,7 @@ import type { MachinesService } from '../services/machines.service';
 import { COMMAND_STATUSES, type CommandQuery, type CommandRecord } from '../store/command-record';
 import { commandView } from './command-view';
 import { MachineIdParams } from './schemas';
+import { scopeOf } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 200_000 });
@@ -77,14 +79,25 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
       schema: {
         tags: ['commands'],
         summary: 'Queue a command for machines or devices (one per target, in one transaction)',
-        description: "The same idempotencyKey again returns the first request's commands and queues nothing.",
+        description:
+          "The same idempotencyKey again returns the first request's commands and queues nothing. " +
+          'Needs commands.run; a shell command also commands.run-shell, and commands to devices also devices.command: targets must be in the scope of each. ' +
+          'A filter matches only machines in scope and "matched" says how many; ids out of scope are unknown (404).',
         body: EnqueueBody,
       },
+      config: { permission: 'commands.run' },
     },
     async (request, reply) => {
-      const result = await queue.enqueue({ ...request.body, createdBy: request.principal.actor.userName });
+      const scopes: ScopeFilter[] = [scopeOf(request)];
+      if (request.body.type === 'shell') scopes.push(request.principal.require('commands.run-shell'));
+      if ('devices' in request.body.targets) scopes.push(request.principal.require('devices.command'));
+      const result = await queue.enqueue(
+        { ...request.body, createdBy: request.principal.actor.userName },
+        scopes,
+      );
       return reply.status(result.created ? 201 : 200).send({
         created: result.created,
+        matched: result.commands.length,
         items: result.commands.map((c) => ({ id: c.id, target: c.targetId, status: c.status })),
       });
     },
@@ -97,10 +110,12 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
         summary: 'List commands, newest first, with filters and pages',
         querystring: ListQuery,
       },
+      // Reading commands is seeing machines' activity, so it needs what seeing machines needs.
+      config: { permission: 'machines.view' },
     },
     async (request) => {
       const q = request.query;
-      const query: CommandQuery = { limit: q.limit ?? 100 };
+      const query: CommandQuery = { limit: q.limit ?? 100, scope: scopeOf(request) };
       if (q.target) query.targetId = q.target.toLowerCase();
       if (q.status) query.status = q.status;
       if (q.type) query.type = q.type;
@@ -126,16 +141,22 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
   );
   app.get(
     '/commands/:id',
-    { schema: { tags: ['commands'], summary: 'One command with every transition', params: IdParams } },
+    {
+      schema: { tags: ['commands'], summary: 'One command with every transition', params: IdParams },
+      config: { permission: 'machines.view' },
+    },
     async (request) => {
-      const { command, transitions } = await queue.get(request.params.id);
+      const { command, transitions } = await queue.get(request.params.id, scopeOf(request));
       return commandView(command, transitions);
     },
   );
   app.post(
     '/commands/:id/cancel',
-    { schema: { tags: ['commands'], summary: 'Cancel a pending command', params: IdParams } },
-    async (request) => commandView(await queue.cancel(request.params.id)),
+    {
+      schema: { tags: ['commands'], summary: 'Cancel a pending command', params: IdParams },
+      config: { permission: 'commands.cancel' },
+    },
+    async (request) => commandView(await queue.cancel(request.params.id, scopeOf(request))),
   );
   app.get(
     '/machines/:id/commands',
@@ -145,15 +166,16 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
         summary: "A machine's pending and recent procedures with their results (Pending Procedures)",
         params: MachineIdParams,
       },
+      config: { permission: 'machines.view' },
     },
     async (request) => {
       // An unknown machine is a 404, as for GET /machines/{id}; an empty list would read as
-      // "a machine with nothing pending".
-      const machine = await machines.get(request.params.id);
+      // "a machine with nothing pending". Out of scope is unknown too.
+      const scope = scopeOf(request);
+      const machine = await machines.get(request.params.id, scope);
+      const query: CommandQuery = { targetKind: 'machine', targetId: machine.id, limit: 200, scope };
       return {
-        items: (await queue.list({ targetKind: 'machine', targetId: machine.id, limit: 200 })).map((c) =>
-          commandView(c),
-        ),
+        items: (await queue.list(query)).map((c) => commandView(c)),
       };
     },
   );

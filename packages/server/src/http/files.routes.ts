@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FileService } from '../files/file.service';
 import type { FileRecord } from '../files/file-record';
+import { scopeOf } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 const IdParams = Type.Object(
@@ -20,6 +21,7 @@ function fileView(f: FileRecord) {
     sha256: f.sha256,
     machineId: f.machineId,
     commandId: f.commandId,
+    group: f.groupId,
     createdAt: new Date(f.createdAt).toISOString(),
     completedAt: f.completedAt === null ? null : new Date(f.completedAt).toISOString(),
   };
@@ -38,11 +40,17 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
       schema: {
         tags: ['files'],
         summary: 'Upload a file (raw body, Content-Type application/octet-stream) for put-file',
+        description:
+          'The file belongs to "group" (in your scope), or without it to the one organization or group your scope includes; only a caller who sees everything may leave it without a group.',
         querystring: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 255 }) },
+          {
+            name: Type.String({ minLength: 1, maxLength: 255 }),
+            group: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          },
           { additionalProperties: false },
         ),
       },
+      config: { permission: 'files.write' },
     },
     async (request, reply) => {
       const body = request.body as AsyncIterable<Uint8Array> | undefined;
@@ -57,7 +65,7 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
           },
         });
       }
-      const file = await files.upload(request.query.name, body);
+      const file = await files.upload(request.query.name, body, scopeOf(request), request.query.group);
       return reply.status(201).send(fileView(file));
     },
   );
@@ -72,19 +80,28 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
           { additionalProperties: false },
         ),
       },
+      config: { permission: 'files.read' },
     },
-    async (request) => ({ items: (await files.list(request.query.limit ?? 100)).map(fileView) }),
+    async (request) => ({
+      items: (await files.list(request.query.limit ?? 100, scopeOf(request))).map(fileView),
+    }),
   );
   app.get(
     '/files/:id',
-    { schema: { tags: ['files'], summary: 'Show one file', params: IdParams } },
-    async (request) => fileView(await files.get(request.params.id)),
+    {
+      schema: { tags: ['files'], summary: 'Show one file', params: IdParams },
+      config: { permission: 'files.read' },
+    },
+    async (request) => fileView(await files.get(request.params.id, scopeOf(request))),
   );
   app.get(
     '/files/:id/content',
-    { schema: { tags: ['files'], summary: 'Download a complete file', params: IdParams } },
+    {
+      schema: { tags: ['files'], summary: 'Download a complete file', params: IdParams },
+      config: { permission: 'files.read' },
+    },
     async (request, reply) => {
-      const file = await files.get(request.params.id);
+      const file = await files.get(request.params.id, scopeOf(request));
       if (file.status !== 'complete') {
         return reply.status(409).send({
           error: {
@@ -103,9 +120,12 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
   );
   app.delete(
     '/files/:id',
-    { schema: { tags: ['files'], summary: 'Delete a file', params: IdParams } },
+    {
+      schema: { tags: ['files'], summary: 'Delete a file', params: IdParams },
+      config: { permission: 'files.write' },
+    },
     async (request, reply) => {
-      await files.remove(request.params.id);
+      await files.remove(request.params.id, scopeOf(request));
       return reply.status(204).send();
     },
   );

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { InstallTokenInfo, InstallTokenService } from '../services/install-token.service';
 import { InstallTokenBody } from './schemas';
+import { scopeOf } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -40,9 +41,10 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
           'Without expiresInSeconds the token expires after the server setting installTokenExpirySeconds (7 days by default); expiresInSeconds 0 or null makes a token that never expires.',
         body: InstallTokenBody,
       },
+      config: { permission: 'install-tokens.manage' },
     },
     async (request, reply) => {
-      const created = await tokens.create(request.body);
+      const created = await tokens.create(request.body, scopeOf(request));
       return reply.status(201).send({
         token: created.token,
         id: created.id,
@@ -62,8 +64,9 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         description:
           'state is active, revoked, expired or used-up; prefix is the start of the token (null for tokens made before prefixes were kept).',
       },
+      config: { permission: 'install-tokens.manage' },
     },
-    async () => ({ items: (await tokens.list()).map(tokenView) }),
+    async (request) => ({ items: (await tokens.list(scopeOf(request))).map(tokenView) }),
   );
   app.delete(
     '/install-tokens/:id',
@@ -74,7 +77,8 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         description: 'Agents already enrolled with it stay. Revoking again changes nothing.',
         params: IdParams,
       },
+      config: { permission: 'install-tokens.manage' },
     },
-    async (request) => tokenView(await tokens.revoke(request.params.id)),
+    async (request) => tokenView(await tokens.revoke(request.params.id, scopeOf(request))),
   );
 }

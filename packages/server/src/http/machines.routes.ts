@@ -1,6 +1,7 @@
 import type { MachineRemovalService } from '../services/machine-removal.service';
 import type { MachinesService } from '../services/machines.service';
 import { FilterQuery, MachineIdParams, RemoteControlBody } from './schemas';
+import { scopeOf } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 /** Machines: list (with a Machine.Group ID filter), show, suspend/resume, remote control, delete. */
@@ -17,13 +18,17 @@ export function machinesRoutes(
         summary: 'List machines with their check-in status',
         querystring: FilterQuery,
       },
+      config: { permission: 'machines.view' },
     },
-    async (request) => ({ items: await machines.list(request.query.filter) }),
+    async (request) => ({ items: await machines.list(request.query.filter, scopeOf(request)) }),
   );
   app.get(
     '/machines/:id',
-    { schema: { tags: ['machines'], summary: 'Show one machine', params: MachineIdParams } },
-    (request) => machines.show(request.params.id),
+    {
+      schema: { tags: ['machines'], summary: 'Show one machine', params: MachineIdParams },
+      config: { permission: 'machines.view' },
+    },
+    (request) => machines.show(request.params.id, scopeOf(request)),
   );
   app.post(
     '/machines/:id/suspend',
@@ -33,13 +38,17 @@ export function machinesRoutes(
         summary: 'Suspend: the agent stays connected and gets no work',
         params: MachineIdParams,
       },
+      config: { permission: 'machines.manage' },
     },
-    (request) => machines.setSuspended(request.params.id, true),
+    (request) => machines.setSuspended(request.params.id, true, scopeOf(request)),
   );
   app.post(
     '/machines/:id/resume',
-    { schema: { tags: ['machines'], summary: 'Resume a suspended machine', params: MachineIdParams } },
-    (request) => machines.setSuspended(request.params.id, false),
+    {
+      schema: { tags: ['machines'], summary: 'Resume a suspended machine', params: MachineIdParams },
+      config: { permission: 'machines.manage' },
+    },
+    (request) => machines.setSuspended(request.params.id, false, scopeOf(request)),
   );
   app.put(
     '/machines/:id/remote-control',
@@ -50,8 +59,9 @@ export function machinesRoutes(
         params: MachineIdParams,
         body: RemoteControlBody,
       },
+      config: { permission: 'machines.manage' },
     },
-    (request) => machines.setRemoteControlEnabled(request.params.id, request.body.enabled),
+    (request) => machines.setRemoteControlEnabled(request.params.id, request.body.enabled, scopeOf(request)),
   );
   app.delete(
     '/machines/:id',
@@ -64,7 +74,12 @@ export function machinesRoutes(
           'A machine that is the offsite server of local servers on other machines answers 409 until those are deleted.',
         params: MachineIdParams,
       },
+      config: { permission: 'machines.manage' },
     },
-    (request) => removal.remove(request.params.id),
+    async (request) => {
+      // Looked up in scope first: a machine out of scope is unknown, and is not removed.
+      const machine = await machines.get(request.params.id, scopeOf(request));
+      return removal.remove(machine.id);
+    },
   );
 }

@@ -7,6 +7,7 @@ import {
   type StartOffsiteParams,
 } from '@muster/protocol';
 import { Cron } from 'croner';
+import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import type { NotificationService } from '../services/notification.service';
 import { newId } from '../services/secrets';
@@ -238,22 +239,26 @@ export class ReplicationControlService {
     );
   }
 
-  listOffsite(): Promise<OffsiteServerRecord[]> {
-    return this.store.listOffsite();
+  /** Offsite servers whose machine is in scope. */
+  listOffsite(scope: ScopeFilter): Promise<OffsiteServerRecord[]> {
+    return this.store.listOffsite(scope);
   }
 
-  listLocal(): Promise<LocalServerRecord[]> {
-    return this.store.listLocal();
+  /** Local servers whose machine is in scope. */
+  listLocal(scope: ScopeFilter): Promise<LocalServerRecord[]> {
+    return this.store.listLocal(undefined, scope);
   }
 
-  async offsite(id: string): Promise<OffsiteServerRecord> {
-    const record = await this.store.getOffsite(id);
+  /** An offsite server whose machine is in scope (omitted: everything); otherwise unknown. */
+  async offsite(id: string, scope: ScopeFilter = EVERYTHING): Promise<OffsiteServerRecord> {
+    const record = await this.store.getOffsite(id, scope);
     if (!record) throw notFound(`no offsite server "${id}"`);
     return record;
   }
 
-  async local(id: string): Promise<LocalServerRecord> {
-    const record = await this.store.getLocal(id);
+  /** A local server whose machine is in scope (omitted: everything); otherwise unknown. */
+  async local(id: string, scope: ScopeFilter = EVERYTHING): Promise<LocalServerRecord> {
+    const record = await this.store.getLocal(id, scope);
     if (!record) throw notFound(`no local server "${id}"`);
     return record;
   }

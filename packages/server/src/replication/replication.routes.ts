@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { EVERYTHING } from '../access/scope';
+import { scopeOf } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { MachinesService } from '../services/machines.service';
 import type { LocalServerRecord, OffsiteServerRecord } from '../store/replication-record';
@@ -60,7 +62,7 @@ export function replicationRoutes(
   clock: () => number,
 ): void {
   const showOffsite = async (o: OffsiteServerRecord) => {
-    const machine = await machines.show(o.machineId).catch(() => null);
+    const machine = await machines.show(o.machineId, EVERYTHING).catch(() => null);
     const fresh = o.reportedAt !== null && clock() - o.reportedAt <= reportStaleMs;
     return offsiteView(o, machine?.status ?? 'unknown', machine?.online ?? false, fresh);
   };
@@ -68,8 +70,13 @@ export function replicationRoutes(
 
   app.post(
     '/offsite-servers',
-    { schema: { tags: ['replication'], summary: 'Make an agent an offsite server', body: CreateOffsite } },
+    {
+      config: { permission: 'replication.manage' },
+      schema: { tags: ['replication'], summary: 'Make an agent an offsite server', body: CreateOffsite },
+    },
     async (request, reply) => {
+      // The role's machine must be in scope; out of scope it is unknown.
+      await machines.get(request.body.machineId, scopeOf(request));
       const change = await control.createOffsite({ syntheticFull: false, ...request.body });
       return reply.status(201).send({
         ...(await showOffsite(change.record)),
@@ -80,19 +87,26 @@ export function replicationRoutes(
   );
   app.get(
     '/offsite-servers',
-    { schema: { tags: ['replication'], summary: 'List offsite servers with status' } },
-    async () => ({
-      items: await Promise.all((await control.listOffsite()).map(showOffsite)),
+    {
+      config: { permission: 'replication.view' },
+      schema: { tags: ['replication'], summary: 'List offsite servers with status' },
+    },
+    async (request) => ({
+      items: await Promise.all((await control.listOffsite(scopeOf(request))).map(showOffsite)),
     }),
   );
   app.get(
     '/offsite-servers/:id',
-    { schema: { tags: ['replication'], summary: 'Show an offsite server', params: IdParams } },
-    async (request) => showOffsite(await control.offsite(request.params.id)),
+    {
+      config: { permission: 'replication.view' },
+      schema: { tags: ['replication'], summary: 'Show an offsite server', params: IdParams },
+    },
+    async (request) => showOffsite(await control.offsite(request.params.id, scopeOf(request))),
   );
   app.put(
     '/offsite-servers/:id',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Edit an offsite server (restarts it)',
@@ -101,6 +115,8 @@ export function replicationRoutes(
       },
     },
     async (request) => {
+      await control.offsite(request.params.id, scopeOf(request));
+      if (request.body.machineId !== undefined) await machines.get(request.body.machineId, scopeOf(request));
       const change = await control.updateOffsite(request.params.id, request.body);
       return {
         ...(await showOffsite(change.record)),
@@ -112,25 +128,34 @@ export function replicationRoutes(
   app.delete(
     '/offsite-servers/:id',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Delete an offsite server (none of its local servers may remain)',
         params: IdParams,
       },
     },
-    async (request) => ({ procedures: await control.deleteOffsite(request.params.id) }),
+    async (request) => {
+      await control.offsite(request.params.id, scopeOf(request));
+      return { procedures: await control.deleteOffsite(request.params.id) };
+    },
   );
   app.post(
     '/offsite-servers/:id/restart',
     {
+      config: { permission: 'replication.manage' },
       schema: { tags: ['replication'], summary: 'Restart the offsite server on its agent', params: IdParams },
     },
-    async (request) => ({ procedures: await control.restartOffsite(request.params.id) }),
+    async (request) => {
+      await control.offsite(request.params.id, scopeOf(request));
+      return { procedures: await control.restartOffsite(request.params.id) };
+    },
   );
 
   app.post(
     '/offsite-servers/:id/verify',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary:
@@ -138,11 +163,15 @@ export function replicationRoutes(
         params: IdParams,
       },
     },
-    async (request) => ({ procedures: await control.verifyOffsite(request.params.id) }),
+    async (request) => {
+      await control.offsite(request.params.id, scopeOf(request));
+      return { procedures: await control.verifyOffsite(request.params.id) };
+    },
   );
   app.post(
     '/local-servers',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Make an agent a local server of an offsite server',
@@ -150,6 +179,8 @@ export function replicationRoutes(
       },
     },
     async (request, reply) => {
+      await machines.get(request.body.machineId, scopeOf(request));
+      await control.offsite(request.body.offsiteServerId, scopeOf(request));
       const change = await control.createLocal({
         schedule: DEFAULT_REPLICATION_SCHEDULE,
         bandwidthKBps: 0,
@@ -162,19 +193,26 @@ export function replicationRoutes(
   );
   app.get(
     '/local-servers',
-    { schema: { tags: ['replication'], summary: 'List local servers with status' } },
-    async () => ({
-      items: (await control.listLocal()).map(showLocal),
+    {
+      config: { permission: 'replication.view' },
+      schema: { tags: ['replication'], summary: 'List local servers with status' },
+    },
+    async (request) => ({
+      items: (await control.listLocal(scopeOf(request))).map(showLocal),
     }),
   );
   app.get(
     '/local-servers/:id',
-    { schema: { tags: ['replication'], summary: 'Show a local server', params: IdParams } },
-    async (request) => showLocal(await control.local(request.params.id)),
+    {
+      config: { permission: 'replication.view' },
+      schema: { tags: ['replication'], summary: 'Show a local server', params: IdParams },
+    },
+    async (request) => showLocal(await control.local(request.params.id, scopeOf(request))),
   );
   app.put(
     '/local-servers/:id',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Edit a local server (restarts it)',
@@ -183,6 +221,10 @@ export function replicationRoutes(
       },
     },
     async (request) => {
+      await control.local(request.params.id, scopeOf(request));
+      if (request.body.machineId !== undefined) await machines.get(request.body.machineId, scopeOf(request));
+      if (request.body.offsiteServerId !== undefined)
+        await control.offsite(request.body.offsiteServerId, scopeOf(request));
       const change = await control.updateLocal(request.params.id, request.body);
       return { ...showLocal(change.record), procedures: change.procedures, warnings: change.warnings };
     },
@@ -190,28 +232,42 @@ export function replicationRoutes(
   app.delete(
     '/local-servers/:id',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Delete a local server (its agent stops the role)',
         params: IdParams,
       },
     },
-    async (request) => ({ procedures: await control.deleteLocal(request.params.id) }),
+    async (request) => {
+      await control.local(request.params.id, scopeOf(request));
+      return { procedures: await control.deleteLocal(request.params.id) };
+    },
   );
   app.post(
     '/local-servers/:id/restart',
-    { schema: { tags: ['replication'], summary: 'Restart the local server on its agent', params: IdParams } },
-    async (request) => ({ procedures: await control.restartLocal(request.params.id) }),
+    {
+      config: { permission: 'replication.manage' },
+      schema: { tags: ['replication'], summary: 'Restart the local server on its agent', params: IdParams },
+    },
+    async (request) => {
+      await control.local(request.params.id, scopeOf(request));
+      return { procedures: await control.restartLocal(request.params.id) };
+    },
   );
   app.post(
     '/local-servers/:id/replicate-now',
     {
+      config: { permission: 'replication.manage' },
       schema: {
         tags: ['replication'],
         summary: 'Start a transfer now, outside the schedule',
         params: IdParams,
       },
     },
-    async (request) => ({ procedures: await control.replicateNow(request.params.id) }),
+    async (request) => {
+      await control.local(request.params.id, scopeOf(request));
+      return { procedures: await control.replicateNow(request.params.id) };
+    },
   );
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { EVERYTHING } from '../access/scope';
 import { inProcessBus } from '../bus/in-process.bus';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { account } from '../store/conformance/conformance-fixtures';
@@ -57,21 +58,21 @@ describe('command queue service', () => {
     const id = commands[0]?.id as string;
     const [claimed] = await queue.claim('machine', 'b.svc.acme', 1, 'session-1');
     assert.equal(claimed?.id, id);
-    await assert.rejects(queue.cancel(id), (e: unknown) => {
+    await assert.rejects(queue.cancel(id, EVERYTHING), (e: unknown) => {
       assert.ok(e instanceof MusterError);
       assert.equal(e.code, ErrorCode.invalidState);
       assert.match(e.message, /only pending commands can be canceled/);
       return true;
     });
     await queue.sessionsEnded('machine', ['session-1']); // the agent was killed while it ran
-    const canceled = await queue.cancel(id);
+    const canceled = await queue.cancel(id, EVERYTHING);
     assert.equal(canceled.status, 'unknown');
-    const { transitions } = await queue.get(id);
+    const { transitions } = await queue.get(id, EVERYTHING);
     assert.deepEqual(
       transitions.map((t) => t.status),
       ['pending', 'processing', 'pending', 'unknown'],
     );
-    await assert.rejects(queue.cancel('no-such-command'), /no command "no-such-command"/);
+    await assert.rejects(queue.cancel('no-such-command', EVERYTHING), /no command "no-such-command"/);
   });
 
   it('refusals carry what the gateway needs: not found, another endpoint’s, already recorded, never delivered', async () => {

@@ -14,7 +14,8 @@ import type {
   NewCommand,
   TargetKind,
 } from '../store/command-record';
-import type { CommandQueueStore, MachineReader, MachineWriter } from '../store/interfaces';
+import type { ScopeFilter } from '../access/scope';
+import type { CommandQueueStore, MachineReader, MachineScope, MachineWriter } from '../store/interfaces';
 import type { EventHub } from './event-hub';
 import { newId } from './secrets';
 import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
@@ -37,8 +38,8 @@ export interface EnqueueRequest {
 
 /** Looks up device targets (the devices module provides it). */
 export interface DeviceTargetResolver {
-  /** The group of each known device id; unknown ids are missing from the map. */
-  groupsOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** The group of each known device id in scope; unknown and out-of-scope ids are missing. */
+  groupsOf(ids: readonly string[], scope?: MachineScope): Promise<Map<string, string>>;
   /** Whether a command type exists for devices, and its parameter check. */
   validate(type: string, params: Record<string, unknown>): void;
   /** Called once commands for devices are queued (push wake-ups). */
@@ -103,7 +104,14 @@ export class CommandQueueService {
     private readonly preparers: ParamPreparers = {},
   ) {}
 
-  async enqueue(request: EnqueueRequest): Promise<{ created: boolean; commands: CommandRecord[] }> {
+  /**
+   * Queues a command for targets in `scope` (omitted: everything, the server's own calls): a
+   * filter matches only machines in scope, and ids out of scope are unknown (404).
+   */
+  async enqueue(
+    request: EnqueueRequest,
+    scope?: MachineScope,
+  ): Promise<{ created: boolean; commands: CommandRecord[] }> {
     const kind: TargetKind = 'devices' in request.targets ? 'device' : 'machine';
     const prepare = kind === 'machine' ? this.preparers[request.type as AgentCommandType] : undefined;
     if (prepare && request.params !== null && typeof request.params === 'object') {
@@ -111,7 +119,7 @@ export class CommandQueueService {
     }
     if (kind === 'machine') validateAgentCommand(request.type, request.params);
     else this.devices.validate(request.type, request.params);
-    const targets = await this.resolveTargets(request.targets);
+    const targets = await this.resolveTargets(request.targets, scope);
     if (targets.length === 0)
       throw invalidInput('the targets select no machine or device; nothing was queued');
     const now = this.clock();
@@ -184,10 +192,13 @@ export class CommandQueueService {
    * Resolves targets to endpoints. Ids are looked up in chunks with yields between them
    * (POST /commands takes up to 200,000), so one bulk request never holds the event loop.
    */
-  private async resolveTargets(targets: CommandTargets): Promise<Array<{ id: string; groupId: string }>> {
+  private async resolveTargets(
+    targets: CommandTargets,
+    scope: MachineScope | undefined,
+  ): Promise<Array<{ id: string; groupId: string }>> {
     if ('filter' in targets) {
       const filter = parseMachineFilter(targets.filter);
-      const matched = await this.machines.listMachines(filter.likePatterns);
+      const matched = await this.machines.listMachines(filter.likePatterns, scope);
       if (matched.length === 0) {
         throw invalidInput(`the targets select no machine: ${noMatchMessage(filter, 'nothing was queued')}`);
       }
@@ -199,7 +210,7 @@ export class CommandQueueService {
     if ('devices' in targets) {
       const groups = new Map<string, string>();
       for (const chunk of targetChunks(ids)) {
-        for (const [id, group] of await this.devices.groupsOf(chunk)) groups.set(id, group);
+        for (const [id, group] of await this.devices.groupsOf(chunk, scope)) groups.set(id, group);
         await yieldToEventLoop();
       }
       const missing = ids.filter((id) => !groups.has(id));
@@ -207,7 +218,7 @@ export class CommandQueueService {
         throw notFound(`unknown device(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
       return ids.map((id) => ({ id, groupId: groups.get(id) as string }));
     }
-    const { found, missing } = await findMachinesInChunks(this.machines, ids);
+    const { found, missing } = await findMachinesInChunks(this.machines, ids, scope);
     if (missing.length > 0)
       throw notFound(`unknown machine(s): ${missing.slice(0, 20).join(', ')}; nothing was queued`);
     return found.map((m) => ({ id: m.id, groupId: m.groupId }));
@@ -310,7 +321,9 @@ export class CommandQueueService {
    * Cancels a pending command. One delivered before (and returned to the queue since) is not
    * delivered again and ends `unknown`, since it may have run. Anything else is a clear error.
    */
-  async cancel(id: string): Promise<CommandRecord> {
+  async cancel(id: string, scope: ScopeFilter): Promise<CommandRecord> {
+    // Looked up in scope first: a command out of scope is unknown and is not touched.
+    await this.get(id, scope);
     const { canceled, command } = await this.store.cancel(id, this.clock());
     if (!command) throw notFound(`no command "${id}"`);
     if (!canceled) {
@@ -323,12 +336,17 @@ export class CommandQueueService {
     return command;
   }
 
-  async get(id: string): Promise<{ command: CommandRecord; transitions: CommandTransition[] }> {
-    const command = await this.store.getCommand(id);
+  /** A command whose target is in scope, with its transitions; otherwise unknown (404). */
+  async get(
+    id: string,
+    scope: ScopeFilter,
+  ): Promise<{ command: CommandRecord; transitions: CommandTransition[] }> {
+    const command = await this.store.getCommand(id, scope);
     if (!command) throw notFound(`no command "${id}"`);
     return { command, transitions: await this.store.transitionsOf(id) };
   }
 
+  /** Commands by query; the route sets `query.scope`, so out-of-scope ones are never read. */
   list(query: CommandQuery): Promise<CommandRecord[]> {
     return this.store.listCommands(query);
   }

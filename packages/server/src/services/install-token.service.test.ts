@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { EVERYTHING } from '../access/scope';
 import { MusterError } from '../domain/errors';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
@@ -38,7 +39,7 @@ describe('InstallTokenService', () => {
 
   it('refuses a negative or fractional lifetime and stores nothing', async () => {
     const tokens = service(WEEK);
-    const count = (await tokens.list()).length;
+    const count = (await tokens.list(EVERYTHING)).length;
     for (const bad of [-1, 1.5]) {
       await assert.rejects(tokens.create({ group: 'web.acme', expiresInSeconds: bad }), (e: unknown) => {
         assert.ok(e instanceof MusterError);
@@ -46,7 +47,7 @@ describe('InstallTokenService', () => {
         return true;
       });
     }
-    assert.equal((await tokens.list()).length, count);
+    assert.equal((await tokens.list(EVERYTHING)).length, count);
   });
 
   it('lists tokens with their state and a prefix of the secret, never the secret', async () => {
@@ -55,9 +56,9 @@ describe('InstallTokenService', () => {
     const active = await tokens.create({ group: 'list.acme', maxUses: 1 });
     const short = await tokens.create({ group: 'list.acme', expiresInSeconds: 1 });
     const revoked = await tokens.create({ group: 'list.acme' });
-    await tokens.revoke(revoked.id);
+    await tokens.revoke(revoked.id, EVERYTHING);
     clock = NOW + 5000;
-    const listed = (await tokens.list()).filter((t) => t.groupId === 'list.acme');
+    const listed = (await tokens.list(EVERYTHING)).filter((t) => t.groupId === 'list.acme');
     assert.equal(listed.length, 3);
     const byId = new Map(listed.map((t) => [t.id, t]));
     assert.equal(byId.get(active.id)?.state, 'active');
@@ -72,7 +73,7 @@ describe('InstallTokenService', () => {
   });
 
   it('revoking an unknown token is not-found', async () => {
-    await assert.rejects(service(WEEK).revoke('nope'), (e: unknown) => {
+    await assert.rejects(service(WEEK).revoke('nope', EVERYTHING), (e: unknown) => {
       assert.ok(e instanceof MusterError);
       assert.equal(e.code, 'not-found');
       return true;

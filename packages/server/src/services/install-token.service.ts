@@ -1,3 +1,4 @@
+import { EVERYTHING, filterContains, type ScopeFilter } from '../access/scope';
 import { DEFAULT_AGENT_PORT, DEFAULT_CHECKIN_PERIOD_SECONDS } from '@muster/protocol';
 import { invalidInput, MusterError, notFound } from '../domain/errors';
 import { parseGroupId, parseMachineName } from '../domain/machine-names';
@@ -60,9 +61,15 @@ export class InstallTokenService {
     private readonly defaultExpiresInSeconds: number | null,
   ) {}
 
-  async create(request: InstallTokenRequest): Promise<CreatedInstallToken> {
+  /**
+   * Creates a token for a group in scope (omitted: everything); a group out of scope answers as
+   * unknown, and so does a fixed machine name out of scope.
+   */
+  async create(request: InstallTokenRequest, scope: ScopeFilter = EVERYTHING): Promise<CreatedInstallToken> {
     const group = parseGroupId(request.group);
     const machineName = request.machineName === undefined ? null : parseMachineName(request.machineName);
+    const named = machineName === null ? null : `${machineName}.${group}`;
+    if (!filterContains(scope, group, named)) throw notFound(`no machine group "${group}"`);
     if (request.maxUses !== undefined && request.maxUses < 1)
       throw invalidInput('maxUses must be at least 1');
     const lifetime =
@@ -115,13 +122,16 @@ export class InstallTokenService {
   }
 
   /** Every install token, newest first, with whether it can still enroll. */
-  async list(): Promise<InstallTokenInfo[]> {
+  /** Tokens of groups in scope, newest first. */
+  async list(scope: ScopeFilter): Promise<InstallTokenInfo[]> {
     const now = this.clock();
-    return (await this.tokens.listInstallTokens()).map((t) => ({ ...t, state: tokenState(t, now) }));
+    return (await this.tokens.listInstallTokens(scope)).map((t) => ({ ...t, state: tokenState(t, now) }));
   }
 
   /** Revokes a token so no agent enrolls with it from now on; agents it enrolled stay. */
-  async revoke(id: string): Promise<InstallTokenInfo> {
+  async revoke(id: string, scope: ScopeFilter): Promise<InstallTokenInfo> {
+    // Looked up in scope first: a token of a group out of scope is unknown and stays as it is.
+    if (!(await this.tokens.getInstallToken(id, scope))) throw notFound(`no install token "${id}"`);
     const now = this.clock();
     const revoked = await this.tokens.revokeInstallToken(id, now);
     if (!revoked) throw notFound(`no install token "${id}"`);

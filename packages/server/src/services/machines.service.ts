@@ -1,3 +1,4 @@
+import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import type { Bus } from '../bus/bus';
 import { notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
@@ -17,36 +18,42 @@ export class MachinesService {
     private readonly clock: () => number,
   ) {}
 
-  async list(filter?: string): Promise<MachineView[]> {
+  /** Machines in scope, by filter; the scope is part of the query, so nothing else is read. */
+  async list(filter: string | undefined, scope: ScopeFilter): Promise<MachineView[]> {
     const patterns = filter ? parseMachineFilter(filter).likePatterns : null;
     const now = this.clock();
-    return (await this.machines.listMachines(patterns)).map((m) =>
+    return (await this.machines.listMachines(patterns, scope)).map((m) =>
       machineView(m, now, this.hasSession(m.id)),
     );
   }
 
-  async show(id: string): Promise<MachineView> {
-    return machineView(await this.get(id), this.clock(), this.hasSession(id.toLowerCase()));
+  /** One machine in scope; out of scope it is unknown (404), exactly like a missing one. */
+  async show(id: string, scope: ScopeFilter): Promise<MachineView> {
+    return machineView(await this.get(id, scope), this.clock(), this.hasSession(id.toLowerCase()));
   }
 
-  async get(id: string): Promise<MachineRecord> {
-    const m = await this.machines.findMachine(id.toLowerCase());
+  /** One machine in scope (omitted: the server's own view). */
+  async get(id: string, scope: ScopeFilter = EVERYTHING): Promise<MachineRecord> {
+    const m = await this.machines.findMachine(id.toLowerCase(), scope);
     if (!m) throw notFound(`no machine "${id}"`);
     return m;
   }
 
-  /** Suspends a machine: its agent stays connected and is given no work. */
-  async setSuspended(id: string, suspended: boolean): Promise<MachineView> {
+  /** Suspends a machine in scope: its agent stays connected and is given no work. */
+  async setSuspended(id: string, suspended: boolean, scope: ScopeFilter): Promise<MachineView> {
+    await this.get(id, scope);
     if (!(await this.machines.setSuspended(id.toLowerCase(), suspended)))
       throw notFound(`no machine "${id}"`);
     await this.bus.publish({ type: 'machine-suspension', machineId: id.toLowerCase(), suspended });
-    return this.show(id);
+    return this.show(id, scope);
   }
 
-  async setRemoteControlEnabled(id: string, enabled: boolean): Promise<MachineView> {
+  /** Switches remote control of a machine in scope. */
+  async setRemoteControlEnabled(id: string, enabled: boolean, scope: ScopeFilter): Promise<MachineView> {
+    await this.get(id, scope);
     if (!(await this.machines.setRemoteControlEnabled(id.toLowerCase(), enabled))) {
       throw notFound(`no machine "${id}"`);
     }
-    return this.show(id);
+    return this.show(id, scope);
   }
 }

@@ -1,4 +1,4 @@
-import type { MachineReader } from '../store/interfaces';
+import type { MachineReader, MachineScope } from '../store/interfaces';
 import type { MachineRecord } from '../store/machine-record';
 
 /**
@@ -37,11 +37,13 @@ export interface MachineLookup {
 export async function findMachinesInChunks(
   reader: Pick<MachineReader, 'findMachines'>,
   ids: readonly string[],
+  /** Machines out of scope are looked up as missing, exactly like unknown ones. */
+  scope?: MachineScope,
 ): Promise<MachineLookup> {
   const found: MachineRecord[] = [];
   const missing: string[] = [];
   for (const chunk of targetChunks(ids)) {
-    const byId = new Map((await reader.findMachines(chunk)).map((m) => [m.id, m]));
+    const byId = new Map((await reader.findMachines(chunk, scope)).map((m) => [m.id, m]));
     for (const id of chunk) {
       const m = byId.get(id);
       if (m) found.push(m);

@@ -1,3 +1,4 @@
+import type { ScopeFilter } from '../access/scope';
 /** Every command status, exactly as the API shows them. */
 export const COMMAND_STATUSES = [
   'pending',
@@ -103,6 +104,8 @@ export type CommandRefusal = 'not-found' | 'wrong-endpoint' | 'not-processing' |
 
 /** Filters of the command list. */
 export interface CommandQuery {
+  /** Only commands whose target is in this scope (omitted: everything). */
+  scope?: ScopeFilter;
   targetKind?: TargetKind;
   targetId?: string;
   /** SQL LIKE pattern on the target id (a Machine.Group ID filter). */

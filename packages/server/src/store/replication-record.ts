@@ -1,4 +1,5 @@
 import type { PassSummary, Verification } from '@muster/protocol';
+import type { ScopeFilter } from '../access/scope';
 
 /** What an offsite server's agent last reported. */
 export interface OffsiteReport {
@@ -72,17 +73,20 @@ export interface ReplicationStore {
   createOffsite(id: string, fields: OffsiteServerFields, now: number): Promise<boolean>;
   /** Replaces the fields; false if unknown or the port clashes. */
   updateOffsite(id: string, fields: OffsiteServerFields, now: number): Promise<boolean>;
-  getOffsite(id: string): Promise<OffsiteServerRecord | null>;
-  listOffsite(): Promise<OffsiteServerRecord[]>;
+  /** An offsite server, when it exists and its machine is in scope (omitted: everything). */
+  getOffsite(id: string, scope?: ScopeFilter): Promise<OffsiteServerRecord | null>;
+  /** Offsite servers whose machine is in scope. */
+  listOffsite(scope?: ScopeFilter): Promise<OffsiteServerRecord[]>;
   /** Deletes an offsite server that no local server uses: 'deleted', 'in-use' or 'not-found'. */
   deleteOffsite(id: string): Promise<'deleted' | 'in-use' | 'not-found'>;
   reportOffsite(id: string, machineId: string, report: OffsiteReport, now: number): Promise<boolean>;
 
   createLocal(id: string, fields: LocalServerFields, now: number): Promise<void>;
   updateLocal(id: string, fields: LocalServerFields, now: number): Promise<boolean>;
-  getLocal(id: string): Promise<LocalServerRecord | null>;
-  /** Every local server, or those of one offsite server. */
-  listLocal(offsiteServerId?: string): Promise<LocalServerRecord[]>;
+  /** A local server, when it exists and its machine is in scope (omitted: everything). */
+  getLocal(id: string, scope?: ScopeFilter): Promise<LocalServerRecord | null>;
+  /** Every local server (whose machine is in scope), or those of one offsite server. */
+  listLocal(offsiteServerId?: string, scope?: ScopeFilter): Promise<LocalServerRecord[]>;
   deleteLocal(id: string): Promise<boolean>;
   reportLocal(id: string, machineId: string, report: LocalReport, now: number): Promise<boolean>;
   /** Sets or clears when a local server was first seen inactive. */

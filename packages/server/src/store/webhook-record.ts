@@ -1,5 +1,7 @@
 /** Webhook endpoints of organizations and their delivery outbox: what the store keeps. */
 
+import type { ScopeFilter } from '../access/scope';
+
 /** Where a delivery stands: waiting (or being sent), done, or given up on. */
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
 
@@ -59,9 +61,13 @@ export interface WebhookStore {
   markDelivered(id: string, now: number): Promise<void>;
   /** Records a failed attempt: retried at `nextAttemptAt`, or dead when it is null. */
   markFailed(id: string, error: string, nextAttemptAt: number | null): Promise<void>;
-  getDelivery(id: string): Promise<WebhookDelivery | null>;
-  /** Dead deliveries, newest first, of one organization or of all when `orgId` is null. */
-  listDeadLetters(orgId: string | null, limit: number): Promise<WebhookDelivery[]>;
+  /** A delivery, when it exists and its organization is in scope (omitted: everything). */
+  getDelivery(id: string, scope?: ScopeFilter): Promise<WebhookDelivery | null>;
+  /**
+   * Dead deliveries, newest first, of one organization or of all when `orgId` is null; only
+   * of organizations in scope (a webhook belongs to its organization, not to a machine).
+   */
+  listDeadLetters(orgId: string | null, limit: number, scope?: ScopeFilter): Promise<WebhookDelivery[]>;
   /** Puts a dead delivery back to pending, due now, with fresh attempts; false unless it was dead. */
   retryDeadLetter(id: string, now: number): Promise<boolean>;
   /** Deletes up to `limit` deliveries delivered before `cutoff`; returns how many. */

@@ -15,6 +15,7 @@ export function fileStoreTests(store: StoreRef): void {
       id: 'f1',
       name: 'setup.msi',
       machineId: null,
+      groupId: 'acme',
       commandId: null,
       createdAt: T0,
     });
@@ -62,6 +63,7 @@ export function fileStoreTests(store: StoreRef): void {
       id: 'u1',
       name: 'log.txt',
       machineId: 'm.g.acme',
+      groupId: 'g.acme',
       commandId: 'c1',
       createdAt: T0,
     });
@@ -69,6 +71,7 @@ export function fileStoreTests(store: StoreRef): void {
       id: 'u2',
       name: 'log.txt',
       machineId: 'm.g.acme',
+      groupId: 'g.acme',
       commandId: 'c1',
       createdAt: T0 + 5,
     });
@@ -79,7 +82,7 @@ export function fileStoreTests(store: StoreRef): void {
     await files.resetFile('u1');
     assert.equal((await files.getFile('u1'))?.received, 0);
     assert.equal((await files.readRange('u1', 0, 10)).length, 0);
-    await files.createFile({ id: 'u3', name: 'b', machineId: null, commandId: null, createdAt: T0 + 9 });
+    await files.createFile({ id: 'u3', name: 'b', machineId: null, groupId: 'acme', commandId: null, createdAt: T0 + 9 });
     const listed = (await files.listFiles(10)).map((f) => f.id);
     assert.equal(listed[0], 'u3', 'newest first');
     assert.ok(listed.includes('u1'));

@@ -19,6 +19,7 @@ import {
 } from './command-transitions.sql';
 import type { Dialect } from './dialect';
 import { idMatchesAny } from './id-pattern.sql';
+import { inScope } from './scope.sql';
 import type { Database } from './schema';
 
 /**
@@ -322,8 +323,10 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       return cancelCommand(db, id, now);
     },
 
-    async getCommand(id) {
-      const row = await db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+    async getCommand(id, scope) {
+      let query = db.selectFrom('commands').selectAll().where('id', '=', id);
+      if (scope) query = query.where(inScope(scope, 'group_id', 'target_id'));
+      const row = await query.executeTakeFirst();
       return row ? commandFromRow(row) : null;
     },
 
@@ -341,6 +344,8 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
 
     async listCommands(q) {
       let query = db.selectFrom('commands').selectAll().orderBy('seq', 'desc').limit(q.limit);
+      // A command is scoped by its target: a device like a machine of its group.
+      if (q.scope) query = query.where(inScope(q.scope, 'group_id', 'target_id'));
       if (q.targetKind) query = query.where('target_kind', '=', q.targetKind);
       if (q.targetId) query = query.where('target_id', '=', q.targetId);
       if (q.targetLike) query = query.where(idMatchesAny('target_id', q.targetLike));

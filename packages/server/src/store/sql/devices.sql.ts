@@ -1,8 +1,10 @@
 import type { DevicePlatform } from '@muster/protocol';
 import type { Kysely, Selectable } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
+import { inEveryScope, inScope } from './scope.sql';
 import type { Database, DevicesTable } from './schema';
 
 const bool = (v: number | null) => (v === null ? null : v === 1);
@@ -88,24 +90,30 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
       });
     },
 
-    async findDevice(id) {
-      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+    async findDevice(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('devices')
+        .selectAll()
+        .where('id', '=', id)
+        .where(inScope(scope, 'group_id', 'id'))
+        .executeTakeFirst();
       return row ? deviceFromRow(row) : null;
     },
 
-    async listDevices(likePatterns) {
-      let q = db.selectFrom('devices').selectAll().orderBy('id');
+    async listDevices(likePatterns, scope = EVERYTHING) {
+      let q = db.selectFrom('devices').selectAll().where(inScope(scope, 'group_id', 'id')).orderBy('id');
       if (likePatterns !== null) q = q.where(idMatchesAny('id', likePatterns));
       return (await q.execute()).map(deviceFromRow);
     },
 
-    async deviceGroups(ids) {
+    async deviceGroups(ids, scope = EVERYTHING) {
       const out = new Map<string, string>();
       for (let i = 0; i < ids.length; i += 1000) {
         const rows = await db
           .selectFrom('devices')
           .select(['id', 'group_id'])
           .where('id', 'in', ids.slice(i, i + 1000))
+          .where(inEveryScope(scope, 'group_id', 'id'))
           .execute();
         for (const r of rows) out.set(r.id, r.group_id);
       }

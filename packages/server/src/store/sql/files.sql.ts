@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import { type FileRecord, type FileStore, MAX_STORED_CHUNK_BYTES } from '../../files/file-record';
 import type { Dialect } from './dialect';
 import type { Database, FilesTable } from './schema';
+import { inScope } from './scope.sql';
 
 const fromRow = (row: Selectable<FilesTable>): FileRecord => ({
   id: row.id,
@@ -12,6 +14,7 @@ const fromRow = (row: Selectable<FilesTable>): FileRecord => ({
   sha256: row.sha256,
   machineId: row.machine_id,
   commandId: row.command_id,
+  groupId: row.group_id,
   createdAt: Number(row.created_at),
   completedAt: row.completed_at === null ? null : Number(row.completed_at),
 });
@@ -38,6 +41,7 @@ export function sqlFileStore(db: Kysely<Database>, dialect: Dialect): FileStore 
         sha256: null,
         machine_id: file.machineId,
         command_id: file.commandId,
+        group_id: file.groupId,
         created_at: file.createdAt,
         completed_at: null,
       };
@@ -124,8 +128,13 @@ export function sqlFileStore(db: Kysely<Database>, dialect: Dialect): FileStore 
       return Buffer.concat(pieces);
     },
 
-    async getFile(id) {
-      const row = await byId(id);
+    async getFile(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('files')
+        .selectAll()
+        .where('id', '=', id)
+        .where(inScope(scope, 'group_id', 'machine_id'))
+        .executeTakeFirst();
       return row ? fromRow(row) : null;
     },
 
@@ -138,10 +147,11 @@ export function sqlFileStore(db: Kysely<Database>, dialect: Dialect): FileStore 
       return row ? fromRow(row) : null;
     },
 
-    async listFiles(limit) {
+    async listFiles(limit, scope = EVERYTHING) {
       const rows = await db
         .selectFrom('files')
         .selectAll()
+        .where(inScope(scope, 'group_id', 'machine_id'))
         .orderBy('created_at', 'desc')
         .orderBy('id')
         .limit(limit)

@@ -1,8 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import type { InstallTokenRecord, InstallTokenStore } from '../interfaces';
 import type { EnrollmentRequest, EnrollmentResult } from '../machine-record';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
+import { inScope } from './scope.sql';
 
 /** Install tokens and token enrollment in SQL. */
 export function sqlInstallTokenStore(db: Kysely<Database>): InstallTokenStore {
@@ -25,14 +27,25 @@ export function sqlInstallTokenStore(db: Kysely<Database>): InstallTokenStore {
         })
         .execute();
     },
-    async listInstallTokens() {
+    async listInstallTokens(scope = EVERYTHING) {
+      // A token belongs to its group, not to a machine: scopes naming single machines skip it.
       const rows = await db
         .selectFrom('install_tokens')
         .selectAll()
+        .where(inScope(scope, 'group_id', null))
         .orderBy('created_at', 'desc')
         .orderBy('id')
         .execute();
       return rows.map(tokenFromRow);
+    },
+    async getInstallToken(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('install_tokens')
+        .selectAll()
+        .where('id', '=', id)
+        .where(inScope(scope, 'group_id', null))
+        .executeTakeFirst();
+      return row ? tokenFromRow(row) : null;
     },
     async revokeInstallToken(id, now) {
       // Only a token not yet revoked takes the time, so a second revoke keeps the first.

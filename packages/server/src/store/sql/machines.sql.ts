@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import type { MachineReader, MachineWriter } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
+import { inEveryScope } from './scope.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
 
@@ -21,8 +23,13 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     return Number(result.numUpdatedRows) > 0;
   };
   return {
-    async findMachine(id) {
-      const row = await db.selectFrom('machines').selectAll().where('id', '=', id).executeTakeFirst();
+    async findMachine(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('machines')
+        .selectAll()
+        .where('id', '=', id)
+        .where(inEveryScope(scope, 'group_id', 'id'))
+        .executeTakeFirst();
       return row ? machineFromRow(row) : null;
     },
     async findMachineByKey(fingerprint) {
@@ -33,14 +40,19 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
         .executeTakeFirst();
       return row ? machineFromRow(row) : null;
     },
-    async listMachines(likePatterns) {
-      let query = db.selectFrom('machines').selectAll().orderBy('id');
+    async listMachines(likePatterns, scope = EVERYTHING) {
+      let query = db.selectFrom('machines').selectAll().where(inEveryScope(scope, 'group_id', 'id')).orderBy('id');
       if (likePatterns !== null) query = query.where(idMatchesAny('id', likePatterns));
       return (await query.execute()).map(machineFromRow);
     },
-    async findMachines(ids) {
+    async findMachines(ids, scope = EVERYTHING) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('machines').selectAll().where('id', 'in', ids).execute();
+      const rows = await db
+        .selectFrom('machines')
+        .selectAll()
+        .where('id', 'in', ids)
+        .where(inEveryScope(scope, 'group_id', 'id'))
+        .execute();
       return rows.map(machineFromRow);
     },
     async createMachineAccount(a) {

@@ -10,6 +10,7 @@ import * as commandHolder from './migrations/007-command-holder.migration';
 import * as installTokenRevocation from './migrations/008-install-token-revocation.migration';
 import * as identity from './migrations/009-identity.migration';
 import * as audit from './migrations/010-audit.migration';
+import * as fileGroups from './migrations/011-file-groups.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -27,17 +28,33 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '006-replication': replication,
   '007-command-holder': commandHolder,
   '008-install-token-revocation': installTokenRevocation,
-  '010-audit': audit,
   '009-identity': identity,
+  '010-audit': audit,
+  '011-file-groups': fileGroups,
 };
+
+/**
+ * Brings the schema up to one migration (included) and no further: tests of a data migration
+ * create the rows of an older version first, then migrate to the latest.
+ */
+export async function migrateUpTo(db: Kysely<Database>, dialect: Dialect, last: string): Promise<void> {
+  const names = Object.keys(MIGRATIONS);
+  if (!names.includes(last)) throw new Error(`no migration ${last}`);
+  await runMigrations(db, dialect, names.slice(0, names.indexOf(last) + 1));
+}
 
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  await runMigrations(db, dialect, Object.keys(MIGRATIONS));
+}
+
+async function runMigrations(db: Kysely<Database>, dialect: Dialect, names: readonly string[]): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const [name, m] of Object.entries(MIGRATIONS)) {
-        out[name] = { up: (d: Kysely<unknown>) => m.up(d, dialect) };
+      for (const name of names) {
+        const m = MIGRATIONS[name];
+        if (m) out[name] = { up: (d: Kysely<unknown>) => m.up(d, dialect) };
       }
       return out;
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NotificationStore } from '../interfaces';
 import type { Database } from './schema';
+import { inScope } from './scope.sql';
 
 /** Notifications and their on/off switches in SQL. */
 export function sqlNotificationStore(db: Kysely<Database>): NotificationStore {
@@ -19,9 +20,16 @@ export function sqlNotificationStore(db: Kysely<Database>): NotificationStore {
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
-    async listNotifications(type) {
-      let q = db.selectFrom('notifications').selectAll().orderBy('id', 'desc');
-      if (type) q = q.where('type', '=', type);
+    async listNotifications(type, scope) {
+      let q = db
+        .selectFrom('notifications')
+        .leftJoin('machines', 'machines.id', 'notifications.machine_id')
+        .selectAll('notifications')
+        .orderBy('notifications.id', 'desc');
+      if (type) q = q.where('notifications.type', '=', type);
+      // Scoped by the machine's group; with no machine the group is NULL and the condition
+      // is never true, so only a caller who sees everything sees such a warning.
+      if (scope) q = q.where(inScope(scope, 'machines.group_id', 'notifications.machine_id'));
       const rows = await q.execute();
       return rows.map((r) => ({
         id: Number(r.id),

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import type {
   LocalReport,
   LocalServerRecord,
@@ -8,6 +9,7 @@ import type {
 } from '../replication-record';
 import type { LocalServersTable, OffsiteServersTable } from './replication.schema';
 import type { Database } from './schema';
+import { inScope } from './scope.sql';
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -87,16 +89,25 @@ export function sqlReplicationStore(db: Kysely<Database>): ReplicationStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async getOffsite(id) {
-      const row = await db.selectFrom('offsite_servers').selectAll().where('id', '=', id).executeTakeFirst();
+    async getOffsite(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('offsite_servers')
+        .innerJoin('machines', 'machines.id', 'offsite_servers.machine_id')
+        .selectAll('offsite_servers')
+        .where('offsite_servers.id', '=', id)
+        .where(inScope(scope, 'machines.group_id', 'offsite_servers.machine_id'))
+        .executeTakeFirst();
       return row ? offsiteFromRow(row) : null;
     },
-    async listOffsite() {
+    async listOffsite(scope = EVERYTHING) {
+      // A role is scoped by the machine that holds it.
       const rows = await db
         .selectFrom('offsite_servers')
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
+        .innerJoin('machines', 'machines.id', 'offsite_servers.machine_id')
+        .selectAll('offsite_servers')
+        .where(inScope(scope, 'machines.group_id', 'offsite_servers.machine_id'))
+        .orderBy('offsite_servers.created_at')
+        .orderBy('offsite_servers.id')
         .execute();
       return rows.map(offsiteFromRow);
     },
@@ -155,14 +166,26 @@ export function sqlReplicationStore(db: Kysely<Database>): ReplicationStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async getLocal(id) {
-      const row = await db.selectFrom('local_servers').selectAll().where('id', '=', id).executeTakeFirst();
+    async getLocal(id, scope = EVERYTHING) {
+      const row = await db
+        .selectFrom('local_servers')
+        .innerJoin('machines', 'machines.id', 'local_servers.machine_id')
+        .selectAll('local_servers')
+        .where('local_servers.id', '=', id)
+        .where(inScope(scope, 'machines.group_id', 'local_servers.machine_id'))
+        .executeTakeFirst();
       return row ? localFromRow(row) : null;
     },
-    async listLocal(offsiteServerId) {
-      let q = db.selectFrom('local_servers').selectAll();
-      if (offsiteServerId !== undefined) q = q.where('offsite_server_id', '=', offsiteServerId);
-      return (await q.orderBy('created_at').orderBy('id').execute()).map(localFromRow);
+    async listLocal(offsiteServerId, scope = EVERYTHING) {
+      let q = db
+        .selectFrom('local_servers')
+        .innerJoin('machines', 'machines.id', 'local_servers.machine_id')
+        .selectAll('local_servers')
+        .where(inScope(scope, 'machines.group_id', 'local_servers.machine_id'));
+      if (offsiteServerId !== undefined) q = q.where('local_servers.offsite_server_id', '=', offsiteServerId);
+      return (await q.orderBy('local_servers.created_at').orderBy('local_servers.id').execute()).map(
+        localFromRow,
+      );
     },
     async deleteLocal(id) {
       const result = await db.deleteFrom('local_servers').where('id', '=', id).executeTakeFirst();

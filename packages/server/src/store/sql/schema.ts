@@ -169,4 +169,6 @@ export interface FilesTable {
   command_id: string | null;
   created_at: number;
   completed_at: number | null;
+  /** The group the file belongs to, for scopes (migration 011; null for older uploads). */
+  group_id: string | null;
 }

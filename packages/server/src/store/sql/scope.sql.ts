@@ -44,3 +44,19 @@ export function inScope(
   const each = filter.scopes.map((rules) => rulesHold(rules, groupColumn, machineColumn));
   return sql<SqlBool>`(${sql.join(each, sql` or `)})`;
 }
+
+/**
+ * The condition that a row is in every one of several filters: a shell command needs both
+ * `commands.run` and `commands.run-shell`, each with its own scope, and their intersection is
+ * not one filter. A single filter is the common case.
+ */
+export function inEveryScope(
+  filters: ScopeFilter | readonly ScopeFilter[],
+  groupColumn: string,
+  machineColumn: string | null,
+): Expression<SqlBool> {
+  const list: readonly ScopeFilter[] = 'all' in filters ? [filters as ScopeFilter] : filters;
+  const each = list.filter((f) => !f.all).map((f) => inScope(f, groupColumn, machineColumn));
+  if (each.length === 0) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`(${sql.join(each, sql` and `)})`;
+}

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
 import type { WebhookConfig, WebhookDelivery, WebhookDeliveryStatus, WebhookStore } from '../webhook-record';
 import type { Dialect } from './dialect';
+import { inScope } from './scope.sql';
 import type { WebhookDeliveriesTable, WebhookTables } from './webhook.schema';
 
 // Rows per INSERT, well inside SQLite's and PostgreSQL's bound-parameter limits (6 per row).
@@ -140,20 +142,22 @@ export function sqlWebhookStore<DB extends WebhookTables>(
         .execute();
     },
 
-    async getDelivery(id) {
+    async getDelivery(id, scope = EVERYTHING) {
       const row = await db
         .selectFrom('webhook_deliveries')
         .selectAll()
         .where('id', '=', id)
+        .where(inScope(scope, 'org_id', null))
         .executeTakeFirst();
       return row ? deliveryFromRow(row) : null;
     },
 
-    async listDeadLetters(orgId, limit) {
+    async listDeadLetters(orgId, limit, scope = EVERYTHING) {
       let query = db
         .selectFrom('webhook_deliveries')
         .selectAll()
         .where('status', '=', 'dead')
+        .where(inScope(scope, 'org_id', null))
         .orderBy('created_at', 'desc')
         .orderBy('id')
         .limit(limit);

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { Permission } from '../access/permissions';
+import type { ScopeFilter } from '../access/scope';
+
+/**
+ * What a route needs: a permission, or only a signed-in caller (`authenticated`: answers that
+ * hold no data of any organization, like the Server ID).
+ */
+export type RoutePermission = Permission | 'authenticated';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission the route needs; every API route declares one (see registerRoutePermissions). */
+    permission?: RoutePermission;
+  }
+}
+
+/** The OpenAPI operation extension that carries a route's permission, for clients and the matrix test. */
+export const PERMISSION_EXTENSION = 'x-permission';
+
+/**
+ * Every route declares what it needs in `config.permission`, one way for all: this hook copies
+ * it into the route's OpenAPI operation as `x-permission` (the authorization matrix test reads
+ * the document, so a route that declares nothing fails there) and checks it before the body is
+ * validated (403 forbidden names the missing permission). Handlers then ask `scopeOf(request)`
+ * for the data the permission reaches. Register it before the swagger plugin and any route.
+ */
+export function registerRoutePermissions(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission;
+    if (permission !== undefined) route.schema = { ...route.schema, [PERMISSION_EXTENSION]: permission } as FastifySchema;
+  });
+  app.addHook('preValidation', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (permission !== undefined && permission !== 'authenticated') request.principal.require(permission);
+  });
+}
+
+/**
+ * The scope of the caller for the route's declared permission (EVERYTHING-like `{all:true}` for
+ * a master). Throws forbidden when the caller lacks the permission.
+ */
+export function scopeOf(request: FastifyRequest): ScopeFilter {
+  const permission = request.routeOptions.config.permission;
+  if (permission === undefined || permission === 'authenticated') {
+    throw new Error(`${request.routeOptions.url} has no permission that gives a scope`);
+  }
+  return request.principal.require(permission);
+}
