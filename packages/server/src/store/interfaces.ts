@@ -280,6 +280,8 @@ export interface ScopeStore {
   ): Promise<'done' | 'not-found' | 'conflict'>;
   /** Deletes a scope that is not built in, and the grants that name it. */
   deleteScope(id: string): Promise<boolean>;
+  /** Whether an organization exists (scope entries must name something). */
+  organizationExists(id: string): Promise<boolean>;
 }
 
 /** The (role, scope) pairs users hold. */

@@ -204,4 +204,12 @@ export function roleScopeStoreTests(store: StoreRef): void {
     assert.deepEqual(await s.grants.grantsOf('g1'), []);
     assert.equal(await s.roles.deleteRole('r1'), false);
   });
+
+  it('tells whether an organization exists, for scope entries', async () => {
+    const s = store();
+    assert.equal(await s.scopes.organizationExists('initech'), false);
+    await s.groups.ensureGroup('hq.initech', T0);
+    assert.equal(await s.scopes.organizationExists('initech'), true);
+    assert.equal(await s.scopes.organizationExists('hq.initech'), false);
+  });
 }

@@ -48,7 +48,11 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   await runMigrations(db, dialect, Object.keys(MIGRATIONS));
 }
 
-async function runMigrations(db: Kysely<Database>, dialect: Dialect, names: readonly string[]): Promise<void> {
+async function runMigrations(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  names: readonly string[],
+): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};

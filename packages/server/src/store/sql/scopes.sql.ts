@@ -62,5 +62,9 @@ export function sqlScopeStore(db: Kysely<Database>): ScopeStore {
         return true;
       });
     },
+    async organizationExists(id) {
+      const r = await db.selectFrom('organizations').select('id').where('id', '=', id).executeTakeFirst();
+      return r !== undefined;
+    },
   };
 }
