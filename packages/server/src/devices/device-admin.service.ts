@@ -1,3 +1,4 @@
+import { filterContains, type ScopeFilter } from '../access/scope';
 import { invalidInput, notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
 import { parseGroupId } from '../domain/machine-names';
@@ -16,17 +17,20 @@ export class DeviceAdminService {
     private readonly clock: () => number,
   ) {}
 
-  async list(filter?: string) {
-    const devices = await this.store.listDevices(filter ? parseMachineFilter(filter).likePatterns : null);
+  /** Devices in scope (a device is scoped like a machine of its group), by filter. */
+  async list(filter: string | undefined, scope: ScopeFilter) {
+    const patterns = filter ? parseMachineFilter(filter).likePatterns : null;
+    const devices = await this.store.listDevices(patterns, scope);
     return Promise.all(devices.map((d) => this.view(d)));
   }
 
-  async show(id: string) {
-    return this.view(await this.get(id));
+  /** A device in scope; out of scope it is unknown (404). */
+  async show(id: string, scope: ScopeFilter) {
+    return this.view(await this.get(id, scope));
   }
 
-  private async get(id: string): Promise<DeviceRecord> {
-    const device = await this.store.findDevice(id.toLowerCase());
+  private async get(id: string, scope: ScopeFilter): Promise<DeviceRecord> {
+    const device = await this.store.findDevice(id.toLowerCase(), scope);
     if (!device) throw notFound(`no device "${id}"`);
     return device;
   }
@@ -55,8 +59,8 @@ export class DeviceAdminService {
     };
   }
 
-  async setSettings(id: string, change: Partial<DeviceGroupSettings>) {
-    const device = await this.get(id);
+  async setSettings(id: string, change: Partial<DeviceGroupSettings>, scope: ScopeFilter) {
+    const device = await this.get(id, scope);
     const next = {
       checkinIntervalMinutes:
         change.checkinIntervalMinutes === undefined
@@ -65,18 +69,19 @@ export class DeviceAdminService {
       tracking: change.tracking === undefined ? device.tracking : change.tracking,
     };
     await this.store.setDeviceSettings(device.id, next);
-    return this.show(device.id);
+    return this.show(device.id, scope);
   }
 
-  async setGroupSettings(groupText: string, settings: DeviceGroupSettings) {
+  async setGroupSettings(groupText: string, settings: DeviceGroupSettings, scope: ScopeFilter) {
     const group = parseGroupId(groupText);
-    if (!(await this.groups.groupExists(group))) throw notFound(`no machine group "${group}"`);
+    if (!filterContains(scope, group, null) || !(await this.groups.groupExists(group)))
+      throw notFound(`no machine group "${group}"`);
     await this.store.setDeviceGroupSettings(group, settings);
     return { group, ...settings };
   }
 
-  async locations(id: string, from: string | undefined, to: string | undefined) {
-    const device = await this.get(id);
+  async locations(id: string, from: string | undefined, to: string | undefined, scope: ScopeFilter) {
+    const device = await this.get(id, scope);
     const start = from ? Date.parse(from) : 0;
     const end = to ? Date.parse(to) : this.clock() + 86400_000;
     if (start > end) throw invalidInput('"from" is after "to"');

@@ -1,4 +1,5 @@
 import type { PushChannel } from '@muster/protocol';
+import type { ScopeFilter } from '../access/scope';
 import { invalidInput, notFound } from '../domain/errors';
 import { newId } from '../services/secrets';
 import type { DeviceRecord, WakeRecord } from '../store/device-record';
@@ -28,8 +29,9 @@ export class DeviceWakeService {
   ) {}
 
   /** Queues a wake-up and sends it in the background; returns the queued record. */
-  async request(deviceId: string): Promise<WakeRecord> {
-    const device = await this.store.findDevice(deviceId.toLowerCase());
+  async request(deviceId: string, scope: ScopeFilter): Promise<WakeRecord> {
+    // Out of scope the device is unknown, and nothing is sent to it.
+    const device = await this.store.findDevice(deviceId.toLowerCase(), scope);
     if (!device) throw notFound(`no device "${deviceId}"`);
     if (!device.pushChannel)
       throw invalidInput(`device ${device.id} has no push channel; it checks in at its interval only`);

@@ -183,7 +183,7 @@ export class DeviceService implements DeviceTargetResolver {
     for (const c of commands) {
       const device = await this.store.findDevice(c.targetId);
       if (device?.platform === 'ios' && device.pushChannel) {
-        await this.wakes.request(device.id).catch(this.onError);
+        await this.wakes.request(device.id, EVERYTHING).catch(this.onError);
       }
     }
   }

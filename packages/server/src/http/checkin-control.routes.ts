@@ -1,5 +1,6 @@
 import { type CheckinControlService, parseSelection } from '../services/checkin-control.service';
 import type { CheckinPolicyService } from '../services/checkin-policy.service';
+import { scopeOf } from './route-permission';
 import { CheckinControlUpdateBody, CheckinPolicyBody, GroupParams } from './schemas';
 import type { TypedApp } from './typed-app';
 
@@ -12,6 +13,7 @@ export function checkinControlRoutes(
   app.put(
     '/checkin-control',
     {
+      config: { permission: 'checkin-control.edit' },
       schema: {
         tags: ['check-in control'],
         summary: 'Update check-in control settings of many machines at once',
@@ -22,12 +24,13 @@ export function checkinControlRoutes(
     },
     async (request) => {
       const { settings, ...selection } = request.body;
-      return control.update(parseSelection(selection), settings);
+      return control.update(parseSelection(selection), settings, scopeOf(request));
     },
   );
   app.put(
     '/checkin-policy/:group',
     {
+      config: { permission: 'checkin-policy.edit' },
       schema: {
         tags: ['check-in control'],
         summary: "Set a machine group's allowed check-in period range",
@@ -36,7 +39,7 @@ export function checkinControlRoutes(
       },
     },
     async (request) => {
-      const group = await policies.setPolicy(request.params.group, request.body);
+      const group = await policies.setPolicy(request.params.group, request.body, scopeOf(request));
       const clamped = await control.reclampGroup(group);
       return { group, ...request.body, clamped };
     },
@@ -44,6 +47,7 @@ export function checkinControlRoutes(
   app.get(
     '/checkin-policy/:group',
     {
+      config: { permission: 'machines.view' },
       schema: {
         tags: ['check-in control'],
         summary: 'The policy in force for a group (its own or inherited)',
@@ -51,6 +55,6 @@ export function checkinControlRoutes(
         params: GroupParams,
       },
     },
-    (request) => policies.showPolicy(request.params.group),
+    (request) => policies.showPolicy(request.params.group, scopeOf(request)),
   );
 }

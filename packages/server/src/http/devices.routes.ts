@@ -1,9 +1,12 @@
 import { DevicePlatformSchema } from '@muster/protocol';
 import { Type } from '@sinclair/typebox';
+import { filterContains } from '../access/scope';
 import type { DeviceService } from '../devices/device.service';
 import type { DeviceAdminService } from '../devices/device-admin.service';
 import type { DeviceWakeService } from '../devices/device-wake.service';
+import { notFound } from '../domain/errors';
 import type { WakeRecord } from '../store/device-record';
+import { scopeOf } from './route-permission';
 import { FilterQuery, GroupParams } from './schemas';
 import type { TypedApp } from './typed-app';
 
@@ -46,6 +49,7 @@ export function deviceRoutes(
   app.post(
     '/device-enrollment-tokens',
     {
+      config: { permission: 'install-tokens.manage' },
       schema: {
         tags: ['devices'],
         summary: 'Create a device enrollment token for a group and platform',
@@ -59,23 +63,35 @@ export function deviceRoutes(
         ),
       },
     },
-    async (request, reply) => reply.status(201).send(await devices.createEnrollmentToken(request.body)),
+    async (request, reply) => {
+      // An enrollment token belongs to its group: a group out of scope is unknown.
+      const group = request.body.group.toLowerCase();
+      if (!filterContains(scopeOf(request), group, null)) throw notFound(`no machine group "${group}"`);
+      return reply.status(201).send(await devices.createEnrollmentToken(request.body));
+    },
   );
   app.get(
     '/devices',
-    { schema: { tags: ['devices'], summary: 'List devices', querystring: FilterQuery } },
+    {
+      config: { permission: 'devices.view' },
+      schema: { tags: ['devices'], summary: 'List devices', querystring: FilterQuery },
+    },
     async (request) => ({
-      items: await admin.list(request.query.filter),
+      items: await admin.list(request.query.filter, scopeOf(request)),
     }),
   );
   app.get(
     '/devices/:id',
-    { schema: { tags: ['devices'], summary: 'One device', params: IdParams } },
-    (request) => admin.show(request.params.id),
+    {
+      config: { permission: 'devices.view' },
+      schema: { tags: ['devices'], summary: 'One device', params: IdParams },
+    },
+    (request) => admin.show(request.params.id, scopeOf(request)),
   );
   app.put(
     '/devices/:id/settings',
     {
+      config: { permission: 'devices.command' },
       schema: {
         tags: ['devices'],
         summary: "Set a device's check-in interval and tracking (null: inherit from its group)",
@@ -83,11 +99,12 @@ export function deviceRoutes(
         body: SettingsBody,
       },
     },
-    (request) => admin.setSettings(request.params.id, request.body),
+    (request) => admin.setSettings(request.params.id, request.body, scopeOf(request)),
   );
   app.put(
     '/device-groups/:group/settings',
     {
+      config: { permission: 'devices.command' },
       schema: {
         tags: ['devices'],
         summary: 'Default device settings of a group',
@@ -96,25 +113,32 @@ export function deviceRoutes(
       },
     },
     (request) =>
-      admin.setGroupSettings(request.params.group, {
-        checkinIntervalMinutes: request.body.checkinIntervalMinutes ?? null,
-        tracking: request.body.tracking ?? null,
-      }),
+      admin.setGroupSettings(
+        request.params.group,
+        {
+          checkinIntervalMinutes: request.body.checkinIntervalMinutes ?? null,
+          tracking: request.body.tracking ?? null,
+        },
+        scopeOf(request),
+      ),
   );
   app.post(
     '/devices/:id/request-checkin',
     {
+      config: { permission: 'devices.request-checkin' },
       schema: {
         tags: ['devices'],
         summary: 'Wake the device through its push channel to check in now',
         params: IdParams,
       },
     },
-    async (request, reply) => reply.status(202).send(wakeView(await wakes.request(request.params.id))),
+    async (request, reply) =>
+      reply.status(202).send(wakeView(await wakes.request(request.params.id, scopeOf(request)))),
   );
   app.get(
     '/devices/:id/wakes',
     {
+      config: { permission: 'devices.view' },
       schema: {
         tags: ['devices'],
         summary: 'Every wake-up attempt and the check-in that followed',
@@ -122,13 +146,14 @@ export function deviceRoutes(
       },
     },
     async (request) => {
-      await admin.show(request.params.id);
+      await admin.show(request.params.id, scopeOf(request));
       return { items: (await wakes.list(request.params.id)).map(wakeView) };
     },
   );
   app.get(
     '/devices/:id/locations',
     {
+      config: { permission: 'devices.view' },
       schema: {
         tags: ['devices'],
         summary: 'Location history in a time range',
@@ -142,6 +167,6 @@ export function deviceRoutes(
         ),
       },
     },
-    (request) => admin.locations(request.params.id, request.query.from, request.query.to),
+    (request) => admin.locations(request.params.id, request.query.from, request.query.to, scopeOf(request)),
   );
 }

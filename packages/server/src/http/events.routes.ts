@@ -1,11 +1,15 @@
-import type { EventHub } from '../services/event-hub';
+import { type EventHub, eventInScope } from '../services/event-hub';
+import { scopeOf } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 /** GET /events: a server-sent-events stream of command status changes and check-ins. */
 export function eventRoutes(app: TypedApp, hub: EventHub): void {
   app.get(
     '/events',
-    { schema: { tags: ['events'], summary: 'Server-sent events: command status changes and check-ins' } },
+    {
+      config: { permission: 'machines.view' },
+      schema: { tags: ['events'], summary: 'Server-sent events: command status changes and check-ins' },
+    },
     (request, reply) => {
       reply.hijack();
       const res = reply.raw;
@@ -15,7 +19,10 @@ export function eventRoutes(app: TypedApp, hub: EventHub): void {
         connection: 'keep-alive',
       });
       res.write(': connected\n\n');
+      // Taken once, when the stream opens: the caller sees the events of machines in scope.
+      const scope = scopeOf(request);
       const unsubscribe = hub.subscribe((event) => {
+        if (!eventInScope(event, scope)) return;
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       });
       // A comment every 15 s keeps proxies from closing an idle stream.

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES, type NotificationService } from '../services/notification.service';
+import { scopeOf } from './route-permission';
 import { NotificationSettingsBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
@@ -8,6 +9,7 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
   app.get(
     '/notifications',
     {
+      config: { permission: 'notifications.view' },
       schema: {
         tags: ['notifications'],
         summary: 'List warnings, newest first',
@@ -18,7 +20,7 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
       },
     },
     async (request) => ({
-      items: (await notifications.list(request.query.type)).map((n) => ({
+      items: (await notifications.list(request.query.type, scopeOf(request))).map((n) => ({
         id: n.id,
         type: n.type,
         machineId: n.machineId,
@@ -29,12 +31,16 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
   );
   app.get(
     '/notification-settings',
-    { schema: { tags: ['notifications'], summary: 'Which warning types are on' } },
+    {
+      config: { permission: 'notifications.view' },
+      schema: { tags: ['notifications'], summary: 'Which warning types are on' },
+    },
     () => notifications.switches(),
   );
   app.put(
     '/notification-settings',
     {
+      config: { permission: 'notifications.manage' },
       schema: {
         tags: ['notifications'],
         summary: 'Switch warning types on or off',

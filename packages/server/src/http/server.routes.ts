@@ -16,15 +16,24 @@ export function serverRoutes(
   info: ServerInfo,
   clock: () => number,
 ): void {
-  app.get('/server', { schema: { tags: ['server'], summary: 'Server ID and status' } }, () => ({
-    serverId: identity.identity.serverId,
-    version: info.version,
-    agentPorts: info.agentPorts(),
-    connectedAgents: info.connectedAgents(),
-  }));
+  app.get(
+    '/server',
+    {
+      schema: { tags: ['server'], summary: 'Server ID and status' },
+      // Any signed-in caller: the Server ID and ports hold no data of any organization.
+      config: { permission: 'authenticated' },
+    },
+    () => ({
+      serverId: identity.identity.serverId,
+      version: info.version,
+      agentPorts: info.agentPorts(),
+      connectedAgents: info.connectedAgents(),
+    }),
+  );
   app.post(
     '/server/change-id',
     {
+      config: { permission: 'server.manage' },
       schema: {
         tags: ['server'],
         summary: 'Rotate the server identity (Change ID)',

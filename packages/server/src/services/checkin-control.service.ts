@@ -5,6 +5,7 @@ import {
   type ServerAddress,
   secondaryProblem,
 } from '@muster/protocol';
+import type { ScopeFilter } from '../access/scope';
 import { type CheckinPolicy, clampPeriod } from '../domain/checkin-policy';
 import { invalidInput, notFound } from '../domain/errors';
 import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
@@ -71,15 +72,15 @@ export class CheckinControlService {
    * errors naming them. Ids are looked up in chunks with yields between them (the API takes
    * 100,000), so one bulk request never holds the event loop.
    */
-  async select(selection: MachineSelection): Promise<MachineRecord[]> {
+  async select(selection: MachineSelection, scope: ScopeFilter): Promise<MachineRecord[]> {
     if ('filter' in selection) {
       const filter = parseMachineFilter(selection.filter);
-      const matched = await this.machines.listMachines(filter.likePatterns);
+      const matched = await this.machines.listMachines(filter.likePatterns, scope);
       if (matched.length === 0) throw invalidInput(noMatchMessage(filter, 'nothing was changed'));
       return matched;
     }
     const ids = [...new Set(selection.machines.map((m) => m.toLowerCase()))];
-    const { found, missing } = await findMachinesInChunks(this.machines, ids);
+    const { found, missing } = await findMachinesInChunks(this.machines, ids, scope);
     if (missing.length > 0) {
       const more = missing.length > 20 ? ` and ${missing.length - 20} more` : '';
       throw notFound(`unknown machine(s): ${missing.slice(0, 20).join(', ')}${more}; nothing was changed`);
@@ -91,9 +92,14 @@ export class CheckinControlService {
    * Changes the given settings of the selected machines, clamping periods to their group's
    * policy. Bad settings or targets change nothing.
    */
-  async update(selection: MachineSelection, patch: CheckinControlPatch): Promise<CheckinControlUpdateResult> {
+  async update(
+    selection: MachineSelection,
+    patch: CheckinControlPatch,
+    scope: ScopeFilter,
+  ): Promise<CheckinControlUpdateResult> {
     validatePatch(patch);
-    const targets = await this.select(selection);
+    // Machines out of scope are unknown: a filter never reaches them, ids naming them are 404.
+    const targets = await this.select(selection, scope);
     const clamped: ClampedPeriod[] = [];
     const updates: Update[] = [];
     const clampOf = this.groupClamp();

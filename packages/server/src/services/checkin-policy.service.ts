@@ -1,3 +1,4 @@
+import { filterContains, type ScopeFilter } from '../access/scope';
 import {
   type CheckinPolicy,
   clampPeriod,
@@ -44,10 +45,10 @@ export class CheckinPolicyService {
   }
 
   /** Sets a group's policy; the group must exist. */
-  async setPolicy(groupText: string, policy: CheckinPolicy): Promise<string> {
+  async setPolicy(groupText: string, policy: CheckinPolicy, scope: ScopeFilter): Promise<string> {
     const group = parseGroupId(groupText);
     validatePolicy(policy);
-    await this.mustExist(group);
+    await this.mustExist(group, scope);
     await this.policies.putPolicy(group, policy);
     return group;
   }
@@ -57,14 +58,15 @@ export class CheckinPolicyService {
    * must exist, exactly as when setting it, so reading and writing a name agree on what is a
    * group.
    */
-  async showPolicy(groupText: string): Promise<{ group: string } & CheckinPolicy> {
+  async showPolicy(groupText: string, scope: ScopeFilter): Promise<{ group: string } & CheckinPolicy> {
     const group = parseGroupId(groupText);
-    await this.mustExist(group);
+    await this.mustExist(group, scope);
     return { group, ...(await this.policyFor(group)) };
   }
 
-  private async mustExist(group: string): Promise<void> {
-    if (!(await this.groups.groupExists(group))) {
+  /** The group exists and is in scope (a group out of scope is unknown, like a missing one). */
+  private async mustExist(group: string, scope: ScopeFilter): Promise<void> {
+    if (!filterContains(scope, group, null) || !(await this.groups.groupExists(group))) {
       throw notFound(
         `no machine group "${group}"; a group exists once an install token has been made for it`,
       );

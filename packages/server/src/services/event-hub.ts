@@ -1,3 +1,4 @@
+import { filterContains, type ScopeFilter } from '../access/scope';
 import type { Bus } from '../bus/bus';
 import { MAX_CHANGES_PER_EVENT } from '../bus/bus';
 import type { CommandChange } from '../store/command-record';
@@ -64,6 +65,19 @@ export class EventHub {
   private deliver(event: StreamEvent): void {
     for (const s of this.subscribers) s(event);
   }
+}
+
+/** A machine or device id is `name.group`: its group is everything after the first dot. */
+const groupOfEndpoint = (id: string) => id.slice(id.indexOf('.') + 1);
+
+/**
+ * Whether a stream event is in a subscriber's scope: a command by its target, a check-in by
+ * its machine. Nothing is read from the store for a live event, so each subscriber's stream
+ * is filtered as the event passes.
+ */
+export function eventInScope(event: StreamEvent, scope: ScopeFilter): boolean {
+  const endpoint = event.type === 'command' ? event.target : event.machineId;
+  return filterContains(scope, groupOfEndpoint(endpoint), endpoint);
 }
 
 /** The stream form of a command change. */

@@ -1,3 +1,4 @@
+import type { ScopeFilter } from '../access/scope';
 import { invalidInput } from '../domain/errors';
 import type { NotificationRecord, NotificationStore } from '../store/interfaces';
 
@@ -40,8 +41,8 @@ export class NotificationService {
   }
 
   /** Lists notifications, newest first. */
-  list(type?: NotificationType): Promise<NotificationRecord[]> {
-    return this.store.listNotifications(type);
+  list(type: NotificationType | undefined, scope: ScopeFilter): Promise<NotificationRecord[]> {
+    return this.store.listNotifications(type, scope);
   }
 
   /** The switch of every type (on unless turned off). */

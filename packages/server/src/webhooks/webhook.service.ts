@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import { invalidInput, notFound } from '../domain/errors';
 import type { CommandChange } from '../store/command-record';
 import type {
@@ -267,9 +268,10 @@ export class WebhookService {
   }
 
   /** Dead letters, newest first, of one organization or all. */
-  async deadLetters(org?: string, limit = 100): Promise<DeadLetterView[]> {
+  /** Dead deliveries of organizations in scope (omitted: everything). */
+  async deadLetters(org?: string, limit = 100, scope: ScopeFilter = EVERYTHING): Promise<DeadLetterView[]> {
     const orgId = org === undefined ? null : parseOrg(org);
-    const rows = await this.store.listDeadLetters(orgId, limit);
+    const rows = await this.store.listDeadLetters(orgId, limit, scope);
     return rows.map((d) => ({
       id: d.id,
       org: d.orgId,
@@ -281,8 +283,9 @@ export class WebhookService {
   }
 
   /** Sends a dead letter again, from its first attempt, at the next poll. */
-  async retry(id: string): Promise<void> {
-    if (!(await this.store.retryDeadLetter(id, this.clock()))) {
+  /** Retries a dead delivery of an organization in scope; out of scope it is unknown. */
+  async retry(id: string, scope: ScopeFilter = EVERYTHING): Promise<void> {
+    if (!(await this.store.getDelivery(id, scope)) || !(await this.store.retryDeadLetter(id, this.clock()))) {
       throw notFound(`no dead webhook delivery ${id}`);
     }
   }

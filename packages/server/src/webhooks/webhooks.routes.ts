@@ -1,4 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { filterContains } from '../access/scope';
+import { notFound } from '../domain/errors';
+import { scopeOf } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { WebhookService } from './webhook.service';
 
@@ -44,6 +48,15 @@ const DeadLetterQuery = Type.Object(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * A webhook belongs to its organization (not to a machine): an organization out of the
+ * caller's scope answers as if it had no webhook (404), for reads and writes alike.
+ */
+function inScopeOrg(request: FastifyRequest & { params: { org: string } }): void {
+  const org = request.params.org.toLowerCase();
+  if (!filterContains(scopeOf(request), org, null)) throw notFound(`organization ${org} has no webhook`);
+}
+
+/**
  * Organization webhooks for command status changes, and their dead-letter list. Requests are
  * signed as described in webhook-signature.ts.
  */
@@ -51,6 +64,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
   app.put(
     '/organizations/:org/webhook',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags: ['webhooks'],
         summary: "Set an organization's webhook for command status changes",
@@ -62,11 +76,15 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
         body: WebhookBody,
       },
     },
-    (request) => service.configure(request.params.org, request.body),
+    (request) => {
+      inScopeOrg(request);
+      return service.configure(request.params.org, request.body);
+    },
   );
   app.get(
     '/organizations/:org/webhook',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags: ['webhooks'],
         summary: "An organization's webhook (never its secret)",
@@ -74,6 +92,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       },
     },
     async (request) => {
+      inScopeOrg(request);
       const view = await service.get(request.params.org);
       return { ...view, createdAt: iso(view.createdAt) };
     },
@@ -81,6 +100,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
   app.delete(
     '/organizations/:org/webhook',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags: ['webhooks'],
         summary: "Remove an organization's webhook with its queued and dead deliveries",
@@ -88,6 +108,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       },
     },
     async (request, reply) => {
+      inScopeOrg(request);
       await service.remove(request.params.org);
       return reply.status(204).send();
     },
@@ -95,6 +116,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
   app.get(
     '/webhooks/dead-letters',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags: ['webhooks'],
         summary: 'Deliveries that ran out of attempts, newest first',
@@ -102,15 +124,18 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       },
     },
     async (request) => ({
-      items: (await service.deadLetters(request.query.org, request.query.limit ?? 100)).map((d) => ({
-        ...d,
-        createdAt: iso(d.createdAt),
-      })),
+      items: (await service.deadLetters(request.query.org, request.query.limit ?? 100, scopeOf(request))).map(
+        (d) => ({
+          ...d,
+          createdAt: iso(d.createdAt),
+        }),
+      ),
     }),
   );
   app.post(
     '/webhooks/dead-letters/:id/retry',
     {
+      config: { permission: 'webhooks.manage' },
       schema: {
         tags: ['webhooks'],
         summary: 'Send a dead letter again, with fresh attempts',
@@ -118,7 +143,7 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       },
     },
     async (request) => {
-      await service.retry(request.params.id);
+      await service.retry(request.params.id, scopeOf(request));
       return { id: request.params.id, status: 'pending' as const };
     },
   );
