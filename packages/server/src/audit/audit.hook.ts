@@ -59,6 +59,8 @@ export function registerAuditHook(app: FastifyInstance, audit: AuditService, rea
     if (!route) return;
     request.audit = {};
     const read = readers[`${request.method} ${route}`];
+    // A read that fails (an unknown group, machines out of scope) fails the request the same
+    // way, and the entry records that error; the settings are then simply not known.
     if (read) request.audit.before = await read(request).catch(() => null);
   });
   app.addHook('onSend', async (request, reply, payload) => {
