@@ -62,7 +62,10 @@ export function auditLogTests(store: StoreRef): void {
     assert.deepEqual(await seqs({ from: T0 + 200, to: T0 + 300 }), [base + 2]);
     const first = await seqs({ limit: 2 });
     assert.deepEqual(first, [base + 3, base + 2]);
-    assert.deepEqual(await seqs({ limit: 2, beforeSeq: base + 2 }), [base + 1, base].filter((n) => n > 0));
+    assert.deepEqual(
+      await seqs({ limit: 2, beforeSeq: base + 2 }),
+      [base + 1, base].filter((n) => n > 0),
+    );
   });
 
   it("lists only entries whose every target lies in the caller's scope, decided in the query", async () => {
