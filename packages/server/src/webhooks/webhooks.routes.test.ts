@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import type { Principal } from '../access/principal';
 import { registerErrorHandling } from '../http/error-handler';
+import { registerRoutePermissions } from '../http/route-permission';
 import type { CommandChange } from '../store/command-record';
 import { sqlWebhookStore } from '../store/sql/webhooks.sql';
+import { masterPrincipal } from '../test-support/test-principals';
 import { WebhookService } from './webhook.service';
 import { openWebhookTestDatabase, type WebhookTestDatabase } from './webhook-test-db';
 import { webhookRoutes } from './webhooks.routes';
@@ -52,6 +55,12 @@ describe('webhook routes', () => {
       },
     );
     registerErrorHandling(app);
+    // The routes ask the caller's scope; here every request is the master's.
+    app.decorateRequest('principal', null as unknown as Principal);
+    app.addHook('onRequest', async (request) => {
+      request.principal = masterPrincipal();
+    });
+    registerRoutePermissions(app);
     await app.register(async (api) => webhookRoutes(api.withTypeProvider<TypeBoxTypeProvider>(), service), {
       prefix: '/api/v1',
     });

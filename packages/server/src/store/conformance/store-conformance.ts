@@ -1,13 +1,13 @@
 import { after, before, describe } from 'node:test';
 import type { StoreBackend } from '../interfaces';
 import type { DatabaseLocation } from '../sql/open-database';
+import { roleScopeStoreTests, userStoreTests } from './access-stores.conformance';
 import {
   auditDeletedTests,
   auditInsertedTests,
   auditLogTests,
   auditTamperTests,
 } from './audit-log.conformance';
-import { roleScopeStoreTests, userStoreTests } from './access-stores.conformance';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandQueueTests } from './command-queue.conformance';
@@ -19,11 +19,8 @@ import { groupRegistryTests, installTokenTests } from './machine-accounts.confor
 import { machineRemovalTests } from './machine-removal.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import { replicationStoreTests } from './replication-store.conformance';
-import {
-  identityStoreTests,
-  notificationStoreTests,
-  policyStoreTests,
-} from './small-stores.conformance';
+import { scopeQueryTests } from './scope-query.conformance';
+import { identityStoreTests, notificationStoreTests, policyStoreTests } from './small-stores.conformance';
 import {
   webhookBulkTests,
   webhookClaimTests,
@@ -67,6 +64,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('DeviceStore', open, deviceStoreTests);
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);
+    withStore('Scope in queries', open, scopeQueryTests);
     // One store each: every claim sees all due rows, so these groups must not share a table.
     withStore('WebhookStore: endpoints', open, webhookEndpointTests);
     withStore('WebhookStore: claims', open, webhookClaimTests);
