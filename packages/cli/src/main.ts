@@ -18,6 +18,8 @@ import { filesCommand } from './commands/files.commands';
 import { replicateCommand } from './commands/replicate.command';
 import { localServerCommand, offsiteServerCommand } from './commands/replication.commands';
 import { serverCommand } from './commands/server.command';
+import { tokenCommand } from './commands/token.commands';
+import { userCommand } from './commands/user.commands';
 
 const globals = apiGlobals();
 const program = new Command('muster')
@@ -52,6 +54,8 @@ program.addCommand(auditCommand(globals));
 program.addCommand(replicateCommand());
 program.addCommand(demoCommand());
 program.addCommand(deviceCommand());
+program.addCommand(userCommand());
+program.addCommand(tokenCommand());
 
 try {
   await program.parseAsync(process.argv);
