@@ -6,8 +6,8 @@ import type { CommandQueueService } from '../services/command-queue.service';
 import type { MachinesService } from '../services/machines.service';
 import { COMMAND_STATUSES, type CommandQuery, type CommandRecord } from '../store/command-record';
 import { commandView } from './command-view';
-import { MachineIdParams } from './schemas';
 import { scopeOf } from './route-permission';
+import { MachineIdParams } from './schemas';
 import type { TypedApp } from './typed-app';
 
 const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 200_000 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { InstallTokenInfo, InstallTokenService } from '../services/install-token.service';
-import { InstallTokenBody } from './schemas';
 import { scopeOf } from './route-permission';
+import { InstallTokenBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

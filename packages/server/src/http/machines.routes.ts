@@ -1,7 +1,7 @@
 import type { MachineRemovalService } from '../services/machine-removal.service';
 import type { MachinesService } from '../services/machines.service';
-import { FilterQuery, MachineIdParams, RemoteControlBody } from './schemas';
 import { scopeOf } from './route-permission';
+import { FilterQuery, MachineIdParams, RemoteControlBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
 /** Machines: list (with a Machine.Group ID filter), show, suspend/resume, remote control, delete. */

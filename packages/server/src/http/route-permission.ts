@@ -3,10 +3,11 @@ import type { Permission } from '../access/permissions';
 import type { ScopeFilter } from '../access/scope';
 
 /**
- * What a route needs: a permission, or only a signed-in caller (`authenticated`: answers that
- * hold no data of any organization, like the Server ID).
+ * What a route needs: a permission, only a signed-in caller (`authenticated`: answers that
+ * hold no data of any organization, like the Server ID), or nothing at all (`public`: signing
+ * in, and the OpenAPI document, which describes and holds no data).
  */
-export type RoutePermission = Permission | 'authenticated';
+export type RoutePermission = Permission | 'authenticated' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,11 +29,13 @@ export const PERMISSION_EXTENSION = 'x-permission';
 export function registerRoutePermissions(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
-    if (permission !== undefined) route.schema = { ...route.schema, [PERMISSION_EXTENSION]: permission } as FastifySchema;
+    if (permission !== undefined)
+      route.schema = { ...route.schema, [PERMISSION_EXTENSION]: permission } as FastifySchema;
   });
   app.addHook('preValidation', async (request) => {
     const permission = request.routeOptions.config.permission;
-    if (permission !== undefined && permission !== 'authenticated') request.principal.require(permission);
+    if (permission !== undefined && permission !== 'authenticated' && permission !== 'public')
+      request.principal.require(permission);
   });
 }
 
@@ -42,7 +45,7 @@ export function registerRoutePermissions(app: FastifyInstance): void {
  */
 export function scopeOf(request: FastifyRequest): ScopeFilter {
   const permission = request.routeOptions.config.permission;
-  if (permission === undefined || permission === 'authenticated') {
+  if (permission === undefined || permission === 'authenticated' || permission === 'public') {
     throw new Error(`${request.routeOptions.url} has no permission that gives a scope`);
   }
   return request.principal.require(permission);

@@ -1,6 +1,7 @@
 import { AgentCommandParams, type AgentCommandType } from '@muster/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import type { ScopeFilter } from '../access/scope';
 import { type Bus, chunkIds } from '../bus/bus';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
@@ -14,7 +15,6 @@ import type {
   NewCommand,
   TargetKind,
 } from '../store/command-record';
-import type { ScopeFilter } from '../access/scope';
 import type { CommandQueueStore, MachineReader, MachineScope, MachineWriter } from '../store/interfaces';
 import type { EventHub } from './event-hub';
 import { newId } from './secrets';

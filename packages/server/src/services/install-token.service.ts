@@ -1,5 +1,5 @@
-import { EVERYTHING, filterContains, type ScopeFilter } from '../access/scope';
 import { DEFAULT_AGENT_PORT, DEFAULT_CHECKIN_PERIOD_SECONDS } from '@muster/protocol';
+import { EVERYTHING, filterContains, type ScopeFilter } from '../access/scope';
 import { invalidInput, MusterError, notFound } from '../domain/errors';
 import { parseGroupId, parseMachineName } from '../domain/machine-names';
 import type {
