@@ -1,13 +1,14 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AccessModule } from './access/access-module';
 import { registerAuditHook } from './audit/audit.hook';
 import { auditRoutes } from './audit/audit.routes';
 import type { AuditService } from './audit/audit.service';
 import { auditedSettingsReaders } from './audit/audit-settings';
 import type { DeviceModule } from './devices/wire-devices';
 import type { FileService } from './files/file.service';
-import { registerBearerAuth, type TokenVerifier } from './http/bearer-auth';
+import { type Authenticators, registerAuthentication } from './http/authentication';
 import { checkinControlRoutes } from './http/checkin-control.routes';
 import { commandRoutes } from './http/commands.routes';
 import { deviceRoutes } from './http/devices.routes';
@@ -19,8 +20,12 @@ import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { requestLogController } from './http/request-log';
+import { rolesAndScopesRoutes } from './http/roles-scopes.routes';
 import { registerRoutePermissions } from './http/route-permission';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
+import { sessionRoutes } from './http/session.routes';
+import { tokensRoutes } from './http/tokens.routes';
+import { usersRoutes } from './http/users.routes';
 import { replicationRoutes } from './replication/replication.routes';
 import type { ReplicationControlService } from './replication/replication-control.service';
 import type { ReplicationWatch } from './replication/replication-watch';
@@ -38,7 +43,12 @@ import { webhookRoutes } from './webhooks/webhooks.routes';
 
 /** The services the HTTP API calls into. */
 export interface AppServices {
-  verifyAdminToken: TokenVerifier;
+  /** Users, roles, scopes, tokens and sessions. */
+  access: AccessModule;
+  /** How callers are recognized; by default API tokens and console sessions of `access`. */
+  authenticators?: Authenticators;
+  /** A failed sign-in is answered after this long (default 1 s). */
+  signInFailureDelayMs?: number;
   machines: MachinesService;
   machineRemoval: MachineRemovalService;
   checkinControl: CheckinControlService;
@@ -75,7 +85,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
   registerJsonBodyParser(app);
-  registerBearerAuth(app, services.verifyAdminToken);
+  await registerAuthentication(app, services.authenticators ?? accessAuthenticators(services.access));
   registerAuditHook(app, services.audit, auditedSettingsReaders(services));
   registerRoutePermissions(app);
   await app.register(swagger, {
@@ -112,13 +122,37 @@ export async function buildApp(
       );
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       auditRoutes(typed, services.audit);
-      typed.get(
-        '/openapi.json',
-        { schema: { hide: true }, config: { permission: 'authenticated' } },
-        () => app.swagger(),
+      const people = {
+        ...services.access,
+        audit: services.audit,
+        failureDelayMs: services.signInFailureDelayMs ?? 1000,
+      };
+      sessionRoutes(typed, people);
+      usersRoutes(typed, people);
+      rolesAndScopesRoutes(typed, people);
+      tokensRoutes(typed, people);
+      typed.get('/openapi.json', { schema: { hide: true }, config: { permission: 'authenticated' } }, () =>
+        app.swagger(),
       );
     },
     { prefix: '/api/v1' },
   );
   return app;
+}
+
+/** API tokens and console sessions, as the access module resolves them. */
+export function accessAuthenticators(access: AccessModule): Authenticators {
+  return {
+    bearer: (token, address) => access.principals.fromBearer(token, address),
+    async session(secret, address) {
+      const found = await access.principals.fromSession(secret, address);
+      if (!found) return null;
+      const { session } = found.session;
+      return {
+        principal: found.principal,
+        sessionId: session.id,
+        csrfMatches: (presented) => access.sessions.checkCsrf(session, presented),
+      };
+    },
+  };
 }

@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { PrincipalResolver } from './access/principal-resolver';
-import { SessionService } from './access/session.service';
-import { TokenService } from './access/token.service';
+import { wireAccess } from './access/access-module';
 import { buildApp } from './app';
 import { AuditService } from './audit/audit.service';
 import type { Bus } from './bus/bus';
@@ -126,16 +124,10 @@ async function wireServer(
 
   const identity = new ServerIdentityService(store.identity);
   await identity.load(clock());
-  // People's credentials: API tokens and console sessions, resolved to a Principal per request.
-  const apiTokens = new TokenService(store.apiTokens, store.users, store.grants, clock, { onError });
-  const sessions = new SessionService(store.sessions, clock, { onError });
-  const principals = new PrincipalResolver(apiTokens, sessions, store.grants, clock);
-  apiTokens.start();
-  sessions.start();
-  undo.push(
-    () => apiTokens.stop(),
-    () => sessions.stop(),
-  );
+  // People: users, roles, scopes, API tokens and console sessions (a Principal per request).
+  const access = wireAccess(store, clock, onError);
+  access.start();
+  undo.push(() => access.stop());
 
   const registry = new SessionRegistry<AgentSession>();
   const notifications = new NotificationService(store.notifications, clock);
@@ -334,7 +326,7 @@ async function wireServer(
 
   const app = await buildApp(
     {
-      verifyAdminToken: (token, address) => principals.fromBearer(token, address),
+      access,
       machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
       machineRemoval: new MachineRemovalService(
         store.machineRemoval,
@@ -379,7 +371,7 @@ async function wireServer(
   );
   // The first admin token is made only once every port is bound, so a start that fails (a
   // port in use) leaves no token behind in the store or the data directory.
-  const createdAdminToken = await apiTokens.ensureFirstToken();
+  const createdAdminToken = await access.tokens.ensureFirstToken();
   const adminTokenFile = join(config.dataDir, 'admin-token');
   if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
   const deviceSweep = setInterval(() => void devices.sweep().catch(onError), 60_000);
@@ -401,8 +393,7 @@ async function wireServer(
       if (closed) return;
       closed = true;
       reaper.stop();
-      await apiTokens.stop();
-      await sessions.stop();
+      await access.stop();
       maintenance.stop();
       replicationWatch.stop();
       await webhooks.stop();

@@ -42,6 +42,18 @@ export class LoginService {
     await this.users.recordLogin(creds.id, this.clock());
     return { userId: creds.id, userName: creds.name };
   }
+
+  /**
+   * Whether a signed-in user's password is this one (changing a password asks for the old one,
+   * so a session left open does not let anyone lock its owner out).
+   */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.users.findUser(userId);
+    const creds = user ? await this.users.credentialsByName(user.name) : null;
+    return creds?.passwordHash
+      ? this.hasher.verify(creds.passwordHash, password)
+      : this.hasher.verifyNothing(password);
+  }
 }
 
 function failed(): MusterError {

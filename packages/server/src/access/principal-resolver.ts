@@ -25,7 +25,7 @@ export class PrincipalResolver {
     this.pairs = new ShortCache(cacheMs, clock);
   }
 
-  /** The caller of a bearer token, or null when the token is not live. Same shape as bearer-auth's verifier. */
+  /** The caller of a bearer token, or null when the token is not live. Same shape as the authentication hook's bearer verifier. */
   async fromBearer(token: string, address: string): Promise<Principal | null> {
     const verified = await this.tokens.verify(token);
     if (!verified) return null;

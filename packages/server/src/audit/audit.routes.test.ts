@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import { PERMISSIONS } from '../access/permissions';
 import { Principal } from '../access/principal';
 import { compileScope } from '../access/scope';
-import { registerBearerAuth } from '../http/bearer-auth';
+import { registerAuthentication } from '../http/authentication';
 import { registerErrorHandling } from '../http/error-handler';
 import type { TypedApp } from '../http/typed-app';
 import type { StoreBackend } from '../store/interfaces';
@@ -203,7 +203,7 @@ describe('GET /audit is scoped, and needs audit.view (in-process, real SQLite st
     await record(['pc3.web.acme'], 'own-too');
     app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     registerErrorHandling(app);
-    registerBearerAuth(app, async (token) => principals.get(token) ?? null);
+    await registerAuthentication(app, { bearer: async (token) => principals.get(token) ?? null });
     await app.register(async (api) => auditRoutes(api.withTypeProvider<TypeBoxTypeProvider>(), audit), {
       prefix: '/api/v1',
     });

@@ -14,6 +14,8 @@ export const ErrorCode = {
   authFailed: 'auth-failed',
   invalidState: 'invalid-state',
   internal: 'internal',
+  /** Too many attempts (failed sign-ins): try again after a while. */
+  tooManyRequests: 'too-many-requests',
   /** The store's file was deleted or replaced under the running server: changes are refused. */
   storeUnavailable: 'store-unavailable',
 } as const;

@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorCodeValue, number> = {
   [ErrorCode.unknownAgent]: 404,
   [ErrorCode.authFailed]: 401,
   [ErrorCode.internal]: 500,
+  [ErrorCode.tooManyRequests]: 429,
   [ErrorCode.storeUnavailable]: 503,
 };
 
