@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES, type NotificationService } from '../services/notification.service';
-import { scopeOf } from './route-permission';
+import { requireOnEverything, scopeOf } from './route-permission';
 import { NotificationSettingsBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
@@ -47,6 +47,9 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
         body: NotificationSettingsBody,
       },
     },
-    (request) => notifications.setSwitches(request.body),
+    (request) => {
+      requireOnEverything(request);
+      return notifications.setSwitches(request.body);
+    },
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import type { Permission } from '../access/permissions';
 import type { ScopeFilter } from '../access/scope';
+import { ErrorCode, MusterError } from '../domain/errors';
 
 /**
  * What a route needs: a permission, only a signed-in caller (`authenticated`: answers that
@@ -49,4 +50,18 @@ export function scopeOf(request: FastifyRequest): ScopeFilter {
     throw new Error(`${request.routeOptions.url} has no permission that gives a scope`);
   }
   return request.principal.require(permission);
+}
+
+/**
+ * For what belongs to the whole server rather than to any organization (the Server ID, the
+ * warning switches): the route's permission must reach everything. A scope limits data, so a
+ * permission held on part of it never reaches the server itself.
+ */
+export function requireOnEverything(request: FastifyRequest): void {
+  if (!scopeOf(request).all) {
+    throw new MusterError(
+      ErrorCode.forbidden,
+      `this changes the whole server: it needs ${request.routeOptions.config.permission} on everything (the master scope); yours is limited`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import type { ServerIdentityService } from '../services/server-identity.service';
+import { requireOnEverything } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 /** What the server routes need besides the identity. */
@@ -41,7 +42,8 @@ export function serverRoutes(
           'Agents bound to the old Server ID stop checking in, by design; unbound agents follow the new ID.',
       },
     },
-    async () => {
+    async (request) => {
+      requireOnEverything(request);
       const previous = identity.identity.serverId;
       const next = await identity.rotate(clock());
       await info.announceIdentityChange();
