@@ -1,11 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** Where the admin commands find the API and its token. */
+/**
+ * Where the admin commands find the API and its token. The token is looked for in this order:
+ * `token` (--api-token / MUSTER_TOKEN); the token file when the user named it (--token-file /
+ * MUSTER_TOKEN_FILE); the login stored by `muster login` for this API; the default token file
+ * (`<data dir>/admin-token`, present on the server's own host).
+ */
 export interface ApiOptions {
   api: string;
   token?: string;
   tokenFile: string;
+  /** Whether `tokenFile` was named by the user rather than being the default. */
+  tokenFileNamed?: boolean;
+  /** The token `muster login` stored for this API, and the file it is in (for messages). */
+  login?: { token: string; user: string; file: string };
 }
 
 /** An API error with the server's code and message. */
@@ -23,16 +32,36 @@ export class ApiError extends Error {
 /** A small client for the admin API used by the CLI commands. */
 export class ApiClient {
   private readonly token: string;
+  /** Said after a 401 when the token came from `muster login`, so the way out is plain. */
+  private readonly loginHint: string | null = null;
 
   constructor(private readonly options: ApiOptions) {
-    const fromFile = existsSync(options.tokenFile) ? readFileSync(options.tokenFile, 'utf8').trim() : '';
-    const token = options.token || fromFile;
+    const fromFile = () =>
+      existsSync(options.tokenFile) ? readFileSync(options.tokenFile, 'utf8').trim() : '';
+    let token = options.token || (options.tokenFileNamed ? fromFile() : '');
+    if (!token && !options.tokenFileNamed && options.login) {
+      token = options.login.token;
+      this.loginHint = `the token stored by muster login for ${options.login.user} in ${options.login.file} no longer works; run muster login again`;
+    }
+    token ||= options.tokenFileNamed ? '' : fromFile();
     if (!token) {
       throw new Error(
-        `no API token: set MUSTER_TOKEN, pass --api-token (or --token-file), or run on the server where ${resolve(options.tokenFile)} exists`,
+        options.tokenFileNamed
+          ? `no API token in ${resolve(options.tokenFile)} (named by --token-file or MUSTER_TOKEN_FILE)`
+          : `no API token: run muster login, set MUSTER_TOKEN, pass --api-token (or --token-file), or run on the server where ${resolve(options.tokenFile)} exists`,
       );
     }
     this.token = token;
+  }
+
+  /** The error of a failed answer; a refused stored login says how to sign in again. */
+  private failure(status: number, code: string | undefined, message: string | undefined): ApiError {
+    const text = message ?? `HTTP ${status}`;
+    return new ApiError(
+      status,
+      code ?? 'error',
+      status === 401 && this.loginHint ? `${text} (${this.loginHint})` : text,
+    );
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -54,7 +83,7 @@ export class ApiClient {
     const parsed = text ? JSON.parse(text) : {};
     if (!response.ok) {
       const e = (parsed as { error?: { code?: string; message?: string } }).error;
-      throw new ApiError(response.status, e?.code ?? 'error', e?.message ?? `HTTP ${response.status}`);
+      throw this.failure(response.status, e?.code, e?.message);
     }
     return parsed as T;
   }
@@ -92,6 +121,6 @@ export class ApiClient {
     } catch {
       e = undefined;
     }
-    throw new ApiError(response.status, e?.code ?? 'error', e?.message ?? `HTTP ${response.status}`);
+    throw this.failure(response.status, e?.code, e?.message);
   }
 }

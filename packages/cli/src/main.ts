@@ -15,8 +15,10 @@ import { demoCommand } from './commands/demo.command';
 import { deviceCommand } from './commands/device.command';
 import { devicesCommand } from './commands/devices.commands';
 import { filesCommand } from './commands/files.commands';
+import { loginCommand, logoutCommand } from './commands/login.commands';
 import { replicateCommand } from './commands/replicate.command';
 import { localServerCommand, offsiteServerCommand } from './commands/replication.commands';
+import { roleCommand, scopeCommand } from './commands/role-scope.commands';
 import { serverCommand } from './commands/server.command';
 import { tokenCommand } from './commands/token.commands';
 import { userCommand } from './commands/user.commands';
@@ -30,10 +32,10 @@ const program = new Command('muster')
     'API address for admin commands',
     process.env.MUSTER_API_URL ?? 'http://127.0.0.1:8080',
   )
-  .option('--api-token <token>', 'admin API token (or MUSTER_TOKEN)', process.env.MUSTER_TOKEN)
+  .option('--api-token <token>', 'API token (or MUSTER_TOKEN)', process.env.MUSTER_TOKEN)
   .option(
     '--token-file <file>',
-    'file holding the admin API token',
+    'file holding the API token (or MUSTER_TOKEN_FILE); without one, the token of muster login is used, then <data dir>/admin-token',
     process.env.MUSTER_TOKEN_FILE ?? `${process.env.MUSTER_DATA_DIR ?? './muster-data'}/admin-token`,
   )
   .showHelpAfterError();
@@ -54,8 +56,12 @@ program.addCommand(auditCommand(globals));
 program.addCommand(replicateCommand());
 program.addCommand(demoCommand());
 program.addCommand(deviceCommand());
-program.addCommand(userCommand());
-program.addCommand(tokenCommand());
+program.addCommand(loginCommand());
+program.addCommand(logoutCommand());
+program.addCommand(userCommand(globals));
+program.addCommand(roleCommand(globals));
+program.addCommand(scopeCommand(globals));
+program.addCommand(tokenCommand(globals));
 
 try {
   await program.parseAsync(process.argv);
