@@ -200,8 +200,14 @@ async function wireServer(
       outputLimitBytes: config.commandOutputLimitBytes,
     },
     clock,
-    // put-file carries the file's size and hash, signed, so the agent can check what it got.
-    { 'put-file': async (params) => ({ ...params, ...(await files.forPut(String(params.fileId ?? ''))) }) },
+    // put-file carries the file's size and hash, signed, so the agent can check what it got;
+    // the file must be one the caller may read.
+    {
+      'put-file': async (params, scope) => ({
+        ...params,
+        ...(await files.forPut(String(params.fileId ?? ''), scope)),
+      }),
+    },
   );
   devices.service.attachQueue(commands);
   // Settings travel as a queued procedure, ahead of ordinary work (priority), so each change

@@ -111,9 +111,12 @@ export class FileService {
     }
   }
 
-  /** A complete file for a put-file command: its size and hash go into the signed command. */
-  async forPut(id: string): Promise<{ size: number; sha256: string }> {
-    const file = await this.store.getFile(id);
+  /**
+   * A complete file in the caller's scope (files.read) for a put-file command: its size and
+   * hash go into the signed command. Out of scope it is unknown, as everywhere else.
+   */
+  async forPut(id: string, scope: ScopeFilter): Promise<{ size: number; sha256: string }> {
+    const file = await this.store.getFile(id, scope);
     if (!file) throw notFound(`no file "${id}" to put; upload it first (POST /api/v1/files)`);
     if (file.status !== 'complete' || file.size === null || file.sha256 === null)
       throw new MusterError(ErrorCode.invalidState, `file ${id} is still being received`);

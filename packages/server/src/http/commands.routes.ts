@@ -82,6 +82,7 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
         description:
           "The same idempotencyKey again returns the first request's commands and queues nothing. " +
           'Needs commands.run; a shell command also commands.run-shell, and commands to devices also devices.command: targets must be in the scope of each. ' +
+          'A put-file also needs files.read, and its file must be in that scope (else it is unknown, 404). ' +
           'A filter matches only machines in scope and "matched" says how many; ids out of scope are unknown (404).',
         body: EnqueueBody,
       },
@@ -91,8 +92,11 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
       const scopes: ScopeFilter[] = [scopeOf(request)];
       if (request.body.type === 'shell') scopes.push(request.principal.require('commands.run-shell'));
       if ('devices' in request.body.targets) scopes.push(request.principal.require('devices.command'));
+      // The file a put-file sends must be one the caller may read.
+      const readScope =
+        request.body.type === 'put-file' ? request.principal.require('files.read') : undefined;
       const result = await queue.enqueue(
-        { ...request.body, createdBy: request.principal.actor.userName },
+        { ...request.body, createdBy: request.principal.actor.userName, readScope },
         scopes,
       );
       return reply.status(result.created ? 201 : 200).send({

@@ -1,7 +1,7 @@
 import { AgentCommandParams, type AgentCommandType } from '@muster/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
-import type { ScopeFilter } from '../access/scope';
+import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import { type Bus, chunkIds } from '../bus/bus';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
@@ -34,6 +34,11 @@ export interface EnqueueRequest {
   idempotencyKey?: string;
   /** The name of the user who queues it, kept with each command (see the audit log). */
   createdBy?: string;
+  /**
+   * What the caller may read of what the parameters name (put-file: the files of its
+   * files.read). Omitted: everything, for the server's own calls, as for the targets' scope.
+   */
+  readScope?: ScopeFilter;
 }
 
 /** Looks up device targets (the devices module provides it). */
@@ -48,10 +53,15 @@ export interface DeviceTargetResolver {
 
 /**
  * Completes the parameters of an agent command before it is validated and signed, for types
- * whose parameters name something the server holds (put-file: the file's size and hash).
+ * whose parameters name something the server holds (put-file: the file's size and hash). What
+ * they name is looked up in `scope`, the caller's, so an id of something the caller may not
+ * read is unknown (404) rather than sent to a machine the caller does reach.
  */
 export type ParamPreparers = Partial<
-  Record<AgentCommandType, (params: Record<string, unknown>) => Promise<Record<string, unknown>>>
+  Record<
+    AgentCommandType,
+    (params: Record<string, unknown>, scope: ScopeFilter) => Promise<Record<string, unknown>>
+  >
 >;
 
 /** Queue limits and timings. */
@@ -115,7 +125,7 @@ export class CommandQueueService {
     const kind: TargetKind = 'devices' in request.targets ? 'device' : 'machine';
     const prepare = kind === 'machine' ? this.preparers[request.type as AgentCommandType] : undefined;
     if (prepare && request.params !== null && typeof request.params === 'object') {
-      request = { ...request, params: await prepare(request.params) };
+      request = { ...request, params: await prepare(request.params, request.readScope ?? EVERYTHING) };
     }
     if (kind === 'machine') validateAgentCommand(request.type, request.params);
     else this.devices.validate(request.type, request.params);
