@@ -36,7 +36,8 @@ const program = new Command('muster')
   .option(
     '--token-file <file>',
     'file holding the API token (or MUSTER_TOKEN_FILE); without one, the token of muster login is used, then <data dir>/admin-token',
-    process.env.MUSTER_TOKEN_FILE ?? `${process.env.MUSTER_DATA_DIR ?? './muster-data'}/admin-token`,
+    // An empty variable counts as unset, as it does for MUSTER_TOKEN.
+    process.env.MUSTER_TOKEN_FILE || `${process.env.MUSTER_DATA_DIR || './muster-data'}/admin-token`,
   )
   .showHelpAfterError();
 
