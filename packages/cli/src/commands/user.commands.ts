@@ -72,7 +72,19 @@ export function userCommand(globals: ApiGlobals): Command {
         'read the password from standard input (otherwise asked, or generated and printed)',
       ),
   ).action(async function (this: Command, name: string, opts: CreateOptions) {
-    if (!opts.master && !storeNamed(opts)) return createUserOnline(globals.client(this), name, opts);
+    if (!opts.master && !storeNamed(opts)) {
+      try {
+        return await createUserOnline(globals.client(this), name, opts);
+      } catch (error) {
+        // No credential, or no server: the offline way is one option away; say so.
+        const message = (error as Error).message;
+        if (/^(no API token|cannot reach the Muster API)/.test(message))
+          throw new Error(
+            `${message}; to create the user on the store directly, add the server's --data-dir or --database-url`,
+          );
+        throw error;
+      }
+    }
     await withOfflineStore(opts, async (store) => {
       const { password, generated } = await obtainPassword(opts.passwordStdin === true);
       const user = await userService(store).create({
