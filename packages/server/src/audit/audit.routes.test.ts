@@ -7,6 +7,7 @@ import { Principal } from '../access/principal';
 import { compileScope } from '../access/scope';
 import { registerAuthentication } from '../http/authentication';
 import { registerErrorHandling } from '../http/error-handler';
+import { registerRoutePermissions } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
@@ -204,6 +205,7 @@ describe('GET /audit is scoped, and needs audit.view (in-process, real SQLite st
     app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     registerErrorHandling(app);
     await registerAuthentication(app, { bearer: async (token) => principals.get(token) ?? null });
+    registerRoutePermissions(app);
     await app.register(async (api) => auditRoutes(api.withTypeProvider<TypeBoxTypeProvider>(), audit), {
       prefix: '/api/v1',
     });
@@ -241,12 +243,15 @@ describe('GET /audit is scoped, and needs audit.view (in-process, real SQLite st
     assert.equal(master.body.items.length, 6);
   });
 
-  it('answers 403 naming audit.view to a caller without it, for the list and for verify', async () => {
+  it('answers 403 naming audit.view to a caller without it, for the list and for verify; a scoped caller cannot verify the whole chain', async () => {
     for (const url of ['/api/v1/audit', '/api/v1/audit/verify']) {
       const refused = await get('none', url);
       assert.equal(refused.status, 403, url);
       assert.match(refused.body.error.message, /audit\.view/);
     }
-    assert.equal((await get('acme', '/api/v1/audit/verify')).body.ok, true);
+    const scoped = await get('acme', '/api/v1/audit/verify');
+    assert.equal(scoped.status, 403, 'chain length and broken entries are the whole server’s');
+    assert.match(scoped.body.error.message, /on everything/);
+    assert.equal((await get('master', '/api/v1/audit/verify')).body.ok, true);
   });
 });

@@ -14,6 +14,8 @@ interface Operation {
   /** The path template under /api/v1, e.g. /machines/{id}. */
   path: string;
   permission: string | undefined;
+  /** Its permission must reach everything (x-on-everything): the route acts on the whole server. */
+  onEverything: boolean;
   hasBody: boolean;
 }
 
@@ -117,8 +119,7 @@ function expectation(caller: Caller, op: Operation): { ok(status: number): boole
   if (caller === 'no-permissions') return is(403);
   // Scoped callers hold every permission, on part of the data.
   // What belongs to the whole server, or to people, needs its permission on everything.
-  const wholeServer = ['PUT /notification-settings', 'POST /server/change-id'];
-  if (op.permission === 'users.manage' || wholeServer.includes(`${op.method} ${op.path}`)) return is(403);
+  if (op.permission === 'users.manage' || op.onEverything) return is(403);
   const reachesData = op.path.includes('{') || op.hasBody;
   if (op.path === '/events') return not(401, 403, 404);
   return reachesData ? is(404) : not(401, 403, 404);
@@ -255,6 +256,7 @@ describe('authorization matrix', () => {
           method: method.toUpperCase(),
           path: path.replace(/^\/api\/v1/, ''),
           permission: op['x-permission'] as string | undefined,
+          onEverything: op['x-on-everything'] === true,
           hasBody: op.requestBody !== undefined,
         });
       }
@@ -270,6 +272,12 @@ describe('authorization matrix', () => {
   });
 
   it('reads every operation from the OpenAPI document, and every one declares what it needs', () => {
+    const wholeServer = operations.filter((o) => o.onEverything).map((o) => `${o.method} ${o.path}`);
+    assert.deepEqual(wholeServer.sort(), [
+      'GET /audit/verify',
+      'POST /server/change-id',
+      'PUT /notification-settings',
+    ]);
     assert.ok(operations.length >= 80, `only ${operations.length} operations in the document`);
     const undeclared = operations
       .filter((o) => o.permission === undefined)
@@ -288,6 +296,18 @@ describe('authorization matrix', () => {
     assert.equal(await send('with-exclusion', 'GET', '/machines/pc2.lab.acme'), 404);
     assert.equal(await send('one-group', 'GET', '/checkin-policy/web.acme'), 200);
     assert.equal(await send('master', 'GET', `/commands/${f.globexCommand}`), 200);
+    const server = async (caller: Caller) =>
+      (await (
+        await fetch(`${api.server.httpUrl}/api/v1/server`, {
+          headers: { authorization: `Bearer ${tokens.get(caller)}` },
+        })
+      ).json()) as { connectedAgents: number | null };
+    assert.equal(
+      (await server('one-group')).connectedAgents,
+      null,
+      "the node's agent count spans organizations",
+    );
+    assert.equal(typeof (await server('master')).connectedAgents, 'number');
   });
 
   const callers: Caller[] = ['none', 'bad-token', 'no-permissions', 'one-group', 'with-exclusion', 'master'];

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NOTIFICATION_TYPES, type NotificationService } from '../services/notification.service';
-import { requireOnEverything, scopeOf } from './route-permission';
+import { scopeOf } from './route-permission';
 import { NotificationSettingsBody } from './schemas';
 import type { TypedApp } from './typed-app';
 
@@ -40,7 +40,8 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
   app.put(
     '/notification-settings',
     {
-      config: { permission: 'notifications.manage' },
+      // The switches are the whole server's, not an organization's.
+      config: { permission: 'notifications.manage', onEverything: true },
       schema: {
         tags: ['notifications'],
         summary: 'Switch warning types on or off',
@@ -48,7 +49,6 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
       },
     },
     (request) => {
-      requireOnEverything(request);
       return notifications.setSwitches(request.body);
     },
   );

@@ -14,11 +14,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission the route needs; every API route declares one (see registerRoutePermissions). */
     permission?: RoutePermission;
+    /**
+     * The route acts on the whole server, not on data of an organization (the Server ID, the
+     * warning switches, the whole audit chain): its permission must reach everything.
+     */
+    onEverything?: boolean;
   }
 }
 
 /** The OpenAPI operation extension that carries a route's permission, for clients and the matrix test. */
 export const PERMISSION_EXTENSION = 'x-permission';
+/** The OpenAPI operation extension of a route whose permission must reach everything. */
+export const ON_EVERYTHING_EXTENSION = 'x-on-everything';
 
 /**
  * Every route declares what it needs in `config.permission`, one way for all: this hook copies
@@ -32,11 +39,14 @@ export function registerRoutePermissions(app: FastifyInstance): void {
     const permission = route.config?.permission;
     if (permission !== undefined)
       route.schema = { ...route.schema, [PERMISSION_EXTENSION]: permission } as FastifySchema;
+    if (route.config?.onEverything)
+      route.schema = { ...route.schema, [ON_EVERYTHING_EXTENSION]: true } as FastifySchema;
   });
   app.addHook('preValidation', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission !== undefined && permission !== 'authenticated' && permission !== 'public')
       request.principal.require(permission);
+    if (request.routeOptions.config.onEverything) requireOnEverything(request);
   });
 }
 

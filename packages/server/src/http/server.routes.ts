@@ -1,5 +1,4 @@
 import type { ServerIdentityService } from '../services/server-identity.service';
-import { requireOnEverything } from './route-permission';
 import type { TypedApp } from './typed-app';
 
 /** What the server routes need besides the identity. */
@@ -24,17 +23,20 @@ export function serverRoutes(
       // Any signed-in caller: the Server ID and ports hold no data of any organization.
       config: { permission: 'authenticated' },
     },
-    () => ({
+    (request) => ({
       serverId: identity.identity.serverId,
       version: info.version,
       agentPorts: info.agentPorts(),
-      connectedAgents: info.connectedAgents(),
+      // How many agents this node holds says something of every organization: only for a
+      // caller who sees every machine (others get null, and their own count from /machines).
+      connectedAgents: request.principal.scopeFor('machines.view')?.all ? info.connectedAgents() : null,
     }),
   );
   app.post(
     '/server/change-id',
     {
-      config: { permission: 'server.manage' },
+      // The Server ID is the whole server's: server.manage on part of the data does not reach it.
+      config: { permission: 'server.manage', onEverything: true },
       schema: {
         tags: ['server'],
         summary: 'Rotate the server identity (Change ID)',
@@ -42,8 +44,7 @@ export function serverRoutes(
           'Agents bound to the old Server ID stop checking in, by design; unbound agents follow the new ID.',
       },
     },
-    async (request) => {
-      requireOnEverything(request);
+    async () => {
       const previous = identity.identity.serverId;
       const next = await identity.rotate(clock());
       await info.announceIdentityChange();
