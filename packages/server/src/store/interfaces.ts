@@ -1,5 +1,7 @@
 import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
 import type { ScopeEntry, ScopeFilter } from '../access/scope';
+import type { CheckinPolicy } from '../domain/checkin-policy';
+import type { FileStore } from '../files/file-record';
 import type {
   ApiTokenRecord,
   CredentialOwner,
@@ -16,8 +18,6 @@ import type {
   UserPatch,
   UserRecord,
 } from './access-record';
-import type { CheckinPolicy } from '../domain/checkin-policy';
-import type { FileStore } from '../files/file-record';
 import type { AuditEntry, AuditHead, AuditQuery, NewAuditEntry } from './audit-record';
 import type {
   CommandChange,
@@ -116,7 +116,10 @@ export interface MachineReader {
    * Machines whose id matches a LIKE pattern, or any of several (with "\" escaping "%", "_"
    * and itself, as MachineFilter.likePatterns gives them), or all; ordered by id.
    */
-  listMachines(likePatterns: string | readonly string[] | null, scope?: MachineScope): Promise<MachineRecord[]>;
+  listMachines(
+    likePatterns: string | readonly string[] | null,
+    scope?: MachineScope,
+  ): Promise<MachineRecord[]>;
   /**
    * The machines among `ids` (unknown ids are left out), in one query: bulk requests resolve
    * their targets with it in chunks (of at most 1,000 ids) instead of one query per id.

@@ -82,7 +82,14 @@ export function fileStoreTests(store: StoreRef): void {
     await files.resetFile('u1');
     assert.equal((await files.getFile('u1'))?.received, 0);
     assert.equal((await files.readRange('u1', 0, 10)).length, 0);
-    await files.createFile({ id: 'u3', name: 'b', machineId: null, groupId: 'acme', commandId: null, createdAt: T0 + 9 });
+    await files.createFile({
+      id: 'u3',
+      name: 'b',
+      machineId: null,
+      groupId: 'acme',
+      commandId: null,
+      createdAt: T0 + 9,
+    });
     const listed = (await files.listFiles(10)).map((f) => f.id);
     assert.equal(listed[0], 'u3', 'newest first');
     assert.ok(listed.includes('u1'));

@@ -19,8 +19,8 @@ import {
 } from './command-transitions.sql';
 import type { Dialect } from './dialect';
 import { idMatchesAny } from './id-pattern.sql';
-import { inScope } from './scope.sql';
 import type { Database } from './schema';
+import { inScope } from './scope.sql';
 
 /**
  * Stores which session each claimed row went to, in one statement for the whole chunk (a

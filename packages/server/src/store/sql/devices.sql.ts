@@ -4,8 +4,8 @@ import { EVERYTHING } from '../../access/scope';
 import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
-import { inEveryScope, inScope } from './scope.sql';
 import type { Database, DevicesTable } from './schema';
+import { inEveryScope, inScope } from './scope.sql';
 
 const bool = (v: number | null) => (v === null ? null : v === 1);
 const int = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
@@ -101,7 +101,11 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
     },
 
     async listDevices(likePatterns, scope = EVERYTHING) {
-      let q = db.selectFrom('devices').selectAll().where(inScope(scope, 'group_id', 'id')).orderBy('id');
+      let q = db
+        .selectFrom('devices')
+        .selectAll()
+        .where(inScope(scope, 'group_id', 'id'))
+        .orderBy('id');
       if (likePatterns !== null) q = q.where(idMatchesAny('id', likePatterns));
       return (await q.execute()).map(deviceFromRow);
     },

@@ -2,9 +2,9 @@ import { type Kysely, sql } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
 import type { MachineReader, MachineWriter } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
-import { inEveryScope } from './scope.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
+import { inEveryScope } from './scope.sql';
 
 /**
  * Machines per statement, and between two yields to the event loop, in a bulk check-in control
@@ -41,7 +41,11 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
       return row ? machineFromRow(row) : null;
     },
     async listMachines(likePatterns, scope = EVERYTHING) {
-      let query = db.selectFrom('machines').selectAll().where(inEveryScope(scope, 'group_id', 'id')).orderBy('id');
+      let query = db
+        .selectFrom('machines')
+        .selectAll()
+        .where(inEveryScope(scope, 'group_id', 'id'))
+        .orderBy('id');
       if (likePatterns !== null) query = query.where(idMatchesAny('id', likePatterns));
       return (await query.execute()).map(machineFromRow);
     },

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
-import type { AuditTables } from './audit.schema';
 import type { AccessTables } from './access.schema';
+import type { AuditTables } from './audit.schema';
 import type { ReplicationTables } from './replication.schema';
 import type { WebhookTables } from './webhook.schema';
 

@@ -15,11 +15,11 @@ import { migrateToLatest } from './migrate';
 import { sqlNotificationStore } from './notifications.sql';
 import { type DatabaseLocation, openDatabase } from './open-database';
 import { sqlPolicyStore } from './policies.sql';
+import { sqlReplicationStore } from './replication.sql';
 import { sqlRoleStore } from './roles.sql';
 import { sqlScopeStore } from './scopes.sql';
 import { sqlSessionStore } from './sessions.sql';
 import { sqlUserStore } from './users.sql';
-import { sqlReplicationStore } from './replication.sql';
 import { sqlWebhookStore } from './webhooks.sql';
 
 /** Opens a SQL backend (SQLite or PostgreSQL), migrates it and returns every store part. */
