@@ -3,12 +3,17 @@ import type { ScopeFilter, ScopeRules } from '../../access/scope';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** `column` is `group` or one of its subgroups. */
+/**
+ * `column` is `group` or one of its subgroups. The LIKE pattern is bound through a cast: SQLite
+ * re-prepares a statement whose LIKE takes a bare parameter every time the parameter is bound
+ * (the value might allow an index, which a leading "%" never does), and that second prepare
+ * made a scoped read of one machine take twice as long as a master's (bench/access).
+ */
 function groupMatches(column: string, groups: readonly string[]): Expression<SqlBool> {
   if (groups.length === 0) return sql<SqlBool>`(1 = 0)`;
   const tests = groups.map(
     (g) =>
-      sql<SqlBool>`(${sql.ref(column)} = ${g} or ${sql.ref(column)} like ${`%.${escapeLike(g)}`} escape '\\')`,
+      sql<SqlBool>`(${sql.ref(column)} = ${g} or ${sql.ref(column)} like cast(${`%.${escapeLike(g)}`} as text) escape '\\')`,
   );
   return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
 }
@@ -23,10 +28,26 @@ function rulesHold(
   groupColumn: string,
   machineColumn: string | null,
 ): Expression<SqlBool> {
-  return sql<SqlBool>`(not ${groupMatches(groupColumn, rules.excludeGroups)} and not ${machineIn(
-    machineColumn,
-    rules.excludeMachines,
-  )} and (${groupMatches(groupColumn, rules.includeGroups)} or ${machineIn(machineColumn, rules.includeMachines)}))`;
+  // Only the parts a scope has: a constant "not (1 = 0)" or "or (1 = 0)" changes no answer
+  // (also not for a NULL column) but is built, compiled and prepared on every scoped query.
+  const machines = (list: readonly string[]) => (machineColumn === null ? [] : list);
+  const includes = [
+    ...(rules.includeGroups.length > 0 ? [groupMatches(groupColumn, rules.includeGroups)] : []),
+    ...(machines(rules.includeMachines).length > 0 ? [machineIn(machineColumn, rules.includeMachines)] : []),
+  ];
+  if (includes.length === 0) return sql<SqlBool>`(1 = 0)`;
+  const conditions = [
+    ...(rules.excludeGroups.length > 0
+      ? [sql<SqlBool>`not ${groupMatches(groupColumn, rules.excludeGroups)}`]
+      : []),
+    ...(machines(rules.excludeMachines).length > 0
+      ? [sql<SqlBool>`not ${machineIn(machineColumn, rules.excludeMachines)}`]
+      : []),
+    includes.length === 1
+      ? (includes[0] as Expression<SqlBool>)
+      : sql<SqlBool>`(${sql.join(includes, sql` or `)})`,
+  ];
+  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
 }
 
 /**
