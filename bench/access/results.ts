@@ -1,0 +1,48 @@
+import type { MachineInfo } from '../checkin/machine-info';
+import type { PairedResult } from './interleaved';
+import type { ResolveMicroResult } from './resolve-micro';
+import type { SeededFleet } from './seed';
+import type { StoreProbeResult } from './store-probe';
+
+/** One target, PASS or MISS. */
+export interface TargetResult {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+  note: string;
+}
+
+/** What the scoped caller sees, checked before anything is timed. */
+export interface VisibilityCheck {
+  masterItems: number;
+  scopedItems: number;
+  /** Items of the scoped list outside the scoped organization (must be 0). */
+  scopedItemsOutside: number;
+  /** Status of GET /machines/{id} of another organization's machine as the scoped caller (404). */
+  otherOrganizationStatus: number;
+  /** Whether GET /machines takes paging parameters (limit/offset/cursor). */
+  listPaging: boolean;
+  /** Status of GET /machines?limit=50 (400: the parameter is refused). */
+  limitParameterStatus: number;
+}
+
+/** Everything a run measured, as written to the JSON file. */
+export interface AccessBenchResults {
+  benchmark: 'access';
+  machine: MachineInfo;
+  revision: string;
+  commandLine: string;
+  config: Record<string, unknown>;
+  fleet: SeededFleet;
+  visibility: VisibilityCheck;
+  /** 1, 5 and 15 minute load averages at the start of each measurement, by label. */
+  loadAverages: Record<string, number[]>;
+  lists: PairedResult[];
+  cheap: PairedResult[];
+  store: StoreProbeResult;
+  micro: ResolveMicroResult;
+  targets: TargetResult[];
+  findings: string[];
+  durationSeconds: number;
+}
