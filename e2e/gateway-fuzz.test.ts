@@ -1037,11 +1037,14 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
       conn.send(encodeFrame({ t: 'settings-applied', revision: 1_000_000 }));
       // Nothing answers an acknowledgement; give the server time to store it.
       await sleep(300);
+      // Listen first: the procedure may reach the session before the API has answered the PUT
+      // (the answer waits for the audit entry), and a frame nobody waits for is not kept.
+      const next = conn.next(5000);
       await api.send('PUT', '/checkin-control', {
         machines: [spar.machineId],
         settings: { periodSeconds: 45 },
       });
-      const pushed = await conn.next(5000);
+      const pushed = await next;
       assert.ok(pushed, 'the new settings reach the live session at once');
       const procedure = serverDecoder.decode(pushed);
       assert.equal(procedure.t, 'command');
