@@ -53,13 +53,21 @@ const child = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-let tail = '';
+// The summary lines ("ℹ pass 12") are picked out of the stream as they pass, wherever they
+// are: the reporter may print the list of failing tests after them, too long to keep a tail of.
+const counts = new Map();
+let partial = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = /^ℹ (\w+) (\d+)/.exec(line);
+    if (m) counts.set(m[1], Number(m[2]));
+  }
 });
 child.on('exit', (code) => {
-  const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
+  const count = (name) => counts.get(name) ?? 0;
   // A file cut off by the timeout is reported as cancelled: it counts as failed.
   const failed = count('fail') + count('cancelled');
   const skipped = count('skipped');

@@ -47,7 +47,7 @@ export class ApiClient {
     if (!token) {
       throw new Error(
         options.tokenFileNamed
-          ? `no API token in ${resolve(options.tokenFile)} (named by --token-file or MUSTER_TOKEN_FILE)`
+          ? `no API token in ${resolve(options.tokenFile)} (named by --token-file or MUSTER_TOKEN_FILE): name a file that holds one, pass --api-token, set MUSTER_TOKEN, or run muster login`
           : `no API token: run muster login, set MUSTER_TOKEN, pass --api-token (or --token-file), or run on the server where ${resolve(options.tokenFile)} exists`,
       );
     }
