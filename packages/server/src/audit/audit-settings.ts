@@ -6,6 +6,7 @@ import { type MachineSelection, parseSelection } from '../services/checkin-contr
 import type { NotificationService } from '../services/notification.service';
 import type { MachineRecord } from '../store/machine-record';
 import type { SettingsReaders } from './audit.hook';
+import { LISTED_TARGETS } from './audit-targets';
 
 /** The services whose settings the audit log records before and after a change. */
 export interface AuditedSettings {
@@ -16,7 +17,9 @@ export interface AuditedSettings {
 
 /**
  * The check-in control settings of a bulk request's machines, grouped by identical settings so
- * that 100,000 machines sharing one configuration make one line, not 100,000.
+ * that 100,000 machines sharing one configuration make one line, not 100,000. Each line names
+ * its machines only when the request named few enough to be listed (see summarizeTargets);
+ * otherwise it says how many.
  */
 async function checkinControlOf(control: AuditedSettings['checkinControl'], request: FastifyRequest) {
   const { settings: _settings, ...selection } = (request.body ?? {}) as Record<string, unknown>;
@@ -29,7 +32,10 @@ async function checkinControlOf(control: AuditedSettings['checkinControl'], requ
     group.machines.push(m.id);
     groups.set(key, group);
   }
-  return [...groups.values()];
+  const listed = machines.length <= LISTED_TARGETS;
+  return [...groups.values()].map((g) =>
+    listed ? g : { checkinControl: g.checkinControl, machineCount: g.machines.length },
+  );
 }
 
 /** Which settings routes are read before and after they run, and how. */

@@ -39,6 +39,33 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.map((x) => x.toLowerCase()) : undefined;
 
+/** The most machines (or devices) an entry names one by one. */
+export const LISTED_TARGETS = 1_000;
+
+/**
+ * A request naming more than LISTED_TARGETS machines or devices is recorded by count and by the
+ * groups they are in. Writing 100,000 ids (and a scoping row for each) into one entry would hold
+ * the store for a second while every other request waits, and no administrator reads such a
+ * list. Without the ids the entry is scoped by those groups, so nobody learns from it the name
+ * of a machine their scope leaves out.
+ */
+export function summarizeTargets(targets: AuditTargets): AuditTargets {
+  const out: AuditTargets = { ...targets };
+  const groups = new Set(targets.groups ?? []);
+  for (const [key, count] of [
+    ['machines', 'machineCount'],
+    ['devices', 'deviceCount'],
+  ] as const) {
+    const ids = targets[key];
+    if (!ids || ids.length <= LISTED_TARGETS) continue;
+    for (const id of ids) groups.add(groupOfId(id));
+    delete out[key];
+    out[count] = ids.length;
+  }
+  if (groups.size > 0) out.groups = [...groups].sort();
+  return out;
+}
+
 /**
  * What a request acts on, read from its route and body the same way for every route: the id
  * of `/machines/:id…` and `/devices/:id…`, a `:group` parameter, other path parameters by
@@ -68,5 +95,5 @@ export function targetsOfRequest(route: string, params: unknown, body: unknown):
     if (typeof source.filter === 'string') targets.filter = source.filter;
     if (typeof source.group === 'string') add('groups', [source.group.toLowerCase()]);
   }
-  return targets;
+  return summarizeTargets(targets);
 }

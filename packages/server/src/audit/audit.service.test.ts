@@ -4,7 +4,7 @@ import type { NewAuditEntry } from '../store/audit-record';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { AuditService } from './audit.service';
-import { filterGroup, scopeKeysOf, targetsOfRequest } from './audit-targets';
+import { filterGroup, LISTED_TARGETS, scopeKeysOf, targetsOfRequest } from './audit-targets';
 
 describe('AuditService', () => {
   it('reports an entry it could not write instead of dropping it (a closed store)', async () => {
@@ -91,6 +91,21 @@ describe('audit targets', () => {
     assert.deepEqual(targetsOfRequest('/api/v1/install-tokens', {}, { group: 'Web.Acme' }), {
       groups: ['web.acme'],
     });
+  });
+
+  it('a bulk request naming more than 1,000 machines is recorded by count and groups, without ids', () => {
+    const few = Array.from({ length: LISTED_TARGETS }, (_, i) => `pc${i}.web.acme`);
+    assert.deepEqual(targetsOfRequest('/api/v1/checkin-control', {}, { machines: few }).machines, few);
+    const many = [
+      ...Array.from({ length: 150_000 }, (_, i) => `pc${i}.web.acme`),
+      ...Array.from({ length: 50_000 }, (_, i) => `db${i}.eu.globex`),
+    ];
+    const summary = targetsOfRequest('/api/v1/commands', {}, { targets: { machines: many }, type: 'audit' });
+    assert.deepEqual(summary, { machineCount: 200_000, groups: ['eu.globex', 'web.acme'] });
+    assert.deepEqual(scopeKeysOf(summary), [
+      { groupId: 'eu.globex', machineId: null },
+      { groupId: 'web.acme', machineId: null },
+    ]);
   });
 
   it('scopes a filter by the groups it can reach: its trailing labels without wildcards', () => {

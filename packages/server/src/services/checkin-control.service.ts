@@ -159,23 +159,37 @@ export class CheckinControlService {
     return clamped;
   }
 
+  /**
+   * Stores the new settings and hands them to the agents, STORE_BATCH machines per transaction
+   * with the event loop let go between batches. Everything that can refuse the change (validation,
+   * scope, clamping) has run before the first write, so a bulk change is all or nothing unless
+   * the server stops half-way; then the machines done keep their new settings and running the
+   * same change again finishes it. One transaction for 100,000 machines would hold SQLite's only
+   * connection, and with it every other request, for seconds.
+   */
   private async store(updates: readonly Update[]): Promise<void> {
-    if (updates.length === 0) return;
-    const revisions = new Map(
-      (await this.machines.updateCheckinControl(updates)).map((r) => [r.id, r.revision]),
-    );
-    await this.deliver(
-      updates.flatMap((u) => {
-        const revision = revisions.get(u.id);
-        return revision === undefined
-          ? []
-          : [{ machineId: u.id, groupId: u.groupId, checkinControl: u.checkinControl, revision }];
-      }),
-    );
+    for (let i = 0; i < updates.length; i += STORE_BATCH) {
+      if (i > 0) await yieldToEventLoop();
+      const batch = updates.slice(i, i + STORE_BATCH);
+      const revisions = new Map(
+        (await this.machines.updateCheckinControl(batch)).map((r) => [r.id, r.revision]),
+      );
+      await this.deliver(
+        batch.flatMap((u) => {
+          const revision = revisions.get(u.id);
+          return revision === undefined
+            ? []
+            : [{ machineId: u.id, groupId: u.groupId, checkinControl: u.checkinControl, revision }];
+        }),
+      );
+    }
   }
 }
 
 type Update = { id: string; groupId: string; checkinControl: CheckinControl };
+
+/** Machines whose settings are stored per transaction. */
+const STORE_BATCH = 1_000;
 
 function validateAddress(slot: string, address: ServerAddress): void {
   const problem = hostProblem(address.host) ?? portProblem(address.port);

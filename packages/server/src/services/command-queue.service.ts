@@ -76,6 +76,9 @@ export interface CommandQueueSettings {
   defaultTtlSeconds: number;
 }
 
+/** Procedures queued per transaction by enqueueEach. */
+const EACH_BATCH = 250;
+
 const checkers = new Map<string, TypeCheck<TSchema>>(
   Object.entries(AgentCommandParams).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
 );
@@ -154,7 +157,8 @@ export class CommandQueueService {
 
   /**
    * Queues one command of one type per machine, each with its own parameters (check-in control
-   * settings differ per machine), in one transaction, and hands them out at once.
+   * settings differ per machine), in batches of EACH_BATCH per transaction, and hands them out
+   * at once.
    */
   async enqueueEach(
     type: AgentCommandType,
@@ -176,7 +180,16 @@ export class CommandQueueService {
       maxAttempts: this.settings.maxAttempts,
       expiresAt: null,
     }));
-    return (await this.commit('machine', commands, null, now)).commands;
+    // In batches, each its own transaction, with the event loop let go between them: on SQLite
+    // one transaction holds the only connection, so 100,000 procedures in one would stall every
+    // other request for seconds. Nothing is lost by splitting: these procedures only deliver
+    // settings already stored, which an agent also gets at its next connection.
+    const queued: CommandRecord[] = [];
+    for (let i = 0; i < commands.length; i += EACH_BATCH) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      queued.push(...(await this.commit('machine', commands.slice(i, i + EACH_BATCH), null, now)).commands);
+    }
+    return queued;
   }
 
   private async commit(

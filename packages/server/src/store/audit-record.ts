@@ -9,6 +9,12 @@ export interface AuditTargets {
   filter?: string;
   /** Other path parameters by name (a command id, a webhook id, a user name). */
   ids?: Record<string, string>;
+  /**
+   * A bulk request naming more machines (or devices) than an entry lists is summarized: how many
+   * it named, with their groups in `groups` and no ids (see summarizeTargets).
+   */
+  machineCount?: number;
+  deviceCount?: number;
 }
 
 /**
