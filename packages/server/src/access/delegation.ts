@@ -1,5 +1,5 @@
 import { ErrorCode, MusterError } from '../domain/errors';
-import type { Permission } from './permissions';
+import { isPermission } from './permissions';
 import type { Principal } from './principal';
 
 /**
@@ -23,7 +23,8 @@ export function requireUserManagement(principal: Principal): void {
 
 /** Refuses (forbidden, naming them) permissions the caller does not hold on everything. */
 export function requireDelegable(principal: Principal, permissions: readonly string[]): void {
-  const missing = permissions.filter((p) => !principal.scopeFor(p as Permission)?.all);
+  // Unknown names are the services' to refuse, with a message that names them as unknown.
+  const missing = permissions.filter((p) => isPermission(p) && !principal.scopeFor(p)?.all);
   if (missing.length > 0) {
     throw new MusterError(
       ErrorCode.forbidden,

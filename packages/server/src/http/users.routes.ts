@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { requireDelegable, requireUserManagement } from '../access/delegation';
 import type { Principal } from '../access/principal';
 import type { GrantInput } from '../access/user.service';
+import { ErrorCode, invalidInput, MusterError } from '../domain/errors';
 import type { AccessRouteServices } from './access-route-services';
 import { GrantSchema, IdParams, NewUserBody, UserPatchBody, UserSchema } from './access-schemas';
 import { grantView, userView } from './access-views';
@@ -13,7 +14,15 @@ const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...
 
 /** A manager hands out only the permissions they hold on everything (see delegation.ts). */
 async function requireGrantable(s: AccessRouteServices, principal: Principal, grants: readonly GrantInput[]) {
-  for (const g of grants) requireDelegable(principal, (await s.roles.get(g.role)).permissions);
+  for (const g of grants) {
+    const role = await s.roles.get(g.role).catch((error: unknown) => {
+      // A role named in a body is bad input, not a missing resource.
+      if (error instanceof MusterError && error.code === ErrorCode.notFound)
+        throw invalidInput(`grants: no role "${g.role}"; nothing was changed`);
+      throw error;
+    });
+    requireDelegable(principal, role.permissions);
+  }
 }
 
 /** People: users, their (role, scope) pairs, passwords and second factor. All need users.manage on everything. */
