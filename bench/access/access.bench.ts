@@ -118,9 +118,9 @@ async function run(options: AccessBenchOptions): Promise<void> {
       say('timing the permission path in-process');
       const micro = await measureResolve(sqliteFile, callers, options.microIterations);
       loadAverages.end = load();
-      const [listAll, ,] = lists;
-      const [getById] = cheap;
-      if (!listAll || !getById) throw new Error('a measurement is missing');
+      const [listAll] = lists;
+      const [getById, getServer] = cheap;
+      if (!listAll || !getById || !getServer) throw new Error('a measurement is missing');
       const results: AccessBenchResults = {
         benchmark: 'access',
         machine,
@@ -134,8 +134,8 @@ async function run(options: AccessBenchOptions): Promise<void> {
         cheap,
         store,
         micro,
-        targets: evaluateTargets({ visibility, listAll, getById, micro }),
-        findings: deriveFindings(visibility, listAll, store),
+        targets: evaluateTargets({ visibility, listAll, getById, getServer, micro }),
+        findings: deriveFindings(visibility, listAll, getById, store),
         durationSeconds: (performance.now() - started) / 1000,
       };
       const report = formatReport(results);

@@ -9,9 +9,19 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 export function deriveFindings(
   visibility: VisibilityCheck,
   listAll: PairedResult,
+  getById: PairedResult,
   store: StoreProbeResult,
 ): string[] {
   const out: string[] = [];
+  if (getById.ratioP50 > 1 + TARGETS.permissionShare) {
+    const extra = (getById.scoped.p50 - getById.master.p50) * 1000;
+    out.push(
+      `GET /machines/{id} costs the scoped caller ${extra.toFixed(0)} µs more at p50 (${getById.ratioP50.toFixed(3)}x of a ` +
+        `${ms(getById.master.p50)} request). Not the permission check (see its in-process share): the scope ` +
+        'condition in the query, which Kysely compiles and SQLite prepares afresh for every statement (the store keeps ' +
+        'no prepared statements).',
+    );
+  }
   if (!visibility.listPaging) {
     out.push(
       `GET /api/v1/machines has no paging (only ?filter; ?limit=50 answers ${visibility.limitParameterStatus}): ` +

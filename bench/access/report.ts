@@ -106,7 +106,9 @@ const METHOD = `How it is measured:
   needs a permission (GET /machines/{id} of a machine deep in the scoped organization) for both
   callers: the master's check resolves to "everything" and its query has no scope condition,
   the scoped caller's check compiles its scope and its query carries the condition, so the
-  ratio is what a scoped check costs over the cheapest one. (2) In-process, with the server's
+  ratio is what a scoped check and its query condition cost over the cheapest ones. GET /server
+  (any signed-in caller, no store query) is the same comparison without the query: the ratio of
+  authentication and the permission hooks alone. (2) In-process, with the server's
   own classes on the same store: PrincipalResolver.fromBearer + Principal.require timed alone
   (with the server's 500 ms caches, and with empty caches), as a share of that request's p50:
   the part of every request the permission path is, which (1) cannot see because the master

@@ -14,6 +14,8 @@ export interface TargetInputs {
   visibility: VisibilityCheck;
   listAll: PairedResult;
   getById: PairedResult;
+  /** GET /server: authentication and the permission hooks, no store query. */
+  getServer: PairedResult;
   micro: ResolveMicroResult;
 }
 
@@ -21,7 +23,13 @@ export interface TargetInputs {
  * PASS/MISS of every target. The machine list has no paging, so "first page" and "a page deep
  * in the list" are both only reachable as the whole list: both targets read that request.
  */
-export function evaluateTargets({ visibility, listAll, getById, micro }: TargetInputs): TargetResult[] {
+export function evaluateTargets({
+  visibility,
+  listAll,
+  getById,
+  getServer,
+  micro,
+}: TargetInputs): TargetResult[] {
   const s = listAll.scoped;
   const listNote = `${s.count} requests, ${listAll.scopedBytes.toLocaleString('en-US')} bytes each; master ${ms(listAll.master.p95)} (ratio p95 ${ratio(listAll.ratioP95)})`;
   const listOk = s.count > 0 && listAll.failures === 0 && visibility.scopedItemsOutside === 0;
@@ -47,11 +55,18 @@ export function evaluateTargets({ visibility, listAll, getById, micro }: TargetI
         : 'no paging: the deepest machine is only reachable inside the whole list, so this is the same request',
     },
     {
-      name: 'Permission check, scoped vs master, same request (GET /machines/{id})',
+      name: 'Scoped vs master, same read with the scope in its query (GET /machines/{id})',
       target: `≤ ${ratio(1 + TARGETS.permissionShare)} at p50`,
       measured: ratio(getById.ratioP50),
       pass: getById.failures === 0 && getById.ratioP50 <= 1 + TARGETS.permissionShare,
       note: `p50 ${ms(getById.scoped.p50)} vs ${ms(getById.master.p50)}, p95 ratio ${ratio(getById.ratioP95)}, ${getById.scoped.count} interleaved pairs`,
+    },
+    {
+      name: 'Permission path, scoped vs master, same route without a store query (GET /server)',
+      target: `≤ ${ratio(1 + TARGETS.permissionShare)} at p50`,
+      measured: ratio(getServer.ratioP50),
+      pass: getServer.failures === 0 && getServer.ratioP50 <= 1 + TARGETS.permissionShare,
+      note: `p50 ${ms(getServer.scoped.p50)} vs ${ms(getServer.master.p50)}, p95 ratio ${ratio(getServer.ratioP95)}, ${getServer.scoped.count} interleaved pairs`,
     },
     {
       name: 'Permission check share of the request (resolve + require, in-process)',
