@@ -224,7 +224,11 @@ describe('muster user, role, scope, token, login and logout', () => {
       users: ok(await admin(['user', 'list', '--json']), 'users'),
     };
     const cases: Array<[string[], string, RegExp]> = [
-      [['role', 'create', 'bad', '--permission', 'machines.fly'], '', /unknown permission: machines\.fly/],
+      [
+        ['role', 'create', 'bad', '--permission', 'machines.fly'],
+        '',
+        /unknown permissions: machines\.fly; nothing was changed\. The permissions are: machines\.view/,
+      ],
       [['scope', 'create', 'bad', '--include', 'org:nope'], '', /there is no organization "nope"/],
       [
         ['scope', 'create', 'bad', '--include', 'planet:mars'],
@@ -240,7 +244,7 @@ describe('muster user, role, scope, token, login and logout', () => {
       [
         ['user', 'create', 'bob', '--password-stdin', '--grant', 'nope:acme-not-lab'],
         `${PASSWORD}\n`,
-        /no role nope/,
+        /no role "nope"/,
       ],
       [['user', 'create', 'alice', '--password-stdin'], `${PASSWORD}\n`, /a user named alice exists already/],
       [['user', 'grants', 'set', 'alice'], '', /give the new pairs with --grant/],

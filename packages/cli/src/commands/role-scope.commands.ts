@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
-import { checkPermissions, collect, entryText, type ScopeEntryArg, scopeEntryArg } from './people-options';
+import { collect, entryText, type ScopeEntryArg, scopeEntryArg } from './people-options';
 
 /** A role as the API shows it. */
 interface RoleJson {
@@ -65,7 +65,6 @@ export function roleCommand(globals: ApiGlobals): Command {
     ) {
       const client = globals.client(this);
       const permissions = opts.permission ?? [];
-      await checkPermissions(client, permissions);
       const role = await client.request<RoleJson>('POST', '/roles', {
         name,
         permissions,
@@ -96,7 +95,6 @@ export function roleCommand(globals: ApiGlobals): Command {
         throw new Error(
           'nothing to change: give --rename, --permission, --add, --remove or --require-totp/--no-require-totp',
         );
-      await checkPermissions(client, [...permissions, ...remove]);
       const role = await client.request<RoleJson>('PUT', path('roles', current.id), {
         name: (opts.rename as string | undefined) ?? current.name,
         permissions,

@@ -2,7 +2,7 @@ import { TokenService } from '@muster/server';
 import { Command, InvalidArgumentError } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
 import { withOfflineStore, withStoreOptions } from './offline-store';
-import { checkPermissions, collect } from './people-options';
+import { collect } from './people-options';
 import { storeNamed } from './user.commands';
 
 /** An API token as the API lists it (never the token itself). */
@@ -109,7 +109,6 @@ export function tokenCommand(globals: ApiGlobals): Command {
         `${(error as Error).message}; to make a token on the store directly, add the server's --data-dir or --database-url (with --user)`,
       );
     }
-    if (opts.permission) await checkPermissions(client, opts.permission);
     const body: Record<string, unknown> = { name: opts.name, expiresInSeconds: opts.expiresIn ?? null };
     if (opts.user !== undefined) body.user = opts.user;
     if (opts.permission) body.permissions = opts.permission;

@@ -3,7 +3,7 @@ import { newId } from '../services/secrets';
 import type { RoleRecord } from '../store/access-record';
 import type { RoleStore } from '../store/interfaces';
 import { normalizeName } from './access-names';
-import { isPermission, type Permission } from './permissions';
+import { isPermission, PERMISSIONS, type Permission } from './permissions';
 
 /** A role as asked for. */
 export interface RoleInput {
@@ -92,7 +92,10 @@ export class RoleService {
 function checkPermissions(requested: readonly string[]): Permission[] {
   const unknown = requested.filter((p) => !isPermission(p));
   if (unknown.length > 0) {
-    throw invalidInput(`unknown permissions: ${unknown.join(', ')}`, { field: 'permissions', unknown });
+    throw invalidInput(
+      `unknown permissions: ${unknown.join(', ')}; nothing was changed. The permissions are: ${PERMISSIONS.join(', ')}`,
+      { field: 'permissions', unknown },
+    );
   }
   return [...new Set(requested as Permission[])].sort();
 }

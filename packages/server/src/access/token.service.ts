@@ -3,7 +3,7 @@ import { hashSecret, newId, newSecretToken } from '../services/secrets';
 import type { ApiTokenRecord, CredentialOwner } from '../store/access-record';
 import type { ApiTokenStore, GrantStore, UserStore } from '../store/interfaces';
 import { resolveGrants } from './grant-resolution';
-import { isPermission } from './permissions';
+import { isPermission, PERMISSIONS } from './permissions';
 import { ShortCache } from './short-cache';
 import { TouchCoalescer } from './touch-coalescer';
 
@@ -169,7 +169,10 @@ export class TokenService {
     }
     const unknown = requested.filter((p) => !isPermission(p));
     if (unknown.length > 0) {
-      throw invalidInput(`unknown permissions: ${unknown.join(', ')}`, { field: 'permissions', unknown });
+      throw invalidInput(
+        `unknown permissions: ${unknown.join(', ')}; nothing was changed. The permissions are: ${PERMISSIONS.join(', ')}`,
+        { field: 'permissions', unknown },
+      );
     }
     // What the user's roles give, TOTP requirement aside: the token inherits that rule anyway.
     const held = new Set(
