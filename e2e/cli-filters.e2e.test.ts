@@ -34,7 +34,7 @@ function muster(api: TestApiServer | null, args: string[], env: NodeJS.ProcessEn
 describe('muster CLI: filters and what it says when something is missing', () => {
   let api: TestApiServer;
   before(async () => {
-    api = await startTestApiServer();
+    api = await startTestApiServer({}, { listen: true });
     await api.seedMachines('web.acme', ['pc1.web.acme']);
     await api.seedMachines('eu.web.acme', ['pc2.eu.web.acme']);
     await api.seedMachines('noweb.acme', ['y.noweb.acme']);

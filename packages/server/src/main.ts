@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { wireAccess } from './access/access-module';
 import { buildApp } from './app';
@@ -58,7 +59,18 @@ export interface RunningServer {
   adminTokenFile: string;
   /** The admin token when this start created it (first start), else null. */
   createdAdminToken: string | null;
+  /** The HTTP API, for Fastify's `inject` in tests that start without listening. */
+  app: FastifyInstance;
   close(): Promise<void>;
+}
+
+/** How a server starts. */
+export interface StartOptions {
+  /**
+   * Bind the ports (the default). Without, everything is wired and running but nothing
+   * listens: route tests call the API through `app.inject`, with no socket in between.
+   */
+  listen?: boolean;
 }
 
 /**
@@ -66,14 +78,14 @@ export interface RunningServer {
  * refused). A start that fails, for example on a port in use, closes what it opened and removes
  * what it created, so the next attempt starts as clean as the first.
  */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   // Each part logs through its own child of a root without bindings: pino writes a child's
   // bindings after its parent's, so a child of a logger that has a `component` repeats the key.
   const logRoot = pino({ level: config.logLevel });
   const claim = claimDataDir(config.dataDir);
   const undo: Array<() => unknown> = [];
   try {
-    return await wireServer(config, logRoot, claim, undo);
+    return await wireServer(config, logRoot, claim, undo, options.listen ?? true);
   } catch (error) {
     for (const step of undo.reverse()) {
       try {
@@ -97,6 +109,7 @@ async function wireServer(
   logRoot: Logger,
   claim: DataDirClaim,
   undo: Array<() => unknown>,
+  listen: boolean,
 ): Promise<RunningServer> {
   const log = logRoot.child({ component: 'server' });
   const clock = () => Date.now();
@@ -314,9 +327,11 @@ async function wireServer(
   });
 
   undo.push(() => gateway.close());
-  const agentPorts = await listening('agent gateway', '--agent-host and --agent-port', () =>
-    gateway.listen({ host: config.agentHost, ports: config.agentPorts }),
-  );
+  const agentPorts = listen
+    ? await listening('agent gateway', '--agent-host and --agent-port', () =>
+        gateway.listen({ host: config.agentHost, ports: config.agentPorts }),
+      )
+    : [];
   coalescer.start();
   reaper.start();
   maintenance.start();
@@ -369,12 +384,17 @@ async function wireServer(
     logRoot.child({ component: 'http' }),
   );
   undo.push(() => app.close());
-  const address = await listening('HTTP API', '--http-host and --http-port', () =>
-    app.listen({ host: config.httpHost, port: config.httpPort }),
-  );
-  const deviceUrl = await listening('device endpoint', '--device-host and --device-port', () =>
-    devices.api.listen({ host: config.deviceHost, port: config.devicePort }),
-  );
+  await app.ready();
+  const address = listen
+    ? await listening('HTTP API', '--http-host and --http-port', () =>
+        app.listen({ host: config.httpHost, port: config.httpPort }),
+      )
+    : '';
+  const deviceUrl = listen
+    ? await listening('device endpoint', '--device-host and --device-port', () =>
+        devices.api.listen({ host: config.deviceHost, port: config.devicePort }),
+      )
+    : '';
   // The first admin token is made only once every port is bound, so a start that fails (a
   // port in use) leaves no token behind in the store or the data directory.
   const createdAdminToken = await access.tokens.ensureFirstToken();
@@ -395,6 +415,7 @@ async function wireServer(
     serverId: identity.identity.serverId,
     adminTokenFile,
     createdAdminToken,
+    app,
     async close() {
       if (closed) return;
       closed = true;

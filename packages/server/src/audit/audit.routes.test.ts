@@ -19,7 +19,7 @@ import { AuditService } from './audit.service';
 describe('audit log through the API (a whole server in this process)', () => {
   let api: TestApiServer;
   before(async () => {
-    api = await startTestApiServer();
+    api = await startTestApiServer({}, { listen: true });
     await api.seedMachines('web.acme', ['pc1.web.acme', 'pc2.web.acme']);
     await api.seedMachines('db.initech', ['db1.db.initech']);
   });

@@ -145,26 +145,10 @@ describe('authorization matrix', () => {
   const tokens = new Map<Caller, string>();
   const f = {} as Fixtures;
 
+  // Through Fastify's inject: the whole server is wired and running, but no socket is in between.
   const send = async (caller: Caller, method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = {};
-    const token = caller === 'bad-token' ? 'mst_not-a-real-token' : tokens.get(caller);
-    if (token) headers.authorization = `Bearer ${token}`;
-    let payload: string | undefined;
-    if (body !== undefined) {
-      headers['content-type'] = typeof body === 'string' ? 'application/octet-stream' : 'application/json';
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
-    }
-    const abort = new AbortController();
-    const response = await fetch(`${api.server.httpUrl}/api/v1${path}`, {
-      method,
-      headers,
-      body: payload,
-      signal: abort.signal,
-    });
-    // The event stream never ends: its status is all this test needs.
-    if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) abort.abort();
-    else await response.text();
-    return response.status;
+    const token = caller === 'bad-token' ? 'mst_not-a-real-token' : (tokens.get(caller) ?? null);
+    return (await api.send({ method, path, token, body })).status;
   };
   const asMaster = async (method: string, path: string, body?: unknown) => {
     const r = await api.call(method, path, body);
@@ -197,16 +181,14 @@ describe('authorization matrix', () => {
         params: {},
       })
     ).items[0].id;
-    const upload = await fetch(`${api.server.httpUrl}/api/v1/files?name=g.txt&group=web.globex`, {
+    const upload = await api.send({
       method: 'POST',
-      headers: {
-        authorization: `Bearer ${tokens.get('master')}`,
-        'content-type': 'application/octet-stream',
-      },
+      path: '/files?name=g.txt&group=web.globex',
+      token: tokens.get('master') ?? null,
       body: 'globex file',
     });
     assert.equal(upload.status, 201);
-    f.globexFile = ((await upload.json()) as { id: string }).id;
+    f.globexFile = (upload.body as { id: string }).id;
     f.globexOffsite = (
       await asMaster('POST', '/offsite-servers', {
         machineId: 'gx1.web.globex',
@@ -297,11 +279,9 @@ describe('authorization matrix', () => {
     assert.equal(await send('one-group', 'GET', '/checkin-policy/web.acme'), 200);
     assert.equal(await send('master', 'GET', `/commands/${f.globexCommand}`), 200);
     const server = async (caller: Caller) =>
-      (await (
-        await fetch(`${api.server.httpUrl}/api/v1/server`, {
-          headers: { authorization: `Bearer ${tokens.get(caller)}` },
-        })
-      ).json()) as { connectedAgents: number | null };
+      (await api.send({ method: 'GET', path: '/server', token: tokens.get(caller) ?? null })).body as {
+        connectedAgents: number | null;
+      };
     assert.equal(
       (await server('one-group')).connectedAgents,
       null,

@@ -27,10 +27,14 @@ export function eventRoutes(app: TypedApp, hub: EventHub): void {
       });
       // A comment every 15 s keeps proxies from closing an idle stream.
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), 15_000);
-      request.raw.on('close', () => {
+      // An open stream alone must not keep a stopping process alive.
+      keepalive.unref();
+      const end = () => {
         clearInterval(keepalive);
         unsubscribe();
-      });
+      };
+      request.raw.on('close', end);
+      res.on('close', end);
     },
   );
 }

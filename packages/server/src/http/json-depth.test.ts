@@ -35,7 +35,7 @@ describe('JSON nesting depth', () => {
 describe('deeply nested request bodies', () => {
   let api: TestApiServer;
   before(async () => {
-    api = await startTestApiServer();
+    api = await startTestApiServer({}, { listen: true });
   });
   after(async () => {
     await api?.close();

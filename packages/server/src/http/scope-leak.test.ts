@@ -129,12 +129,16 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       database = backend === 'postgres' ? await createTestPostgresDatabase() : undefined;
       // Webhook deliveries to a closed local port die at their first attempt, so each
       // organization has dead letters to (not) see.
-      server = await startTestApiServer({
-        ...(database ? { databaseUrl: database.url } : {}),
-        webhookAllowLocal: true,
-        webhookMaxAttempts: 1,
-        webhookPollMs: 50,
-      });
+      server = await startTestApiServer(
+        {
+          ...(database ? { databaseUrl: database.url } : {}),
+          webhookAllowLocal: true,
+          webhookMaxAttempts: 1,
+          webhookPollMs: 50,
+        },
+        // The webhook receivers and the event stream are real connections.
+        { listen: true },
+      );
       store = await openSqlStore(
         database ? { postgresUrl: database.url } : { sqliteFile: sqliteFileOf(server.config) },
       );

@@ -14,12 +14,27 @@ export interface ApiAnswer {
   body: any;
 }
 
-/** A whole `muster server` running in this process on SQLite, listening on loopback ports. */
+/**
+ * A whole `muster server` running in this process on SQLite. By default it listens on no port:
+ * its API is called through Fastify's `inject`, with no socket in between; `listen: true` binds
+ * loopback ports for tests that need real connections (agents, the CLI, timing under load).
+ */
 export interface TestApiServer {
   server: RunningServer;
   config: ServerConfig;
   /** Calls the admin API with the admin token. */
   call(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /**
+   * Calls the API as anyone: `token` (or none), raw headers and body. An event stream answers
+   * with its status as soon as its headers are sent (its body is not read).
+   */
+  send(request: {
+    method: string;
+    path: string;
+    token?: string | null;
+    headers?: Record<string, string>;
+    body?: unknown;
+  }): Promise<ApiAnswer>;
   /**
    * Creates never-checked-in machine accounts straight in the database, many rows per
    * statement, so tests can have 100,000 of them in about a second.
@@ -37,7 +52,10 @@ const CONTROL: CheckinControl = {
 };
 
 /** Starts a server in its own temporary data directory; `overrides` are flags. */
-export async function startTestApiServer(overrides: Partial<ServerConfig> = {}): Promise<TestApiServer> {
+export async function startTestApiServer(
+  overrides: Partial<ServerConfig> = {},
+  options: { listen?: boolean } = {},
+): Promise<TestApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'muster-api-'));
   const config = loadServerConfig(
     {
@@ -54,26 +72,59 @@ export async function startTestApiServer(overrides: Partial<ServerConfig> = {}):
   );
   let server: RunningServer;
   try {
-    server = await startServer(config);
+    server = await startServer(config, { listen: options.listen ?? false });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const token = readFileSync(server.adminTokenFile, 'utf8').trim();
-  return {
+  const api: TestApiServer = {
     server,
     config,
-    async call(method, path, body) {
-      const response = await fetch(`${server.httpUrl}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    call(method, path, body) {
+      // A string body is JSON text here (possibly malformed on purpose), as from any API client.
+      const headers: Record<string, string> =
+        body === undefined ? {} : { 'content-type': 'application/json' };
+      return api.send({ method, path, token, body, headers });
+    },
+    async send(request) {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.token) headers.authorization = `Bearer ${request.token}`;
+      const body = request.body;
+      if (body !== undefined && headers['content-type'] === undefined) {
+        headers['content-type'] = typeof body === 'string' ? 'application/octet-stream' : 'application/json';
+      }
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      if (server.httpUrl) {
+        const abort = new AbortController();
+        const response = await fetch(`${server.httpUrl}/api/v1${request.path}`, {
+          method: request.method,
+          headers,
+          body: payload,
+          signal: abort.signal,
+        });
+        if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          abort.abort();
+          return { status: response.status, body: null };
+        }
+        const text = await response.text();
+        return { status: response.status, body: parse(text) };
+      }
+      const response = await server.app.inject({
+        method: request.method as 'GET',
+        url: `/api/v1${request.path}`,
+        headers,
+        payload,
+        payloadAsStream: true,
       });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      const stream = response.stream();
+      if (String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
+        stream.destroy();
+        return { status: response.statusCode, body: null };
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+      return { status: response.statusCode, body: parse(Buffer.concat(chunks).toString('utf8')) };
     },
     async seedMachines(groupId, ids) {
       const { db, close } = openDatabase({ sqliteFile: sqliteFileOf(config) });
@@ -119,4 +170,14 @@ export async function startTestApiServer(overrides: Partial<ServerConfig> = {}):
       }
     },
   };
+  return api;
+}
+
+function parse(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
