@@ -277,6 +277,30 @@ describe('authorization matrix', () => {
     assert.equal(await send('with-exclusion', 'GET', '/machines/pc1.web.acme'), 200);
     assert.equal(await send('with-exclusion', 'GET', '/machines/pc2.lab.acme'), 404);
     assert.equal(await send('one-group', 'GET', '/checkin-policy/web.acme'), 200);
+    // The machine list pages by id, within the caller's scope.
+    const page = async (caller: Caller, query: string) =>
+      (await api.send({ method: 'GET', path: `/machines?${query}`, token: tokens.get(caller) ?? null }))
+        .body as {
+        items: Array<{ id: string }>;
+        next: string | null;
+      };
+    const first = await page('master', 'limit=2');
+    assert.deepEqual(
+      first.items.map((m) => m.id),
+      ['gx1.web.globex', 'gx2.web.globex'],
+    );
+    assert.equal(first.next, 'gx2.web.globex');
+    const second = await page('master', `limit=2&after=${first.next}`);
+    assert.deepEqual(
+      second.items.map((m) => m.id),
+      ['pc1.web.acme', 'pc2.lab.acme'],
+    );
+    const scoped = await page('one-group', 'limit=2');
+    assert.deepEqual(
+      scoped.items.map((m) => m.id),
+      ['pc1.web.acme'],
+    );
+    assert.equal(scoped.next, null, 'the last page says so');
     assert.equal(await send('master', 'GET', `/commands/${f.globexCommand}`), 200);
     const server = async (caller: Caller) =>
       (await api.send({ method: 'GET', path: '/server', token: tokens.get(caller) ?? null })).body as {

@@ -1,8 +1,21 @@
+import { Type } from '@sinclair/typebox';
 import type { MachineRemovalService } from '../services/machine-removal.service';
 import type { MachinesService } from '../services/machines.service';
 import { scopeOf } from './route-permission';
 import { FilterQuery, MachineIdParams, RemoteControlBody } from './schemas';
 import type { TypedApp } from './typed-app';
+
+/** GET /machines: the filter, and a page (keyset by id) when a limit is given. */
+const MachineListQuery = Type.Object(
+  {
+    ...FilterQuery.properties,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    after: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: 'the next of the page before' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** Machines: list (with a Machine.Group ID filter), show, suspend/resume, remote control, delete. */
 export function machinesRoutes(
@@ -15,12 +28,20 @@ export function machinesRoutes(
     {
       schema: {
         tags: ['machines'],
-        summary: 'List machines with their check-in status',
-        querystring: FilterQuery,
+        summary: 'List machines with their check-in status, ordered by id',
+        description:
+          "With limit, one page: pass the answer's next as after for the following page (null after the last). Without limit, every machine in scope.",
+        querystring: MachineListQuery,
       },
       config: { permission: 'machines.view' },
     },
-    async (request) => ({ items: await machines.list(request.query.filter, scopeOf(request)) }),
+    async (request) => {
+      const { filter, limit, after } = request.query;
+      return machines.list(filter, scopeOf(request), {
+        ...(limit === undefined ? {} : { limit }),
+        ...(after === undefined ? {} : { after: after.toLowerCase() }),
+      });
+    },
   );
   app.get(
     '/machines/:id',

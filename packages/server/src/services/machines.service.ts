@@ -2,7 +2,7 @@ import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import type { Bus } from '../bus/bus';
 import { notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
-import type { MachineReader, MachineWriter } from '../store/interfaces';
+import type { MachinePage, MachineReader, MachineWriter } from '../store/interfaces';
 import type { MachineRecord } from '../store/machine-record';
 import { type MachineView, machineView } from './machine-view';
 
@@ -18,13 +18,23 @@ export class MachinesService {
     private readonly clock: () => number,
   ) {}
 
-  /** Machines in scope, by filter; the scope is part of the query, so nothing else is read. */
-  async list(filter: string | undefined, scope: ScopeFilter): Promise<MachineView[]> {
+  /**
+   * Machines in scope, by filter, ordered by id; the scope is part of the query, so nothing
+   * else is read. With `page.limit`, one page and the cursor of the next (null after the last).
+   */
+  async list(
+    filter: string | undefined,
+    scope: ScopeFilter,
+    page: MachinePage = {},
+  ): Promise<{ items: MachineView[]; next: string | null }> {
     const patterns = filter ? parseMachineFilter(filter).likePatterns : null;
     const now = this.clock();
-    return (await this.machines.listMachines(patterns, scope)).map((m) =>
-      machineView(m, now, this.hasSession(m.id)),
-    );
+    const rows = await this.machines.listMachines(patterns, scope, page);
+    const full = page.limit !== undefined && rows.length === page.limit;
+    return {
+      items: rows.map((m) => machineView(m, now, this.hasSession(m.id))),
+      next: full ? (rows.at(-1)?.id ?? null) : null,
+    };
   }
 
   /** One machine in scope; out of scope it is unknown (404), exactly like a missing one. */

@@ -109,6 +109,15 @@ export interface InstallTokenStore {
 export type MachineScope = ScopeFilter | readonly ScopeFilter[];
 
 /** Reads machine accounts. Out-of-scope machines are read as if they did not exist. */
+/**
+ * One page of a machine list, by id: the machines after `after` (exclusive), at most `limit`.
+ * Keyset paging, so a page deep in 100,000 machines costs what the first one does.
+ */
+export interface MachinePage {
+  after?: string;
+  limit?: number;
+}
+
 export interface MachineReader {
   findMachine(id: string, scope?: MachineScope): Promise<MachineRecord | null>;
   findMachineByKey(fingerprint: string): Promise<MachineRecord | null>;
@@ -119,6 +128,7 @@ export interface MachineReader {
   listMachines(
     likePatterns: string | readonly string[] | null,
     scope?: MachineScope,
+    page?: MachinePage,
   ): Promise<MachineRecord[]>;
   /**
    * The machines among `ids` (unknown ids are left out), in one query: bulk requests resolve

@@ -33,6 +33,30 @@ export function machineReaderTests(store: StoreRef): void {
     expectEnrolled(await s.installTokens.enroll(request));
   });
 
+  it('pages a list by id: each page starts after the last id of the one before, with the filter and scope applied', async () => {
+    const s = store();
+    const all = (await s.machines.listMachines(null)).map((m) => m.id);
+    assert.ok(all.length >= 5, `only ${all.length} machines`);
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await s.machines.listMachines(null, undefined, { limit: 2, ...(after ? { after } : {}) });
+      assert.ok(page.length <= 2);
+      paged.push(...page.map((m) => m.id));
+      if (page.length < 2) break;
+      after = page.at(-1)?.id;
+    }
+    assert.deepEqual(paged, all, 'every machine once, in id order');
+    const web = await s.machines.listMachines(['%.web.acme'], undefined, {
+      after: 'pc1.web.acme',
+      limit: 10,
+    });
+    assert.deepEqual(
+      web.map((m) => m.id),
+      all.filter((id) => id.endsWith('.web.acme') && id > 'pc1.web.acme'),
+    );
+  });
+
   it('finds a machine by id, or null', async () => {
     const s = store();
     const pc1 = await mustFind(s, 'pc1.web.acme');

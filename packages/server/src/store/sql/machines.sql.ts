@@ -40,13 +40,15 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
         .executeTakeFirst();
       return row ? machineFromRow(row) : null;
     },
-    async listMachines(likePatterns, scope = EVERYTHING) {
+    async listMachines(likePatterns, scope = EVERYTHING, page = {}) {
       let query = db
         .selectFrom('machines')
         .selectAll()
         .where(inEveryScope(scope, 'group_id', 'id'))
         .orderBy('id');
       if (likePatterns !== null) query = query.where(idMatchesAny('id', likePatterns));
+      if (page.after !== undefined) query = query.where('id', '>', page.after);
+      if (page.limit !== undefined) query = query.limit(page.limit);
       return (await query.execute()).map(machineFromRow);
     },
     async findMachines(ids, scope = EVERYTHING) {
