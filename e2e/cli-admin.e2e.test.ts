@@ -295,6 +295,10 @@ describe('muster admin command line', () => {
     writeFileSync(source, content);
     const uploaded = JSON.parse(await ok('files', 'upload', source, '--name', 'payload.bin', '--json'));
     assert.equal(uploaded.size, content.length);
+    const grouped = JSON.parse(
+      await ok('files', 'upload', source, '--name', 'grouped.bin', '--group', 'q.acme', '--json'),
+    );
+    assert.equal(grouped.group, 'q.acme', 'the file belongs to the group named');
     const listed = JSON.parse(await ok('files', 'list', '--json')).items as Array<{ id: string }>;
     assert.ok(listed.some((f) => f.id === uploaded.id));
     const target = join(dir.path, 'downloaded.bin');

@@ -31,8 +31,16 @@ export function filesCommand(globals: ApiGlobals): Command {
     .command('upload <path>')
     .description('Upload a file for put-file; prints its id (give it as params.fileId)')
     .option('--name <name>', 'name to store it under (default: the file name)')
+    .option(
+      '--group <group>',
+      'the organization or group it belongs to (needed when your scope holds several; who may read it follows from it)',
+    )
     .option('--json', 'print JSON')
-    .action(async function (this: Command, path: string, opts: { name?: string; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      path: string,
+      opts: { name?: string; group?: string; json?: boolean },
+    ) {
       let isFile: boolean;
       try {
         isFile = statSync(path).isFile();
@@ -41,10 +49,13 @@ export function filesCommand(globals: ApiGlobals): Command {
       }
       if (!isFile) throw new Error(`${path} is not a regular file`);
       const name = opts.name ?? basename(path);
-      const response = await globals.client(this).raw('POST', `/files?name=${encodeURIComponent(name)}`, {
-        data: createReadStream(path),
-        contentType: 'application/octet-stream',
-      });
+      const group = opts.group === undefined ? '' : `&group=${encodeURIComponent(opts.group)}`;
+      const response = await globals
+        .client(this)
+        .raw('POST', `/files?name=${encodeURIComponent(name)}${group}`, {
+          data: createReadStream(path),
+          contentType: 'application/octet-stream',
+        });
       const file = (await response.json()) as FileJson;
       if (opts.json) return console.log(JSON.stringify(file, null, 2));
       console.log(`${file.id}  ${file.name}  ${file.size} bytes  sha256 ${file.sha256}`);
