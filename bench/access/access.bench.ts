@@ -1,8 +1,8 @@
 /**
  * `npm run bench:access [-- --machines N]`: what users, roles and scopes cost. With 100,000
  * machines in 10 organizations on a real server, a master user and a user scoped to one
- * organization (both made through the API, each with an API token) take turns listing machines
- * and making cheap requests; the permission path is also timed in-process. Prints a table and
+ * organization (both made through the API, each with an API token) take turns asking for the
+ * first page of the machine list, a page 90% of the way through their own list, and cheap requests; the permission path is also timed in-process. Prints a table and
  * writes bench/results/access-100k.json and .md; a missed target is reported as MISS and does
  * not fail the run.
  */
@@ -25,7 +25,7 @@ import type { AccessBenchResults } from './results';
 import { seedFleet } from './seed';
 import { probeStore } from './store-probe';
 import { evaluateTargets } from './targets';
-import { checkVisibility } from './visibility';
+import { checkVisibility, PAGE_LIMIT } from './visibility';
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -62,44 +62,32 @@ async function run(options: AccessBenchOptions): Promise<void> {
       const callers = await createCallers(server.httpUrl, adminToken, fleet.scopedOrganization);
       const visibility = await checkVisibility(server.httpUrl, callers, fleet);
       say(
-        `visibility: master ${visibility.masterItems}, scoped ${visibility.scopedItems}, paging ${visibility.listPaging}`,
+        `visibility: master ${visibility.masterItems}, scoped ${visibility.scopedItems}, paging ${visibility.listPaging}; ` +
+          `deep pages after ${visibility.master.deepAfter} / ${visibility.scoped.deepAfter}`,
       );
       const loadAverages: Record<string, number[]> = {};
-      const paired = async (
-        label: string,
-        master: string,
-        scoped: string,
-        rounds: number,
-        masterEvery = 1,
-      ) => {
+      const paired = async (label: string, master: string, scoped: string, rounds: number) => {
         loadAverages[label] = load();
         say(`measuring ${label} (${rounds} rounds, load ${loadAverages[label]?.join(' ')})`);
-        const result = await measurePaired(
-          server.httpUrl,
-          callers,
-          label,
-          master,
-          scoped,
-          rounds,
-          5,
-          masterEvery,
-        );
+        const result = await measurePaired(server.httpUrl, callers, label, master, scoped, rounds, 5);
         say(`  master p50 ${result.master.p50.toFixed(2)} ms, scoped p50 ${result.scoped.p50.toFixed(2)} ms`);
         return result;
       };
+      const first = `/machines?limit=${PAGE_LIMIT}`;
+      const deepPage = (after: string) => `/machines?limit=${PAGE_LIMIT}&after=${encodeURIComponent(after)}`;
       const lists: PairedResult[] = [
+        await paired(`GET ${first} (first page)`, first, first, options.listRequests),
         await paired(
-          'GET /machines (whole list)',
-          '/machines',
-          '/machines',
+          `GET /machines?limit=${PAGE_LIMIT}&after=… (page at 90% of own list)`,
+          deepPage(visibility.master.deepAfter),
+          deepPage(visibility.scoped.deepAfter),
           options.listRequests,
-          options.masterListEvery,
         ),
         await paired(
           `GET /machines?filter=${fleet.scopedGroup}`,
           `/machines?filter=${fleet.scopedGroup}`,
           `/machines?filter=${fleet.scopedGroup}`,
-          options.listRequests,
+          options.filterRequests,
         ),
       ];
       const deep = `/machines/${fleet.deepScopedMachine}`;
@@ -112,15 +100,18 @@ async function run(options: AccessBenchOptions): Promise<void> {
       const store = await probeStore(
         sqliteFile,
         fleet.scopedOrganization,
-        Math.min(options.listRequests, 30),
+        PAGE_LIMIT,
+        { master: visibility.master.deepAfter, scoped: visibility.scoped.deepAfter },
+        Math.min(options.listRequests, 500),
       );
       loadAverages.micro = load();
       say('timing the permission path in-process');
       const micro = await measureResolve(sqliteFile, callers, options.microIterations);
       loadAverages.end = load();
-      const [listAll] = lists;
+      const [firstPage, deepPageResult] = lists;
       const [getById, getServer] = cheap;
-      if (!listAll || !getById || !getServer) throw new Error('a measurement is missing');
+      if (!firstPage || !deepPageResult || !getById || !getServer)
+        throw new Error('a measurement is missing');
       const results: AccessBenchResults = {
         benchmark: 'access',
         machine,
@@ -134,8 +125,15 @@ async function run(options: AccessBenchOptions): Promise<void> {
         cheap,
         store,
         micro,
-        targets: evaluateTargets({ visibility, listAll, getById, getServer, micro }),
-        findings: deriveFindings(visibility, listAll, getById, store),
+        targets: evaluateTargets({
+          visibility,
+          firstPage,
+          deepPage: deepPageResult,
+          getById,
+          getServer,
+          micro,
+        }),
+        findings: deriveFindings({ visibility, firstPage, deepPage: deepPageResult, getById, store }),
         durationSeconds: (performance.now() - started) / 1000,
       };
       const report = formatReport(results);

@@ -8,10 +8,10 @@ export interface AccessBenchOptions {
   organizations: number;
   /** Groups in each organization (machines spread over them). */
   groupsPerOrganization: number;
-  /** Timed machine-list requests per caller and measurement. */
+  /** Timed machine-list page requests per caller and measurement (first page, deep page). */
   listRequests: number;
-  /** The master's whole list is asked for every this many rounds (it returns every machine). */
-  masterListEvery: number;
+  /** Timed filtered-list requests per caller (?filter of one group, 1,000 machines each). */
+  filterRequests: number;
   /** Timed cheap requests per caller and measurement (GET /server, GET /machines/{id}). */
   cheapRequests: number;
   /** Iterations of the in-process resolve + require micro-measurement. */
@@ -28,8 +28,8 @@ export const USAGE = `npm run bench:access -- [options]
   --machines N          machines seeded (default 100000)
   --organizations N     organizations they are spread over (default 10)
   --groups N            groups per organization (default 10)
-  --list-requests N     timed machine-list requests per caller and measurement (default 200)
-  --master-list-every K the master's whole list only every K-th round (default 4)
+  --list-requests N     timed page requests per caller, first and deep page each (default 1000)
+  --filter-requests N   timed ?filter (one group) list requests per caller (default 200)
   --cheap-requests N    timed cheap requests per caller and measurement (default 2000)
   --micro N             resolve + require iterations in-process (default 20000)
   --log-level L         server log level (default warn)
@@ -54,7 +54,7 @@ export function parseAccessArgs(argv: string[]): AccessBenchOptions | 'help' {
       organizations: { type: 'string' },
       groups: { type: 'string' },
       'list-requests': { type: 'string' },
-      'master-list-every': { type: 'string' },
+      'filter-requests': { type: 'string' },
       'cheap-requests': { type: 'string' },
       micro: { type: 'string' },
       'log-level': { type: 'string' },
@@ -74,8 +74,8 @@ export function parseAccessArgs(argv: string[]): AccessBenchOptions | 'help' {
     machines,
     organizations,
     groupsPerOrganization: positive('groups', values.groups, 10),
-    listRequests: positive('list-requests', values['list-requests'], 200),
-    masterListEvery: positive('master-list-every', values['master-list-every'], 4),
+    listRequests: positive('list-requests', values['list-requests'], 1000),
+    filterRequests: positive('filter-requests', values['filter-requests'], 200),
     cheapRequests: positive('cheap-requests', values['cheap-requests'], 2000),
     microIterations: positive('micro', values.micro, 20_000),
     logLevel: values['log-level'] ?? 'warn',

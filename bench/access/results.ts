@@ -21,10 +21,26 @@ export interface VisibilityCheck {
   scopedItemsOutside: number;
   /** Status of GET /machines/{id} of another organization's machine as the scoped caller (404). */
   otherOrganizationStatus: number;
-  /** Whether GET /machines takes paging parameters (limit/offset/cursor). */
+  /** Whether GET /machines?limit=50 answers 50 items and the last one's id as `next`. */
   listPaging: boolean;
-  /** Status of GET /machines?limit=50 (400: the parameter is refused). */
-  limitParameterStatus: number;
+  master: CallerPages;
+  scoped: CallerPages;
+}
+
+/** One caller's list, walked once through its pages before timing; where its deep page starts. */
+export interface CallerPages {
+  /** Machines in the caller's list (every page). */
+  items: number;
+  /** Requests (limit=1000) and time the untimed walk took. */
+  walkRequests: number;
+  walkMs: number;
+  /** Index in the caller's list of the deep page's first machine (90% of the way through). */
+  deepIndex: number;
+  /** The `after` cursor of the deep page: the id just before deepIndex. */
+  deepAfter: string;
+  /** Items the deep page answered, and whether they are the walk's ids at deepIndex. */
+  deepPageItems: number;
+  deepPageMatches: boolean;
 }
 
 /** Everything a run measured, as written to the JSON file. */
