@@ -196,9 +196,11 @@ async function wireServer(
   undo.push(() => devices.close());
   const files = new FileService(store.files, config.fileMaxBytes, clock);
   // A lost audit entry must be seen: the change it records has happened already.
-  const audit = new AuditService(store.audit, clock, (error, entry) =>
-    log.error({ err: error, action: entry.action, user: entry.userName }, 'audit entry could not be written'),
-  );
+  const audit = new AuditService(store.audit, clock, (error, entry) => {
+    // A lost store is logged once, with why, when it is noticed (see onError).
+    if (error instanceof MusterError && error.code === ErrorCode.storeUnavailable) return;
+    log.error({ err: error, action: entry.action, user: entry.userName }, 'audit entry could not be written');
+  });
   const commands = new CommandQueueService(
     store.commands,
     store.machines,
