@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { connectAgent, generateAgentKey } from '@muster/agent';
+import type { AgentMessage } from '@muster/protocol';
 import { PERMISSIONS } from '../access/permissions';
 import { sqliteFileOf } from '../config';
 import type { StoreBackend } from '../store/interfaces';
@@ -328,6 +330,47 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(foreign({ text: JSON.stringify(seen) }, globexSecrets), []);
       } finally {
         stream.close();
+      }
+    });
+
+    test('the /events stream carries check-ins of acme agents and none of globex agents', async () => {
+      // Real agent connections (the agent's own connection code), one per organization.
+      const agentOf = async (group: string, hostName: string) => {
+        const made = await as(master, 'POST', '/install-tokens', { group, machineName: hostName });
+        assert.equal(made.status, 201, made.text);
+        return connectAgent({
+          address: { host: '127.0.0.1', port: server.server.agentPorts[0] as number },
+          key: generateAgentKey(),
+          pinnedServerId: null,
+          enrollToken: made.body.token as string,
+          hostName,
+          hardwareId: `hw-${hostName}`,
+          agentVersion: 'leak-test',
+          timeoutMs: 10_000,
+        });
+      };
+      const globexAgent = await agentOf('agents.globex', 'gagent');
+      const acmeAgent = await agentOf('agents.acme', 'aagent');
+      const stream = await openEvents(server.server.httpUrl, acmeUser);
+      try {
+        const checkin: AgentMessage['checkin'] = {
+          t: 'checkin',
+          loggedOnUser: null,
+          userIdleSeconds: 0,
+          localAddresses: [],
+          agentVersion: 'x',
+        };
+        globexAgent.send(checkin);
+        acmeAgent.send(checkin);
+        // Check-ins leave the hub in the order they arrive; globex's went first.
+        await stream.until((d) => d.machineId === 'aagent.agents.acme');
+        const seen = stream.events.filter((e) => e.event === 'checkin').map((e) => e.data.machineId);
+        assert.ok(seen.length > 0);
+        assert.ok(!seen.includes('gagent.agents.globex'), JSON.stringify(seen));
+      } finally {
+        stream.close();
+        globexAgent.close();
+        acmeAgent.close();
       }
     });
 
