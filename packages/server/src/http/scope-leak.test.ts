@@ -350,7 +350,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         });
       };
       const globexAgent = await agentOf('agents.globex', 'gagent');
-      const acmeAgent = await agentOf('agents.acme', 'aagent');
+      // In lab.acme, which the exclusion test below leaves out: it adds no machine that test sees.
+      const acmeAgent = await agentOf('lab.acme', 'aagent');
       const stream = await openEvents(server.server.httpUrl, acmeUser);
       try {
         const checkin: AgentMessage['checkin'] = {
@@ -363,7 +364,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         globexAgent.send(checkin);
         acmeAgent.send(checkin);
         // Check-ins leave the hub in the order they arrive; globex's went first.
-        await stream.until((d) => d.machineId === 'aagent.agents.acme');
+        await stream.until((d) => d.machineId === 'aagent.lab.acme');
         const seen = stream.events.filter((e) => e.event === 'checkin').map((e) => e.data.machineId);
         assert.ok(seen.length > 0);
         assert.ok(!seen.includes('gagent.agents.globex'), JSON.stringify(seen));
