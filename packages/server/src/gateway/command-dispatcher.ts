@@ -4,7 +4,8 @@ import {
   commandSigningBytes,
   signProof,
 } from '@muster/protocol';
-import { type CommandQueueService, refusalOf } from '../services/command-queue.service';
+import type { CommandQueueService } from '../services/command-queue.service';
+import { refusalOf } from '../services/command-refusals';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord } from '../store/command-record';
 import { TurnBatcher } from './turn-batcher';

@@ -7,7 +7,8 @@ import { account } from '../store/conformance/conformance-fixtures';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
-import { CommandQueueService, capUtf8, refusalOf } from './command-queue.service';
+import { CommandQueueService, capUtf8 } from './command-queue.service';
+import { refusalOf } from './command-refusals';
 import { EventHub } from './event-hub';
 
 const T0 = 1_900_000_000_000;
