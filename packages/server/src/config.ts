@@ -26,6 +26,11 @@ export const ServerConfigSchema = Type.Object(
       default: 8080,
       description: 'Port of the HTTP API (0 picks a free one).',
     }),
+    consoleDir: Type.String({
+      default: '',
+      description:
+        'Folder of the built web console served at /; empty uses the one built by npm install (packages/console/dist). "off" serves no console.',
+    }),
     agentHost: Type.String({ default: '0.0.0.0', description: 'Address the agent gateway listens on.' }),
     agentPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
       minItems: 1,

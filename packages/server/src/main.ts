@@ -19,6 +19,7 @@ import type { AgentSession } from './gateway/agent-session';
 import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
+import { consoleDirectory, serveConsole } from './http/console-static';
 import { serverLanSubnets } from './lan-subnets';
 import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
@@ -386,6 +387,7 @@ async function wireServer(
     logRoot.child({ component: 'http' }),
   );
   undo.push(() => app.close());
+  await serveConsole(app, consoleDirectory(config.consoleDir));
   await app.ready();
   const address = listen
     ? await listening('HTTP API', '--http-host and --http-port', () =>

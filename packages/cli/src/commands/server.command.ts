@@ -82,6 +82,7 @@ export function serverCommand(globals: ApiGlobals): Command {
     console.error(
       [
         `Muster server running`,
+        `  Console:    ${server.httpUrl}/`,
         `  API:        ${server.httpUrl}/api/v1   (OpenAPI: ${server.httpUrl}/api/v1/openapi.json)`,
         `  Agent port: ${server.agentPorts.join(', ')}`,
         `  Devices:    ${server.deviceUrl}`,
