@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -230,5 +230,43 @@ describe('a running server', () => {
     assert.equal(logged.length, 1, server.proc.output());
     assert.equal(logged[0]?.level, 50);
     assert.equal(logged[0]?.component, 'server');
+  });
+});
+
+describe('the first start', () => {
+  const dir = tempDir('first-start');
+  after(() => dir.cleanup());
+
+  it('gives admin a console password in admin-password (mode 0600) that signs in; a restart makes none', async () => {
+    const dataDir = join(dir.path, 'data');
+    const agentPort = await freePort();
+    let server = await TestServer.start({ dataDir, agentPorts: [agentPort] });
+    const file = join(dataDir, 'admin-password');
+    // Written just after the admin token, once its hash is made: the API may answer first.
+    const password = await waitFor(
+      'admin-password',
+      () => existsSync(file) && readFileSync(file, 'utf8').trim(),
+    );
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(
+      server.proc.output(),
+      /Console sign-in \(created now\): name admin, password in .*admin-password/,
+    );
+    const signIn = (pw: string) =>
+      fetch(`http://127.0.0.1:${server.options.httpPort}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'admin', password: pw }),
+      });
+    assert.equal((await signIn(password)).status, 201);
+    await server.stop();
+    server = await TestServer.start({ dataDir, agentPorts: [agentPort] });
+    try {
+      assert.doesNotMatch(server.proc.output(), /Console sign-in/);
+      assert.equal(readFileSync(file, 'utf8').trim(), password, 'the password is not replaced');
+      assert.equal((await signIn(password)).status, 201);
+    } finally {
+      await server.stop();
+    }
   });
 });

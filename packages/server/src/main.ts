@@ -60,6 +60,8 @@ export interface RunningServer {
   adminTokenFile: string;
   /** The admin token when this start created it (first start), else null. */
   createdAdminToken: string | null;
+  /** The file holding the console password of `admin`, when this start made one (first start). */
+  adminPasswordFile: string | null;
   /** The HTTP API, for Fastify's `inject` in tests that start without listening. */
   app: FastifyInstance;
   close(): Promise<void>;
@@ -177,7 +179,12 @@ async function wireServer(
     clock,
     onError,
   );
-  const events = new EventHub(bus, (changes) => webhooks.onCommandChanges(changes));
+  const events = new EventHub(bus, (changes) => webhooks.onCommandChanges(changes), {
+    machines: store.machines,
+    live: (machineId) => registry.get(machineId)?.liveFacts(),
+    clock,
+    onError,
+  });
   const tls = await loadTlsCredentials({
     certFile: config.tlsCert || undefined,
     keyFile: config.tlsKey || undefined,
@@ -275,6 +282,7 @@ async function wireServer(
     },
     clock,
     onError,
+    (local, active) => events.localServerChanged({ ...local, active }),
   );
   // Role procedures go ahead of ordinary work but after check-in control settings.
   const replication = new ReplicationControlService(
@@ -313,6 +321,9 @@ async function wireServer(
       files: fileTransfers,
       replication,
       onCheckin: (machineId, at) => events.checkin(machineId, at),
+      onMachineChange: (machineId, change, at) => events.machineChanged(machineId, change, at),
+      onLocalServerReport: (machineId, id, report, at) =>
+        events.localServerChanged({ id, machineId, report, reportedAt: at, active: report.active }),
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
@@ -404,6 +415,11 @@ async function wireServer(
   const createdAdminToken = await access.tokens.ensureFirstToken();
   const adminTokenFile = join(config.dataDir, 'admin-token');
   if (createdAdminToken) writeFileSync(adminTokenFile, `${createdAdminToken}\n`, { mode: 0o600 });
+  // At the first start the master `admin` also gets a password for the console, kept like the
+  // token (mode 0600) until the administrator changes it; later starts never touch it.
+  const adminPasswordFile = join(config.dataDir, 'admin-password');
+  const createdAdminPassword = createdAdminToken ? await access.users.givePasswordIfNone('admin') : null;
+  if (createdAdminPassword) writeFileSync(adminPasswordFile, `${createdAdminPassword}\n`, { mode: 0o600 });
   const deviceSweep = setInterval(() => void devices.sweep().catch(onError), 60_000);
   deviceSweep.unref();
   log.info(
@@ -419,6 +435,7 @@ async function wireServer(
     serverId: identity.identity.serverId,
     adminTokenFile,
     createdAdminToken,
+    adminPasswordFile: createdAdminPassword ? adminPasswordFile : null,
     app,
     async close() {
       if (closed) return;
@@ -434,6 +451,7 @@ async function wireServer(
       await app.close();
       await gateway.close();
       await coalescer.stop();
+      await events.stop();
       await bus.close();
       await store.close();
       claim.release();

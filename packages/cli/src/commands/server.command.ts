@@ -88,6 +88,9 @@ export function serverCommand(globals: ApiGlobals): Command {
         `  Devices:    ${server.deviceUrl}`,
         `  Server ID:  ${server.serverId}`,
         `  Admin token (${tokenNote}): ${server.adminTokenFile}`,
+        ...(server.adminPasswordFile
+          ? [`  Console sign-in (created now): name admin, password in ${server.adminPasswordFile}`]
+          : []),
       ].join('\n'),
     );
     const shutdown = async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import { newId } from '../services/secrets';
 import type { GrantRecord, GrantRef, MasterGuardedResult, UserRecord } from '../store/access-record';
@@ -118,6 +119,20 @@ export class UserService {
     requireAcceptablePassword(password, user.name);
     await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
     await this.sessions?.revokeAllOf(user.id);
+  }
+
+  /**
+   * Gives a user who has no password a generated one and returns it; null when the user is
+   * missing or already has a password. The first start uses it for the first master `admin`,
+   * so the console can be signed in to at once.
+   */
+  async givePasswordIfNone(name: string): Promise<string | null> {
+    const user = await this.users.findUserByName(name);
+    if (!user || user.hasPassword) return null;
+    // 24 random bytes: 32 characters of base64url, far past the 12-character minimum.
+    const password = randomBytes(24).toString('base64url');
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
+    return password;
   }
 
   /** Replaces a user's pairs. invalid-input: unknown role or scope; conflict: the last master. */
