@@ -19,6 +19,10 @@ const MeSchema = Type.Object({
   user: UserSchema,
   credential: Type.Object({ kind: Type.String(), id: Type.String() }),
   permissions: Type.Array(Type.String()),
+  permissionsOnEverything: Type.Array(Type.String(), {
+    description:
+      'the permissions held on everything (the master scope): operations marked x-on-everything need them there',
+  }),
   grants: Type.Array(GrantSchema),
 });
 
@@ -152,6 +156,11 @@ export function sessionRoutes(app: TypedApp, s: AccessRouteServices): void {
         user: userView(await s.users.get(actor.userId)),
         credential: actor.credential,
         permissions: request.principal.permissions(),
+        // The console shows whole-server actions (Change ID, audit verification, managing
+        // people) only to those who may use them; the union above cannot tell it.
+        permissionsOnEverything: request.principal
+          .permissions()
+          .filter((p) => request.principal.scopeFor(p)?.all === true),
         grants: (await s.users.grantsOf(actor.userId)).map(grantView),
       };
     },
