@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../domain/errors';
@@ -11,18 +10,32 @@ import { ErrorCode } from '../domain/errors';
  * stylesheet: no inline script or style, no eval, nothing from other origins, and no page may
  * frame it (clickjacking). QR codes for TOTP enrollment are data: images.
  */
-export const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-} as const;
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The security headers of every answer. They are fixed strings, set in onSend so that even an
+ * answer given before any route runs (a 401 of the authentication hook) carries them.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
 
 /**
  * The folder of the built console: `setting` when set ("off": none), else the `dist` folder of
@@ -48,13 +61,10 @@ export function consoleDirectory(setting: string): string | null {
  * answers 503 with the command that builds it.
  */
 export async function serveConsole(app: FastifyInstance, directory: string | null): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: { ...CONTENT_SECURITY_POLICY } },
-    // HTTPS is the business of whatever terminates TLS in front; over plain HTTP on a LAN these
-    // two would break the console (upgrade) or mean nothing (HSTS).
-    strictTransportSecurity: false,
-    crossOriginEmbedderPolicy: false,
-    frameguard: { action: 'deny' },
+  // HSTS is left to whatever terminates TLS in front: over plain HTTP on a LAN it means nothing.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
   });
   const built = directory !== null && existsSync(join(directory, 'index.html'));
   await app.register(async (site) => {
