@@ -19,6 +19,8 @@ import { installTokenRoutes } from './http/install-tokens.routes';
 import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
+import { registerComponents } from './http/openapi-components';
+import { openapiOptions } from './http/openapi-document';
 import { requestLogController } from './http/request-log';
 import { rolesAndScopesRoutes } from './http/roles-scopes.routes';
 import { registerRoutePermissions } from './http/route-permission';
@@ -69,7 +71,8 @@ export interface AppServices {
 
 /**
  * Builds the HTTP API without listening, so tests can inject requests and main.ts can decide
- * where it listens. Every route is under /api/v1 and every request needs the bearer token.
+ * where it listens. Every route is under /api/v1 and every request needs a credential, except
+ * the few public routes (signing in, the OpenAPI document).
  */
 export async function buildApp(
   services: AppServices,
@@ -88,18 +91,8 @@ export async function buildApp(
   await registerAuthentication(app, services.authenticators ?? accessAuthenticators(services.access));
   registerAuditHook(app, services.audit, auditedSettingsReaders(services));
   registerRoutePermissions(app);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Muster API',
-        version: services.serverInfo.version,
-        description: 'Muster remote monitoring and management API.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  registerComponents(app);
+  await app.register(swagger, openapiOptions(services.serverInfo.version));
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
@@ -131,7 +124,8 @@ export async function buildApp(
       usersRoutes(typed, people);
       rolesAndScopesRoutes(typed, people);
       tokensRoutes(typed, people);
-      typed.get('/openapi.json', { schema: { hide: true }, config: { permission: 'authenticated' } }, () =>
+      // Public: the document describes the API and holds no data, and clients are generated from it.
+      typed.get('/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
         app.swagger(),
       );
     },

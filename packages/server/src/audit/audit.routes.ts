@@ -1,18 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { invalidInput } from '../domain/errors';
+import { AUTH_ERRORS, ErrorResponse } from '../http/error-schema';
+import { component } from '../http/openapi-components';
 import type { TypedApp } from '../http/typed-app';
 import type { AuditEntry } from '../store/audit-record';
 import type { AuditFilters, AuditService } from './audit.service';
 
-const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  }),
-});
-
-const AuditEntrySchema = Type.Object({
+const AuditEntryDefinition = Type.Object({
   seq: Type.Integer({ description: 'Position in the chain; also the page cursor' }),
   at: Type.String({ format: 'date-time' }),
   user: Type.Union([
@@ -33,25 +27,30 @@ const AuditEntrySchema = Type.Object({
   prevHash: Type.String(),
   hash: Type.String(),
 });
+/** One entry of the audit log. */
+const AuditEntrySchema = component('AuditEntry', AuditEntryDefinition);
 
 const AuditPage = Type.Object({
   items: Type.Array(AuditEntrySchema),
   next: Type.Union([Type.Integer(), Type.Null()], { description: 'cursor for ?before= of the next page' }),
 });
 
-const AuditVerificationSchema = Type.Object({
-  ok: Type.Boolean(),
-  checked: Type.Integer({ description: 'entries whose links were checked' }),
-  headSeq: Type.Integer(),
-  headHash: Type.String({ description: 'keep it elsewhere to notice a rewritten chain later' }),
-  broken: Type.Optional(
-    Type.Object({
-      seq: Type.Integer(),
-      kind: Type.Union([Type.Literal('edited'), Type.Literal('deleted'), Type.Literal('inserted')]),
-      message: Type.String(),
-    }),
-  ),
-});
+const AuditVerificationSchema = component(
+  'AuditVerification',
+  Type.Object({
+    ok: Type.Boolean(),
+    checked: Type.Integer({ description: 'entries whose links were checked' }),
+    headSeq: Type.Integer(),
+    headHash: Type.String({ description: 'keep it elsewhere to notice a rewritten chain later' }),
+    broken: Type.Optional(
+      Type.Object({
+        seq: Type.Integer(),
+        kind: Type.Union([Type.Literal('edited'), Type.Literal('deleted'), Type.Literal('inserted')]),
+        message: Type.String(),
+      }),
+    ),
+  }),
+);
 
 const ListQuery = Type.Object(
   {
@@ -71,7 +70,7 @@ const ListQuery = Type.Object(
 const parseJson = (text: string | null) => (text === null ? null : JSON.parse(text));
 
 /** An entry as the API shows it. */
-export function auditEntryView(e: AuditEntry): Static<typeof AuditEntrySchema> {
+export function auditEntryView(e: AuditEntry): Static<typeof AuditEntryDefinition> {
   return {
     seq: e.seq,
     at: new Date(e.at).toISOString(),
@@ -90,11 +89,7 @@ export function auditEntryView(e: AuditEntry): Static<typeof AuditEntrySchema> {
 
 /** GET /audit and GET /audit/verify; both need audit.view. */
 export function auditRoutes(app: TypedApp, audit: AuditService): void {
-  const errors = {
-    400: ErrorResponse,
-    401: ErrorResponse,
-    403: ErrorResponse,
-  };
+  const errors = { 400: ErrorResponse, ...AUTH_ERRORS };
   app.get(
     '/audit',
     {
@@ -135,7 +130,7 @@ export function auditRoutes(app: TypedApp, audit: AuditService): void {
         tags: ['audit'],
         summary:
           'Walk the hash chain and report the first edited, deleted or inserted entry (needs audit.view)',
-        response: { 200: AuditVerificationSchema, 401: ErrorResponse, 403: ErrorResponse },
+        response: { 200: AuditVerificationSchema, ...AUTH_ERRORS },
       },
     },
     (request) => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { PERMISSIONS } from '../access/permissions';
+import { component } from './openapi-components';
 
 const Iso = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 64, description: 'letters, digits, ".", "_" and "-"' });
@@ -12,65 +13,86 @@ const PermissionName = Type.String({
 });
 
 /** A user as the API shows them. */
-export const UserSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  displayName: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  disabled: Type.Boolean(),
-  hasPassword: Type.Boolean(),
-  totpEnrolled: Type.Boolean(),
-  lastLoginAt: Iso,
-  createdAt: Iso,
-});
+export const UserSchema = component(
+  'User',
+  Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    displayName: Type.String(),
+    email: Type.Union([Type.String(), Type.Null()]),
+    disabled: Type.Boolean(),
+    hasPassword: Type.Boolean(),
+    totpEnrolled: Type.Boolean(),
+    lastLoginAt: Iso,
+    createdAt: Iso,
+  }),
+);
 
 /** A (role, scope) pair by name. */
-export const GrantSchema = Type.Object(
-  { role: Type.String({ minLength: 1, maxLength: 64 }), scope: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
+export const GrantSchema = component(
+  'Grant',
+  Type.Object(
+    {
+      role: Type.String({ minLength: 1, maxLength: 64 }),
+      scope: Type.String({ minLength: 1, maxLength: 64 }),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 /** A role as the API shows it. */
-export const RoleSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  permissions: Type.Array(Type.String()),
-  requireTotp: Type.Boolean(),
-  builtIn: Type.Boolean(),
-  createdAt: Iso,
-});
+export const RoleSchema = component(
+  'Role',
+  Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    permissions: Type.Array(Type.String()),
+    requireTotp: Type.Boolean(),
+    builtIn: Type.Boolean(),
+    createdAt: Iso,
+  }),
+);
 
 /** One line of a scope. */
-export const ScopeEntrySchema = Type.Object(
-  {
-    kind: Type.Union([Type.Literal('organization'), Type.Literal('group'), Type.Literal('machine')]),
-    id: Type.String({ minLength: 1, maxLength: 300 }),
-    include: Type.Boolean(),
-  },
-  { additionalProperties: false },
+export const ScopeEntrySchema = component(
+  'ScopeEntry',
+  Type.Object(
+    {
+      kind: Type.Union([Type.Literal('organization'), Type.Literal('group'), Type.Literal('machine')]),
+      id: Type.String({ minLength: 1, maxLength: 300 }),
+      include: Type.Boolean(),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 /** A scope as the API shows it. */
-export const ScopeSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  entries: Type.Array(ScopeEntrySchema),
-  builtIn: Type.Boolean(),
-  createdAt: Iso,
-});
+export const ScopeSchema = component(
+  'Scope',
+  Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    entries: Type.Array(ScopeEntrySchema),
+    builtIn: Type.Boolean(),
+    createdAt: Iso,
+  }),
+);
 
 /** An API token as its owner sees it (never the token). */
-export const TokenSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  name: Type.String(),
-  prefix: Type.Union([Type.String(), Type.Null()]),
-  permissions: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  createdAt: Iso,
-  expiresAt: Iso,
-  lastUsedAt: Iso,
-  revokedAt: Iso,
-});
+export const TokenSchema = component(
+  'ApiToken',
+  Type.Object({
+    id: Type.String(),
+    userId: Type.String(),
+    name: Type.String(),
+    prefix: Type.Union([Type.String(), Type.Null()]),
+    permissions: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    createdAt: Iso,
+    expiresAt: Iso,
+    lastUsedAt: Iso,
+    revokedAt: Iso,
+  }),
+);
 
 /** Path parameter of one user, role, scope or token (id, or name where names exist). */
 export const IdParams = Type.Object(

@@ -39,6 +39,8 @@ export function registerRoutePermissions(app: FastifyInstance): void {
     const permission = route.config?.permission;
     if (permission !== undefined)
       route.schema = { ...route.schema, [PERMISSION_EXTENSION]: permission } as FastifySchema;
+    // The document says a public route needs no credentials (OpenAPI's empty security list).
+    if (permission === 'public') route.schema = { ...route.schema, security: [] } as FastifySchema;
     if (route.config?.onEverything)
       route.schema = { ...route.schema, [ON_EVERYTHING_EXTENSION]: true } as FastifySchema;
   });

@@ -5,26 +5,33 @@ import { GrantSchema, SignInBody, UserSchema } from './access-schemas';
 import { grantView, userView } from './access-views';
 import { SESSION_COOKIE } from './authentication';
 import { AUTH_ERRORS, ErrorResponse } from './error-schema';
+import { component } from './openapi-components';
 import type { TypedApp } from './typed-app';
 
-const SignedInSchema = Type.Object({
-  user: UserSchema,
-  csrfToken: Type.String({
-    description: 'send it in the x-csrf-token header of every request that changes state',
+const SignedInSchema = component(
+  'SignedIn',
+  Type.Object({
+    user: UserSchema,
+    csrfToken: Type.String({
+      description: 'send it in the x-csrf-token header of every request that changes state',
+    }),
+    expiresAt: Type.String({ format: 'date-time', description: 'the session ends then at the latest' }),
   }),
-  expiresAt: Type.String({ format: 'date-time', description: 'the session ends then at the latest' }),
-});
+);
 
-const MeSchema = Type.Object({
-  user: UserSchema,
-  credential: Type.Object({ kind: Type.String(), id: Type.String() }),
-  permissions: Type.Array(Type.String()),
-  permissionsOnEverything: Type.Array(Type.String(), {
-    description:
-      'the permissions held on everything (the master scope): operations marked x-on-everything need them there',
+const MeSchema = component(
+  'Me',
+  Type.Object({
+    user: UserSchema,
+    credential: Type.Object({ kind: Type.String(), id: Type.String() }),
+    permissions: Type.Array(Type.String()),
+    permissionsOnEverything: Type.Array(Type.String(), {
+      description:
+        'the permissions held on everything (the master scope): operations marked x-on-everything need them there',
+    }),
+    grants: Type.Array(GrantSchema),
   }),
-  grants: Type.Array(GrantSchema),
-});
+);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

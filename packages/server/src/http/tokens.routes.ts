@@ -6,9 +6,16 @@ import type { AccessRouteServices } from './access-route-services';
 import { IdParams, NewTokenBody, TokenSchema } from './access-schemas';
 import { tokenView } from './access-views';
 import { AUTH_ERRORS, ErrorResponse } from './error-schema';
+import { component } from './openapi-components';
 import type { TypedApp } from './typed-app';
 
 const errors = { 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS };
+
+/** A new API token: the token is in this answer only. */
+const CreatedTokenSchema = component(
+  'CreatedApiToken',
+  Type.Object({ token: Type.String({ description: 'shown once' }), record: TokenSchema }),
+);
 
 /** The user a token request is about: the caller, or (with users.manage on everything) another. */
 async function ownerOf(s: AccessRouteServices, request: FastifyRequest, user: string | undefined) {
@@ -56,7 +63,7 @@ export function tokensRoutes(app: TypedApp, s: AccessRouteServices): void {
         summary: 'Make an API token: named, optionally expiring and limited to some of my permissions',
         description: 'The token is in the answer once and never again.',
         body: NewTokenBody,
-        response: { 201: Type.Object({ token: Type.String(), record: TokenSchema }), ...errors },
+        response: { 201: CreatedTokenSchema, ...errors },
       },
       config,
     },

@@ -7,9 +7,13 @@ import type { AccessRouteServices } from './access-route-services';
 import { GrantSchema, IdParams, NewUserBody, UserPatchBody, UserSchema } from './access-schemas';
 import { grantView, userView } from './access-views';
 import { AUTH_ERRORS, ErrorResponse } from './error-schema';
+import { component } from './openapi-components';
 import type { TypedApp } from './typed-app';
 
-const UserWithGrants = Type.Object({ user: UserSchema, grants: Type.Array(GrantSchema) });
+const UserWithGrants = component(
+  'UserWithGrants',
+  Type.Object({ user: UserSchema, grants: Type.Array(GrantSchema) }),
+);
 const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...AUTH_ERRORS };
 
 /** A manager hands out only the permissions they hold on everything (see delegation.ts). */
