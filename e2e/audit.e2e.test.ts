@@ -104,7 +104,8 @@ describe('audit log (real server and CLI processes)', () => {
     assert.deepEqual([suspend.status, suspend.result], [404, 'not-found']);
     assert.deepEqual(suspend.targets, { machines: ['ghost.web.acme'] });
 
-    const [policy] = await list('--action', 'PUT /checkin-policy/:group');
+    // The action of a route with an operationId is that operationId.
+    const [policy] = await list('--action', 'setCheckinPolicy');
     assert.ok(policy, 'no entry for the policy change');
     assert.deepEqual(policy.details?.settings?.after, { group: 'web.acme', minSeconds: 15, maxSeconds: 900 });
     assert.ok(policy.details?.settings?.before, 'the policy before the change is recorded');

@@ -7,6 +7,7 @@ import { Principal } from '../access/principal';
 import { compileScope } from '../access/scope';
 import { registerAuthentication } from '../http/authentication';
 import { registerErrorHandling } from '../http/error-handler';
+import { registerComponents } from '../http/openapi-components';
 import { registerRoutePermissions } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { StoreBackend } from '../store/interfaces';
@@ -67,7 +68,7 @@ describe('audit log through the API (a whole server in this process)', () => {
     assert.equal(entry.result, 'not-found');
     const invalid = await api.call('PUT', '/checkin-control', { machines: ['pc1.web.acme'], settings: {} });
     assert.equal(invalid.status, 400);
-    const bad = await newest('PUT /checkin-control');
+    const bad = await newest('updateCheckinControl');
     assert.equal(bad.result, 'invalid-input');
     assert.equal(bad.status, 400);
   });
@@ -75,7 +76,7 @@ describe('audit log through the API (a whole server in this process)', () => {
   it('records settings before and after: check-in policy, notification switches, check-in control', async () => {
     const put = await api.call('PUT', '/checkin-policy/web.acme', { minSeconds: 20, maxSeconds: 600 });
     assert.equal(put.status, 200);
-    const policy = await newest('PUT /checkin-policy/:group');
+    const policy = await newest('setCheckinPolicy');
     assert.deepEqual(policy.targets, { groups: ['web.acme'] });
     assert.deepEqual(policy.details.settings.after, { group: 'web.acme', minSeconds: 20, maxSeconds: 600 });
     assert.notDeepEqual(policy.details.settings.before, policy.details.settings.after);
@@ -84,7 +85,7 @@ describe('audit log through the API (a whole server in this process)', () => {
     const type = Object.keys(switches)[0] as string;
     const flipped = { [type]: !switches[type] };
     assert.equal((await api.call('PUT', '/notification-settings', flipped)).status, 200);
-    const notifications = await newest('PUT /notification-settings');
+    const notifications = await newest('setNotificationSettings');
     assert.equal(notifications.details.settings.before[type], switches[type]);
     assert.equal(notifications.details.settings.after[type], !switches[type]);
 
@@ -93,7 +94,7 @@ describe('audit log through the API (a whole server in this process)', () => {
       settings: { periodSeconds: 120 },
     });
     assert.equal(control.status, 200);
-    const bulk = await newest('PUT /checkin-control');
+    const bulk = await newest('updateCheckinControl');
     assert.deepEqual(bulk.targets, { filter: 'web.acme' });
     assert.equal(bulk.details.settings.before.length, 1);
     assert.deepEqual(bulk.details.settings.before[0].machines, ['pc1.web.acme', 'pc2.web.acme']);
@@ -206,6 +207,7 @@ describe('GET /audit is scoped, and needs audit.view (in-process, real SQLite st
     registerErrorHandling(app);
     await registerAuthentication(app, { bearer: async (token) => principals.get(token) ?? null });
     registerRoutePermissions(app);
+    registerComponents(app);
     await app.register(async (api) => auditRoutes(api.withTypeProvider<TypeBoxTypeProvider>(), audit), {
       prefix: '/api/v1',
     });

@@ -1,8 +1,12 @@
 import { Readable } from 'node:stream';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifySchema } from 'fastify';
 import type { FileService } from '../files/file.service';
 import type { FileRecord } from '../files/file-record';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from './error-schema';
+import { component } from './openapi-components';
 import { scopeOf } from './route-permission';
+import { StringEnum } from './schemas';
 import type { TypedApp } from './typed-app';
 
 const IdParams = Type.Object(
@@ -10,8 +14,43 @@ const IdParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** Raw bytes in the document; the handler answers a stream, which is sent as it is (never serialized). */
+const Binary = Type.Unsafe<Readable>({ type: 'string', format: 'binary' });
+
+/** A file of the file store as the API shows it. */
+export const StoredFileSchema = component(
+  'StoredFile',
+  Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    status: StringEnum(['receiving', 'complete'], {
+      description: 'receiving: still arriving (a get-file in progress); complete: whole and verified',
+    }),
+    size: Type.Union([Type.Integer(), Type.Null()], { description: 'bytes, once complete' }),
+    received: Type.Integer({ description: 'bytes held so far' }),
+    sha256: Type.Union([Type.String(), Type.Null()], { description: 'hex SHA-256, once complete' }),
+    machineId: Type.Union([Type.String(), Type.Null()], { description: 'the machine a get-file came from' }),
+    commandId: Type.Union([Type.String(), Type.Null()], { description: 'the get-file command' }),
+    group: Type.Union([Type.String(), Type.Null()], { description: 'the machine group it belongs to' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  }),
+);
+
+/**
+ * The upload's raw body, for the document only: the route takes it as a stream (see the
+ * content type parser), which a body schema would validate as if it were parsed.
+ */
+const uploadBodyInDocument = ({ schema, url }: { schema: FastifySchema; url: string }) => ({
+  schema: {
+    ...schema,
+    body: { content: { 'application/octet-stream': { schema: Binary } } },
+  } as FastifySchema,
+  url,
+});
+
 /** A file as the API shows it. */
-function fileView(f: FileRecord) {
+function fileView(f: FileRecord): Static<typeof StoredFileSchema> {
   return {
     id: f.id,
     name: f.name,
@@ -49,8 +88,17 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
           },
           { additionalProperties: false },
         ),
+        operationId: 'uploadFile',
+        response: {
+          201: StoredFileSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          415: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
-      config: { permission: 'files.write' },
+      config: { permission: 'files.write', swaggerTransform: uploadBodyInDocument },
     },
     async (request, reply) => {
       const body = request.body as AsyncIterable<Uint8Array> | undefined;
@@ -79,6 +127,12 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
           { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) },
           { additionalProperties: false },
         ),
+        operationId: 'listFiles',
+        response: {
+          200: Type.Object({ items: Type.Array(StoredFileSchema) }),
+          400: ErrorResponse,
+          ...AUTH_ERRORS,
+        },
       },
       config: { permission: 'files.read' },
     },
@@ -89,7 +143,13 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
   app.get(
     '/files/:id',
     {
-      schema: { tags: ['files'], summary: 'Show one file', params: IdParams },
+      schema: {
+        operationId: 'getFile',
+        tags: ['files'],
+        summary: 'Show one file',
+        params: IdParams,
+        response: { 200: StoredFileSchema, 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS },
+      },
       config: { permission: 'files.read' },
     },
     async (request) => fileView(await files.get(request.params.id, scopeOf(request))),
@@ -97,7 +157,21 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
   app.get(
     '/files/:id/content',
     {
-      schema: { tags: ['files'], summary: 'Download a complete file', params: IdParams },
+      schema: {
+        operationId: 'downloadFile',
+        tags: ['files'],
+        summary: 'Download a complete file',
+        description:
+          'The raw content, with content-length, a content-disposition naming the file and x-content-sha256 (hex). A file still being received answers 409 invalid-state.',
+        params: IdParams,
+        response: {
+          200: { content: { 'application/octet-stream': { schema: Binary } } },
+          400: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+          ...AUTH_ERRORS,
+        },
+      },
       config: { permission: 'files.read' },
     },
     async (request, reply) => {
@@ -121,12 +195,24 @@ export function fileRoutes(app: TypedApp, files: FileService): void {
   app.delete(
     '/files/:id',
     {
-      schema: { tags: ['files'], summary: 'Delete a file', params: IdParams },
+      schema: {
+        operationId: 'deleteFile',
+        tags: ['files'],
+        summary: 'Delete a file',
+        params: IdParams,
+        response: {
+          204: Type.Null({ description: 'deleted' }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
+      },
       config: { permission: 'files.write' },
     },
     async (request, reply) => {
       await files.remove(request.params.id, scopeOf(request));
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,7 +1,8 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { InstallTokenInfo, InstallTokenService } from '../services/install-token.service';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from './error-schema';
 import { scopeOf } from './route-permission';
-import { InstallTokenBody } from './schemas';
+import { CreatedInstallTokenSchema, InstallTokenBody, InstallTokenSchema } from './schemas';
 import type { TypedApp } from './typed-app';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -12,7 +13,7 @@ const IdParams = Type.Object(
 );
 
 /** An install token as the API lists it: never the token itself, only its first characters. */
-function tokenView(t: InstallTokenInfo) {
+function tokenView(t: InstallTokenInfo): Static<typeof InstallTokenSchema> {
   return {
     id: t.id,
     prefix: t.tokenPrefix,
@@ -39,7 +40,15 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         description:
           'The token is shown once. With machineName the account is created now (never checked in) and only one agent may hold it. ' +
           'Without expiresInSeconds the token expires after the server setting installTokenExpirySeconds (7 days by default); expiresInSeconds 0 or null makes a token that never expires.',
+        operationId: 'createInstallToken',
         body: InstallTokenBody,
+        response: {
+          201: CreatedInstallTokenSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
       config: { permission: 'install-tokens.manage' },
     },
@@ -63,6 +72,8 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         summary: 'List install tokens, newest first (never the token itself)',
         description:
           'state is active, revoked, expired or used-up; prefix is the start of the token (null for tokens made before prefixes were kept).',
+        operationId: 'listInstallTokens',
+        response: { 200: Type.Object({ items: Type.Array(InstallTokenSchema) }), ...AUTH_ERRORS },
       },
       config: { permission: 'install-tokens.manage' },
     },
@@ -75,7 +86,15 @@ export function installTokenRoutes(app: TypedApp, tokens: InstallTokenService): 
         tags: ['enrollment'],
         summary: 'Revoke an install token: no agent enrolls with it any more',
         description: 'Agents already enrolled with it stay. Revoking again changes nothing.',
+        operationId: 'revokeInstallToken',
         params: IdParams,
+        response: {
+          200: InstallTokenSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
       config: { permission: 'install-tokens.manage' },
     },

@@ -1,7 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { NOTIFICATION_TYPES, type NotificationService } from '../services/notification.service';
+import type { NotificationService } from '../services/notification.service';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from './error-schema';
 import { scopeOf } from './route-permission';
-import { NotificationSettingsBody } from './schemas';
+import {
+  NotificationSchema,
+  NotificationSettingsBody,
+  NotificationSwitchesSchema,
+  NotificationTypeSchema,
+} from './schemas';
 import type { TypedApp } from './typed-app';
 
 /** Warnings (see NOTIFICATION_TYPES) and their on/off switches. */
@@ -11,12 +17,18 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
     {
       config: { permission: 'notifications.view' },
       schema: {
+        operationId: 'listNotifications',
         tags: ['notifications'],
         summary: 'List warnings, newest first',
         querystring: Type.Object(
-          { type: Type.Optional(Type.Union(NOTIFICATION_TYPES.map((t) => Type.Literal(t)))) },
+          { type: Type.Optional(NotificationTypeSchema) },
           { additionalProperties: false },
         ),
+        response: {
+          200: Type.Object({ items: Type.Array(NotificationSchema) }),
+          400: ErrorResponse,
+          ...AUTH_ERRORS,
+        },
       },
     },
     async (request) => ({
@@ -33,7 +45,12 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
     '/notification-settings',
     {
       config: { permission: 'notifications.view' },
-      schema: { tags: ['notifications'], summary: 'Which warning types are on' },
+      schema: {
+        operationId: 'getNotificationSettings',
+        tags: ['notifications'],
+        summary: 'Which warning types are on',
+        response: { 200: NotificationSwitchesSchema, ...AUTH_ERRORS },
+      },
     },
     () => notifications.switches(),
   );
@@ -43,9 +60,13 @@ export function notificationRoutes(app: TypedApp, notifications: NotificationSer
       // The switches are the whole server's, not an organization's.
       config: { permission: 'notifications.manage', onEverything: true },
       schema: {
+        operationId: 'setNotificationSettings',
         tags: ['notifications'],
         summary: 'Switch warning types on or off',
+        description:
+          'Give the types to change; the answer has every type. An unknown type changes nothing (400).',
         body: NotificationSettingsBody,
+        response: { 200: NotificationSwitchesSchema, 400: ErrorResponse, ...AUTH_ERRORS, ...WRITE_ERRORS },
       },
     },
     (request) => {

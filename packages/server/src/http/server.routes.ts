@@ -1,5 +1,29 @@
+import { Type } from '@sinclair/typebox';
 import type { ServerIdentityService } from '../services/server-identity.service';
+import { AUTH_ERRORS, WRITE_ERRORS } from './error-schema';
+import { component } from './openapi-components';
 import type { TypedApp } from './typed-app';
+
+const ServerId = Type.String({ description: "fingerprint of the server's identity key" });
+
+/** The server as GET /server shows it. */
+export const ServerStatusSchema = component(
+  'ServerStatus',
+  Type.Object({
+    serverId: ServerId,
+    version: Type.String(),
+    agentPorts: Type.Array(Type.Integer(), { description: 'the ports agents connect to' }),
+    connectedAgents: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'agents connected to this node; null unless the caller sees every machine',
+    }),
+  }),
+);
+
+/** The answer of a Change ID. */
+export const ServerIdChangeSchema = component(
+  'ServerIdChange',
+  Type.Object({ serverId: ServerId, previousServerId: ServerId }),
+);
 
 /** What the server routes need besides the identity. */
 export interface ServerInfo {
@@ -19,7 +43,12 @@ export function serverRoutes(
   app.get(
     '/server',
     {
-      schema: { tags: ['server'], summary: 'Server ID and status' },
+      schema: {
+        operationId: 'getServer',
+        tags: ['server'],
+        summary: 'Server ID and status',
+        response: { 200: ServerStatusSchema, ...AUTH_ERRORS },
+      },
       // Any signed-in caller: the Server ID and ports hold no data of any organization.
       config: { permission: 'authenticated' },
     },
@@ -42,6 +71,8 @@ export function serverRoutes(
         summary: 'Rotate the server identity (Change ID)',
         description:
           'Agents bound to the old Server ID stop checking in, by design; unbound agents follow the new ID.',
+        operationId: 'changeServerId',
+        response: { 200: ServerIdChangeSchema, ...AUTH_ERRORS, ...WRITE_ERRORS },
       },
     },
     async () => {

@@ -1,4 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { LocalServerRecord, OffsiteServerRecord } from '../store/replication-record';
+import type { LocalServerDefinition, OffsiteServerDefinition } from './replication-schemas';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
@@ -9,7 +11,7 @@ export function offsiteView(
   agentStatus: string,
   agentOnline: boolean,
   fresh: boolean,
-) {
+): Static<typeof OffsiteServerDefinition> {
   const running = agentOnline && fresh && o.report?.running === true;
   return {
     id: o.id,
@@ -31,7 +33,7 @@ export function offsiteView(
 }
 
 /** A local server as the API shows it: active or inactive, and how its transfer is going. */
-export function localView(l: LocalServerRecord, active: boolean) {
+export function localView(l: LocalServerRecord, active: boolean): Static<typeof LocalServerDefinition> {
   const r = l.report;
   return {
     id: l.id,

@@ -1,10 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import { EVERYTHING } from '../access/scope';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from '../http/error-schema';
 import { scopeOf } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { MachinesService } from '../services/machines.service';
 import type { LocalServerRecord, OffsiteServerRecord } from '../store/replication-record';
 import type { ReplicationControlService } from './replication-control.service';
+import {
+  LocalServerChangeSchema,
+  LocalServerSchema,
+  OffsiteServerChangeSchema,
+  OffsiteServerSchema,
+  ReplicationProceduresSchema,
+} from './replication-schemas';
 import { localView, offsiteView } from './replication-view';
 import type { ReplicationWatch } from './replication-watch';
 
@@ -49,6 +57,11 @@ const CreateLocal = Type.Object(
 );
 const PatchLocal = Type.Partial(Type.Object(LocalFields, { additionalProperties: false }));
 
+/** What a lookup by id may answer besides success. */
+const READ_ERRORS = { 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS };
+/** What a change may answer besides success: a port clash or a role still in use is a conflict. */
+const CHANGE_ERRORS = { ...READ_ERRORS, 409: ErrorResponse, ...WRITE_ERRORS };
+
 /** The schedule of a local server when none is given: every night at 01:00. */
 export const DEFAULT_REPLICATION_SCHEDULE = '0 1 * * *';
 
@@ -72,7 +85,13 @@ export function replicationRoutes(
     '/offsite-servers',
     {
       config: { permission: 'replication.manage' },
-      schema: { tags: ['replication'], summary: 'Make an agent an offsite server', body: CreateOffsite },
+      schema: {
+        operationId: 'createOffsiteServer',
+        tags: ['replication'],
+        summary: 'Make an agent an offsite server',
+        body: CreateOffsite,
+        response: { 201: OffsiteServerChangeSchema, ...CHANGE_ERRORS },
+      },
     },
     async (request, reply) => {
       // The role's machine must be in scope; out of scope it is unknown.
@@ -89,7 +108,12 @@ export function replicationRoutes(
     '/offsite-servers',
     {
       config: { permission: 'replication.view' },
-      schema: { tags: ['replication'], summary: 'List offsite servers with status' },
+      schema: {
+        operationId: 'listOffsiteServers',
+        tags: ['replication'],
+        summary: 'List offsite servers with status',
+        response: { 200: Type.Object({ items: Type.Array(OffsiteServerSchema) }), ...AUTH_ERRORS },
+      },
     },
     async (request) => ({
       items: await Promise.all((await control.listOffsite(scopeOf(request))).map(showOffsite)),
@@ -99,7 +123,13 @@ export function replicationRoutes(
     '/offsite-servers/:id',
     {
       config: { permission: 'replication.view' },
-      schema: { tags: ['replication'], summary: 'Show an offsite server', params: IdParams },
+      schema: {
+        operationId: 'getOffsiteServer',
+        tags: ['replication'],
+        summary: 'Show an offsite server',
+        params: IdParams,
+        response: { 200: OffsiteServerSchema, ...READ_ERRORS },
+      },
     },
     async (request) => showOffsite(await control.offsite(request.params.id, scopeOf(request))),
   );
@@ -110,8 +140,10 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Edit an offsite server (restarts it)',
+        operationId: 'updateOffsiteServer',
         params: IdParams,
         body: PatchOffsite,
+        response: { 200: OffsiteServerChangeSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {
@@ -132,7 +164,9 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Delete an offsite server (none of its local servers may remain)',
+        operationId: 'deleteOffsiteServer',
         params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {
@@ -144,7 +178,13 @@ export function replicationRoutes(
     '/offsite-servers/:id/restart',
     {
       config: { permission: 'replication.manage' },
-      schema: { tags: ['replication'], summary: 'Restart the offsite server on its agent', params: IdParams },
+      schema: {
+        operationId: 'restartOffsiteServer',
+        tags: ['replication'],
+        summary: 'Restart the offsite server on its agent',
+        params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
+      },
     },
     async (request) => {
       await control.offsite(request.params.id, scopeOf(request));
@@ -160,7 +200,9 @@ export function replicationRoutes(
         tags: ['replication'],
         summary:
           'Re-hash the stored copies against their manifests now; damage is reported and fetched again',
+        operationId: 'verifyOffsiteServer',
         params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {
@@ -175,7 +217,9 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Make an agent a local server of an offsite server',
+        operationId: 'createLocalServer',
         body: CreateLocal,
+        response: { 201: LocalServerChangeSchema, ...CHANGE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -195,7 +239,12 @@ export function replicationRoutes(
     '/local-servers',
     {
       config: { permission: 'replication.view' },
-      schema: { tags: ['replication'], summary: 'List local servers with status' },
+      schema: {
+        operationId: 'listLocalServers',
+        tags: ['replication'],
+        summary: 'List local servers with status',
+        response: { 200: Type.Object({ items: Type.Array(LocalServerSchema) }), ...AUTH_ERRORS },
+      },
     },
     async (request) => ({
       items: (await control.listLocal(scopeOf(request))).map(showLocal),
@@ -205,7 +254,13 @@ export function replicationRoutes(
     '/local-servers/:id',
     {
       config: { permission: 'replication.view' },
-      schema: { tags: ['replication'], summary: 'Show a local server', params: IdParams },
+      schema: {
+        operationId: 'getLocalServer',
+        tags: ['replication'],
+        summary: 'Show a local server',
+        params: IdParams,
+        response: { 200: LocalServerSchema, ...READ_ERRORS },
+      },
     },
     async (request) => showLocal(await control.local(request.params.id, scopeOf(request))),
   );
@@ -216,8 +271,10 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Edit a local server (restarts it)',
+        operationId: 'updateLocalServer',
         params: IdParams,
         body: PatchLocal,
+        response: { 200: LocalServerChangeSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {
@@ -236,7 +293,9 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Delete a local server (its agent stops the role)',
+        operationId: 'deleteLocalServer',
         params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {
@@ -248,7 +307,13 @@ export function replicationRoutes(
     '/local-servers/:id/restart',
     {
       config: { permission: 'replication.manage' },
-      schema: { tags: ['replication'], summary: 'Restart the local server on its agent', params: IdParams },
+      schema: {
+        operationId: 'restartLocalServer',
+        tags: ['replication'],
+        summary: 'Restart the local server on its agent',
+        params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
+      },
     },
     async (request) => {
       await control.local(request.params.id, scopeOf(request));
@@ -262,7 +327,9 @@ export function replicationRoutes(
       schema: {
         tags: ['replication'],
         summary: 'Start a transfer now, outside the schedule',
+        operationId: 'replicateLocalServerNow',
         params: IdParams,
+        response: { 200: ReplicationProceduresSchema, ...CHANGE_ERRORS },
       },
     },
     async (request) => {

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Principal } from '../access/principal';
 import { registerErrorHandling } from '../http/error-handler';
+import { registerComponents } from '../http/openapi-components';
 import { registerRoutePermissions } from '../http/route-permission';
 import type { CommandChange } from '../store/command-record';
 import { sqlWebhookStore } from '../store/sql/webhooks.sql';
@@ -61,6 +62,7 @@ describe('webhook routes', () => {
       request.principal = masterPrincipal();
     });
     registerRoutePermissions(app);
+    registerComponents(app);
     await app.register(async (api) => webhookRoutes(api.withTypeProvider<TypeBoxTypeProvider>(), service), {
       prefix: '/api/v1',
     });

@@ -2,9 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { filterContains } from '../access/scope';
 import { notFound } from '../domain/errors';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from '../http/error-schema';
 import { scopeOf } from '../http/route-permission';
 import type { TypedApp } from '../http/typed-app';
 import type { WebhookService } from './webhook.service';
+import { ConfiguredWebhookSchema, DeadLetterSchema, WebhookSchema } from './webhook-schemas';
 
 const OrgParams = Type.Object(
   { org: Type.String({ minLength: 1, maxLength: 63, description: 'Organization id, e.g. acme' }) },
@@ -72,8 +74,16 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
           'Each event is POSTed as JSON with x-muster-event, x-muster-delivery, x-muster-timestamp (epoch ms) ' +
           'and x-muster-signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. ' +
           'A generated secret is in this answer only.',
+        operationId: 'setOrganizationWebhook',
         params: OrgParams,
         body: WebhookBody,
+        response: {
+          200: ConfiguredWebhookSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
     },
     (request) => {
@@ -88,7 +98,9 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       schema: {
         tags: ['webhooks'],
         summary: "An organization's webhook (never its secret)",
+        operationId: 'getOrganizationWebhook',
         params: OrgParams,
+        response: { 200: WebhookSchema, 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS },
       },
     },
     async (request) => {
@@ -104,13 +116,21 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       schema: {
         tags: ['webhooks'],
         summary: "Remove an organization's webhook with its queued and dead deliveries",
+        operationId: 'deleteOrganizationWebhook',
         params: OrgParams,
+        response: {
+          204: Type.Null({ description: 'removed' }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
     },
     async (request, reply) => {
       inScopeOrg(request);
       await service.remove(request.params.org);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.get(
@@ -120,7 +140,13 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       schema: {
         tags: ['webhooks'],
         summary: 'Deliveries that ran out of attempts, newest first',
+        operationId: 'listWebhookDeadLetters',
         querystring: DeadLetterQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(DeadLetterSchema) }),
+          400: ErrorResponse,
+          ...AUTH_ERRORS,
+        },
       },
     },
     async (request) => ({
@@ -139,7 +165,15 @@ export function webhookRoutes(app: TypedApp, service: WebhookService): void {
       schema: {
         tags: ['webhooks'],
         summary: 'Send a dead letter again, with fresh attempts',
+        operationId: 'retryWebhookDeadLetter',
         params: DeliveryParams,
+        response: {
+          200: Type.Object({ id: Type.String(), status: Type.Literal('pending') }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
     },
     async (request) => {
