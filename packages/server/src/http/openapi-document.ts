@@ -20,6 +20,39 @@ export const OPENAPI_TAGS = [
 ];
 
 /**
+ * What each status means in this API, for the answers whose schema gives no description (the
+ * plugin would say "Default Response"). The error codes are those of domain/errors.ts.
+ */
+const STATUS_DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'Done; no content',
+  400: 'invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed',
+  401: 'unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session)',
+  403: 'forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token',
+  404: "not-found: it does not exist, or lies outside the caller's scope",
+  409: 'conflict or invalid-state: the change clashes with what exists, or the object is not in a state that allows it',
+  415: 'the body has the wrong content type',
+  429: 'too-many-requests: try again after Retry-After seconds',
+  503: 'store-unavailable: the store was lost under the running server, so changes are refused',
+};
+
+/** The part of the document's paths that describeAnswers reads. */
+type Paths = Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+
+/** Gives each answer described only as "Default Response" the meaning of its status. */
+function describeAnswers(paths: Paths): void {
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      for (const [status, answer] of Object.entries(operation.responses ?? {})) {
+        const described = STATUS_DESCRIPTIONS[status];
+        if (answer.description === 'Default Response' && described) answer.description = described;
+      }
+    }
+  }
+}
+
+/**
  * The options of @fastify/swagger: the document's info, tags and security, and shared schemas
  * named after their `$id` (see openapi-components.ts). Operations come from the routes.
  */
@@ -52,5 +85,10 @@ export function openapiOptions(version: string): SwaggerOptions {
       security: [{ bearer: [] }, { session: [] }],
     },
     refResolver: componentRefResolver,
+    transformObject(document) {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      describeAnswers((document.openapiObject.paths ?? {}) as Paths);
+      return document.openapiObject;
+    },
   };
 }
