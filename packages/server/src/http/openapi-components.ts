@@ -12,12 +12,21 @@ import type { FastifyInstance } from 'fastify';
  * inside `Type.Array(...)` or `Type.Object(...)`). What it stands for is `{"$ref": "Machine"}`:
  * the document shows `#/components/schemas/Machine`, validation and serialization resolve it
  * through Fastify's shared schemas, and handler types are still inferred from the definition.
- * Nothing else to register: buildApp adds every named schema (registerComponents).
+ * Nothing else to register: buildApp adds every named schema (registerComponents). A test that
+ * builds its own Fastify instance with some routes calls registerComponents(app) before them.
  *
  * Never give a schema its own `$id` and put it inline in routes: fast-json-stringify refuses a
  * route that holds the same `$id` twice ("resolves to more than one schema"), and the document
  * would not name it. A reference is opaque to TypeBox, so keep the definition in a constant of
  * its own when another schema needs its properties (Type.Partial, spreading `.properties`).
+ *
+ * Every operation (see openapi-contract.test.ts): an `operationId` (camelCase, verb first:
+ * listMachines, suspendMachine; it is also the action its audit entries are recorded under),
+ * the success answer as the handler sends it (201 where it answers 201, `204: Type.Null()`
+ * with `reply.status(204).send(null)`), and its errors from error-schema.ts: `...AUTH_ERRORS`,
+ * `400: ErrorResponse` when it takes a body, query or path, 404/409 where the service throws
+ * them, `...WRITE_ERRORS` when it writes. A response schema also decides what is sent: a
+ * property it lacks is dropped, so type the view functions with `Static<typeof Definition>`.
  */
 
 /** Component names: letters and digits, starting with a capital, as OpenAPI clients name types. */
