@@ -321,7 +321,7 @@ async function wireServer(
       files: fileTransfers,
       replication,
       onCheckin: (machineId, at) => events.checkin(machineId, at),
-      onMachineChange: (machineId, change, at) => events.machineChanged(machineId, change, at),
+      onMachineChange: (machineId, change, at, live) => events.machineChanged(machineId, change, at, live),
       onLocalServerReport: (machineId, id, report, at) =>
         events.localServerChanged({ id, machineId, report, reportedAt: at, active: report.active }),
       clock,

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommandChange } from '../store/command-record';
-import { type Bus, type BusEvent, MAX_CHANGES_PER_EVENT, MAX_IDS_PER_EVENT } from './bus';
+import {
+  type Bus,
+  type BusEvent,
+  MAX_CHANGES_PER_EVENT,
+  MAX_IDS_PER_EVENT,
+  MAX_MACHINE_EVENTS_PER_EVENT,
+} from './bus';
+import type { MachineEvent, ReplicationEvent } from './live-events';
 
 /** The nodes of one bus under test, and how to take them down. */
 export interface BusWorld {
@@ -28,6 +35,68 @@ function longChange(n: number): CommandChange {
     type: `t${'y'.repeat(63)}`,
     status: 'processing',
     at: 1_700_000_000_000 + n,
+  };
+}
+
+/** A machine event as large as the server builds: longest id, user name and agent version. */
+function longMachineEvent(n: number): MachineEvent {
+  const at = new Date(1_700_000_000_000 + n).toISOString();
+  return {
+    type: 'machine',
+    machineId: longMachineId(n),
+    change: 'connected',
+    status: 'user-logged-on',
+    at,
+    machine: {
+      status: 'user-logged-on',
+      online: true,
+      temporary: false,
+      bound: true,
+      suspended: false,
+      remoteControlEnabled: true,
+      // Quotes are escaped in JSON: each takes two bytes on the wire.
+      loggedOnUser: '"'.repeat(128),
+      userIdleSeconds: 86_400,
+      lastCheckinAt: at,
+      firstCheckinAt: at,
+      settingsApplied: false,
+      connectedFrom: 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255',
+      agentVersion: 'é'.repeat(64),
+    },
+  };
+}
+
+/** A replication event as large as the server builds (its error cut as the hub cuts it). */
+function longReplicationEvent(n: number): ReplicationEvent {
+  const at = new Date(1_700_000_000_000 + n).toISOString();
+  return {
+    type: 'replication',
+    localServerId: `l${String(n).padStart(63, '0')}`,
+    machineId: longMachineId(n),
+    at,
+    localServer: {
+      status: 'inactive',
+      state: 'waiting-retry',
+      lastContactAt: at,
+      lastTransferAt: at,
+      bytesRemaining: 2 ** 52,
+      rateBytesPerSecond: 2 ** 40,
+      etaSeconds: 12_345.678,
+      nextRunAt: at,
+      lastPass: {
+        at: 1_700_000_000_000,
+        complete: false,
+        filesSent: 1e9,
+        bytesSent: 2 ** 52,
+        literalBytes: 2 ** 52,
+        matchedBytes: 2 ** 52,
+        resumedBytes: 2 ** 52,
+        durationMs: 1e9,
+      },
+      // A control character is escaped to six bytes in JSON.
+      error: '\u0001'.repeat(1000),
+      reportedAt: at,
+    },
   };
 }
 
@@ -78,6 +147,8 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
           { type: 'machine-suspension', machineId: 'pc1.web.acme', suspended: true },
           { type: 'commands-queued', machineIds: ['pc3.web.acme'] },
           { type: 'command-changes', changes: [longChange(1)] },
+          { type: 'machine-events', events: [longMachineEvent(1)] },
+          { type: 'replication-events', events: [longReplicationEvent(1)] },
         ];
         const seen = nodes.flatMap((node) => [recorder(node), recorder(node)]);
         for (const event of sent) await (nodes.at(-1) as Bus).publish(event);
@@ -121,16 +192,22 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
         }
       }));
 
-    it('the largest events callers build arrive whole: the longest machine ids and command changes', () =>
+    it('the largest events callers build arrive whole: the longest machine ids, command changes, machine and replication events', () =>
       withWorld(open, async ({ nodes }) => {
         const seen = nodes.map(recorder);
         const ids = Array.from({ length: MAX_IDS_PER_EVENT }, (_, i) => longMachineId(i));
         const changes = Array.from({ length: MAX_CHANGES_PER_EVENT }, (_, i) => longChange(i));
+        const machineEvents = Array.from({ length: MAX_MACHINE_EVENTS_PER_EVENT }, (_, i) =>
+          longMachineEvent(i),
+        );
+        const replicationEvents = [longReplicationEvent(1), longReplicationEvent(2)];
         assert.equal(ids[0]?.length, 200);
         const publisher = nodes.at(-1) as Bus;
         await publisher.publish({ type: 'commands-queued', machineIds: ids });
         await publisher.publish({ type: 'machines-removed', machineIds: ids });
         await publisher.publish({ type: 'command-changes', changes });
+        await publisher.publish({ type: 'machine-events', events: machineEvents });
+        await publisher.publish({ type: 'replication-events', events: replicationEvents });
         await publisher.publish({ type: 'identity-changed' }); // marks the end
         await until('the end marker', () => seen.every((r) => r.events.at(-1)?.type === 'identity-changed'));
         for (const r of seen) {
@@ -146,6 +223,14 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
           assert.deepEqual(
             r.events.flatMap((e) => (e.type === 'command-changes' ? e.changes : [])),
             changes,
+          );
+          assert.deepEqual(
+            r.events.flatMap((e) => (e.type === 'machine-events' ? e.events : [])),
+            machineEvents,
+          );
+          assert.deepEqual(
+            r.events.flatMap((e) => (e.type === 'replication-events' ? e.events : [])),
+            replicationEvents,
           );
         }
       }));

@@ -1,4 +1,5 @@
 import type { CommandChange } from '../store/command-record';
+import type { MachineEvent, ReplicationEvent } from './live-events';
 
 /** Events that server nodes tell each other about (a node holds only its own sessions). */
 export type BusEvent =
@@ -6,7 +7,11 @@ export type BusEvent =
   | { type: 'machines-removed'; machineIds: string[] }
   | { type: 'machine-suspension'; machineId: string; suspended: boolean }
   | { type: 'commands-queued'; machineIds: string[] }
-  | { type: 'command-changes'; changes: CommandChange[] };
+  | { type: 'command-changes'; changes: CommandChange[] }
+  /** Machine stream events, built once by the node that holds the agent (see event-hub.ts). */
+  | { type: 'machine-events'; events: MachineEvent[] }
+  /** Replication progress stream events, throttled by the node that holds the agent. */
+  | { type: 'replication-events'; events: ReplicationEvent[] };
 
 /** Publishes events to every server node, this one included. */
 export interface Bus {
@@ -24,6 +29,12 @@ export const MAX_IDS_PER_EVENT = 40;
 
 /** How many command changes callers put in one event (split further by a size-limited bus). */
 export const MAX_CHANGES_PER_EVENT = 25;
+
+/**
+ * How many machine events callers put in one bus event: about 450 bytes each with ordinary
+ * ids, so a batch fits one PostgreSQL NOTIFY (a bus splits one that does not, see splitToFit).
+ */
+export const MAX_MACHINE_EVENTS_PER_EVENT = 12;
 
 /** Splits a list of machine ids into bus-sized chunks. */
 export function chunkIds(ids: readonly string[]): string[][] {
@@ -69,6 +80,24 @@ function splitList(event: BusEvent): [BusEvent, BusEvent] | null {
       ? [
           { ...event, changes: parts[0] },
           { ...event, changes: parts[1] },
+        ]
+      : null;
+  }
+  if (event.type === 'machine-events') {
+    const parts = cut(event.events);
+    return parts
+      ? [
+          { ...event, events: parts[0] },
+          { ...event, events: parts[1] },
+        ]
+      : null;
+  }
+  if (event.type === 'replication-events') {
+    const parts = cut(event.events);
+    return parts
+      ? [
+          { ...event, events: parts[0] },
+          { ...event, events: parts[1] },
         ]
       : null;
   }

@@ -17,14 +17,17 @@ import {
   verifyProof,
 } from '@muster/protocol';
 import type { WebSocket } from 'ws';
+import type { MachineChange } from '../bus/live-events';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { type FileTransferService, TransferRefused } from '../files/file-transfer.service';
 import type { ReplicationControlService } from '../replication/replication-control.service';
 import type { AgentAdmissionService } from '../services/agent-admission.service';
 import type { CheckinCoalescer } from '../services/checkin-coalescer';
 import type { LanGatewayDetector } from '../services/lan-gateway.detector';
+import { applyCheckin, type LiveMachineFacts } from '../services/machine-event-batcher';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { MachineWriter } from '../store/interfaces';
+import type { LocalReport } from '../store/replication-record';
 import type { CommandDispatcher, DispatchTarget } from './command-dispatcher';
 import type { LiveSession, SessionRegistry } from './session-registry';
 
@@ -42,6 +45,13 @@ export interface SessionDependencies {
   files: FileTransferService;
   replication: Pick<ReplicationControlService, 'report'>;
   onCheckin: (machineId: string, at: number) => void;
+  /**
+   * A change of what the machine's row shows (session began or ended, audit, settings applied),
+   * with what the session knew of the machine.
+   */
+  onMachineChange: (machineId: string, change: MachineChange, at: number, live?: LiveMachineFacts) => void;
+  /** A local server's report, as stored. */
+  onLocalServerReport: (machineId: string, localServerId: string, report: LocalReport, at: number) => void;
   clock: () => number;
   authFailureDelayMs: number;
   handshakeTimeoutMs: number;
@@ -91,6 +101,10 @@ export class AgentSession implements LiveSession, DispatchTarget {
   private timer: NodeJS.Timeout | null;
   /** File requests run one after another, so pieces are stored in the order they were sent. */
   private fileChain: Promise<void> | null = null;
+  /** Replication reports run one after another (see the handler). */
+  private reportChain: Promise<void> | null = null;
+  /** What this session knows of the machine ahead of the store's coalesced writes; set once active. */
+  private live: LiveMachineFacts | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -187,6 +201,15 @@ export class AgentSession implements LiveSession, DispatchTarget {
       this.phase = 'active';
       this.handshakeDone?.();
       this.suspended = machine.suspended;
+      const now = this.deps.clock();
+      this.live = {
+        connectedAt: now,
+        lastSeenAt: now,
+        loggedOnUser: machine.loggedOnUser,
+        userIdleSeconds: machine.userIdleSeconds,
+        agentVersion: machine.agentVersion,
+        remoteAddress: this.remoteAddress,
+      };
       this.send({
         t: 'welcome',
         machineId: machine.id,
@@ -196,11 +219,13 @@ export class AgentSession implements LiveSession, DispatchTarget {
         auditRequired: machine.audit === null,
       });
       this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
+      this.deps.onMachineChange(machine.id, 'connected', now);
       await this.deps.dispatcher.activated(this);
     },
     checkin: (m) => {
       const now = this.deps.clock();
       this.deps.onCheckin(this.machineId, now);
+      this.noteCheckin(m, now);
       this.deps.coalescer.record({
         machineId: this.machineId,
         seenAt: now,
@@ -215,10 +240,30 @@ export class AgentSession implements LiveSession, DispatchTarget {
         return this.deps.lanDetector.check(this.machineId, m.localAddresses, this.remoteAddress);
       }
     },
-    audit: (m) => this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock()),
-    'settings-applied': (m) => this.deps.machines.recordSettingsApplied(this.machineId, m.revision),
+    audit: async (m) => {
+      await this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock());
+      this.deps.onMachineChange(this.machineId, 'audited', this.deps.clock());
+    },
+    'settings-applied': async (m) => {
+      await this.deps.machines.recordSettingsApplied(this.machineId, m.revision);
+      // The settings an administrator changed are in force now: the console stops showing them pending.
+      this.deps.onMachineChange(this.machineId, 'settings-applied', this.deps.clock());
+    },
     'command-result': (m) => this.deps.dispatcher.result(this, m),
-    'replication-status': (m) => this.deps.replication.report(this.machineId, m),
+    'replication-status': (m) => {
+      // One after another: a burst of reports (a pass ending at a check-in) is stored, and its
+      // progress events leave, in the order the agent sent them, so the newest is the last word.
+      const run = (this.reportChain ?? Promise.resolve()).then(async () => {
+        const stored = await this.deps.replication.report(this.machineId, m);
+        if (stored) this.deps.onLocalServerReport(this.machineId, m.id, stored, this.deps.clock());
+      });
+      const next = run.catch(() => undefined);
+      this.reportChain = next;
+      void next.then(() => {
+        if (this.reportChain === next) this.reportChain = null;
+      });
+      return run;
+    },
     'file-read': (m) =>
       this.fileRequest(m.commandId, async () => {
         const piece = await this.deps.files.read(this.machineId, m.commandId, m.offset, m.length);
@@ -247,6 +292,17 @@ export class AgentSession implements LiveSession, DispatchTarget {
         this.send({ t: 'file-ack', commandId: m.commandId, received: file.received, fileId: file.id });
       }),
   };
+
+  /** Keeps what a check-in says; a check-in that changes the machine's row is a machine change. */
+  private noteCheckin(m: AgentMessage['checkin'], now: number): void {
+    if (this.live && applyCheckin(this.live, m, now))
+      this.deps.onMachineChange(this.machineId, 'checked-in', now);
+  }
+
+  /** What this session knows of its machine now, while it is the machine's active session. */
+  liveFacts(): LiveMachineFacts | undefined {
+    return this.phase === 'active' && this.live ? this.live : undefined;
+  }
 
   /** Runs a file request after the ones before it; a refusal is answered, not fatal. */
   private fileRequest(commandId: string, work: () => Promise<void>): Promise<void> {
@@ -340,7 +396,9 @@ export class AgentSession implements LiveSession, DispatchTarget {
     this.phase = 'closing';
     if (this.machineId && this.deps.registry.get(this.machineId) === this) {
       this.deps.registry.unregister(this);
-      this.deps.coalescer.connection({ machineId: this.machineId, connected: false, at: this.deps.clock() });
+      const now = this.deps.clock();
+      this.deps.coalescer.connection({ machineId: this.machineId, connected: false, at: now });
+      this.deps.onMachineChange(this.machineId, 'disconnected', now, this.live ?? undefined);
       void this.deps.dispatcher.gone(this);
     }
   }

@@ -14,6 +14,7 @@ import { newId } from '../services/secrets';
 import type { MachineReader } from '../store/interfaces';
 import type { MachineRecord } from '../store/machine-record';
 import type {
+  LocalReport,
   LocalServerFields,
   LocalServerRecord,
   OffsiteServerFields,
@@ -191,8 +192,12 @@ export class ReplicationControlService {
     return [await this.queueOn(record.machineId, 'replicate-now', { localServerId: id })];
   }
 
-  /** Stores what an agent reports of a role it runs; reports for roles of other machines are ignored. */
-  async report(machineId: string, m: ReplicationStatusMessage): Promise<void> {
+  /**
+   * Stores what an agent reports of a role it runs; reports for roles of other machines are
+   * ignored. Returns the local server report as stored (for its progress event), or null: an
+   * offsite server's report, or one ignored.
+   */
+  async report(machineId: string, m: ReplicationStatusMessage): Promise<LocalReport | null> {
     const now = this.clock();
     if (m.role === 'offsite-server') {
       await this.store.reportOffsite(
@@ -217,26 +222,22 @@ export class ReplicationControlService {
           `${m.id}:${found.at}`,
         );
       }
-      return;
+      return null;
     }
-    await this.store.reportLocal(
-      m.id,
-      machineId,
-      {
-        running: m.running,
-        state: m.state ?? 'idle',
-        active: m.active ?? false,
-        error: m.error,
-        lastContactAt: m.lastContactAt ?? null,
-        lastTransferAt: m.lastTransferAt ?? null,
-        bytesRemaining: m.bytesRemaining ?? 0,
-        rateBytesPerSecond: m.rateBytesPerSecond ?? 0,
-        etaSeconds: m.etaSeconds ?? null,
-        nextRunAt: m.nextRunAt ?? null,
-        lastPass: m.lastPass ?? null,
-      },
-      now,
-    );
+    const report: LocalReport = {
+      running: m.running,
+      state: m.state ?? 'idle',
+      active: m.active ?? false,
+      error: m.error,
+      lastContactAt: m.lastContactAt ?? null,
+      lastTransferAt: m.lastTransferAt ?? null,
+      bytesRemaining: m.bytesRemaining ?? 0,
+      rateBytesPerSecond: m.rateBytesPerSecond ?? 0,
+      etaSeconds: m.etaSeconds ?? null,
+      nextRunAt: m.nextRunAt ?? null,
+      lastPass: m.lastPass ?? null,
+    };
+    return (await this.store.reportLocal(m.id, machineId, report, now)) ? report : null;
   }
 
   /** Offsite servers whose machine is in scope. */

@@ -25,6 +25,8 @@ export class ReplicationWatch {
     private readonly settings: ReplicationWatchSettings,
     private readonly clock: () => number,
     private readonly onError: (error: unknown) => void,
+    /** Told when a local server turns active or inactive (its `replication` event). */
+    private readonly onActivityChange: (local: LocalServerRecord, active: boolean) => void = () => {},
   ) {}
 
   start(): void {
@@ -59,11 +61,18 @@ export class ReplicationWatch {
     const all = await this.store.listLocal();
     for (const local of all) {
       if (this.isActive(local, now)) {
-        if (local.inactiveSince !== null) await this.store.markInactiveSince(local.id, null);
+        if (local.inactiveSince !== null) {
+          await this.store.markInactiveSince(local.id, null);
+          this.onActivityChange(local, true);
+        }
         continue;
       }
       const since = local.inactiveSince ?? now;
-      if (local.inactiveSince === null) await this.store.markInactiveSince(local.id, since);
+      if (local.inactiveSince === null) {
+        await this.store.markInactiveSince(local.id, since);
+        // Also how a local server whose agent stopped reporting (offline) shows inactive live.
+        this.onActivityChange(local, false);
+      }
       if (now - since < this.settings.inactiveAfterMs) continue;
       overdue.set(local.offsiteServerId, [
         ...(overdue.get(local.offsiteServerId) ?? []),

@@ -1,42 +1,89 @@
 import { filterContains, type ScopeFilter } from '../access/scope';
-import type { Bus } from '../bus/bus';
+import type { Bus, BusEvent } from '../bus/bus';
 import { MAX_CHANGES_PER_EVENT } from '../bus/bus';
+import type { MachineChange, MachineEvent, ReplicationEvent } from '../bus/live-events';
 import type { CommandChange } from '../store/command-record';
+import {
+  type LiveMachineFacts,
+  MachineEventBatcher,
+  type MachineEventSources,
+} from './machine-event-batcher';
+import {
+  type LocalServerState,
+  ReplicationEventThrottle,
+  replicationEvent,
+} from './replication-event-throttle';
+
+/** The stream event of a command whose status changed. */
+export interface CommandEvent {
+  type: 'command';
+  id: string;
+  target: string;
+  targetKind: string;
+  commandType: string;
+  status: string;
+  at: string;
+  orgId: string;
+}
+
+/** The stream event of a check-in seen by the node the stream is open on. */
+export interface CheckinEvent {
+  type: 'checkin';
+  machineId: string;
+  at: string;
+}
 
 /** An event a client can follow on GET /events. */
-export type StreamEvent =
-  | {
-      type: 'command';
-      id: string;
-      target: string;
-      targetKind: string;
-      commandType: string;
-      status: string;
-      at: string;
-      orgId: string;
-    }
-  | { type: 'checkin'; machineId: string; at: string };
+export type StreamEvent = CommandEvent | CheckinEvent | MachineEvent | ReplicationEvent;
 
 /**
- * Fans events out to local subscribers (the SSE streams). Command changes travel over the bus
- * so every node's streams see every change; check-ins stay on the node that holds the agent,
- * because at 100,000 agents they are too many to broadcast.
+ * Where the hub reads the machines whose events it builds, what this node's sessions know, the
+ * clock and where background failures go.
+ */
+export type EventHubSources = MachineEventSources;
+
+/**
+ * Fans events out to local subscribers (the SSE streams). Command changes, machine changes and
+ * replication progress travel over the bus so every node's streams see them, whichever node
+ * holds the agent; each is built once, on the node where it happened. Check-ins stay on the
+ * node that holds the agent: at 100,000 agents they are too many to broadcast.
  */
 export class EventHub {
   private readonly subscribers = new Set<(event: StreamEvent) => void>();
+  /** This node's sessions' changes, for every node. */
+  private readonly machines: MachineEventBatcher | null;
+  /** Suspensions, for this node's streams: every node hears of them on the bus already. */
+  private readonly suspensions: MachineEventBatcher | null;
+  private readonly replication: ReplicationEventThrottle;
+  private readonly clock: () => number;
+  private readonly unsubscribe: () => void;
 
   /**
    * @param onLocalChanges sees each change once, on the node that made it (webhooks queue
    *   their deliveries here, so several nodes never queue the same change twice).
+   * @param sources where machine events are read from; without, no machine events are built.
    */
   constructor(
     private readonly bus: Bus,
     private readonly onLocalChanges?: (changes: readonly CommandChange[]) => Promise<unknown>,
+    sources?: EventHubSources,
   ) {
-    bus.subscribe((event) => {
-      if (event.type !== 'command-changes') return;
-      for (const c of event.changes) this.deliver(commandEvent(c));
-    });
+    this.clock = sources?.clock ?? Date.now;
+    const onError = sources?.onError ?? (() => undefined);
+    this.machines = sources
+      ? new MachineEventBatcher(sources, (events) => bus.publish({ type: 'machine-events', events }))
+      : null;
+    this.suspensions = sources
+      ? new MachineEventBatcher(sources, async (events) => {
+          for (const e of events) this.deliver(e);
+        })
+      : null;
+    this.replication = new ReplicationEventThrottle(
+      (event) => bus.publish({ type: 'replication-events', events: [event] }),
+      this.clock,
+      onError,
+    );
+    this.unsubscribe = bus.subscribe((event) => this.onBusEvent(event));
   }
 
   /** Publishes command status changes to every node. */
@@ -56,10 +103,65 @@ export class EventHub {
     this.deliver({ type: 'checkin', machineId, at: new Date(at).toISOString() });
   }
 
+  /**
+   * A change of a machine whose agent this node holds (or held until now, `last` being what
+   * that session knew): its `machine` event reaches every node's streams with the next batch
+   * (see MachineEventBatcher).
+   */
+  machineChanged(machineId: string, change: MachineChange, at: number, last?: LiveMachineFacts): void {
+    this.machines?.note(machineId, change, at, last);
+  }
+
+  /** A local server's replication state changed: a report was stored, or the watch's verdict turned. */
+  localServerChanged(local: LocalServerState): void {
+    this.replication.offer(replicationEvent(local, this.clock()));
+  }
+
   /** Follows every event; returns the unsubscribe function. */
   subscribe(listener: (event: StreamEvent) => void): () => void {
     this.subscribers.add(listener);
     return () => this.subscribers.delete(listener);
+  }
+
+  /** Publishes what waits in batches and throttles, and stops listening (the server is stopping). */
+  async stop(): Promise<void> {
+    this.replication.stop();
+    await this.machines?.stop();
+    await this.suspensions?.stop();
+    this.unsubscribe();
+  }
+
+  private onBusEvent(event: BusEvent): void {
+    switch (event.type) {
+      case 'command-changes':
+        for (const c of event.changes) this.deliver(commandEvent(c));
+        return;
+      case 'machine-events':
+      case 'replication-events':
+        for (const e of event.events) this.deliver(e);
+        return;
+      case 'machine-suspension':
+        // Every node hears of it and builds the event for its own streams: the node holding
+        // the agent may be none (a suspended machine can be offline).
+        if (this.subscribers.size > 0)
+          this.suspensions?.note(event.machineId, event.suspended ? 'suspended' : 'resumed', this.clock());
+        return;
+      case 'machines-removed': {
+        if (this.subscribers.size === 0) return;
+        const at = new Date(this.clock()).toISOString();
+        for (const machineId of event.machineIds) {
+          this.deliver({
+            type: 'machine',
+            machineId,
+            change: 'removed',
+            status: 'deleted',
+            at,
+            machine: null,
+          });
+        }
+        return;
+      }
+    }
   }
 
   private deliver(event: StreamEvent): void {
@@ -70,13 +172,18 @@ export class EventHub {
 /** A machine or device id is `name.group`: its group is everything after the first dot. */
 const groupOfEndpoint = (id: string) => id.slice(id.indexOf('.') + 1);
 
+/** The machine or device an event is about: what its scope is decided by. */
+function endpointOf(event: StreamEvent): string {
+  return event.type === 'command' ? event.target : event.machineId;
+}
+
 /**
- * Whether a stream event is in a subscriber's scope: a command by its target, a check-in by
- * its machine. Nothing is read from the store for a live event, so each subscriber's stream
- * is filtered as the event passes.
+ * Whether a stream event is in a subscriber's scope: a command by its target; a check-in, a
+ * machine change and a local server's progress by their machine. Nothing is read from the
+ * store for a live event, so each subscriber's stream is filtered as the event passes.
  */
 export function eventInScope(event: StreamEvent, scope: ScopeFilter): boolean {
-  const endpoint = event.type === 'command' ? event.target : event.machineId;
+  const endpoint = endpointOf(event);
   return filterContains(scope, groupOfEndpoint(endpoint), endpoint);
 }
 
