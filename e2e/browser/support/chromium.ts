@@ -79,7 +79,7 @@ export class ConsoleTab {
       await page.getByLabel('Authenticator code').fill(totp());
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
-    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+    await page.getByRole('navigation', { name: 'Pages', exact: true }).waitFor();
   }
 
   /** Fails with every problem seen so far. */
