@@ -1,4 +1,251 @@
-/** Placeholder until the page is built. */
-export function MachinePage(_props: { params: Record<string, string> }) {
-  return <h1>MachinePage</h1>;
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { Link } from '../../app/router';
+import { useSession } from '../../app/session';
+import { ErrorNote } from '../../components/ErrorNote';
+import { StatusIcon, statusTitle } from '../../components/StatusIcon';
+import { type LiveEvent, useLiveEvents } from '../../live/events';
+import { CheckinSettingsPanel } from './CheckinSettingsPanel';
+import { CommandHistory } from './CommandHistory';
+import { FileTransferForms } from './FileTransferForms';
+import { type CheckinSeen, MachineOverview } from './MachineOverview';
+import { fetchMachine, type MachineDetail, queueCommand, setSuspended } from './machine-api';
+import { RunScriptForm } from './RunScriptForm';
+import { useMachineCommands } from './use-machine-commands';
+import './machine.css';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'found'; machine: MachineDetail }
+  | { kind: 'not-found' }
+  | { kind: 'deleted'; id: string }
+  | { kind: 'failed'; error: unknown };
+
+/**
+ * One machine (`/machines/:id`): its status, check-ins and audit, its check-in control settings,
+ * its pending procedures and command history, and forms to run a script or move a file. A
+ * machine outside the user's scopes answers 404 and reads "Not found", exactly like one that
+ * does not exist.
+ */
+export function MachinePage({ params }: { params: Record<string, string> }) {
+  const id = params.id ?? '';
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    try {
+      const machine = await fetchMachine(id);
+      setState({ kind: 'found', machine });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) setState({ kind: 'not-found' });
+      else setState({ kind: 'failed', error });
+    }
+  }, [id]);
+  useEffect(() => {
+    setState({ kind: 'loading' });
+    void load();
+  }, [load]);
+
+  if (state.kind === 'loading') return <p className="loading">Loading…</p>;
+  if (state.kind === 'not-found') {
+    return (
+      <section>
+        <h1>Not found</h1>
+        <p>There is no such machine, or it is outside your scopes.</p>
+        <p>
+          <Link href="/machines">All machines</Link>
+        </p>
+      </section>
+    );
+  }
+  if (state.kind === 'deleted') {
+    return (
+      <section>
+        <h1>{state.id}</h1>
+        <p className="notice" role="status">
+          This machine account was deleted.
+        </p>
+        <p>
+          <Link href="/machines">All machines</Link>
+        </p>
+      </section>
+    );
+  }
+  if (state.kind === 'failed') {
+    return (
+      <section>
+        <h1>{id}</h1>
+        <ErrorNote error={state.error} />
+        <button type="button" onClick={() => void load()}>
+          Try again
+        </button>
+      </section>
+    );
+  }
+  return (
+    <MachineView
+      machine={state.machine}
+      update={(change) =>
+        setState((now) => (now.kind === 'found' ? { kind: 'found', machine: change(now.machine) } : now))
+      }
+      onDeleted={() => setState({ kind: 'deleted', id: state.machine.id })}
+      reload={load}
+    />
+  );
+}
+
+/** The fields a `machine` event carries, merged into the machine shown. */
+function applyMachineEvent(machine: MachineDetail, event: LiveEvent): MachineDetail {
+  if (event.machine && typeof event.machine === 'object')
+    return { ...machine, ...(event.machine as Partial<MachineDetail>) };
+  return typeof event.status === 'string' ? { ...machine, status: event.status } : machine;
+}
+
+function MachineView({
+  machine,
+  update,
+  onDeleted,
+  reload,
+}: {
+  machine: MachineDetail;
+  /** Changes the machine shown; a function of the latest one, as events may come quickly. */
+  update(change: (machine: MachineDetail) => MachineDetail): void;
+  onDeleted(): void;
+  reload(): Promise<void>;
+}) {
+  const { can } = useSession();
+  const commands = useMachineCommands(machine.id);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [checkins, setCheckins] = useState<CheckinSeen[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useLiveEvents('machine', (event) => {
+    if (event.machineId !== machine.id) return;
+    if (event.change === 'removed') return onDeleted();
+    update((shown) => applyMachineEvent(shown, event));
+    // The event leaves out the audit and the settings themselves: read them again.
+    if (event.change === 'audited' || event.change === 'settings-applied') void reload();
+  });
+  useLiveEvents('checkin', (event) => {
+    if (event.machineId !== machine.id || typeof event.at !== 'string') return;
+    const at = event.at;
+    update((shown) => ({ ...shown, lastCheckinAt: at }));
+    setCheckins((seen) => [{ n: (seen[0]?.n ?? 0) + 1, at }, ...seen].slice(0, 10));
+  });
+
+  const act = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const queued = (commandId: string) => {
+    setSelected(commandId);
+    void commands.refresh(commandId);
+  };
+  const title = statusTitle({
+    status: machine.status,
+    temporary: machine.temporary,
+    bound: machine.bound,
+    loggedOnUser: machine.loggedOnUser,
+  });
+
+  return (
+    <article className="machine-page">
+      <p className="muted">
+        <Link href="/machines">Machines</Link> / {machine.group}
+      </p>
+      <header className="machine-head">
+        <StatusIcon
+          status={machine.status}
+          temporary={machine.temporary}
+          bound={machine.bound}
+          loggedOnUser={machine.loggedOnUser}
+        />
+        <h1>{machine.id}</h1>
+        <span className="machine-status" aria-live="polite" data-testid="machine-status">
+          {title}
+        </span>
+      </header>
+      <div className="toolbar">
+        {can('machines.manage') ? (
+          machine.suspended ? (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  const now = await setSuspended(machine.id, false);
+                  update(() => now);
+                })
+              }
+            >
+              Resume
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  const now = await setSuspended(machine.id, true);
+                  update(() => now);
+                })
+              }
+            >
+              Suspend
+            </button>
+          )
+        ) : null}
+        {can('commands.run') ? (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => act(async () => queued(await queueCommand(machine.id, 'audit', {})))}
+          >
+            Audit now
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() =>
+            act(async () => {
+              commands.reload();
+              await reload();
+            })
+          }
+        >
+          Reload
+        </button>
+      </div>
+      <ErrorNote error={error} />
+
+      <MachineOverview machine={machine} checkinsSeen={checkins} />
+      <CheckinSettingsPanel machine={machine} onSaved={reload} />
+
+      {can('commands.run') && can('commands.run-shell') ? (
+        <RunScriptForm machineId={machine.id} onQueued={queued} />
+      ) : null}
+      {can('commands.run') && can('files.read') ? (
+        <FileTransferForms machine={machine} canWrite={can('files.write')} onQueued={queued} />
+      ) : null}
+
+      <CommandHistory
+        commands={commands}
+        selected={selected}
+        onSelect={setSelected}
+        canCancel={can('commands.cancel')}
+        canReadFiles={can('files.read')}
+      />
+    </article>
+  );
 }

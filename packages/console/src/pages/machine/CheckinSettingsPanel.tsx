@@ -1,0 +1,208 @@
+import { type FormEvent, useState } from 'react';
+import { api, ok } from '../../api/client';
+import { useSession } from '../../app/session';
+import { ErrorNote } from '../../components/ErrorNote';
+import type { CheckinSettings, MachineDetail, ServerAddress } from './machine-api';
+
+const address = (a: ServerAddress | null) => (a ? `${a.host}:${a.port}` : '');
+
+/** The settings as the manual's columns word them. */
+function describe(settings: CheckinSettings): Array<[string, string]> {
+  return [
+    ['Primary KServer', settings.primary ? address(settings.primary) : 'set by the first agent'],
+    ['Secondary KServer', settings.secondary ? address(settings.secondary) : 'none'],
+    ['Check-In Period', `${settings.periodSeconds} s`],
+    ['Bind to KServer', settings.bindToServer ? 'yes' : 'no'],
+    ['Bandwidth Throttle', settings.bandwidthKBps === 0 ? 'off' : `${settings.bandwidthKBps} KB/s`],
+  ];
+}
+
+/** The form's fields, as typed. */
+interface Draft {
+  primaryHost: string;
+  primaryPort: string;
+  secondaryHost: string;
+  secondaryPort: string;
+  period: string;
+  bind: boolean;
+  bandwidth: string;
+}
+
+const draftOf = (s: CheckinSettings): Draft => ({
+  primaryHost: s.primary?.host ?? '',
+  primaryPort: s.primary ? String(s.primary.port) : '',
+  secondaryHost: s.secondary?.host ?? '',
+  secondaryPort: s.secondary ? String(s.secondary.port) : '',
+  period: String(s.periodSeconds),
+  bind: s.bindToServer,
+  bandwidth: String(s.bandwidthKBps),
+});
+
+/** A whole number within limits, or an error naming the field. */
+function whole(text: string, field: string, min: number, max: number): number {
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${field} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Some settings, as PUT /checkin-control takes them (a primary cannot be unset). */
+export type SettingsChange = Partial<Omit<CheckinSettings, 'primary'>> & { primary?: ServerAddress };
+
+/** The settings that differ from the machine's; an Error names a field that is not acceptable. */
+export function changedSettings(draft: Draft, current: CheckinSettings): SettingsChange {
+  const changes: SettingsChange = {};
+  const primaryHost = draft.primaryHost.trim();
+  if (primaryHost !== '' || draft.primaryPort.trim() !== '') {
+    const primary = { host: primaryHost, port: whole(draft.primaryPort, 'Primary port', 1, 65535) };
+    if (primary.host === '') throw new Error('Primary KServer needs a host');
+    if (address(primary) !== address(current.primary)) changes.primary = primary;
+  }
+  const secondaryHost = draft.secondaryHost.trim();
+  const secondary =
+    secondaryHost === ''
+      ? null
+      : { host: secondaryHost, port: whole(draft.secondaryPort, 'Secondary port', 1, 65535) };
+  if (address(secondary) !== address(current.secondary)) changes.secondary = secondary;
+  const period = whole(draft.period, 'Check-In Period', 1, 86400);
+  if (period !== current.periodSeconds) changes.periodSeconds = period;
+  if (draft.bind !== current.bindToServer) changes.bindToServer = draft.bind;
+  const bandwidth = whole(draft.bandwidth, 'Bandwidth Throttle', 0, 10_000_000);
+  if (bandwidth !== current.bandwidthKBps) changes.bandwidthKBps = bandwidth;
+  return changes;
+}
+
+/**
+ * The machine's check-in control settings. Until the agent confirms them (`settingsApplied`)
+ * they are shown in red as pending, as the manual's Check-In Control page does. Users who may
+ * edit check-in control change them here for this one machine.
+ */
+export function CheckinSettingsPanel({
+  machine,
+  onSaved,
+}: {
+  machine: MachineDetail;
+  onSaved(): Promise<void>;
+}) {
+  const { can } = useSession();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const pending = !machine.settingsApplied;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!draft) return;
+    setError(null);
+    setNote(null);
+    try {
+      const settings = changedSettings(draft, machine.checkinControl);
+      if (Object.keys(settings).length === 0) {
+        setNote('Nothing changed.');
+        return;
+      }
+      setSaving(true);
+      const answer = await ok(
+        api.PUT('/api/v1/checkin-control', { body: { machines: [machine.id], settings } }),
+      );
+      const clamped = answer.clamped.find((c) => c.machineId === machine.id);
+      setNote(
+        clamped
+          ? `Updated. The group's check-in policy clamped the period: ${clamped.requested} s asked, ${clamped.applied} s in force.`
+          : 'Updated. The settings stay pending until the agent confirms them.',
+      );
+      setDraft(null);
+      await onSaved();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const field = (key: keyof Draft) => ({
+    value: draft ? String(draft[key]) : '',
+    onChange: (e: { target: { value: string } }) =>
+      setDraft((d) => (d ? { ...d, [key]: e.target.value } : d)),
+  });
+
+  return (
+    <section className="panel" aria-labelledby="checkin-settings-heading">
+      <h2 id="checkin-settings-heading">Check-in control</h2>
+      {pending ? (
+        <p className="pending" role="status">
+          Pending: not yet confirmed by the agent.
+        </p>
+      ) : null}
+      <dl className="facts settings">
+        {describe(machine.checkinControl).map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd className={pending ? 'pending' : undefined}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {note ? (
+        <p className="notice" role="status">
+          {note}
+        </p>
+      ) : null}
+      <ErrorNote error={error} />
+      {can('checkin-control.edit') && draft === null ? (
+        <button type="button" className="secondary" onClick={() => setDraft(draftOf(machine.checkinControl))}>
+          Edit check-in control
+        </button>
+      ) : null}
+      {draft ? (
+        <form className="settings-form" onSubmit={submit}>
+          <fieldset>
+            <legend>Primary KServer</legend>
+            <label>
+              Primary host
+              <input {...field('primaryHost')} autoComplete="off" />
+            </label>
+            <label>
+              Primary port
+              <input {...field('primaryPort')} inputMode="numeric" />
+            </label>
+          </fieldset>
+          <fieldset>
+            <legend>Secondary KServer (empty host: none)</legend>
+            <label>
+              Secondary host
+              <input {...field('secondaryHost')} autoComplete="off" />
+            </label>
+            <label>
+              Secondary port
+              <input {...field('secondaryPort')} inputMode="numeric" />
+            </label>
+          </fieldset>
+          <label>
+            Check-In Period (seconds)
+            <input {...field('period')} inputMode="numeric" />
+          </label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={draft.bind}
+              onChange={(e) => setDraft({ ...draft, bind: e.target.checked })}
+            />
+            Bind to KServer
+          </label>
+          <label>
+            Bandwidth Throttle (KB/s, 0 is off)
+            <input {...field('bandwidth')} inputMode="numeric" />
+          </label>
+          <div className="toolbar">
+            <button type="submit" disabled={saving}>
+              Update
+            </button>
+            <button type="button" className="secondary" onClick={() => setDraft(null)}>
+              Cancel editing
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+}
