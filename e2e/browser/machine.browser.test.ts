@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { agentState, type Proc, startAgent, tempDir, waitFor } from '../support/harness';
+import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
+import { type ConsoleServer, startConsoleServer } from './support/console-server';
+
+const ADMIN = 'olivia';
+const TECH = 'sam';
+const PASSWORD = 'correct horse battery';
+const HOSTILE = '<b>bold</b><img src=x onerror=alert(1)>';
+
+// The Machine page against a real server and two real agents (acme and globex): a script run
+// with its output, hostile output shown as text, canceling a pending command of a suspended
+// machine, putting and getting a file, and a user scoped to acme typing globex's machine URL.
+describe('console: the Machine page', () => {
+  const dir = tempDir('muster-machine-page-');
+  const drop = join(dir.path, 'drop');
+  let browser: Browser;
+  let site: ConsoleServer;
+  const agents: Proc[] = [];
+  let acme: string;
+  let globex: string;
+
+  const enroll = async (name: string, group: string) => {
+    const state = join(dir.path, name);
+    const token = await site.server.installToken({ group, maxUses: 1 });
+    agents.push(startAgent(name, { stateDir: state, server: `127.0.0.1:${site.agentPort}`, token }));
+    const id = await waitFor(`${name} enrolled`, () => agentState(state).machineId);
+    await site.server.waitForStatus(id, 'online');
+    return id;
+  };
+
+  /** A signed-in tab on one machine's page, with every dialog recorded (none may open). */
+  const openMachine = async (user: string, id: string, viewport?: { width: number; height: number }) => {
+    const tab = await ConsoleTab.open(browser, site.baseUrl, viewport);
+    const dialogs: string[] = [];
+    tab.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // Signed in on the machine's own address: the page is the first one shown, as when a link
+    // to it is followed, and no other page's requests run in the tab.
+    await tab.page.goto(`/machines/${encodeURIComponent(id)}`);
+    await tab.signIn(user, PASSWORD);
+    return { tab, page: tab.page, dialogs };
+  };
+
+  /** Runs a script from the page; answers once its detail shows it finished. */
+  const runScript = async (page: Page, script: string, status = 'complete') => {
+    await page.getByLabel('Script', { exact: true }).fill(script);
+    await page.getByRole('button', { name: 'Run script' }).click();
+    const detail = page.locator('.command-detail');
+    await detail.locator(`h3 [data-status="${status}"]`).waitFor({ timeout: 20_000 });
+    return detail;
+  };
+
+  before(async () => {
+    mkdirSync(drop);
+    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [acme, globex] = await Promise.all([enroll('a1', 'web.acme'), enroll('b1', 'web.globex')]);
+    await site.createUser(ADMIN, PASSWORD, [{ role: 'master', scope: 'master' }]);
+    const role = await site.server.api.post('/roles', {
+      name: 'technician',
+      permissions: ['machines.view', 'commands.run', 'commands.run-shell'],
+    });
+    assert.equal(role.status, 201, JSON.stringify(role.body));
+    const scope = await site.server.api.post('/scopes', {
+      name: 'acme-only',
+      entries: [{ kind: 'organization', id: 'acme', include: true }],
+    });
+    assert.equal(scope.status, 201, JSON.stringify(scope.body));
+    await site.createUser(TECH, PASSWORD, [{ role: 'technician', scope: 'acme-only' }]);
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all(agents.map((a) => a.stop()));
+    await site?.close();
+    dir.cleanup();
+  });
+
+  it('runs a script on the agent and shows its status going to complete with its output and who queued it', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    await page.getByRole('heading', { level: 1, name: acme }).waitFor();
+    assert.match((await page.getByTestId('machine-status').textContent()) ?? '', /Online/);
+    // The audit the agent sent on its first connection.
+    await page.getByRole('region', { name: 'Audit' }).getByText('Host name').waitFor();
+    const detail = await runScript(page, 'echo hello-from-agent');
+    assert.equal((await detail.locator('pre.command-output').textContent())?.trim(), 'hello-from-agent');
+    // The status changes arrived live: pending or processing were seen before complete.
+    const seen = await detail.getByRole('list', { name: 'Status changes' }).locator('[data-status]').all();
+    const statuses = await Promise.all(seen.map((s) => s.getAttribute('data-status')));
+    assert.ok(statuses.includes('processing') && statuses.at(-1) === 'complete', statuses.join(','));
+    const row = page
+      .getByRole('table', { name: 'Command history' })
+      .getByRole('row', { name: /hello-from-agent/ });
+    assert.match((await row.textContent()) ?? '', /Complete.*olivia/);
+    const queued = row.locator('time').first();
+    assert.match(
+      (await queued.getAttribute('title')) ?? '',
+      /^\d{4}-\d\d-\d\dT.*Z$/,
+      'the ISO time is its title',
+    );
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it('shows output full of HTML as text: no element is made of it and no script runs', async () => {
+    const { tab, page, dialogs } = await openMachine(ADMIN, acme);
+    const detail = await runScript(page, `printf '%s\\n' '${HOSTILE}'`);
+    const output = detail.locator('pre.command-output');
+    assert.equal((await output.textContent())?.trim(), HOSTILE);
+    assert.equal(await output.locator('img, b').count(), 0);
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(dialogs, []);
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it('suspends the machine, cancels a command left pending for it, and resumes it', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByRole('img', { name: /^Suspended/ }).waitFor();
+    await runScript(page, 'echo never-runs', 'pending');
+    const pending = page.getByRole('table', { name: 'Pending procedures' });
+    await pending
+      .getByRole('row', { name: /never-runs/ })
+      .getByText('Pending')
+      .waitFor();
+    await page.getByRole('button', { name: 'Cancel shell echo never-runs' }).click();
+    const canceled = page
+      .getByRole('table', { name: 'Command history' })
+      .getByRole('row', { name: /never-runs/ });
+    await canceled.getByText('Canceled').waitFor();
+    assert.equal(await pending.count(), 0, 'nothing is left pending');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('img', { name: /^Online/ }).waitFor();
+    const server = (await site.server.api.get(`/machines/${acme}/commands`)).body as {
+      items: Array<{ params: { script?: string }; status: string }>;
+    };
+    assert.deepEqual(
+      server.items.filter((c) => c.params.script === 'echo never-runs').map((c) => c.status),
+      ['canceled'],
+    );
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it('puts a file on the machine and gets one from it', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    await page.getByLabel('File to send').setInputFiles({
+      name: 'note.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('put by the console\n'),
+    });
+    await page.getByLabel(/^Destination path/).fill(`${drop}/`);
+    await page.getByRole('button', { name: 'Put file' }).click();
+    await page.locator('.command-detail h3 [data-status="complete"]').waitFor({ timeout: 20_000 });
+    assert.equal(readFileSync(join(drop, 'note.txt'), 'utf8'), 'put by the console\n');
+
+    const source = join(dir.path, 'report.txt');
+    writeFileSync(source, 'fetched from the agent\n');
+    await page.getByLabel('Path on the machine').fill(source);
+    await page.getByRole('button', { name: 'Get file' }).click();
+    const link = page.getByRole('link', { name: 'Download the fetched file' });
+    await link.waitFor({ timeout: 20_000 });
+    const download = await page.request.get((await link.getAttribute('href')) ?? '');
+    assert.equal(download.status(), 200);
+    assert.equal(await download.text(), 'fetched from the agent\n');
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it("a user scoped to acme typing globex's machine URL sees Not found, nothing of it, and only 404s", async () => {
+    const tab = await ConsoleTab.open(browser, site.baseUrl);
+    const { page } = tab;
+    const answers: Array<{ url: string; status: number }> = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/v1/machines/')) answers.push({ url: r.url(), status: r.status() });
+    });
+    // The acme machine opens (the page works for this user)…
+    await page.goto(`/machines/${acme}`);
+    await tab.signIn(TECH, PASSWORD);
+    await page.getByRole('heading', { level: 1, name: acme }).waitFor();
+    await page.getByRole('button', { name: 'Run script' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Suspend' }).count(), 0, 'no machines.manage');
+    // …globex's reads as not found.
+    await page.goto(`/machines/${globex}`);
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.doesNotMatch(text, /globex/i);
+    const forGlobex = answers.filter((a) => a.url.includes(encodeURIComponent(globex)));
+    assert.ok(forGlobex.length > 0, 'the page asked the API');
+    assert.deepEqual(
+      forGlobex.map((a) => a.status),
+      forGlobex.map(() => 404),
+    );
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it('works on a phone by keyboard: the page fits the width and a script runs from the keyboard', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme, PHONE);
+    await page.getByRole('heading', { level: 1, name: acme }).waitFor();
+    await page.getByLabel('Script', { exact: true }).focus();
+    await page.keyboard.type('echo typed');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('.command-detail h3 [data-status="complete"]').waitFor({ timeout: 20_000 });
+    assert.equal((await page.locator('pre.command-output').textContent())?.trim(), 'typed');
+    // A string: the e2e code is typechecked without the DOM's types.
+    const widths = (await page.evaluate(
+      '[document.documentElement.scrollWidth, window.innerWidth]',
+    )) as number[];
+    assert.ok(
+      (widths[0] ?? 0) <= (widths[1] ?? 0),
+      `the page is ${widths[0]} px wide on a ${widths[1]} px screen`,
+    );
+    tab.assertClean();
+    await tab.close();
+  });
+});
