@@ -38,7 +38,6 @@ const NOT_YET_DOCUMENTED = new Set([
   'GET /api/v1/commands/{id}',
   'POST /api/v1/commands/{id}/cancel',
   'GET /api/v1/machines/{id}/commands',
-  'GET /api/v1/events',
   'POST /api/v1/device-enrollment-tokens',
   'GET /api/v1/devices',
   'GET /api/v1/devices/{id}',
