@@ -3,6 +3,7 @@ import { api, ok } from '../../api/client';
 import { useSession } from '../../app/session';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { CheckinSettings, MachineDetail, ServerAddress } from './machine-api';
+import { changedSettings, type Draft, draftOf } from './machine-forms';
 
 const address = (a: ServerAddress | null) => (a ? `${a.host}:${a.port}` : '');
 
@@ -15,61 +16,6 @@ function describe(settings: CheckinSettings): Array<[string, string]> {
     ['Bind to KServer', settings.bindToServer ? 'yes' : 'no'],
     ['Bandwidth Throttle', settings.bandwidthKBps === 0 ? 'off' : `${settings.bandwidthKBps} KB/s`],
   ];
-}
-
-/** The form's fields, as typed. */
-interface Draft {
-  primaryHost: string;
-  primaryPort: string;
-  secondaryHost: string;
-  secondaryPort: string;
-  period: string;
-  bind: boolean;
-  bandwidth: string;
-}
-
-const draftOf = (s: CheckinSettings): Draft => ({
-  primaryHost: s.primary?.host ?? '',
-  primaryPort: s.primary ? String(s.primary.port) : '',
-  secondaryHost: s.secondary?.host ?? '',
-  secondaryPort: s.secondary ? String(s.secondary.port) : '',
-  period: String(s.periodSeconds),
-  bind: s.bindToServer,
-  bandwidth: String(s.bandwidthKBps),
-});
-
-/** A whole number within limits, or an error naming the field. */
-function whole(text: string, field: string, min: number, max: number): number {
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${field} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-/** Some settings, as PUT /checkin-control takes them (a primary cannot be unset). */
-export type SettingsChange = Partial<Omit<CheckinSettings, 'primary'>> & { primary?: ServerAddress };
-
-/** The settings that differ from the machine's; an Error names a field that is not acceptable. */
-export function changedSettings(draft: Draft, current: CheckinSettings): SettingsChange {
-  const changes: SettingsChange = {};
-  const primaryHost = draft.primaryHost.trim();
-  if (primaryHost !== '' || draft.primaryPort.trim() !== '') {
-    const primary = { host: primaryHost, port: whole(draft.primaryPort, 'Primary port', 1, 65535) };
-    if (primary.host === '') throw new Error('Primary KServer needs a host');
-    if (address(primary) !== address(current.primary)) changes.primary = primary;
-  }
-  const secondaryHost = draft.secondaryHost.trim();
-  const secondary =
-    secondaryHost === ''
-      ? null
-      : { host: secondaryHost, port: whole(draft.secondaryPort, 'Secondary port', 1, 65535) };
-  if (address(secondary) !== address(current.secondary)) changes.secondary = secondary;
-  const period = whole(draft.period, 'Check-In Period', 1, 86400);
-  if (period !== current.periodSeconds) changes.periodSeconds = period;
-  if (draft.bind !== current.bindToServer) changes.bindToServer = draft.bind;
-  const bandwidth = whole(draft.bandwidth, 'Bandwidth Throttle', 0, 10_000_000);
-  if (bandwidth !== current.bandwidthKBps) changes.bandwidthKBps = bandwidth;
-  return changes;
 }
 
 /**

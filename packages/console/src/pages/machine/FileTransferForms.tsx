@@ -1,14 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
 import { type MachineDetail, queueCommand, uploadFile } from './machine-api';
-
-/** Where a put file goes: a path ending in "/" is a directory, and the file keeps its name there. */
-export function destinationPath(path: string, fileName: string): string {
-  const trimmed = path.trim();
-  return trimmed.endsWith('/') ? `${trimmed}${fileName}` : trimmed;
-}
-
-const absolute = (path: string) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+import { destinationPath, isAbsolutePath } from './machine-forms';
 
 /**
  * Gets a file from the machine (a get-file command: the agent sends it to the server's file
@@ -44,7 +37,7 @@ function GetFileForm({ machineId, onQueued }: { machineId: string; onQueued(id: 
     event.preventDefault();
     setError(null);
     const wanted = path.trim();
-    if (!absolute(wanted)) {
+    if (!isAbsolutePath(wanted)) {
       setError(new Error('Give the absolute path of the file on the machine'));
       return;
     }
@@ -86,7 +79,7 @@ function PutFileForm({ machine, onQueued }: { machine: MachineDetail; onQueued(i
       return;
     }
     const target = destinationPath(path, file.name);
-    if (!absolute(target)) {
+    if (!isAbsolutePath(target)) {
       setError(new Error('Give an absolute destination path on the machine'));
       return;
     }

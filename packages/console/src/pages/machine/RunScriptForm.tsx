@@ -1,25 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
 import { queueCommand } from './machine-api';
-
-/** The largest script the agent takes (64 KiB, README "Agent command types"). */
-const MAX_SCRIPT_BYTES = 64 * 1024;
-
-/** The params of a shell command from the form's fields; an Error names a bad field. */
-export function shellParams(script: string, interpreter: string, timeout: string): Record<string, unknown> {
-  if (script.trim() === '') throw new Error('Write a script to run');
-  if (new TextEncoder().encode(script).length > MAX_SCRIPT_BYTES)
-    throw new Error(`A script has at most ${MAX_SCRIPT_BYTES / 1024} KiB`);
-  const params: Record<string, unknown> = { script };
-  if (interpreter.trim() !== '') params.interpreter = interpreter.trim();
-  if (timeout.trim() !== '') {
-    const seconds = Number(timeout.trim());
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86400)
-      throw new Error('The timeout is a whole number of seconds from 1 to 86400');
-    params.timeoutSeconds = seconds;
-  }
-  return params;
-}
+import { shellParams } from './machine-forms';
 
 /**
  * Runs a script on the machine: a `shell` command (needs commands.run and commands.run-shell).

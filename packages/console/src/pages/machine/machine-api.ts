@@ -99,6 +99,20 @@ export interface CommandItem {
   transitions?: Array<{ status: string; at: string; detail: string | null }>;
 }
 
+/**
+ * Keeps `command` in `items`, unless what is there is newer: answers to requests made at
+ * nearly the same time (an event's refresh, a cancel's answer) may arrive out of order, and
+ * an older one must not put back a status the command has already left.
+ */
+export function mergeCommand(items: readonly CommandItem[], command: CommandItem): CommandItem[] {
+  const at = items.findIndex((c) => c.id === command.id);
+  if (at < 0) return [command, ...items];
+  const current = items[at] as CommandItem;
+  if (current.updatedAt > command.updatedAt) return [...items];
+  const merged = { ...command, transitions: command.transitions ?? current.transitions };
+  return items.map((c, i) => (i === at ? merged : c));
+}
+
 /** One machine; an ApiError 404 when it does not exist or is outside the user's scopes. */
 export async function fetchMachine(id: string): Promise<MachineDetail> {
   const data = await ok(api.GET('/api/v1/machines/{id}', { params: { path: { id } } }));

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLiveEvents } from '../../live/events';
-import { type CommandItem, fetchCommand, fetchMachineCommands } from './machine-api';
+import { type CommandItem, fetchCommand, fetchMachineCommands, mergeCommand } from './machine-api';
 
 /** A machine's commands, kept current by the server's `command` events. */
 export interface MachineCommands {
@@ -13,20 +13,6 @@ export interface MachineCommands {
   put(command: CommandItem): void;
   /** Reads the whole list again. */
   reload(): void;
-}
-
-/**
- * Keeps `command` in `items`, unless what is there is newer: answers to requests made at
- * nearly the same time (an event's refresh, a cancel's answer) may arrive out of order, and
- * an older one must not put back a status the command has already left.
- */
-export function mergeCommand(items: readonly CommandItem[], command: CommandItem): CommandItem[] {
-  const at = items.findIndex((c) => c.id === command.id);
-  if (at < 0) return [command, ...items];
-  const current = items[at] as CommandItem;
-  if (current.updatedAt > command.updatedAt) return [...items];
-  const merged = { ...command, transitions: command.transitions ?? current.transitions };
-  return items.map((c, i) => (i === at ? merged : c));
 }
 
 /**
