@@ -148,6 +148,32 @@ describe('console: the Machine page', () => {
     await tab.close();
   });
 
+  it('edits check-in control: a bare name is refused, a new period is pending in red until the agent confirms it', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    const panel = page.getByRole('region', { name: 'Check-in control' });
+    await panel.getByRole('button', { name: 'Edit check-in control' }).click();
+    await panel.getByLabel('Primary host').fill('kserver');
+    await panel.getByRole('button', { name: 'Update' }).click();
+    assert.match((await panel.getByRole('alert').textContent()) ?? '', /bare computer name/);
+    await panel.getByLabel('Primary host').fill('127.0.0.1');
+    // Suspended, the agent gets no procedures: the new period stays unconfirmed until resumed.
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByRole('img', { name: /^Suspended/ }).waitFor();
+    await panel.getByLabel(/^Check-In Period/).fill('20');
+    await panel.getByRole('button', { name: 'Update' }).click();
+    await panel.locator('dd.pending', { hasText: '20 s' }).waitFor();
+    await panel.getByText('Pending: not yet confirmed by the agent.').waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    // Confirmed by the agent and shown without a reload (the machine's live event).
+    await panel.locator('dd.pending').first().waitFor({ state: 'detached', timeout: 20_000 });
+    assert.equal(await panel.locator('dd', { hasText: '20 s' }).count(), 1);
+    const machine = await site.server.machine(acme);
+    assert.equal(machine?.checkinControl.periodSeconds, 20);
+    assert.equal(machine?.checkinControl.primary.host, '127.0.0.1', 'the refused name changed nothing');
+    tab.assertClean();
+    await tab.close();
+  });
+
   it('puts a file on the machine and gets one from it', async () => {
     const { tab, page } = await openMachine(ADMIN, acme);
     await page.getByLabel('File to send').setInputFiles({
