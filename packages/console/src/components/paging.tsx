@@ -45,8 +45,20 @@ export function usePagedList<T>(
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // When the deps change the list starts over at its first page, and loads it again even when
+  // it was showing the first page already (the cursor alone would not change then). The first
+  // run is the mount, which the load below covers.
+  const mounted = useRef(false);
+  const startOver = () => {
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
+    setCursors([null]);
+    setGeneration((g) => g + 1);
+  };
   // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps say when the list starts over.
-  useEffect(() => setCursors([null]), deps);
+  useEffect(startOver, deps);
 
   const cursor = cursors[cursors.length - 1] ?? null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation forces a reload of the same cursor.
