@@ -208,7 +208,7 @@ function NewTokenForm({
     });
 
   return (
-    <form className="panel" onSubmit={submit} aria-label="New API token">
+    <form className="panel" onSubmit={submit} aria-label="Make an API token">
       <div className="toolbar">
         <label>
           Token name

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { waitFor } from '../support/harness';
+import { ConsoleTab, launchChromium } from './support/chromium';
+import { type ConsoleServer, startConsoleServer } from './support/console-server';
+
+const PASSWORD = 'correct horse battery';
+
+/** Opens a section of Administration by its tab. */
+async function openSection(page: Page, title: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Administration sections' })
+    .getByRole('link', { name: title })
+    .click();
+  await page.getByRole('heading', { level: 2, name: title }).waitFor();
+}
+
+// Administration in a real Chromium against a real `muster server`: people (role, user with a
+// pair), the audit log and its verification, API tokens shown once, who sees the page at all,
+// and Change ID behind its confirmation.
+describe('console: administration', () => {
+  let browser: Browser;
+  let site: ConsoleServer;
+  let tab: ConsoleTab;
+  const api = () => site.server.api;
+  before(async () => {
+    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    for (const [path, body] of [
+      ['/roles', { name: 'viewer', permissions: ['machines.view'] }],
+      ['/roles', { name: 'auditor', permissions: ['audit.view'] }],
+      // A scope that holds nothing: audit.view there is not audit.view on everything.
+      ['/scopes', { name: 'none', entries: [] }],
+    ] as const) {
+      const made = await api().post(path, body);
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    await Promise.all([
+      site.createUser('ada', PASSWORD, [{ role: 'master', scope: 'master' }]),
+      site.createUser('nina', PASSWORD, [{ role: 'viewer', scope: 'master' }]),
+      site.createUser('audra', PASSWORD, [{ role: 'auditor', scope: 'none' }]),
+    ]);
+    tab = await ConsoleTab.open(browser, site.baseUrl);
+    await tab.signIn('ada', PASSWORD);
+  });
+  after(async () => {
+    await tab?.close();
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('creates a role and a user with a (role, scope) pair; the audit log shows it and verifies OK', async () => {
+    const { page } = tab;
+    await page
+      .getByRole('navigation', { name: 'Pages', exact: true })
+      .getByRole('link', { name: 'Administration' })
+      .click();
+    await page.getByRole('heading', { level: 2, name: 'Users' }).waitFor();
+
+    await openSection(page, 'Roles');
+    await page.getByRole('button', { name: 'New role' }).click();
+    const roleForm = page.getByRole('form', { name: 'New role' });
+    await roleForm.getByLabel('Role name').fill('technician');
+    await roleForm.getByRole('checkbox', { name: 'machines.view', exact: true }).check();
+    await roleForm.getByRole('checkbox', { name: 'commands.run', exact: true }).check();
+    await roleForm.getByRole('button', { name: 'Create role' }).click();
+    await page.getByRole('status').filter({ hasText: 'Role technician created.' }).waitFor();
+    const role = await api().get('/roles/technician');
+    assert.deepEqual((role.body as { permissions: string[] }).permissions.sort(), [
+      'commands.run',
+      'machines.view',
+    ]);
+
+    await openSection(page, 'Users');
+    await page.getByRole('button', { name: 'New user' }).click();
+    const userForm = page.getByRole('form', { name: 'New user' });
+    await userForm.getByLabel('User name').fill('alice');
+    await userForm.getByLabel('Password').fill('alice has a long password');
+    await userForm.getByLabel('Role').selectOption('technician');
+    await userForm.getByLabel('Scope').selectOption('master');
+    await userForm.getByRole('button', { name: 'Add pair' }).click();
+    await userForm.getByRole('button', { name: 'Remove technician in master' }).waitFor();
+    await userForm.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('status').filter({ hasText: 'User alice created.' }).waitFor();
+    await page.getByRole('table', { name: 'Users' }).getByRole('link', { name: 'alice' }).waitFor();
+    const alice = await api().get('/users/alice');
+    assert.deepEqual((alice.body as { grants: unknown }).grants, [{ role: 'technician', scope: 'master' }]);
+
+    await openSection(page, 'Audit log');
+    const filters = page.getByRole('form', { name: 'Audit log filters' });
+    // The other users were made through the API by the admin token's user, before.
+    await filters.getByLabel('User').fill('ada');
+    await filters.getByLabel('Action').fill('createUser');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    // The header and ada's one entry, once the filtered page has replaced the unfiltered one.
+    const rows = page.getByRole('table', { name: 'Audit log' }).getByRole('row');
+    await waitFor('the filtered audit log', async () => (await rows.count()) === 2, 10_000, 100);
+    const row = rows.nth(1);
+    assert.match((await row.textContent()) ?? '', /createUser/);
+    const text = (await row.textContent()) ?? '';
+    assert.match(text, /ada/);
+    assert.match(text, /201 ok/);
+
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    const verdict = page.getByRole('status').filter({ hasText: 'the chain is intact' });
+    await verdict.waitFor();
+    assert.match((await verdict.textContent()) ?? '', /^OK/);
+    tab.assertClean();
+  });
+
+  it('makes an API token limited to one permission, shows it once, and revokes it', async () => {
+    const { page } = tab;
+    await openSection(page, 'API tokens');
+    const form = page.getByRole('form', { name: 'Make an API token' });
+    await form.getByLabel('Token name').fill('deploy');
+    await form.getByLabel('Expires after').selectOption('7 days');
+    await form.getByLabel('Only the permissions checked below').check();
+    await form.getByRole('checkbox', { name: 'machines.view', exact: true }).check();
+    await form.getByRole('button', { name: 'Make token' }).click();
+    const token = await page.getByLabel('New API token').inputValue();
+    assert.match(token, /^mst_/);
+
+    const call = (path: string) =>
+      fetch(`${site.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await call('/machines')).status, 200, 'the token works');
+    assert.equal((await call('/users')).status, 403, 'for machines.view only');
+
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal((await page.content()).includes(token), false, 'the token is shown only once');
+    const row = page
+      .getByRole('table', { name: 'API tokens' })
+      .getByRole('row')
+      .filter({ hasText: 'deploy' });
+    const cells = await row.getByRole('cell').allTextContents();
+    assert.ok(token.startsWith(cells[1] ?? '-'), `the list shows only the start of the token: ${cells[1]}`);
+    assert.equal(cells[2], 'machines.view');
+    assert.equal(cells[6], 'active');
+
+    await row.getByRole('button', { name: 'Revoke token deploy' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke the token deploy?' });
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByRole('cell', { name: 'revoked' }).waitFor();
+    await waitFor(
+      'the revoked token to be refused',
+      async () => (await call('/machines')).status === 401,
+      2_000,
+    );
+    tab.assertClean();
+  });
+
+  it('asks before Change ID, naming what happens to bound agents; confirmed, the Server ID shown changes', async () => {
+    const { page } = tab;
+    await openSection(page, 'Server');
+    const shown = page.getByLabel('Server ID');
+    const before = await shown.inputValue();
+    assert.equal(((await api().get('/server')).body as { serverId: string }).serverId, before);
+
+    await page.getByRole('button', { name: 'Change ID…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change the Server ID?' });
+    assert.match((await dialog.textContent()) ?? '', /Bound agents stop checking in/);
+    // Escape is "no": nothing changes.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await shown.inputValue(), before);
+
+    await page.getByRole('button', { name: 'Change ID…' }).click();
+    await dialog.getByRole('button', { name: 'Change ID' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('status').filter({ hasText: before }).waitFor();
+    const after = await shown.inputValue();
+    assert.notEqual(after, before);
+    assert.equal(((await api().get('/server')).body as { serverId: string }).serverId, after);
+    tab.assertClean();
+  });
+
+  it('shows Administration only to whom it allows: none for a viewer (typing /admin: Not found), the audit log alone for a limited auditor', async () => {
+    const viewer = await ConsoleTab.open(browser, site.baseUrl);
+    await viewer.signIn('nina', PASSWORD);
+    const menu = viewer.page.getByRole('navigation', { name: 'Pages', exact: true });
+    assert.deepEqual(await menu.getByRole('link', { name: 'Administration' }).count(), 0);
+    await viewer.page.goto('/admin');
+    await viewer.page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await viewer.page.goto('/admin/users');
+    await viewer.page.getByRole('heading', { name: 'Not found' }).waitFor();
+    viewer.assertClean();
+    await viewer.close();
+
+    const auditor = await ConsoleTab.open(browser, site.baseUrl);
+    await auditor.signIn('audra', PASSWORD);
+    await auditor.page
+      .getByRole('navigation', { name: 'Pages', exact: true })
+      .getByRole('link', { name: 'Administration' })
+      .click();
+    await auditor.page.getByRole('heading', { level: 2, name: 'Audit log' }).waitFor();
+    const tabs = await auditor.page
+      .getByRole('navigation', { name: 'Administration sections' })
+      .getByRole('link')
+      .allTextContents();
+    assert.deepEqual(tabs, ['Audit log'], 'audit.view on part of the data: the log, nothing else');
+    // Verification walks the whole chain: only for audit.view on everything.
+    assert.equal(await auditor.page.getByRole('button', { name: 'Verify the chain' }).count(), 0);
+    await auditor.page.goto('/admin/users');
+    await auditor.page.getByRole('heading', { name: 'Not found' }).waitFor();
+    auditor.assertClean();
+    await auditor.close();
+  });
+});
