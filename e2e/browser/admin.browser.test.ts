@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { ConsoleTab, launchChromium } from './support/chromium';
@@ -105,6 +106,88 @@ describe('console: administration', () => {
     const verdict = page.getByRole('status').filter({ hasText: 'the chain is intact' });
     await verdict.waitFor();
     assert.match((await verdict.textContent()) ?? '', /^OK/);
+    tab.assertClean();
+  });
+
+  it("manages a user: new pairs, a password (a weak one refused in the server's words), TOTP reset, disabled", async () => {
+    const { page } = tab;
+    await openSection(page, 'Users');
+    await page.getByRole('table', { name: 'Users' }).getByRole('link', { name: 'alice' }).click();
+    const detail = page.getByRole('region', { name: 'User alice' });
+
+    await detail.getByRole('button', { name: 'Remove technician in master' }).click();
+    await detail.getByLabel('Role').selectOption('viewer');
+    await detail.getByLabel('Scope').selectOption('master');
+    await detail.getByRole('button', { name: 'Add pair' }).click();
+    await detail.getByRole('button', { name: 'Save roles and scopes' }).click();
+    await detail.getByRole('status').filter({ hasText: 'Roles and scopes of alice saved.' }).waitFor();
+    const saved = await api().get('/users/alice');
+    assert.deepEqual((saved.body as { grants: unknown }).grants, [{ role: 'viewer', scope: 'master' }]);
+
+    await detail.getByLabel('New password').fill('short');
+    await detail.getByRole('button', { name: 'Set password' }).click();
+    assert.match((await detail.getByRole('alert').textContent()) ?? '', /too short.*at least 12/);
+    await detail.getByLabel('New password').fill('alice got a new password');
+    await detail.getByRole('button', { name: 'Set password' }).click();
+    await detail.getByRole('status').filter({ hasText: 'New password of alice set' }).waitFor();
+    const signIn = await fetch(`${site.baseUrl}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'alice', password: 'alice got a new password' }),
+    });
+    assert.equal(signIn.status, 201, 'the new password signs in');
+
+    // alice enrolls an authenticator (through the API, with a token of hers).
+    const made = await api().post('/tokens', { name: 'alice-script', user: 'alice' });
+    const token = (made.body as { token: string }).token;
+    const begun = await api().request('POST', '/me/totp', {}, token);
+    const { secret } = begun.body as { secret: string };
+    const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+    assert.equal((await api().request('POST', '/me/totp/confirm', { secret, code }, token)).status, 204);
+    await page.reload();
+    await detail.getByRole('button', { name: 'Reset two-step sign-in' }).click();
+    await page
+      .getByRole('dialog', { name: 'Reset two-step sign-in of alice?' })
+      .getByRole('button', { name: 'Reset' })
+      .click();
+    await detail.getByRole('status').filter({ hasText: 'Two-step sign-in of alice is removed' }).waitFor();
+    assert.equal(
+      ((await api().get('/users/alice')).body as { user: { totpEnrolled: boolean } }).user.totpEnrolled,
+      false,
+    );
+
+    await detail.getByRole('button', { name: 'Disable user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disable alice?' });
+    assert.match((await dialog.textContent()) ?? '', /signed out everywhere/);
+    await dialog.getByRole('button', { name: 'Disable' }).click();
+    await detail.getByRole('status').filter({ hasText: 'alice is disabled.' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row', { name: /alice/ })
+      .getByRole('cell', { name: 'disabled' })
+      .waitFor();
+    await waitFor(
+      "the disabled user's token to be refused",
+      async () => {
+        return (await api().request('GET', '/me', undefined, token)).status === 401;
+      },
+      2_000,
+    );
+    tab.assertClean();
+  });
+
+  it("refuses a scope entry naming nothing in the server's words, and makes nothing", async () => {
+    const { page } = tab;
+    await openSection(page, 'Scopes');
+    await page.getByRole('button', { name: 'New scope' }).click();
+    const form = page.getByRole('form', { name: 'New scope' });
+    await form.getByLabel('Scope name').fill('ghosts');
+    await form.getByRole('button', { name: 'Add entry' }).click();
+    await form.getByLabel('Kind').selectOption('group');
+    await form.getByLabel('ID').fill('ghost.acme');
+    await form.getByRole('button', { name: 'Create scope' }).click();
+    assert.match((await form.getByRole('alert').textContent()) ?? '', /ghost\.acme/);
+    assert.equal((await api().get('/scopes/ghosts')).status, 404);
     tab.assertClean();
   });
 

@@ -256,7 +256,7 @@ function PasswordForm({ name, onSaved }: { name: string; onSaved(): void }) {
     }
   };
   return (
-    <form onSubmit={submit} aria-label={`New password of ${name}`}>
+    <form onSubmit={submit} aria-label={`Password of ${name}`}>
       <div className="toolbar">
         <label>
           New password
