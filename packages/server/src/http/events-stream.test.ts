@@ -66,7 +66,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       database = backend === 'postgres' ? await createTestPostgresDatabase() : undefined;
-      server = await startTestApiServer(database ? { databaseUrl: database.url } : {}, { listen: true });
+      server = await startTestApiServer(
+        {
+          ...(database ? { databaseUrl: database.url } : {}),
+          // A local server whose agent has not reported for 2 s is inactive; looked at often.
+          replicationReportStaleSeconds: 2,
+          replicationWatchMs: 100,
+        },
+        { listen: true },
+      );
       master = readFileSync(server.server.adminTokenFile, 'utf8').trim();
       // An install token makes its group and organization, which a scope must name.
       for (const group of ['web.acme', 'web.globex'])
@@ -181,7 +189,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it("a local server's reports reach its organization's users as replication events, throttled", async () => {
+    it("a local server's reports reach its organization's users as replication events, throttled, and its turning inactive too", async () => {
       const offsiteAgent = await agentOf('rep.acme', 'off');
       const localAgent = await agentOf('rep.acme', 'loc');
       const offsite = await api('POST', '/offsite-servers', {
@@ -223,7 +231,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         // Another machine's agent cannot report for this local server: ignored, no event.
         offsiteAgent.send(report(123, 'transferring'));
         localAgent.send(report(5000, 'transferring'));
-        const first = await own.next('progress', (e) => e.event === 'replication');
+        // (The watch may have found it inactive before any report: an event with state unknown.)
+        const reported = (e: ReadEvent) =>
+          e.event === 'replication' && e.data.localServer.state !== 'unknown';
+        const first = await own.next('progress', reported);
         assert.deepEqual(
           {
             localServerId: first.data.localServerId,
@@ -254,10 +265,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           `${last.receivedAt - first.receivedAt} ms apart`,
         );
         assert.deepEqual(
-          own.events.filter((e) => e.event === 'replication').map((e) => e.data.localServer.bytesRemaining),
+          own.events.filter(reported).map((e) => e.data.localServer.bytesRemaining),
           [5000, 0],
         );
         assert.equal((await api('GET', `/local-servers/${localId}`)).body.bytesRemaining, 0);
+        // The agent reports no more (offline, role stopped): the watch turns it inactive, live.
+        const inactive = await own.next(
+          'inactive',
+          (e) => reported(e) && e.data.localServer.status === 'inactive',
+        );
+        assert.equal(inactive.data.localServer.state, 'idle', 'the rest is its last report');
+        assert.ok(inactive.receivedAt - last.receivedAt >= 900);
         assert.deepEqual(other.events, [], 'a user of globex sees nothing of acme');
       } finally {
         own.close();
