@@ -109,6 +109,34 @@ describe('console: administration', () => {
     tab.assertClean();
   });
 
+  it('pages through the audit log on the server: 50 entries a page, Next and Previous', async () => {
+    for (let i = 0; i < 55; i++) {
+      const changed = await api().request('PATCH', '/users/nina', { displayName: `Nina ${i}` });
+      assert.equal(changed.status, 200);
+    }
+    const { page } = tab;
+    await openSection(page, 'Audit log');
+    const filters = page.getByRole('form', { name: 'Audit log filters' });
+    // The filters of the test before are still there (the section stayed open): start over.
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    assert.equal(await filters.getByLabel('User').inputValue(), '');
+    await filters.getByLabel('Action').fill('updateUser');
+    await filters.getByRole('button', { name: 'Show' }).click();
+    const rows = page.getByRole('table', { name: 'Audit log' }).getByRole('row');
+    const pager = page.getByRole('navigation', { name: 'Audit log pages' });
+    await waitFor('the first page', async () => (await rows.count()) === 51, 10_000, 100);
+    assert.match((await pager.textContent()) ?? '', /1–50/);
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await waitFor('the second page', async () => (await rows.count()) === 6, 10_000, 100);
+    assert.match((await pager.textContent()) ?? '', /51–55/);
+    assert.equal(await pager.getByRole('button', { name: 'Next' }).isDisabled(), true, 'the last page');
+    // Oldest last: the second page ends with the first change.
+    assert.match((await rows.nth(5).textContent()) ?? '', /updateUser/);
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await waitFor('the first page again', async () => (await rows.count()) === 51, 10_000, 100);
+    tab.assertClean();
+  });
+
   it("manages a user: new pairs, a password (a weak one refused in the server's words), TOTP reset, disabled", async () => {
     const { page } = tab;
     await openSection(page, 'Users');
