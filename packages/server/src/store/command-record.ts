@@ -1,4 +1,5 @@
 import type { ScopeFilter } from '../access/scope';
+import type { CommandSort, KeysetPosition, SortOrder } from './list-record';
 /** Every command status, exactly as the API shows them. */
 export const COMMAND_STATUSES = [
   'pending',
@@ -108,13 +109,20 @@ export interface CommandQuery {
   scope?: ScopeFilter;
   targetKind?: TargetKind;
   targetId?: string;
-  /** SQL LIKE pattern on the target id (a Machine.Group ID filter). */
-  targetLike?: string;
+  /** SQL LIKE pattern(s) on the target id (a Machine.Group ID filter): matching any is enough. */
+  targetLike?: string | readonly string[];
+  /** Text found in the target id or the type, case-insensitively and literally. */
+  search?: string;
   status?: CommandStatus;
   type?: string;
   createdFrom?: number;
   createdTo?: number;
   /** Only commands with seq below this (pages go newest first). */
   beforeSeq?: number;
+  /** The order (default: created, newest first); every order ends with seq. */
+  sort?: CommandSort;
+  order?: SortOrder;
+  /** Start just past this position of the order (exclusive); its id is the seq. */
+  after?: KeysetPosition<number>;
   limit: number;
 }

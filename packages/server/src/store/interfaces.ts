@@ -37,6 +37,7 @@ import type {
   StoredLocation,
   WakeRecord,
 } from './device-record';
+import type { DeviceList, DeviceListQuery, MachineList, MachineListQuery } from './list-record';
 import type {
   CheckinUpdate,
   ConnectionUpdate,
@@ -135,6 +136,8 @@ export interface MachineReader {
    * their targets with it in chunks (of at most 1,000 ids) instead of one query per id.
    */
   findMachines(ids: readonly string[], scope?: MachineScope): Promise<MachineRecord[]>;
+  /** One sorted, searched page of the machines in scope, and how many the query matches in all. */
+  listMachinePage(query: MachineListQuery, scope?: MachineScope): Promise<MachineList>;
 }
 
 /** Fields of a pre-created (never checked in) machine account. */
@@ -460,7 +463,10 @@ export interface CommandQueueStore {
   /** A command, when it exists and its target is in scope (omitted: everything). */
   getCommand(id: string, scope?: ScopeFilter): Promise<CommandRecord | null>;
   transitionsOf(id: string): Promise<CommandTransition[]>;
+  /** Commands by query, in its order (default: newest first), at most `limit`. */
   listCommands(query: CommandQuery): Promise<CommandRecord[]>;
+  /** How many commands the query matches in all (its limit and position left out). */
+  countCommands(query: CommandQuery): Promise<number>;
   /** Deletes up to `limit` finished commands older than `cutoff`; returns how many. */
   deleteFinishedBefore(cutoff: number, limit: number): Promise<number>;
 }
@@ -480,6 +486,8 @@ export interface DeviceStore {
   findDevice(id: string, scope?: ScopeFilter): Promise<DeviceRecord | null>;
   /** Devices whose id matches any of the LIKE patterns (as listMachines reads them), or all. */
   listDevices(likePatterns: string | readonly string[] | null, scope?: ScopeFilter): Promise<DeviceRecord[]>;
+  /** One sorted, searched page of the devices in scope, and how many the query matches in all. */
+  listDevicePage(query: DeviceListQuery, scope?: ScopeFilter): Promise<DeviceList>;
   /** The groups of the given ids (unknown and out-of-scope ids are absent). */
   deviceGroups(ids: readonly string[], scope?: MachineScope): Promise<Map<string, string>>;
   recordDeviceCheckin(

@@ -18,6 +18,11 @@ export interface MachineRecord {
   checkinControl: CheckinControl;
   settingsRevision: number;
   appliedRevision: number;
+  /**
+   * The settings the agent last confirmed: those of the revision it acknowledged when that was
+   * the newest, kept from before when an older one is acknowledged late. Null: none known.
+   */
+  appliedCheckinControl: CheckinControl | null;
   createdAt: number;
   firstCheckinAt: number | null;
   lastSeenAt: number | null;

@@ -83,6 +83,7 @@ export function installTokenTests(store: StoreRef): void {
       // Revision 1 not yet applied (0): the first session pushes the settings to the agent.
       settingsRevision: 1,
       appliedRevision: 0,
+      appliedCheckinControl: null,
       createdAt: T0,
       firstCheckinAt: null,
       lastSeenAt: null,

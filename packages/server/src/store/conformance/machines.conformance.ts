@@ -162,6 +162,7 @@ export function machineWriterTests(store: StoreRef): void {
       checkinControl: CUSTOM_CONTROL,
       settingsRevision: 1,
       appliedRevision: 0,
+      appliedCheckinControl: null,
       createdAt: T0 + 7,
       firstCheckinAt: null,
       lastSeenAt: null,

@@ -16,6 +16,7 @@ import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
 import { installTokenAdminTests } from './install-token-admin.conformance';
 import { groupRegistryTests, installTokenTests } from './machine-accounts.conformance';
+import { machineListingTests, manyMachineListingTests } from './machine-listing.conformance';
 import { machineRemovalTests } from './machine-removal.conformance';
 import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import { replicationStoreTests } from './replication-store.conformance';
@@ -51,6 +52,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('MachineRemover', open, machineRemovalTests);
     withStore('MachineReader', open, machineReaderTests);
     withStore('MachineWriter', open, machineWriterTests);
+    withStore('MachineReader: sorted, searched pages', open, machineListingTests);
+    withStore('MachineReader: pages of a large list', open, manyMachineListingTests);
     withStore('CheckinRecorder', open, checkinRecorderTests);
     withStore('PolicyStore', open, policyStoreTests);
     withStore('NotificationStore', open, notificationStoreTests);

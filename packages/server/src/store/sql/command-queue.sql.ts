@@ -8,6 +8,7 @@ import type {
   TargetKind,
 } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
+import { countCommands, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommand } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
 import {
@@ -18,7 +19,6 @@ import {
   returnToQueue,
 } from './command-transitions.sql';
 import type { Dialect } from './dialect';
-import { idMatchesAny } from './id-pattern.sql';
 import type { Database } from './schema';
 import { inScope } from './scope.sql';
 
@@ -342,20 +342,8 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       );
     },
 
-    async listCommands(q) {
-      let query = db.selectFrom('commands').selectAll().orderBy('seq', 'desc').limit(q.limit);
-      // A command is scoped by its target: a device like a machine of its group.
-      if (q.scope) query = query.where(inScope(q.scope, 'group_id', 'target_id'));
-      if (q.targetKind) query = query.where('target_kind', '=', q.targetKind);
-      if (q.targetId) query = query.where('target_id', '=', q.targetId);
-      if (q.targetLike) query = query.where(idMatchesAny('target_id', q.targetLike));
-      if (q.status) query = query.where('status', '=', q.status);
-      if (q.type) query = query.where('type', '=', q.type);
-      if (q.createdFrom !== undefined) query = query.where('created_at', '>=', q.createdFrom);
-      if (q.createdTo !== undefined) query = query.where('created_at', '<', q.createdTo);
-      if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
-      return (await query.execute()).map(commandFromRow);
-    },
+    listCommands: (q) => listCommands(db, q),
+    countCommands: (q) => countCommands(db, q),
 
     async deleteFinishedBefore(cutoff, limit) {
       // One small batch per call and transaction, so retention never holds long locks.

@@ -1,34 +1,15 @@
-import type { DevicePlatform } from '@muster/protocol';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
-import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
+import type { DeviceGroupSettings, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
+import { listDevicePage } from './device-listing.sql';
+import { deviceFromRow } from './device-rows';
 import { idMatchesAny } from './id-pattern.sql';
-import type { Database, DevicesTable } from './schema';
+import type { Database } from './schema';
 import { inEveryScope, inScope } from './scope.sql';
 
 const bool = (v: number | null) => (v === null ? null : v === 1);
 const int = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
-
-function deviceFromRow(r: Selectable<DevicesTable>): DeviceRecord {
-  return {
-    id: r.id,
-    guid: r.guid,
-    name: r.name,
-    groupId: r.group_id,
-    orgId: r.org_id,
-    platform: r.platform as DevicePlatform,
-    publicKey: r.public_key,
-    model: r.model,
-    osVersion: r.os_version,
-    batteryPercent: r.battery_percent,
-    pushChannel: r.push_channel === null ? null : JSON.parse(r.push_channel),
-    checkinIntervalMinutes: r.checkin_interval_minutes,
-    tracking: bool(r.tracking),
-    enrolledAt: r.enrolled_at,
-    lastCheckinAt: r.last_checkin_at,
-  };
-}
 
 /** Devices in SQL. */
 export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
@@ -109,6 +90,8 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
       if (likePatterns !== null) q = q.where(idMatchesAny('id', likePatterns));
       return (await q.execute()).map(deviceFromRow);
     },
+
+    listDevicePage: (query, scope) => listDevicePage(db, query, scope),
 
     async deviceGroups(ids, scope = EVERYTHING) {
       const out = new Map<string, string>();

@@ -20,6 +20,8 @@ export function machineFromRow(row: Selectable<MachinesTable>): MachineRecord {
     checkinControl: JSON.parse(row.checkin_control),
     settingsRevision: row.settings_revision,
     appliedRevision: row.applied_revision,
+    appliedCheckinControl:
+      row.applied_checkin_control === null ? null : JSON.parse(row.applied_checkin_control),
     createdAt: row.created_at,
     firstCheckinAt: row.first_checkin_at,
     lastSeenAt: row.last_seen_at,

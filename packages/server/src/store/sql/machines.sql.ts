@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
 import type { MachineReader, MachineWriter } from '../interfaces';
 import { idMatchesAny } from './id-pattern.sql';
+import { listMachinePage } from './machine-listing.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
 import { inEveryScope } from './scope.sql';
@@ -51,6 +52,7 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
       if (page.limit !== undefined) query = query.limit(page.limit);
       return (await query.execute()).map(machineFromRow);
     },
+    listMachinePage: (query, scope) => listMachinePage(db, query, scope),
     async findMachines(ids, scope = EVERYTHING) {
       if (ids.length === 0) return [];
       const rows = await db
@@ -127,7 +129,17 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async recordSettingsApplied(id, revision) {
       await db
         .updateTable('machines')
-        .set({ applied_revision: revision })
+        .set((eb) => ({
+          applied_revision: revision,
+          // The settings of the newest revision are the stored ones; those of an older one
+          // acknowledged late are no longer known, so what was confirmed before stays.
+          applied_checkin_control: eb
+            .case()
+            .when('settings_revision', '=', revision)
+            .then(eb.ref('checkin_control'))
+            .else(eb.ref('applied_checkin_control'))
+            .end(),
+        }))
         .where('id', '=', id)
         .where('applied_revision', '<', revision)
         // An acknowledgement of a revision never sent is ignored, so it cannot mark later
@@ -138,7 +150,12 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async recordAudit(id, inventory, now) {
       await db
         .updateTable('machines')
-        .set({ audit: JSON.stringify(inventory), audited_at: now })
+        .set({
+          audit: JSON.stringify(inventory),
+          audited_at: now,
+          // The list sorts by it (migration 012); the same text the machine view shows.
+          os: `${inventory.os.platform} ${inventory.os.release}`.trim(),
+        })
         .where('id', '=', id)
         .execute();
     },
@@ -168,8 +185,10 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async deleteOfflineTemporary(cutoff) {
       const rows = await db
         .deleteFrom('machines')
-        .where('temporary', '=', 1)
-        .where('connected', '=', 0)
+        // Literal constants: only then may either database use the partial index of
+        // temporary machines (migration 012), which a bound parameter could not prove matches.
+        .where('temporary', '=', sql.lit(1))
+        .where('connected', '=', sql.lit(0))
         .where((eb) =>
           eb.or([
             eb('last_seen_at', '<', cutoff),

@@ -11,6 +11,7 @@ import * as installTokenRevocation from './migrations/008-install-token-revocati
 import * as identity from './migrations/009-identity.migration';
 import * as audit from './migrations/010-audit.migration';
 import * as fileGroups from './migrations/011-file-groups.migration';
+import * as listIndexes from './migrations/012-list-indexes.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '009-identity': identity,
   '010-audit': audit,
   '011-file-groups': fileGroups,
+  '012-list-indexes': listIndexes,
 };
 
 /**

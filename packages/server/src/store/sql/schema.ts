@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 import type { AccessTables } from './access.schema';
 import type { AuditTables } from './audit.schema';
 import type { ReplicationTables } from './replication.schema';
@@ -155,6 +155,14 @@ export interface MachinesTable {
   agent_version: string | null;
   audit: string | null;
   audited_at: number | null;
+  /** The check-in status as stored state gives it, MACHINE_STATUSES order (migration 012, generated). */
+  status_key: GeneratedAlways<number>;
+  /** The logged-on user in lower case while connected (migration 012, generated). */
+  user_key: GeneratedAlways<string | null>;
+  /** "platform release" of the latest audit (migration 012). */
+  os: Generated<string | null>;
+  /** The check-in control settings the agent last confirmed, JSON (migration 012). */
+  applied_checkin_control: Generated<string | null>;
 }
 
 /** A stored file: an administrator's upload or a get-file result (migration 005). */

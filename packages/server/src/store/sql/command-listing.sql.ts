@@ -1,0 +1,67 @@
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { CommandQuery, CommandRecord } from '../command-record';
+import type { CommandSort } from '../list-record';
+import { commandFromRow } from './command-rows';
+import { idMatchesAny } from './id-pattern.sql';
+import { containsAny, type ListOrder, orderClause, pastPosition } from './keyset.sql';
+import type { Database } from './schema';
+import { inScope } from './scope.sql';
+
+/** Each order of the command list, as migration 012 indexes it (seq last; created is seq itself). */
+const ORDERS: Record<CommandSort, ListOrder> = {
+  created: { key: 'seq', tiebreak: 'seq' },
+  status: { key: 'status', tiebreak: 'seq' },
+  type: { key: 'type', tiebreak: 'seq' },
+  target: { key: 'target_id', tiebreak: 'seq' },
+};
+
+/** Where the search looks: the target id (lower case already) and the type. */
+const SEARCHED = ['target_id', 'lower(type)'] as const;
+
+/** The conditions of a command query: everything but its order, position and limit. */
+function conditions(q: CommandQuery): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  // A command is scoped by its target: a device like a machine of its group.
+  if (q.scope) out.push(inScope(q.scope, 'group_id', 'target_id'));
+  if (q.targetKind) out.push(sql<SqlBool>`target_kind = ${q.targetKind}`);
+  if (q.targetId) out.push(sql<SqlBool>`target_id = ${q.targetId}`);
+  if (q.targetLike !== undefined) out.push(idMatchesAny('target_id', q.targetLike));
+  if (q.search) out.push(containsAny(SEARCHED, q.search));
+  if (q.status) out.push(sql<SqlBool>`status = ${q.status}`);
+  if (q.type) out.push(sql<SqlBool>`type = ${q.type}`);
+  if (q.createdFrom !== undefined) out.push(sql<SqlBool>`created_at >= ${q.createdFrom}`);
+  if (q.createdTo !== undefined) out.push(sql<SqlBool>`created_at < ${q.createdTo}`);
+  return out;
+}
+
+/**
+ * Commands by query in its order (default: created, newest first), from its position, at most
+ * its limit. Each order walks its index from the position, so a deep page costs what the first
+ * one does.
+ */
+export async function listCommands(db: Kysely<Database>, q: CommandQuery): Promise<CommandRecord[]> {
+  const order = ORDERS[q.sort ?? 'created'];
+  const direction = q.order ?? (q.sort === undefined || q.sort === 'created' ? 'desc' : 'asc');
+  const where = conditions(q);
+  if (q.beforeSeq !== undefined) where.push(sql<SqlBool>`seq < ${q.beforeSeq}`);
+  if (q.after !== undefined) where.push(pastPosition(order, direction, q.after));
+  const rows = await db
+    .selectFrom('commands')
+    .selectAll()
+    .where((eb) => eb.and(where))
+    .orderBy(orderClause(order, direction))
+    .limit(q.limit)
+    .execute();
+  return rows.map(commandFromRow);
+}
+
+/** How many commands match the query's conditions (its order, position and limit left out). */
+export async function countCommands(db: Kysely<Database>, q: CommandQuery): Promise<number> {
+  const where = conditions(q);
+  const row = await db
+    .selectFrom('commands')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where((eb) => eb.and(where))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

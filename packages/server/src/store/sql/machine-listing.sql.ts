@@ -1,0 +1,75 @@
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { EVERYTHING } from '../../access/scope';
+import type { MachineScope } from '../interfaces';
+import type { MachineList, MachineListQuery, MachineSort } from '../list-record';
+import { idMatchesAny } from './id-pattern.sql';
+import { containsAny, FEW_MATCHES, keyOf, type ListOrder, orderClause, pastPosition } from './keyset.sql';
+import { machineFromRow } from './machine-rows';
+import type { Database } from './schema';
+import { inEveryScope } from './scope.sql';
+
+/** Each order of the machine list, exactly as migration 012 indexes it (with id last). */
+const ORDERS: Record<MachineSort, ListOrder> = {
+  id: { key: 'id', tiebreak: 'id' },
+  group: { key: 'group_id', tiebreak: 'id' },
+  status: { key: 'status_key', tiebreak: 'id' },
+  lastCheckin: { key: 'coalesce(last_seen_at, 0)', tiebreak: 'id' },
+  loggedOnUser: { key: "coalesce(user_key, '')", tiebreak: 'id' },
+  agentVersion: { key: "coalesce(agent_version, '')", tiebreak: 'id' },
+  os: { key: "coalesce(os, '')", tiebreak: 'id' },
+};
+
+/**
+ * The search: text in the id, or in the logged-on user while connected (what `user_key` holds),
+ * written over plain columns so SQLite finds the matches in machines_search_idx alone.
+ */
+function searched(text: string): Expression<SqlBool> {
+  return sql<SqlBool>`(${containsAny(['id'], text)} or (connected = 1 and ${containsAny(['lower(logged_on_user)'], text)}))`;
+}
+
+/**
+ * One page of the machine list, and the count of the whole list (scope, filter, search and
+ * status; not position, order and limit). The count comes first: when it is small the page is
+ * taken from the matches (see FEW_MATCHES); otherwise the order's index (migration 012) is
+ * walked from the position and each row tested, which fills a page quickly because many rows
+ * match. Either way a deep page costs what the first one does.
+ */
+export async function listMachinePage(
+  db: Kysely<Database>,
+  query: MachineListQuery,
+  scope: MachineScope = EVERYTHING,
+): Promise<MachineList> {
+  const order = ORDERS[query.sort];
+  const conditions: Expression<SqlBool>[] = [inEveryScope(scope, 'group_id', 'id')];
+  if (query.likePatterns !== null) conditions.push(idMatchesAny('id', query.likePatterns));
+  if (query.search) conditions.push(searched(query.search));
+  if (query.statusKeys !== undefined) {
+    conditions.push(
+      query.statusKeys.length === 0
+        ? sql<SqlBool>`1 = 0`
+        : sql<SqlBool>`status_key in (${sql.join(query.statusKeys)})`,
+    );
+  }
+  const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+  const count = await db
+    .selectFrom('machines')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where(matching)
+    .executeTakeFirstOrThrow();
+  const total = Number(count.n);
+  if (total === 0 || query.limit === 0) return { rows: [], total };
+
+  let page = db
+    .selectFrom('machines')
+    .selectAll('machines')
+    .select(keyOf(order).as('sort_key'))
+    .where(total <= FEW_MATCHES ? sql<SqlBool>`id in (select id from machines where ${matching})` : matching)
+    .orderBy(orderClause(order, query.order));
+  if (query.after !== undefined) page = page.where(pastPosition(order, query.order, query.after));
+  if (query.limit !== undefined) page = page.limit(query.limit);
+  const rows = await page.execute();
+  return {
+    rows: rows.map((row) => ({ machine: machineFromRow(row), key: row.sort_key })),
+    total,
+  };
+}
