@@ -3,20 +3,18 @@ import { api, ok } from '../../api/client';
 import { useSession } from '../../app/session';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { CheckinSettings, MachineDetail, ServerAddress } from './machine-api';
-import { changedSettings, type Draft, draftOf } from './machine-forms';
+import { changedSettings, type Draft, draftOf, isPending } from './machine-forms';
 
 const address = (a: ServerAddress | null) => (a ? `${a.host}:${a.port}` : '');
 
-/** The settings as the manual's columns word them. */
-function describe(settings: CheckinSettings): Array<[string, string]> {
-  return [
-    ['Primary KServer', settings.primary ? address(settings.primary) : 'set by the first agent'],
-    ['Secondary KServer', settings.secondary ? address(settings.secondary) : 'none'],
-    ['Check-In Period', `${settings.periodSeconds} s`],
-    ['Bind to KServer', settings.bindToServer ? 'yes' : 'no'],
-    ['Bandwidth Throttle', settings.bandwidthKBps === 0 ? 'off' : `${settings.bandwidthKBps} KB/s`],
-  ];
-}
+/** One setting's name in the API, its column in the manual, and how its value reads. */
+const FIELDS: ReadonlyArray<[keyof CheckinSettings, string, (s: CheckinSettings) => string]> = [
+  ['primary', 'Primary KServer', (s) => (s.primary ? address(s.primary) : 'set by the first agent')],
+  ['secondary', 'Secondary KServer', (s) => (s.secondary ? address(s.secondary) : 'none')],
+  ['periodSeconds', 'Check-In Period', (s) => `${s.periodSeconds} s`],
+  ['bindToServer', 'Bind to KServer', (s) => (s.bindToServer ? 'yes' : 'no')],
+  ['bandwidthKBps', 'Bandwidth Throttle', (s) => (s.bandwidthKBps === 0 ? 'off' : `${s.bandwidthKBps} KB/s`)],
+];
 
 /**
  * The machine's check-in control settings. Until the agent confirms them (`settingsApplied`)
@@ -81,12 +79,20 @@ export function CheckinSettingsPanel({
         </p>
       ) : null}
       <dl className="facts settings">
-        {describe(machine.checkinControl).map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd className={pending ? 'pending' : undefined}>{value}</dd>
-          </div>
-        ))}
+        {FIELDS.map(([field, label, show]) => {
+          const waiting = isPending(machine, field);
+          const applied = machine.appliedCheckinControl;
+          return (
+            <div key={field}>
+              <dt>{label}</dt>
+              <dd className={waiting ? 'pending' : undefined}>
+                {show(machine.checkinControl)}
+                {waiting ? <small> (pending)</small> : null}
+              </dd>
+              {waiting && applied ? <dd className="muted">agent has {show(applied)}</dd> : null}
+            </div>
+          );
+        })}
       </dl>
       {note ? (
         <p className="notice" role="status">

@@ -52,6 +52,10 @@ export interface MachineDetail {
   checkinControl: CheckinSettings;
   /** Whether the agent has confirmed the stored check-in control settings. */
   settingsApplied: boolean;
+  /** The settings the agent has not confirmed yet, by name (left out by a server that does not name them). */
+  pendingSettings?: Array<keyof CheckinSettings>;
+  /** What the agent last confirmed; null when it never confirmed any. */
+  appliedCheckinControl?: CheckinSettings | null;
   loggedOnUser: string | null;
   userIdleSeconds: number;
   localAddresses: string[];

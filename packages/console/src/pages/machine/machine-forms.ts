@@ -1,4 +1,4 @@
-import type { CheckinSettings, ServerAddress } from './machine-api';
+import type { CheckinSettings, MachineDetail, ServerAddress } from './machine-api';
 
 /*
  * The Machine page's forms as pure functions: what is typed becomes what the API takes, or an
@@ -90,3 +90,12 @@ export function destinationPath(path: string, fileName: string): string {
 
 /** Whether a path is absolute on the agent (POSIX, or a Windows drive). */
 export const isAbsolutePath = (path: string): boolean => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+
+/**
+ * Whether a setting waits for the agent: the server names the pending ones; a server that
+ * does not yet only says whether all were confirmed, and then every one is shown pending.
+ */
+export function isPending(machine: MachineDetail, field: keyof CheckinSettings): boolean {
+  if (machine.settingsApplied) return false;
+  return machine.pendingSettings ? machine.pendingSettings.includes(field) : true;
+}

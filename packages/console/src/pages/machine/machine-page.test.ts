@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { MachineDetail } from './machine-api';
 import { type CommandItem, commandSummary, fetchedFileOf, mergeCommand } from './machine-api';
-import { changedSettings, destinationPath, draftOf, isAbsolutePath, shellParams } from './machine-forms';
+import {
+  changedSettings,
+  destinationPath,
+  draftOf,
+  isAbsolutePath,
+  isPending,
+  shellParams,
+} from './machine-forms';
 
 const SETTINGS = {
   primary: { host: 'muster.example.com', port: 5721 },
@@ -67,6 +75,19 @@ describe('Machine page: check-in control form', () => {
       /needs a host/,
     );
     assert.throws(() => changedSettings({ ...draftOf(SETTINGS), bandwidth: '-1' }, SETTINGS), /Bandwidth/);
+  });
+
+  it('shows pending the settings the server names, or all of them when it names none', () => {
+    const machine = {
+      settingsApplied: false,
+      pendingSettings: ['periodSeconds'],
+    } as unknown as MachineDetail;
+    assert.ok(isPending(machine, 'periodSeconds'));
+    assert.ok(!isPending(machine, 'primary'));
+    const unnamed = { settingsApplied: false } as unknown as MachineDetail;
+    assert.ok(isPending(unnamed, 'primary') && isPending(unnamed, 'bandwidthKBps'));
+    const confirmed = { settingsApplied: true, pendingSettings: [] } as unknown as MachineDetail;
+    assert.ok(!isPending(confirmed, 'periodSeconds'));
   });
 
   it('leaves an unset primary (waiting for its first agent) alone when nothing is typed', () => {
