@@ -99,7 +99,7 @@ describe('audit log (real server and CLI processes)', () => {
     assert.equal(command.result, 'ok');
     commandEntrySeq = command.seq;
 
-    const [suspend] = await list('--action', 'POST /machines/:id/suspend');
+    const [suspend] = await list('--action', 'suspendMachine');
     assert.ok(suspend, 'no entry for the refused suspend');
     assert.deepEqual([suspend.status, suspend.result], [404, 'not-found']);
     assert.deepEqual(suspend.targets, { machines: ['ghost.web.acme'] });

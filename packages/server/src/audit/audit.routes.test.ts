@@ -62,7 +62,7 @@ describe('audit log through the API (a whole server in this process)', () => {
   it('records a refused request with its status and error code', async () => {
     const refused = await api.call('POST', '/machines/nope.web.acme/suspend');
     assert.equal(refused.status, 404);
-    const entry = await newest('POST /machines/:id/suspend');
+    const entry = await newest('suspendMachine');
     assert.deepEqual(entry.targets, { machines: ['nope.web.acme'] });
     assert.equal(entry.status, 404);
     assert.equal(entry.result, 'not-found');

@@ -20,6 +20,18 @@ export interface AuditSummary {
  */
 export type CheckinControlView = Omit<CheckinControl, 'primary'> & { primary: ServerAddress | null };
 
+/** The check-in control settings, by name, as a machine's pending list names them. */
+export const CHECKIN_SETTINGS = [
+  'primary',
+  'secondary',
+  'periodSeconds',
+  'bindToServer',
+  'bandwidthKBps',
+] as const;
+
+/** One check-in control setting. */
+export type CheckinSetting = (typeof CHECKIN_SETTINGS)[number];
+
 /** A machine as the API shows it. */
 export interface MachineView {
   id: string;
@@ -35,7 +47,12 @@ export interface MachineView {
   remoteControlEnabled: boolean;
   lastCheckinAt: string | null;
   firstCheckinAt: string | null;
+  /** The settings set on the server (what the agent is to use). */
   checkinControl: CheckinControlView;
+  /** The settings the agent last confirmed; null when it never confirmed any. */
+  appliedCheckinControl: CheckinControlView | null;
+  /** The settings set on the server that the agent has not confirmed yet (PENDING). */
+  pendingSettings: CheckinSetting[];
   settingsApplied: boolean;
   loggedOnUser: string | null;
   userIdleSeconds: number;
@@ -46,6 +63,28 @@ export interface MachineView {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const controlView = (c: CheckinControl): CheckinControlView =>
+  isUnsetAddress(c.primary) ? { ...c, primary: null } : c;
+
+const sameAddress = (a: ServerAddress | null, b: ServerAddress | null) =>
+  a === null || b === null ? a === b : a.host === b.host && a.port === b.port;
+
+/**
+ * The settings the agent has yet to confirm: none once it acknowledged the newest revision;
+ * else those that differ from what it confirmed last, or all when it never confirmed any.
+ */
+function pendingSettings(m: MachineRecord): CheckinSetting[] {
+  if (m.appliedRevision >= m.settingsRevision) return [];
+  const applied = m.appliedCheckinControl;
+  if (applied === null) return [...CHECKIN_SETTINGS];
+  const desired = m.checkinControl;
+  return CHECKIN_SETTINGS.filter((name) =>
+    name === 'primary' || name === 'secondary'
+      ? !sameAddress(desired[name], applied[name])
+      : desired[name] !== applied[name],
+  );
+}
 
 /** Builds the API view of a machine at a given time. */
 export function machineView(m: MachineRecord, now: number, hasLocalSession: boolean): MachineView {
@@ -73,9 +112,12 @@ export function machineView(m: MachineRecord, now: number, hasLocalSession: bool
     remoteControlEnabled: m.remoteControlEnabled,
     lastCheckinAt: iso(m.lastSeenAt),
     firstCheckinAt: iso(m.firstCheckinAt),
-    checkinControl: isUnsetAddress(m.checkinControl.primary)
-      ? { ...m.checkinControl, primary: null }
-      : m.checkinControl,
+    checkinControl: controlView(m.checkinControl),
+    appliedCheckinControl:
+      m.appliedRevision >= m.settingsRevision
+        ? controlView(m.checkinControl)
+        : m.appliedCheckinControl && controlView(m.appliedCheckinControl),
+    pendingSettings: pendingSettings(m),
     settingsApplied: m.appliedRevision >= m.settingsRevision,
     loggedOnUser: online ? m.loggedOnUser : null,
     userIdleSeconds: m.userIdleSeconds,

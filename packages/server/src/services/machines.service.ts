@@ -1,10 +1,51 @@
 import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import type { Bus } from '../bus/bus';
-import { notFound } from '../domain/errors';
+import { invalidInput, notFound } from '../domain/errors';
 import { parseMachineFilter } from '../domain/machine-filter';
-import type { MachinePage, MachineReader, MachineWriter } from '../store/interfaces';
+import { MACHINE_STATUSES, type MachineStatus } from '../domain/machine-status';
+import type { MachineReader, MachineScope, MachineWriter } from '../store/interfaces';
+import {
+  type KeysetPosition,
+  MACHINE_SORT_KEYS,
+  type MachineSort,
+  type SortOrder,
+} from '../store/list-record';
 import type { MachineRecord } from '../store/machine-record';
+import { decodeCursor, encodeCursor } from './list-cursor';
 import { type MachineView, machineView } from './machine-view';
+
+/** What a caller asks of the machine list (see http/list-query.ts). */
+export interface MachineListRequest {
+  filter?: string | undefined;
+  search?: string | undefined;
+  status?: readonly MachineStatus[] | undefined;
+  sort?: MachineSort | undefined;
+  order?: SortOrder | undefined;
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** One page of the machine list. */
+export interface MachineListAnswer {
+  items: MachineView[];
+  next: string | null;
+  total: number;
+}
+
+/**
+ * The position a machine list's cursor names. By id ascending (the default, and the order
+ * before sorting existed) the cursor is the last machine id itself, which clients already send;
+ * such an id in any other order is refused, since it says nothing of that order's key.
+ */
+function machineCursor(after: string, sort: MachineSort, order: SortOrder): KeysetPosition {
+  if (after.includes('.')) {
+    if (sort === 'id' && order === 'asc') return { key: after.toLowerCase(), id: after.toLowerCase() };
+    throw invalidInput(
+      `"after" is a machine id, which continues only the list by id ascending; with sort=${sort}&order=${order} pass the "next" of the page before`,
+    );
+  }
+  return decodeCursor<string>(after, sort, order, MACHINE_SORT_KEYS[sort], 'string');
+}
 
 /** Answers whether this node holds a live session for a machine. */
 export type SessionProbe = (machineId: string) => boolean;
@@ -19,21 +60,39 @@ export class MachinesService {
   ) {}
 
   /**
-   * Machines in scope, by filter, ordered by id; the scope is part of the query, so nothing
-   * else is read. With `page.limit`, one page and the cursor of the next (null after the last).
+   * One page of the machines in scope (the scope is part of the query, so nothing else is
+   * read): filtered, searched, sorted, from the cursor `after`, at most `limit` (all without),
+   * with the cursor of the next page (null after the last) and the count of the whole list.
    */
-  async list(
-    filter: string | undefined,
-    scope: ScopeFilter,
-    page: MachinePage = {},
-  ): Promise<{ items: MachineView[]; next: string | null }> {
-    const patterns = filter ? parseMachineFilter(filter).likePatterns : null;
+  async list(query: MachineListRequest, scope: MachineScope): Promise<MachineListAnswer> {
+    const sort = query.sort ?? 'id';
+    const order = query.order ?? 'asc';
+    const after = query.after === undefined ? undefined : machineCursor(query.after, sort, order);
+    const { rows, total } = await this.machines.listMachinePage(
+      {
+        likePatterns: query.filter ? parseMachineFilter(query.filter).likePatterns : null,
+        ...(query.search === undefined ? {} : { search: query.search }),
+        ...(query.status === undefined
+          ? {}
+          : { statusKeys: query.status.map((s) => MACHINE_STATUSES.indexOf(s)) }),
+        sort,
+        order,
+        ...(after === undefined ? {} : { after }),
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+      },
+      scope,
+    );
     const now = this.clock();
-    const rows = await this.machines.listMachines(patterns, scope, page);
-    const full = page.limit !== undefined && rows.length === page.limit;
+    const last = rows.at(-1);
+    const full = query.limit !== undefined && rows.length === query.limit && last !== undefined;
     return {
-      items: rows.map((m) => machineView(m, now, this.hasSession(m.id))),
-      next: full ? (rows.at(-1)?.id ?? null) : null,
+      items: rows.map((r) => machineView(r.machine, now, this.hasSession(r.machine.id))),
+      next: !full
+        ? null
+        : sort === 'id' && order === 'asc'
+          ? last.machine.id
+          : encodeCursor(sort, order, { key: last.key, id: last.machine.id }),
+      total,
     };
   }
 
