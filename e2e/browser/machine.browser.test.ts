@@ -256,4 +256,18 @@ describe('console: the Machine page', () => {
     tab.assertClean();
     await tab.close();
   });
+
+  // Last: it stops the agent the other tests use.
+  it('shows the machine going offline when its agent stops, without a reload', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    await page.getByRole('img', { name: /^Online/ }).waitFor();
+    let reloads = 0;
+    page.on('framenavigated', () => reloads++);
+    await agents[0]?.stop();
+    await page.getByRole('img', { name: /^Offline/ }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('machine-status').textContent(), 'Offline');
+    assert.equal(reloads, 0, 'the page was not reloaded');
+    tab.assertClean();
+    await tab.close();
+  });
 });
