@@ -118,6 +118,32 @@ describe('machine event batcher', () => {
     assert.equal(event?.machine?.loggedOnUser, null, 'an offline machine shows no logged-on user');
   });
 
+  it('a session that ended before the store recorded it reads offline with what it knew, not never-checked-in', async () => {
+    const { batcher, published } = batcherOf(store, new Map());
+    batcher.note('pc7.web.acme', 'connected', T0, facts());
+    batcher.note('pc7.web.acme', 'disconnected', T0 + 900, facts({ lastSeenAt: T0 + 800 }));
+    await batcher.stop();
+    const [event] = published.flat();
+    assert.deepEqual(
+      {
+        change: event?.change,
+        status: event?.status,
+        online: event?.machine?.online,
+        firstCheckinAt: event?.machine?.firstCheckinAt,
+        lastCheckinAt: event?.machine?.lastCheckinAt,
+        connectedFrom: event?.machine?.connectedFrom,
+      },
+      {
+        change: 'disconnected',
+        status: 'offline',
+        online: false,
+        firstCheckinAt: new Date(T0).toISOString(),
+        lastCheckinAt: new Date(T0 + 800).toISOString(),
+        connectedFrom: '192.0.2.7',
+      },
+    );
+  });
+
   it("coalesces a machine's changes of one window into one event; a detail never hides a state change", async () => {
     const live = new Map([
       ['pc2.web.acme', facts()],
