@@ -82,6 +82,7 @@ describe('live events with real agent processes', () => {
     assert.equal(put.status, 200);
     const applied = await stream.next('settings applied', machineEvent(id, 'settings-applied'), 20_000);
     assert.equal(applied.data.machine.settingsApplied, true);
+    assert.deepEqual(applied.data.machine.pendingSettings, []);
     assert.equal((await server.machine(id))?.checkinControl.periodSeconds, 40);
 
     const killedAt = Date.now();

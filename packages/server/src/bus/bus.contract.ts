@@ -60,6 +60,7 @@ function longMachineEvent(n: number): MachineEvent {
       lastCheckinAt: at,
       firstCheckinAt: at,
       settingsApplied: false,
+      pendingSettings: ['primary', 'secondary', 'periodSeconds', 'bindToServer', 'bandwidthKBps'],
       connectedFrom: 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255',
       agentVersion: 'é'.repeat(64),
     },

@@ -41,6 +41,7 @@ export type MachineRow = Pick<
   | 'lastCheckinAt'
   | 'firstCheckinAt'
   | 'settingsApplied'
+  | 'pendingSettings'
   | 'connectedFrom'
   | 'agentVersion'
 >;
@@ -111,6 +112,7 @@ export function machineRow(view: MachineView): MachineRow {
     lastCheckinAt: view.lastCheckinAt,
     firstCheckinAt: view.firstCheckinAt,
     settingsApplied: view.settingsApplied,
+    pendingSettings: view.pendingSettings,
     connectedFrom: view.connectedFrom,
     agentVersion: view.agentVersion,
   };

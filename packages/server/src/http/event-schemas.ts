@@ -3,6 +3,7 @@ import { MACHINE_CHANGES, type MachineEvent, type ReplicationEvent } from '../bu
 import { MACHINE_STATUSES } from '../domain/machine-status';
 import { LocalServerDefinition } from '../replication/replication-schemas';
 import type { CheckinEvent, CommandEvent, StreamEvent } from '../services/event-hub';
+import { CHECKIN_SETTINGS } from '../services/machine-view';
 import { component } from './openapi-components';
 import { StringEnum } from './schemas';
 
@@ -46,6 +47,9 @@ export const MachineEventRowDefinition = Type.Object({
   lastCheckinAt: IsoOrNull,
   firstCheckinAt: IsoOrNull,
   settingsApplied: Type.Boolean({ description: 'false while changed check-in control settings are pending' }),
+  pendingSettings: Type.Array(StringEnum(CHECKIN_SETTINGS), {
+    description: 'the check-in control settings the agent has not confirmed yet',
+  }),
   connectedFrom: StringOrNull,
   agentVersion: StringOrNull,
 });

@@ -166,6 +166,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         agent.send({ t: 'settings-applied', revision });
         const applied = await own.next('settings applied', machineEvent(id, 'settings-applied'));
         assert.equal(applied.data.machine.settingsApplied, true);
+        assert.deepEqual(applied.data.machine.pendingSettings, []);
 
         assert.equal((await api('POST', `/machines/${id}/suspend`)).status, 200);
         const suspended = await own.next('suspended', machineEvent(id, 'suspended'));

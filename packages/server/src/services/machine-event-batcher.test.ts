@@ -98,6 +98,7 @@ describe('machine event batcher', () => {
             lastCheckinAt: new Date(T0 + 1000).toISOString(),
             firstCheckinAt: new Date(T0).toISOString(),
             settingsApplied: false,
+            pendingSettings: ['primary', 'secondary', 'periodSeconds', 'bindToServer', 'bandwidthKBps'],
             connectedFrom: '192.0.2.7',
             agentVersion: '1.2.3',
           },
