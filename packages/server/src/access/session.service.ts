@@ -119,8 +119,8 @@ export class SessionService {
   }
 
   /** Ends every session of a user (password reset, disable, delete); returns how many. */
-  async revokeAllOf(userId: string): Promise<number> {
-    const n = await this.sessions.revokeSessionsOf(userId, this.clock());
+  async revokeAllOf(userId: string, except: string | null = null): Promise<number> {
+    const n = await this.sessions.revokeSessionsOf(userId, this.clock(), except);
     this.cache.clear();
     return n;
   }

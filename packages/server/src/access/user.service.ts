@@ -113,12 +113,15 @@ export class UserService {
     guard(await this.users.deleteUser(user.id), user.name, 'delete');
   }
 
-  /** Sets a new password (policy checked) and ends the user's sessions. */
-  async setPassword(idOrName: string, password: string): Promise<void> {
+  /**
+   * Sets a new password (policy checked) and ends the user's sessions, except `keepSession`:
+   * users changing their own password stay signed in where they did it.
+   */
+  async setPassword(idOrName: string, password: string, keepSession: string | null = null): Promise<void> {
     const user = await this.get(idOrName);
     requireAcceptablePassword(password, user.name);
     await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
-    await this.sessions?.revokeAllOf(user.id);
+    await this.sessions?.revokeAllOf(user.id, keepSession);
   }
 
   /**

@@ -200,7 +200,7 @@ export function sessionRoutes(app: TypedApp, s: AccessRouteServices): void {
           'the current password is not right; nothing was changed',
         );
       }
-      await s.users.setPassword(actor.userId, request.body.newPassword);
+      await s.users.setPassword(actor.userId, request.body.newPassword, request.sessionId);
       return reply.status(204).send(null);
     },
   );

@@ -336,8 +336,8 @@ export interface SessionStore {
   touchSessions(seen: ReadonlyMap<string, number>): Promise<void>;
   /** Revokes one session; false when unknown. */
   revokeSession(id: string, now: number): Promise<boolean>;
-  /** Revokes every session of a user (password reset, disable); returns how many. */
-  revokeSessionsOf(userId: string, now: number): Promise<number>;
+  /** Revokes every session of a user (password reset, disable) but `except`; returns how many. */
+  revokeSessionsOf(userId: string, now: number, except?: string | null): Promise<number>;
   /** Deletes sessions that ended before `cutoff`; returns how many. */
   deleteSessionsEndedBefore(cutoff: number): Promise<number>;
 }

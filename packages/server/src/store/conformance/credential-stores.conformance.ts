@@ -128,7 +128,13 @@ export function sessionStoreTests(store: StoreRef): void {
     assert.equal(await s.sessions.revokeSession('s1', T0 + 60), true);
     assert.equal(await s.sessions.revokeSession('nope', T0 + 60), false);
     assert.equal((await s.sessions.findSessionByHash('sh1'))?.session.revokedAt, T0 + 60);
-    assert.equal(await s.sessions.revokeSessionsOf('gina', T0 + 70), 2, 's2 and s3 (s1 was revoked already)');
+    assert.equal(
+      await s.sessions.revokeSessionsOf('gina', T0 + 70, 's3'),
+      1,
+      's2 (s1 was revoked already, s3 kept)',
+    );
+    assert.equal((await s.sessions.findSessionByHash('sh3'))?.session.revokedAt, null);
+    assert.equal(await s.sessions.revokeSessionsOf('gina', T0 + 70), 1, 's3 now');
     assert.equal((await s.sessions.findSessionByHash('sh2'))?.session.revokedAt, T0 + 70);
     assert.equal(await s.sessions.deleteSessionsEndedBefore(T0 + 65), 2, 's1 revoked and s3 expired before');
     assert.equal(await s.sessions.findSessionByHash('sh1'), null);

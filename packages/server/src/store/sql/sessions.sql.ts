@@ -59,12 +59,13 @@ export function sqlSessionStore(db: Kysely<Database>): SessionStore {
       const r = await db.selectFrom('sessions').select('id').where('id', '=', id).executeTakeFirst();
       return r !== undefined;
     },
-    async revokeSessionsOf(userId, now) {
+    async revokeSessionsOf(userId, now, except = null) {
       const r = await db
         .updateTable('sessions')
         .set({ revoked_at: now })
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
+        .$if(except !== null, (q) => q.where('id', '!=', except as string))
         .executeTakeFirst();
       return Number(r.numUpdatedRows ?? 0n);
     },
