@@ -1,4 +1,6 @@
 import { type Timing, timing } from '../access/stats';
+import { readCpuSeconds } from '../checkin/proc-stats';
+import { databaseCpuBetween, readDatabaseCpu } from './database-cpu';
 import type { PageCall } from './page-calls';
 import type { Caller, Callers } from './people';
 import type { ServerLog } from './server-log';
@@ -30,6 +32,20 @@ export interface SequentialResult {
   lastFailure: string;
   /** Timed requests whose server log line was not found in order (their server time is left out). */
   unmatchedLogLines: number;
+  /**
+   * CPU time the server process used per request over all of this call's requests (warm-up
+   * included): what a request costs the server whatever else the machine is doing. On SQLite
+   * the database runs inside it; PostgreSQL's own processes are not counted.
+   */
+  serverCpuMsPerRequest: number;
+  /** CPU time of the PostgreSQL backends of the run's database per request; null on SQLite. */
+  databaseCpuMsPerRequest: number | null;
+}
+
+/** The processes whose CPU time is read: the server's, and the PostgreSQL database's by name. */
+export interface CpuTargets {
+  serverPid: number;
+  database: string | null;
 }
 
 interface Sample {
@@ -90,12 +106,15 @@ export async function measureSequential(
   call: PageCall,
   rounds: number,
   log: ServerLog,
+  cpu: CpuTargets,
 ): Promise<SequentialResult> {
   const samples = { master: [] as Sample[], scoped: [] as Sample[] };
   const sent: Array<{ who: 'master' | 'scoped'; path: string; timed: boolean; ok: boolean }> = [];
   let failures = 0;
   let lastFailure = '';
   const mark = log.mark();
+  const cpuBefore = readCpuSeconds(cpu.serverPid);
+  const dbBefore = cpu.database === null ? null : readDatabaseCpu(cpu.database);
   for (let r = 0; r < WARMUP + rounds; r++) {
     const order = r % 2 === 0 ? (['master', 'scoped'] as const) : (['scoped', 'master'] as const);
     for (const who of order) {
@@ -109,6 +128,11 @@ export async function measureSequential(
       if (r >= WARMUP) samples[who].push(sample);
     }
   }
+  const cpuMs = (readCpuSeconds(cpu.serverPid) - cpuBefore) * 1000;
+  const dbMs =
+    cpu.database === null || dbBefore === null
+      ? null
+      : databaseCpuBetween(dbBefore, readDatabaseCpu(cpu.database)) * 1000;
   // Every request's log line, in order; waiting until the last one arrived (stdout lags), so
   // no line of this call is left to be mistaken for one of the next.
   const matched = await log.matchInOrder(
@@ -147,6 +171,8 @@ export async function measureSequential(
     failures,
     lastFailure,
     unmatchedLogLines: unmatched,
+    serverCpuMsPerRequest: cpuMs / sent.length,
+    databaseCpuMsPerRequest: dbMs === null ? null : dbMs / sent.length,
   };
 }
 
@@ -162,6 +188,12 @@ export interface ConcurrentResult {
   server: Timing;
   /** Client time by call key, both callers together. */
   byCall: Array<{ key: string; label: string; client: Timing }>;
+  /** CPU time the server process used per request (see SequentialResult). */
+  serverCpuMsPerRequest: number;
+  /** Share of one core the server process used while the clients asked (1 = a whole core). */
+  serverCoreShare: number;
+  /** CPU time of the PostgreSQL backends per request; null on SQLite. */
+  databaseCpuMsPerRequest: number | null;
   failures: number;
   lastFailure: string;
 }
@@ -178,11 +210,14 @@ export async function measureConcurrent(
   clients: number,
   perClient: number,
   log: ServerLog,
+  cpu: CpuTargets,
 ): Promise<ConcurrentResult> {
   const byCall = new Map<string, number[]>(calls.map((c) => [c.key, []]));
   let failures = 0;
   let lastFailure = '';
   const mark = log.mark();
+  const cpuBefore = readCpuSeconds(cpu.serverPid);
+  const dbBefore = cpu.database === null ? null : readDatabaseCpu(cpu.database);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, k) => {
@@ -198,6 +233,11 @@ export async function measureConcurrent(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = readCpuSeconds(cpu.serverPid) - cpuBefore;
+  const dbSeconds =
+    cpu.database === null || dbBefore === null
+      ? null
+      : databaseCpuBetween(dbBefore, readDatabaseCpu(cpu.database));
   const requests = clients * perClient;
   const logged = await log.waitFor(mark, requests);
   return {
@@ -208,6 +248,9 @@ export async function measureConcurrent(
     all: timing([...byCall.values()].flat()),
     server: timing(logged.filter((l) => l.url.startsWith('/api/v1/machines')).map((l) => l.responseTimeMs)),
     byCall: calls.map((c) => ({ key: c.key, label: c.label, client: timing(byCall.get(c.key) ?? []) })),
+    serverCpuMsPerRequest: (cpuSeconds * 1000) / requests,
+    serverCoreShare: cpuSeconds / seconds,
+    databaseCpuMsPerRequest: dbSeconds === null ? null : (dbSeconds * 1000) / requests,
     failures,
     lastFailure,
   };

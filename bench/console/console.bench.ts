@@ -8,7 +8,7 @@
  * its measured reason and does not fail the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../../e2e/browser/support/chromium';
 import { machineInfo } from '../checkin/machine-info';
@@ -36,6 +36,13 @@ async function measureBackend(seeded: SeededServer, options: ConsoleBenchOptions
   const { backend, httpUrl, fleet } = seeded;
   const loadAverages: Record<string, number[]> = { start: load() };
   const log = new ServerLog(seeded.server.proc);
+  const serverPid = seeded.server.proc.child.pid;
+  if (serverPid === undefined) throw new Error('the server process has no pid');
+  const cpu = {
+    serverPid,
+    database:
+      'postgresUrl' in seeded.location ? new URL(seeded.location.postgresUrl).pathname.slice(1) : null,
+  };
   const callers = await createCallers(httpUrl, seeded.adminToken, fleet.scopedOrganization);
   say(`${backend}: walking both users' lists`);
   const { check, calls } = await prepareCalls(httpUrl, callers, fleet);
@@ -45,11 +52,11 @@ async function measureBackend(seeded: SeededServer, options: ConsoleBenchOptions
   loadAverages.sequential = load();
   const sequential: SequentialResult[] = [];
   for (const call of calls) {
-    const r = await measureSequential(httpUrl, callers, call, options.requests, log);
+    const r = await measureSequential(httpUrl, callers, call, options.requests, log, cpu);
     sequential.push(r);
     say(
       `${backend} ${call.label}: p95 master ${ms(r.master.client.p95)} (server ${ms(r.master.server.p95)}), ` +
-        `scoped ${ms(r.scoped.client.p95)} (server ${ms(r.scoped.server.p95)})${r.failures > 0 ? `, ${r.failures} failed: ${r.lastFailure}` : ''}`,
+        `scoped ${ms(r.scoped.client.p95)} (server ${ms(r.scoped.server.p95)}), server CPU ${ms(r.serverCpuMsPerRequest)} a request${r.databaseCpuMsPerRequest === null ? '' : ` (database ${ms(r.databaseCpuMsPerRequest)})`}${r.failures > 0 ? `, ${r.failures} failed: ${r.lastFailure}` : ''}`,
     );
   }
   loadAverages.concurrent = load();
@@ -61,6 +68,7 @@ async function measureBackend(seeded: SeededServer, options: ConsoleBenchOptions
     options.clients,
     options.concurrentRequests,
     log,
+    cpu,
   );
   say(`${backend}: concurrent p95 ${ms(concurrent.all.p95)} (server ${ms(concurrent.server.p95)})`);
   loadAverages.store = load();
@@ -100,7 +108,16 @@ async function measureBackend(seeded: SeededServer, options: ConsoleBenchOptions
     browser,
     loadAverages,
     targets,
-    findings: deriveFindings({ sequential, concurrent, store, browser, targets }),
+    findings: deriveFindings({
+      backend,
+      loadAverage: loadAverages.sequential ?? [],
+      cores: cpus().length,
+      sequential,
+      concurrent,
+      store,
+      browser,
+      targets,
+    }),
   };
 }
 

@@ -5,17 +5,39 @@ import type { StoreProbe } from './store-probe';
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)} ms` : 'n/a');
 
-/** The steps of a plan that say how rows are found and ordered, without costs. */
+/**
+ * The steps of a plan that say how rows are found and ordered, without costs: SQLite's lines
+ * as they are; PostgreSQL's plan nodes (not their detail lines) with the rows each produced.
+ */
 export function planSummary(plan: readonly string[]): string {
-  return plan
-    .filter((line) => /Scan|SEARCH|SCAN|TEMP B-TREE|Sort|Aggregate/.test(line))
-    .map((line) => line.replace(/\s*\((cost|actual)[^)]*\)/g, '').replace(/^[\s->]+/, ''))
-    .slice(0, 3)
-    .join('; ');
+  if (!plan.some((line) => line.includes('(cost='))) return plan.slice(0, 4).join('; ');
+  const nodes: string[] = [];
+  for (const [i, line] of plan.entries()) {
+    const removed = /Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(line);
+    if (removed && nodes.length > 0) {
+      nodes[nodes.length - 1] += `, ${removed[1]} filtered out`;
+      continue;
+    }
+    if (i !== 0 && !line.includes('->')) continue;
+    const rows = /actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/.exec(line);
+    const node = line
+      .replace(/\s*\((cost|actual)[^)]*\)/g, '')
+      .replace(/^[\s->]+/, '')
+      .trim();
+    nodes.push(rows ? `${node}: ${Number(rows[1]) * Number(rows[2])} rows` : node);
+  }
+  return nodes
+    .slice(0, 4)
+    .map((n) => `(${n})`)
+    .join(' < ');
 }
 
 /** What the findings read. */
 export interface FindingInputs {
+  backend: 'sqlite' | 'postgres';
+  /** Load average when the one-at-a-time calls were timed, and the machine's cores. */
+  loadAverage: number[];
+  cores: number;
   sequential: SequentialResult[];
   concurrent: ConcurrentResult;
   store: StoreProbe | null;
@@ -57,6 +79,18 @@ export function deriveFindings(i: FindingInputs): string[] {
         `${r.label}: the scoped user's p95 is ${r.ratioP95.toFixed(1)}x the master's (${ms(r.scoped.client.p95)} vs ${ms(r.master.client.p95)}): the scope condition makes the database read more rows for the same page.`,
       );
   }
+  const cpu = i.sequential.map((r) => r.serverCpuMsPerRequest).sort((a, b) => a - b);
+  const worstCpu = [...i.sequential].sort((a, b) => b.serverCpuMsPerRequest - a.serverCpuMsPerRequest)[0];
+  const dbValues = i.sequential.flatMap((r) =>
+    r.databaseCpuMsPerRequest === null ? [] : [r.databaseCpuMsPerRequest],
+  );
+  const dbCpu = dbValues.length > 0 ? `${ms(Math.min(...dbValues))}-${ms(Math.max(...dbValues))}` : 'n/a';
+  if (worstCpu)
+    out.push(
+      `The server process's CPU time per request, which other work on the machine does not inflate, is ${ms(cpu[0] as number)}-${ms(cpu[cpu.length - 1] as number)} ` +
+        `(median ${ms(cpu[Math.floor(cpu.length / 2)] as number)}; most: ${worstCpu.label})${i.backend === 'postgres' ? `; PostgreSQL's backends add ${dbCpu}` : ', the SQLite queries included'}; ` +
+        `load average ${i.loadAverage.join(' ')} on ${i.cores} cores while timing, so wall times include waiting for a core.`,
+    );
   const c = i.concurrent;
   const seqAll = i.sequential.flatMap((r) => [r.master.client.p95, r.scoped.client.p95]);
   out.push(

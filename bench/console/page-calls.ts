@@ -26,8 +26,10 @@ export interface DeepCursor {
 
 /** Where a caller's page 90% through its walked list starts. */
 export function deepCursor(walk: WalkedList): DeepCursor {
-  // The cursor after the last page that ends at or before DEEP_SHARE of the list.
-  const k = Math.floor((walk.ids.length * DEEP_SHARE) / walk.pageSize) - 1;
+  // The cursor after the last page that ends at or before DEEP_SHARE of the list and leaves a
+  // whole page after it.
+  const k =
+    Math.floor(Math.min(walk.ids.length * DEEP_SHARE, walk.ids.length - PAGE_SIZE) / walk.pageSize) - 1;
   const index = (k + 1) * walk.pageSize;
   if (k < 0 || k >= walk.cursors.length || index + PAGE_SIZE > walk.ids.length)
     throw new Error(`a list of ${walk.ids.length} in pages of ${walk.pageSize} has no deep page to ask for`);

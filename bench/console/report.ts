@@ -18,6 +18,7 @@ function apiTable(b: BackendResults): string {
       'API call, one at a time (ms)',
       'master p50 / p95 / max (server p95)',
       'scoped p50 / p95 / max (server p95)',
+      'CPU/request: server (database)',
       'items, total, size',
       'p95 scoped/master',
     ],
@@ -25,6 +26,7 @@ function apiTable(b: BackendResults): string {
       r.label,
       caller(r.master),
       caller(r.scoped),
+      `${ms(r.serverCpuMsPerRequest)}${r.databaseCpuMsPerRequest === null ? '' : ` (${ms(r.databaseCpuMsPerRequest)})`}`,
       `${r.master.items}/${r.scoped.items}, ${r.master.total ?? '-'}/${r.scoped.total ?? '-'}, ${kib(r.master.bytes)}`,
       `${r.ratioP95.toFixed(2)}${r.failures > 0 ? ` (${r.failures} failed: ${r.lastFailure})` : ''}`,
     ]),
@@ -35,7 +37,7 @@ function concurrentTable(b: BackendResults): string {
   const c = b.concurrent;
   return [
     `${c.clients} clients at once, ${int(c.requests)} requests in ${c.seconds.toFixed(1)} s (${c.requestsPerSecond.toFixed(0)}/s): ` +
-      `client p50 / p95 / max ${dist(c.all)} ms, server's own ${dist(c.server)} ms${c.failures > 0 ? `, ${c.failures} failed (${c.lastFailure})` : ''}.`,
+      `client p50 / p95 / max ${dist(c.all)} ms, server's own ${dist(c.server)} ms; server CPU ${ms(c.serverCpuMsPerRequest)} ms a request${c.databaseCpuMsPerRequest === null ? '' : ` (PostgreSQL ${ms(c.databaseCpuMsPerRequest)} ms)`}, ${(c.serverCoreShare * 100).toFixed(0)}% of a core${c.failures > 0 ? `, ${c.failures} failed (${c.lastFailure})` : ''}.`,
     alignColumns([
       ['Same calls, concurrent (ms)', 'p50 / p95 / max'],
       ...c.byCall.map((x) => [x.label, `${dist(x.client)} (${x.client.count})`]),

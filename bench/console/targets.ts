@@ -43,7 +43,8 @@ export function evaluateTargets(i: TargetInputs): TargetResult[] {
       measured: ms(worstSeq.t.client.p95),
       pass: worstSeq.t.client.p95 <= TARGETS.apiP95Ms && failures === 0 && leakFree,
       note:
-        `worst: ${worstSeq.r.label}, ${worstSeq.who} (server's own p95 ${ms(worstSeq.t.server.p95)}, p50 ${ms(worstSeq.t.client.p50)}, ${worstSeq.t.client.count} requests)` +
+        `worst: ${worstSeq.r.label}, ${worstSeq.who} (server's own p95 ${ms(worstSeq.t.server.p95)}, p50 ${ms(worstSeq.t.client.p50)}, ${worstSeq.t.client.count} requests; ` +
+        `server CPU ${ms(worstSeq.r.serverCpuMsPerRequest)} a request${worstSeq.r.databaseCpuMsPerRequest === null ? '' : `, PostgreSQL ${ms(worstSeq.r.databaseCpuMsPerRequest)}`})` +
         `${failures > 0 ? `; ${failures} requests failed` : ''}${leakFree ? '' : '; the scoped user reached another organization'}`,
     });
   }
