@@ -172,10 +172,13 @@ export class TestServer {
     const exited = proc.wait().then((code) => {
       if (!answered) throw new Error(`server exited with ${code} before its API answered: ${proc.output()}`);
     });
+    // Started means the start finished: the API answers and the banner is printed (the first
+    // start writes the admin token and password between the two).
     await Promise.race([
       waitFor(
         `server on ${httpPort} to answer`,
-        async () => (await server.api.get('/server')).status === 200,
+        async () =>
+          proc.output().includes('Muster server running') && (await server.api.get('/server')).status === 200,
         30_000,
       ),
       exited,
