@@ -83,12 +83,14 @@ export function MachinePage({ params }: { params: Record<string, string> }) {
   }
   return (
     <MachineView
+      // Another machine is another page: nothing of the one before (its commands) is kept.
+      key={state.machine.id}
       machine={state.machine}
       update={(change) =>
         setState((now) => (now.kind === 'found' ? { kind: 'found', machine: change(now.machine) } : now))
       }
       onDeleted={() => setState({ kind: 'deleted', id: state.machine.id })}
-      reload={load}
+      onGone={() => setState({ kind: 'not-found' })}
     />
   );
 }
@@ -104,13 +106,14 @@ function MachineView({
   machine,
   update,
   onDeleted,
-  reload,
+  onGone,
 }: {
   machine: MachineDetail;
   /** Changes the machine shown; a function of the latest one, as events may come quickly. */
   update(change: (machine: MachineDetail) => MachineDetail): void;
   onDeleted(): void;
-  reload(): Promise<void>;
+  /** The machine answers 404 now (deleted, or taken out of the user's scopes). */
+  onGone(): void;
 }) {
   const { can } = useSession();
   const commands = useMachineCommands(machine.id);
@@ -118,6 +121,17 @@ function MachineView({
   const [checkins, setCheckins] = useState<CheckinSeen[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  /** Reads the machine again; a failure is shown above the page, which stays as it was. */
+  const reload = async () => {
+    try {
+      const now = await fetchMachine(machine.id);
+      update(() => now);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 404) onGone();
+      else setError(failure);
+    }
+  };
 
   useLiveEvents('machine', (event) => {
     if (event.machineId !== machine.id) return;
