@@ -39,7 +39,11 @@ export function DeviceTokenForm() {
         </label>
         <label>
           Platform
-          <select value={platform} onChange={(e) => setPlatform(e.target.value as 'ios' | 'android')}>
+          <select
+            aria-label="Platform"
+            value={platform}
+            onChange={(e) => setPlatform(e.target.value as 'ios' | 'android')}
+          >
             <option value="ios">iOS</option>
             <option value="android">Android</option>
           </select>

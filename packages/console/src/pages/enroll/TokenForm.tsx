@@ -90,7 +90,7 @@ export function TokenForm({
   };
 
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="token-form-title">
+    <form className="panel" onSubmit={submit} aria-labelledby="token-form-title" noValidate>
       <h2 id="token-form-title">New install token</h2>
       <div className="toolbar">
         <label>
@@ -124,7 +124,11 @@ export function TokenForm({
         </label>
         <label>
           Expires
-          <select value={draft.lifetime} onChange={(e) => set({ lifetime: e.target.value })}>
+          <select
+            aria-label="Expires"
+            value={draft.lifetime}
+            onChange={(e) => set({ lifetime: e.target.value })}
+          >
             {LIFETIMES.map((l) => (
               <option key={l.value} value={l.value}>
                 {l.label}

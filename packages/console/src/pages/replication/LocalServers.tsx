@@ -156,7 +156,11 @@ export function LocalServers({
             </label>
             <label>
               Offsite server
-              <select value={offsiteServerId} onChange={(e) => set({ offsiteServerId: e.target.value })}>
+              <select
+                aria-label="Offsite server"
+                value={offsiteServerId}
+                onChange={(e) => set({ offsiteServerId: e.target.value })}
+              >
                 {offsites.map((o) => (
                   <option key={o.id} value={o.id}>
                     {o.machineId} ({o.host}:{o.port})
