@@ -117,7 +117,6 @@ function MachineView({
 }) {
   const { can } = useSession();
   const commands = useMachineCommands(machine.id);
-  const [selected, setSelected] = useState<string | null>(null);
   const [checkins, setCheckins] = useState<CheckinSeen[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -158,10 +157,8 @@ function MachineView({
       setBusy(false);
     }
   };
-  const queued = (commandId: string) => {
-    setSelected(commandId);
-    void commands.refresh(commandId);
-  };
+  /** A command queued on this page is shown whole at once; its events then follow it. */
+  const queued = (commandId: string) => commands.select(commandId);
   const title = statusTitle({
     status: machine.status,
     temporary: machine.temporary,
@@ -255,8 +252,6 @@ function MachineView({
 
       <CommandHistory
         commands={commands}
-        selected={selected}
-        onSelect={setSelected}
         canCancel={can('commands.cancel')}
         canReadFiles={can('files.read')}
       />

@@ -117,6 +117,13 @@ export function mergeCommand(items: readonly CommandItem[], command: CommandItem
   return items.map((c, i) => (i === at ? merged : c));
 }
 
+/** The pending list with one command changed: kept while it waits or runs, dropped once finished. */
+export function withPending(list: readonly CommandItem[], command: CommandItem): CommandItem[] {
+  if (FINISHED.has(command.status)) return list.filter((c) => c.id !== command.id);
+  const merged = mergeCommand(list, command);
+  return merged.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
 /** One machine; an ApiError 404 when it does not exist or is outside the user's scopes. */
 export async function fetchMachine(id: string): Promise<MachineDetail> {
   const data = await ok(api.GET('/api/v1/machines/{id}', { params: { path: { id } } }));
@@ -127,6 +134,89 @@ export async function fetchMachine(id: string): Promise<MachineDetail> {
 export async function fetchMachineCommands(id: string): Promise<CommandItem[]> {
   const data = await ok(api.GET('/api/v1/machines/{id}/commands', { params: { path: { id } } }));
   return (data as unknown as { items: CommandItem[] }).items;
+}
+
+/** How the command history is listed: the server sorts, searches and filters it. */
+export interface CommandListView {
+  sort: 'created' | 'status' | 'type';
+  descending: boolean;
+  /** Text the command's type contains; empty: any. */
+  search: string;
+  /** One status; empty: any. */
+  status: CommandStatus | '';
+}
+
+/** Newest first, everything. */
+export const DEFAULT_COMMAND_VIEW: CommandListView = {
+  sort: 'created',
+  descending: true,
+  search: '',
+  status: '',
+};
+
+/** A page of commands as the API answers it. */
+export interface CommandPage {
+  items: CommandItem[];
+  next: string | null;
+  total?: number;
+}
+
+/** The query string of a machine's command list for a view and page. */
+export function commandListQuery(view: CommandListView, after: string | null, limit: number) {
+  return {
+    limit,
+    sort: view.sort,
+    order: view.descending ? ('desc' as const) : ('asc' as const),
+    ...(view.search.trim() === '' ? {} : { search: view.search.trim() }),
+    ...(view.status === '' ? {} : { status: view.status }),
+    ...(after === null ? {} : { after }),
+  };
+}
+
+/** One page of the machine's commands. */
+export async function fetchCommandPage(
+  machineId: string,
+  view: CommandListView,
+  after: string | null,
+  limit: number,
+): Promise<CommandPage> {
+  const data = await ok(
+    api.GET('/api/v1/machines/{id}/commands', {
+      params: { path: { id: machineId }, query: commandListQuery(view, after, limit) },
+    }),
+  );
+  const page = data as unknown as { items: CommandItem[]; next?: string | null; total?: number };
+  return {
+    items: page.items,
+    next: page.next ?? null,
+    ...(page.total === undefined ? {} : { total: page.total }),
+  };
+}
+
+/** The most that the pending procedures list shows. */
+const PENDING_LIMIT = 200;
+
+/**
+ * What waits for the machine or runs on it now, oldest first (the order it runs in), and how
+ * many in all. Two filtered requests: the list filters one status at a time.
+ */
+export async function fetchPendingCommands(
+  machineId: string,
+): Promise<{ items: CommandItem[]; total: number }> {
+  const oldestFirst = (status: CommandStatus) => ({
+    ...DEFAULT_COMMAND_VIEW,
+    descending: false,
+    status,
+  });
+  const [waiting, running] = await Promise.all([
+    fetchCommandPage(machineId, oldestFirst('pending'), null, PENDING_LIMIT),
+    fetchCommandPage(machineId, oldestFirst('processing'), null, PENDING_LIMIT),
+  ]);
+  // By id: a server that does not filter by status answers the whole list to both.
+  const byId = new Map([...running.items, ...waiting.items].map((c) => [c.id, c]));
+  const items = [...byId.values()].filter((c) => !FINISHED.has(c.status));
+  items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { items, total: (waiting.total ?? waiting.items.length) + (running.total ?? running.items.length) };
 }
 
 /** One command with every status change. */

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MachineDetail } from './machine-api';
-import { type CommandItem, commandSummary, fetchedFileOf, mergeCommand } from './machine-api';
+import {
+  type CommandItem,
+  commandListQuery,
+  commandSummary,
+  DEFAULT_COMMAND_VIEW,
+  fetchedFileOf,
+  mergeCommand,
+  withPending,
+} from './machine-api';
 import {
   changedSettings,
   destinationPath,
@@ -174,5 +182,48 @@ describe('Machine page: live command updates', () => {
     const merged = mergeCommand([detailed], fromList);
     assert.equal(merged[0]?.status, 'processing');
     assert.equal(merged[0]?.transitions?.length, 1);
+  });
+
+  it('keeps the pending list to what waits or runs, oldest first', () => {
+    const older = command({ id: 'c1', createdAt: '2026-01-01T00:00:01.000Z' });
+    const newer = command({ id: 'c2', createdAt: '2026-01-01T00:00:02.000Z' });
+    const list = withPending(withPending([], newer), older);
+    assert.deepEqual(
+      list.map((c) => c.id),
+      ['c1', 'c2'],
+    );
+    const running = withPending(list, {
+      ...older,
+      status: 'processing',
+      updatedAt: '2026-01-01T00:00:03.000Z',
+    });
+    assert.equal(running[0]?.status, 'processing');
+    const done = withPending(running, {
+      ...older,
+      status: 'complete',
+      updatedAt: '2026-01-01T00:00:04.000Z',
+    });
+    assert.deepEqual(
+      done.map((c) => c.id),
+      ['c2'],
+    );
+  });
+});
+
+describe('Machine page: the command list query', () => {
+  it('sends the sort, order and page, and a search and status only when given', () => {
+    assert.deepEqual(commandListQuery(DEFAULT_COMMAND_VIEW, null, 25), {
+      limit: 25,
+      sort: 'created',
+      order: 'desc',
+    });
+    assert.deepEqual(
+      commandListQuery(
+        { sort: 'status', descending: false, search: ' shell ', status: 'failed' },
+        'cursor',
+        25,
+      ),
+      { limit: 25, sort: 'status', order: 'asc', search: 'shell', status: 'failed', after: 'cursor' },
+    );
   });
 });
