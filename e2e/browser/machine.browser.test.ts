@@ -257,6 +257,48 @@ describe('console: the Machine page', () => {
     await tab.close();
   });
 
+  it('filters, searches and sorts the command history on the server', async () => {
+    const { tab, page } = await openMachine(ADMIN, acme);
+    await runScript(page, 'exit 3', 'failed');
+    /** Waits for the history's answer to a query with these parameters, as `act` sends it. */
+    const answered = async (want: Record<string, string>, act: () => Promise<void>) => {
+      const response = page.waitForResponse((r) => {
+        const url = new URL(r.url());
+        return (
+          url.pathname.endsWith('/commands') &&
+          url.searchParams.get('limit') === '25' &&
+          Object.entries(want).every(([k, v]) => url.searchParams.get(k) === v)
+        );
+      });
+      await act();
+      assert.equal((await response).status(), 200);
+      await page.locator('table[aria-label="Command history"][aria-busy="false"]').waitFor();
+    };
+    const history = page.getByRole('table', { name: 'Command history' });
+    const status = page.getByRole('combobox', { name: 'Status', exact: true });
+    await answered({ status: 'failed' }, async () => {
+      await status.selectOption('failed');
+    });
+    const cells = await history.locator('tbody [data-status]').all();
+    const statuses = await Promise.all(cells.map((c) => c.getAttribute('data-status')));
+    assert.ok(statuses.length > 0);
+    assert.deepEqual([...new Set(statuses)], ['failed']);
+    assert.equal(await history.getByRole('row', { name: /exit 3/ }).count(), 1);
+
+    await status.selectOption('');
+    await answered({ search: 'put-file' }, () => page.getByLabel('Type contains').fill('put-file'));
+    await history.getByRole('row', { name: /exit 3/ }).waitFor({ state: 'detached' });
+    assert.equal(await history.getByRole('row', { name: /note\.txt/ }).count(), 1);
+
+    await page.getByLabel('Type contains').fill('');
+    await answered({ sort: 'status', order: 'asc' }, () =>
+      history.getByRole('button', { name: 'Status' }).click(),
+    );
+    assert.equal(await history.locator('th[aria-sort="ascending"]').textContent(), 'Status ▲');
+    tab.assertClean();
+    await tab.close();
+  });
+
   // Last: it stops the agent the other tests use.
   it('shows the machine going offline when its agent stops, without a reload', async () => {
     const { tab, page } = await openMachine(ADMIN, acme);
