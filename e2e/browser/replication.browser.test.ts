@@ -204,6 +204,15 @@ describe('console: Offsite Servers and Local Servers', () => {
       .getByText(/^Complete: 1 files, 3\.0 MiB sent/)
       .waitFor({ timeout: 40_000 });
     assert.ok(sameContent('incr.img'));
+
+    // The Machine ID / Group ID filter of the machine pages applies here too.
+    await page.getByLabel('Machine ID / Group ID filter').fill('loc.rep.acme');
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await page.getByText('No offsite server on a machine the filter matches.').waitFor();
+    await page.getByText('The filter “loc.rep.acme” hides 1 server of other machines.').waitFor();
+    assert.equal(await localRow(page, 'loc.rep.acme').count(), 1);
+    await page.getByRole('button', { name: 'Clear filter' }).click();
+    await offsiteRow(page).waitFor();
     tab.assertClean();
     await tab.close();
   });
@@ -260,7 +269,8 @@ describe('console: Offsite Servers and Local Servers', () => {
       await viewer.page.getByRole('button', { name: /Restart|Edit|Delete|Replicate|Create/ }).count(),
       0,
     );
-    assert.equal(await viewer.page.getByRole('form').count(), 0);
+    for (const form of ['Offsite server', 'Local server'])
+      assert.equal(await viewer.page.getByRole('form', { name: form }).count(), 0, `no ${form} form`);
     const overflow = await viewer.page.evaluate(() => {
       const w = globalThis as unknown as BrowserGlobals;
       return w.document.documentElement.scrollWidth - w.innerWidth;

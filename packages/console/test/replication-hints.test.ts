@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { machineFilterMatches } from '../src/pages/replication/machine-filter-match';
 import { formatBytes, formatDuration } from '../src/pages/replication/replication-format';
 import { replicationHints, STARTING_GRACE_MS } from '../src/pages/replication/replication-hints';
 import type { LocalServer, OffsiteServer } from '../src/pages/replication/replication-types';
@@ -74,5 +75,24 @@ describe('replication figures', () => {
     assert.equal(formatDuration(45), '45 s');
     assert.equal(formatDuration(200), '3 min 20 s');
     assert.equal(formatDuration(7500), '2 h 5 min');
+  });
+});
+
+describe('the Machine ID / Group ID filter on the replication lists', () => {
+  it('means what it means on the server: a pattern with "*", else a machine or a group and its subgroups', () => {
+    assert.equal(machineFilterMatches('', 'off.rep.acme'), true);
+    assert.equal(machineFilterMatches('*.rep.acme', 'off.rep.acme'), true);
+    assert.equal(machineFilterMatches('*.rep.acme', 'off.eu.rep.acme'), true);
+    assert.equal(machineFilterMatches('o*.acme', 'off.rep.acme'), true);
+    assert.equal(machineFilterMatches('*.rep.acme', 'off.rep.globex'), false);
+    assert.equal(machineFilterMatches('rep.acme', 'off.eu.rep.acme'), true);
+    assert.equal(machineFilterMatches('loc.rep.acme', 'loc.rep.acme'), true);
+    assert.equal(machineFilterMatches('loc.rep.acme', 'off.rep.acme'), false);
+    assert.equal(
+      machineFilterMatches('rep.acme', 'offrep.acme'),
+      false,
+      'a group is matched on a whole name',
+    );
+    assert.equal(machineFilterMatches('o.f.acme', 'oxf.acme'), false, 'dots are dots');
   });
 });

@@ -50,12 +50,15 @@ export function LocalServers({
   agentStatus,
   report,
   onChanged,
+  filtered = false,
 }: {
   locals: LocalServer[];
   offsites: OffsiteServer[];
   agentStatus: ReadonlyMap<string, string>;
   report: Report;
   onChanged: () => void;
+  /** The Machine ID / Group ID filter hides some: an empty list then says so. */
+  filtered?: boolean;
 }) {
   const manage = useSession().can('replication.manage');
   const empty: Draft = {
@@ -242,7 +245,7 @@ export function LocalServers({
             {locals.length === 0 ? (
               <tr>
                 <td colSpan={manage ? 12 : 11} className="muted">
-                  No local server yet.
+                  {filtered ? 'No local server on a machine the filter matches.' : 'No local server yet.'}
                 </td>
               </tr>
             ) : null}

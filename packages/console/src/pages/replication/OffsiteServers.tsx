@@ -55,11 +55,14 @@ export function OffsiteServers({
   agentStatus,
   report,
   onChanged,
+  filtered = false,
 }: {
   offsites: OffsiteServer[];
   agentStatus: ReadonlyMap<string, string>;
   report: Report;
   onChanged: () => void;
+  /** The Machine ID / Group ID filter hides some: an empty list then says so. */
+  filtered?: boolean;
 }) {
   const manage = useSession().can('replication.manage');
   const [editing, setEditing] = useState<OffsiteServer | null>(null);
@@ -226,7 +229,7 @@ export function OffsiteServers({
             {offsites.length === 0 ? (
               <tr>
                 <td colSpan={manage ? 11 : 10} className="muted">
-                  No offsite server yet.
+                  {filtered ? 'No offsite server on a machine the filter matches.' : 'No offsite server yet.'}
                 </td>
               </tr>
             ) : null}

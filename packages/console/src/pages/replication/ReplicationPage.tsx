@@ -2,8 +2,11 @@ import { useState } from 'react';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote } from '../../components/ErrorNote';
+import { MachineFilterBar } from '../../components/MachineFilterBar';
+import { useMachineFilter } from '../../components/machine-filter';
 import { StatusLegend } from '../../components/StatusIcon';
 import { LocalServers } from './LocalServers';
+import { machineFilterMatches } from './machine-filter-match';
 import { OffsiteServers, type Report } from './OffsiteServers';
 import { type ChangeOutcome, type OffsiteServer, roleActions } from './replication-api';
 import { type ReplicationHint, replicationHints } from './replication-hints';
@@ -19,6 +22,7 @@ type Outcome = { message: string; change?: ChangeOutcome } | { error: unknown };
  */
 export function ReplicationPage(_props: { params: Record<string, string> }) {
   const state = useReplication();
+  const [filter] = useMachineFilter();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const report: Report = (o) => setOutcome(o);
   const reload = () => void state.reload();
@@ -30,24 +34,35 @@ export function ReplicationPage(_props: { params: Record<string, string> }) {
         Local servers send the changes of their directory to an offsite server, 256-bit encrypted; broken
         transfers resume where they stopped.
       </p>
+      <MachineFilterBar />
       <StatusLegend />
       <ErrorNote error={state.error} />
       {outcome ? <OutcomeNote outcome={outcome} onClose={() => setOutcome(null)} /> : null}
       {state.offsites && state.locals ? (
         <>
+          {/* Advice looks at every local server of an offsite server, shown or not. */}
           <Hints
             offsites={state.offsites}
             hints={replicationHints(state.offsites, state.locals, Date.now())}
             report={report}
           />
+          <FilterNote
+            filter={filter}
+            hidden={
+              state.offsites.filter((o) => !machineFilterMatches(filter, o.machineId)).length +
+              state.locals.filter((l) => !machineFilterMatches(filter, l.machineId)).length
+            }
+          />
           <OffsiteServers
-            offsites={state.offsites}
+            offsites={state.offsites.filter((o) => machineFilterMatches(filter, o.machineId))}
+            filtered={filter !== ''}
             agentStatus={state.agentStatus}
             report={report}
             onChanged={reload}
           />
           <LocalServers
-            locals={state.locals}
+            locals={state.locals.filter((l) => machineFilterMatches(filter, l.machineId))}
+            filtered={filter !== ''}
             offsites={state.offsites}
             agentStatus={state.agentStatus}
             report={report}
@@ -168,5 +183,15 @@ function Hints({
         ),
       )}
     </ul>
+  );
+}
+
+/** Says how many rows the Machine ID / Group ID filter hides, so none is thought gone. */
+function FilterNote({ filter, hidden }: { filter: string; hidden: number }) {
+  if (filter === '' || hidden === 0) return null;
+  return (
+    <p className="muted" role="status">
+      The filter “{filter}” hides {hidden} {hidden === 1 ? 'server' : 'servers'} of other machines.
+    </p>
   );
 }
