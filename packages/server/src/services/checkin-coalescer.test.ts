@@ -57,6 +57,33 @@ describe('check-in coalescer', () => {
 });
 
 describe('connection coalescing', () => {
+  it('an end that replaces a start not yet written carries the start', async () => {
+    const written: ConnectionUpdate[] = [];
+    const recorder: CheckinRecorder = {
+      recordCheckins: async () => {},
+      recordConnections: async (b) => void written.push(...b),
+    };
+    const c = new CheckinCoalescer(recorder, 1000, () => {});
+    c.connection({ machineId: 'a', connected: true, at: 10, remoteAddress: '192.0.2.1', hardwareId: 'hw' });
+    c.connection({ machineId: 'a', connected: false, at: 15 });
+    c.connection({ machineId: 'b', connected: false, at: 15 });
+    await c.flush();
+    assert.deepEqual(
+      written.sort((x, y) => x.machineId.localeCompare(y.machineId)),
+      [
+        {
+          machineId: 'a',
+          connected: false,
+          at: 15,
+          connectedAt: 10,
+          remoteAddress: '192.0.2.1',
+          hardwareId: 'hw',
+        },
+        { machineId: 'b', connected: false, at: 15 },
+      ],
+    );
+  });
+
   it('writes session starts and ends with the batch, the latest per machine, before the check-ins', async () => {
     const calls: string[] = [];
     const connections: ConnectionUpdate[][] = [];

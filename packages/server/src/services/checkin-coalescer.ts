@@ -34,6 +34,19 @@ export class CheckinCoalescer {
    * thousand agents reconnecting after a restart cost a few transactions, not ten thousand.
    */
   connection(update: ConnectionUpdate): void {
+    const earlier = this.connections.get(update.machineId);
+    // A session that starts and ends between two writes (an agent that connects, then fails or
+    // is stopped within the interval) still checked in: its end carries the start's facts.
+    const start = earlier?.connected ? earlier.at : earlier?.connectedAt;
+    if (earlier && !update.connected && start !== undefined) {
+      this.connections.set(update.machineId, {
+        ...update,
+        connectedAt: start,
+        remoteAddress: update.remoteAddress ?? earlier.remoteAddress,
+        hardwareId: update.hardwareId ?? earlier.hardwareId,
+      });
+      return;
+    }
     this.connections.set(update.machineId, update);
   }
 

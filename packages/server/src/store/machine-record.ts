@@ -54,6 +54,11 @@ export interface ConnectionUpdate {
   /** Where the connection came from and the hardware it reported (connections only). */
   remoteAddress?: string;
   hardwareId?: string;
+  /**
+   * An end that carries the start of the same session, when both fall between two writes:
+   * the start still counts (first check-in, last seen) though the machine ends disconnected.
+   */
+  connectedAt?: number;
 }
 
 /** What an agent presents when it enrolls with an install token. */

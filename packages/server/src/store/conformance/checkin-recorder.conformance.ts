@@ -41,6 +41,26 @@ export function checkinRecorderTests(store: StoreRef): void {
     await s.checkins.recordConnections([]);
   });
 
+  it('counts a session that began and ended within one batch as a check-in', async () => {
+    const s = store();
+    await s.groups.ensureGroup('brief.acme', T0);
+    await s.machines.createMachineAccount(account('brief1.brief.acme'));
+    await s.checkins.recordConnections([
+      {
+        machineId: 'brief1.brief.acme',
+        connected: false,
+        at: T0 + 20,
+        connectedAt: T0 + 12,
+        remoteAddress: '192.0.2.7',
+      },
+    ]);
+    const m = await mustFind(s, 'brief1.brief.acme');
+    assert.equal(m.connected, false);
+    assert.equal(m.firstCheckinAt, T0 + 12, 'its start is the first check-in');
+    assert.equal(m.lastSeenAt, T0 + 12);
+    assert.equal(m.remoteAddress, '192.0.2.7');
+  });
+
   const COUNT = 5000;
   const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
 

@@ -66,14 +66,16 @@ async function connectionsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (c) =>
-      sql`(${c.machineId}, ${param(c.connected ? 1 : 0, 'int', typed)}, ${param(c.at, 'bigint', typed)}, ${param(c.remoteAddress ?? null, 'text', typed)}, ${param(c.hardwareId ?? null, 'text', typed)})`,
+      sql`(${c.machineId}, ${param(c.connected ? 1 : 0, 'int', typed)}, ${param(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${param(c.remoteAddress ?? null, 'text', typed)}, ${param(c.hardwareId ?? null, 'text', typed)})`,
   );
+  // started_at: when the session began, if that falls in this batch (a start, or an end that
+  // carries its start); such a start counts as a check-in even when the session has ended.
   await sql`
-    with v(id, connected, at, remote, hardware) as (values ${sql.join(rows)})
+    with v(id, connected, started_at, remote, hardware) as (values ${sql.join(rows)})
     update machines set
       connected = v.connected,
-      last_seen_at = case when v.connected = 1 then v.at else machines.last_seen_at end,
-      first_checkin_at = case when v.connected = 1 then coalesce(machines.first_checkin_at, v.at) else machines.first_checkin_at end,
+      last_seen_at = case when v.started_at is not null then v.started_at else machines.last_seen_at end,
+      first_checkin_at = case when v.started_at is not null then coalesce(machines.first_checkin_at, v.started_at) else machines.first_checkin_at end,
       remote_address = coalesce(v.remote, machines.remote_address),
       hardware_id = coalesce(v.hardware, machines.hardware_id)
     from v
