@@ -37,7 +37,7 @@ export function CheckinRequests({ wakes }: { wakes: WakeView[] }) {
                 <td>{CHANNEL_NAMES[w.channel] ?? w.channel}</td>
                 <td>
                   {STATUS_WORDS[w.status] ?? w.status}
-                  {w.reason ? <span className="wake-reason">: {w.reason}</span> : null}
+                  {w.reason ? <span className="dev-wake-reason">: {w.reason}</span> : null}
                 </td>
                 <td>
                   <Time iso={w.sentAt} />

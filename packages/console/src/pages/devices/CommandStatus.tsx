@@ -24,7 +24,7 @@ export function CommandStatus({ commands }: { commands: CommandView[] }) {
   const pending = commands.filter((c) => OPEN.has(c.status));
   const past = commands.filter((c) => !OPEN.has(c.status));
   return (
-    <section aria-labelledby="command-status-title" className="command-status">
+    <section aria-labelledby="command-status-title" className="dev-commands">
       <h3 id="command-status-title">Command Status</h3>
       <CommandTable
         caption="Pending commands"
@@ -107,7 +107,7 @@ function CommandRow({ command: c }: { command: CommandView }) {
       <tr data-command={c.id} data-status={c.status}>
         <td>{describeCommand(c)}</td>
         <td>
-          <span className={`command-status-word status-${c.status}`} title={COMMAND_STATUS_WORDS[c.status]}>
+          <span className={`dev-command-word dev-cmd-${c.status}`} title={COMMAND_STATUS_WORDS[c.status]}>
             {c.status}
           </span>
         </td>
@@ -121,7 +121,7 @@ function CommandRow({ command: c }: { command: CommandView }) {
           <Time iso={c.finishedAt} />
         </td>
         <td>{c.createdBy ?? <span className="muted">the server</span>}</td>
-        <td className="command-result">{result ?? <span className="muted">—</span>}</td>
+        <td className="dev-command-result">{result ?? <span className="muted">—</span>}</td>
         <td>
           <button
             type="button"
@@ -135,7 +135,7 @@ function CommandRow({ command: c }: { command: CommandView }) {
         </td>
       </tr>
       {open ? (
-        <tr className="command-times">
+        <tr className="dev-command-times">
           <td colSpan={8}>
             <ErrorNote error={error} />
             {times ? (

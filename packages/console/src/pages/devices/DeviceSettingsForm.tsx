@@ -59,7 +59,7 @@ export function DeviceSettingsForm({
   };
 
   return (
-    <form className="panel device-settings" onSubmit={save} aria-labelledby={`${helpId}-title`} noValidate>
+    <form className="panel dev-settings" onSubmit={save} aria-labelledby={`${helpId}-title`} noValidate>
       <h3 id={`${helpId}-title`}>Check-in interval and tracking</h3>
       <p className="muted" id={helpId}>
         In force: a check-in every {device.checkinIntervalMinutes} minutes, tracking{' '}

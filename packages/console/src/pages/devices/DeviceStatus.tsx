@@ -61,7 +61,7 @@ export function DeviceStatus({ id }: { id: string }) {
   const d = device.data;
   if (!d) {
     return (
-      <section className="panel device-status" aria-label={`Device Status of ${id}`}>
+      <section className="panel dev-status" aria-label={`Device Status of ${id}`}>
         {device.error ? <ErrorNote error={device.error} /> : <p className="loading">Loading…</p>}
         <Link href="/devices">Close</Link>
       </section>
@@ -84,13 +84,13 @@ export function DeviceStatus({ id }: { id: string }) {
   const channel = d.pushChannel?.kind ?? null;
 
   return (
-    <section className="panel device-status" aria-labelledby="device-status-title">
-      <div className="device-status-head">
+    <section className="panel dev-status" aria-labelledby="device-status-title">
+      <div className="dev-status-head">
         <h2 id="device-status-title">Device Status: {d.id}</h2>
         <Link href="/devices">Close</Link>
       </div>
       <ErrorNote error={device.error} />
-      <dl className="facts">
+      <dl className="dev-facts">
         <dt>Name</dt>
         <dd>{d.name}</dd>
         <dt>Group</dt>
@@ -114,7 +114,7 @@ export function DeviceStatus({ id }: { id: string }) {
         <dt>Next check-in expected</dt>
         <dd>
           <Time iso={d.nextCheckinExpectedAt} />
-          {d.overdue ? <span className="tag tag-warn">overdue</span> : null}
+          {d.overdue ? <span className="dev-tag dev-tag-warn">overdue</span> : null}
         </dd>
         <dt>Check-in interval</dt>
         <dd>{formatMinutes(d.checkinIntervalMinutes)}</dd>

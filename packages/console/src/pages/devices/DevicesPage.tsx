@@ -112,11 +112,11 @@ function DeviceList({ chosen }: { chosen: string | null }) {
 function DeviceRow({ device: d, chosen }: { device: DeviceView; chosen: boolean }) {
   return (
     <tr aria-selected={chosen}>
-      <td className="device-id">
+      <td className="dev-id">
         <Link href={deviceHref(d.id)} aria-current={chosen ? 'true' : undefined}>
           {d.id}
         </Link>
-        {d.overdue ? <span className="tag tag-warn">overdue</span> : null}
+        {d.overdue ? <span className="dev-tag dev-tag-warn">overdue</span> : null}
       </td>
       <td>{PLATFORM_NAMES[d.platform] ?? d.platform}</td>
       <td>

@@ -37,7 +37,7 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
   };
 
   return (
-    <div className="agent-command">
+    <div className="enr-agent-command">
       <div className="toolbar">
         <label>
           Server address (agent port)
@@ -84,11 +84,11 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
           {problem ?? secondaryProblem}
         </p>
       ) : null}
-      <label className="command-label">
+      <label className="enr-command-label">
         Agent command line
         <textarea
           ref={text}
-          className="command-line"
+          className="enr-command-line"
           readOnly
           value={line}
           rows={3}

@@ -57,13 +57,13 @@ export function DeviceTokenForm() {
             Device token for {created.group} ({created.platform === 'ios' ? 'iOS' : 'Android'}), shown only
             now; it expires <Time iso={created.expiresAt} empty="never" />:
           </p>
-          <label className="command-label">
+          <label className="enr-command-label">
             Device enrollment token
             <input
               readOnly
               value={created.token}
               onFocus={(e) => e.currentTarget.select()}
-              className="command-line"
+              className="enr-command-line"
             />
           </label>
         </div>

@@ -32,7 +32,7 @@ export function EnrollPage(_props: { params: Record<string, string> }) {
         }}
       />
       {created ? (
-        <section className="panel new-token" aria-labelledby="new-token-title">
+        <section className="panel enr-new-token" aria-labelledby="new-token-title">
           <h2 id="new-token-title">Install an agent in {created.token.group}</h2>
           <p className="notice">
             The token is shown only now: copy the command before leaving this page.

@@ -44,7 +44,7 @@ export function GroupMachines({ group, onArrived }: { group: string; onArrived: 
       {items.length === 0 ? (
         <p className="muted">No machine in this group yet: it appears here when its agent enrolls.</p>
       ) : (
-        <ul className="group-machines" aria-label={`Machines in ${group}`}>
+        <ul className="enr-group-machines" aria-label={`Machines in ${group}`}>
           {items.map((m) => (
             <li key={m.id}>
               <StatusIcon

@@ -66,7 +66,7 @@ export function TokenList({
                 </td>
                 <td>{t.group}</td>
                 <td>{t.machineName ?? <span className="muted">host name</span>}</td>
-                <td className={`token-${t.state}`}>{STATE_WORDS[t.state] ?? t.state}</td>
+                <td className={`enr-token-${t.state}`}>{STATE_WORDS[t.state] ?? t.state}</td>
                 <td>
                   {t.uses}
                   {t.maxUses === null ? '' : ` of ${t.maxUses}`}

@@ -132,7 +132,7 @@ export function LocalServers({
       {manage && offsites.length > 0 ? (
         <form
           id="local-form"
-          className="panel role-form"
+          className="panel rep-role-form"
           onSubmit={submit}
           aria-label="Local server"
           noValidate
@@ -148,7 +148,7 @@ export function LocalServers({
               value={draft.machineId}
               onChange={(machineId) => set({ machineId })}
             />
-            <label className="wide">
+            <label className="rep-wide">
               Local Server directory
               <input
                 value={draft.directory}
@@ -293,7 +293,7 @@ function LocalRow({
   return (
     <tr data-local={l.id} aria-selected={editing}>
       {manage ? (
-        <td className="actions">
+        <td className="rep-actions">
           <button
             type="button"
             className="secondary"
@@ -332,12 +332,12 @@ function LocalRow({
       <td>
         <StatusIcon status={status} />
       </td>
-      <td className="machine-id">{l.machineId}</td>
+      <td className="rep-machine-id">{l.machineId}</td>
       <td>
-        <span className={`role-status role-${l.status}`} data-field="local-status">
+        <span className={`rep-role-status rep-role-${l.status}`} data-field="local-status">
           {l.status === 'active' ? 'Active' : 'Inactive'}
         </span>
-        {l.error ? <span className="role-error">{l.error}</span> : null}
+        {l.error ? <span className="rep-role-error">{l.error}</span> : null}
       </td>
       <td>
         <TransferProgress local={l} />
@@ -357,7 +357,7 @@ function LocalRow({
         )}
       </td>
       <td>{offsite}</td>
-      <td className="path">{l.directory}</td>
+      <td className="rep-path">{l.directory}</td>
       <td>
         <code>{l.schedule}</code>
       </td>

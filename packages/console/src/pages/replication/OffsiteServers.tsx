@@ -123,7 +123,7 @@ export function OffsiteServers({
       {manage ? (
         <form
           id="offsite-form"
-          className="panel role-form"
+          className="panel rep-role-form"
           onSubmit={submit}
           aria-label="Offsite server"
           noValidate
@@ -161,7 +161,7 @@ export function OffsiteServers({
                 required
               />
             </label>
-            <label className="wide">
+            <label className="rep-wide">
               Full path to directory (UNC or local) which receives all data transfers
               <input
                 value={draft.directory}
@@ -279,7 +279,7 @@ function OffsiteRow({
   return (
     <tr data-offsite={o.id} aria-selected={editing}>
       {manage ? (
-        <td className="actions">
+        <td className="rep-actions">
           <button
             type="button"
             className="secondary"
@@ -327,18 +327,18 @@ function OffsiteRow({
       <td>
         <StatusIcon status={status} />
       </td>
-      <td className="machine-id">{o.machineId}</td>
+      <td className="rep-machine-id">{o.machineId}</td>
       <td>{o.host}</td>
       <td>{o.port}</td>
-      <td className="path">{o.directory}</td>
+      <td className="rep-path">{o.directory}</td>
       <td>
         <SyntheticFull offsite={o} />
       </td>
       <td>
-        <span className={`role-status role-${o.status}`} data-field="offsite-status">
+        <span className={`rep-role-status rep-role-${o.status}`} data-field="offsite-status">
           {o.status === 'online' ? 'Online' : 'Offline'}
         </span>
-        {o.error ? <span className="role-error">{o.error}</span> : null}
+        {o.error ? <span className="rep-role-error">{o.error}</span> : null}
       </td>
       <td>{o.freeBytes === null ? '—' : formatBytes(o.freeBytes)}</td>
       <td>{o.connectedLocalServers}</td>
@@ -369,7 +369,7 @@ function SyntheticFull({ offsite }: { offsite: OffsiteServer }) {
     <span data-field="synthetic-full">
       On
       {r ? (
-        <span className="muted snapshots">
+        <span className="muted rep-snapshots">
           {' '}
           — keeps the newest {r.keepLast} snapshots, one a day for {r.daily} days, one a week for {r.weekly}{' '}
           weeks

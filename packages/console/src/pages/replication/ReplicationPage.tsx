@@ -80,7 +80,7 @@ export function ReplicationPage(_props: { params: Record<string, string> }) {
 function OutcomeNote({ outcome, onClose }: { outcome: Outcome; onClose: () => void }) {
   if ('error' in outcome) {
     return (
-      <div className="outcome">
+      <div className="rep-outcome">
         <ErrorNote error={outcome.error} />
         <button type="button" className="secondary" onClick={onClose}>
           Dismiss
@@ -91,13 +91,13 @@ function OutcomeNote({ outcome, onClose }: { outcome: Outcome; onClose: () => vo
   const change = outcome.change;
   const queued = change?.procedures.length ?? 0;
   return (
-    <div className="notice outcome" role="status">
+    <div className="notice rep-outcome" role="status">
       <p>
         {outcome.message}
         {queued > 0 ? ` ${queued} procedure${queued === 1 ? '' : 's'} queued on the agents.` : ''}
       </p>
       {change && change.warnings.length > 0 ? (
-        <ul className="warnings" aria-label="Warnings">
+        <ul className="rep-warnings" aria-label="Warnings">
           {change.warnings.map((w) => (
             <li key={w}>{w}</li>
           ))}
@@ -132,10 +132,10 @@ function Hints({
     }
   };
   return (
-    <ul className="hints" aria-label="Replication advice">
+    <ul className="rep-hints" aria-label="Replication advice">
       {hints.map((h) =>
         h.kind === 'restart-offsite' ? (
-          <li key={`offsite-${h.offsite.id}`} className="notice hint" data-hint="restart-offsite">
+          <li key={`offsite-${h.offsite.id}`} className="notice rep-hint" data-hint="restart-offsite">
             All local servers of the offsite server on {h.offsite.machineId} ({h.offsite.host}:
             {h.offsite.port}) are inactive: restart the offsite server.{' '}
             {manage ? (
@@ -153,7 +153,7 @@ function Hints({
             ) : null}
           </li>
         ) : (
-          <li key={`local-${h.local.id}`} className="notice hint" data-hint="restart-local">
+          <li key={`local-${h.local.id}`} className="notice rep-hint" data-hint="restart-local">
             The local server on {h.local.machineId} is inactive
             {h.alone
               ? ': restart the local server; if it stays inactive, restart the offsite server.'

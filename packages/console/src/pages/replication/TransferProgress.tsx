@@ -19,7 +19,7 @@ export function TransferProgress({ local }: { local: LocalServer }) {
   const label = `Transfer of ${local.machineId}`;
   if (!transferring) {
     return (
-      <span className="transfer idle" data-field="transfer">
+      <span className="rep-transfer rep-idle" data-field="transfer">
         {local.state === 'waiting-retry'
           ? 'Waiting to retry'
           : local.state === 'stopped'
@@ -32,7 +32,7 @@ export function TransferProgress({ local }: { local: LocalServer }) {
   if (whole === 0) {
     // Connecting, or comparing files with what the offsite holds: nothing to measure yet.
     return (
-      <span className="transfer" data-field="transfer">
+      <span className="rep-transfer" data-field="transfer">
         <progress aria-label={label} />
         <span>Looking for changes…</span>
       </span>
@@ -41,9 +41,9 @@ export function TransferProgress({ local }: { local: LocalServer }) {
   const sent = whole - remaining;
   const rate = local.rateBytesPerSecond ?? 0;
   return (
-    <span className="transfer" data-field="transfer">
+    <span className="rep-transfer" data-field="transfer">
       <progress aria-label={label} max={whole} value={sent} />
-      <span className="transfer-figures">
+      <span className="rep-transfer-figures">
         <span data-field="bytes-remaining">{formatBytes(remaining)} still to send</span>
         {rate > 0 ? <span> · {formatRate(rate)}</span> : null}
         {local.etaSeconds !== null ? <span> · {formatDuration(local.etaSeconds)} left</span> : null}
