@@ -29,8 +29,11 @@ export type SortKeyKind = 'text' | 'number';
  * - status: the check-in status in MACHINE_STATUSES order, as the stored state gives it
  *   (see migration 012: an agent whose server node died still sorts as connected until its
  *   stale flag is cleared, though it is shown offline).
+ * - lastCheckin: machines not connected by their last check-in, those never checked in first;
+ *   connected machines, which check in every period, count as checking in now (after all the
+ *   others ascending, first descending), among themselves by id.
  * - loggedOnUser: the user while connected, case-insensitively; machines without one first.
- * - lastCheckin, agentVersion, os: machines without one first.
+ * - agentVersion, os: machines without one first.
  */
 export const MACHINE_SORT_KEYS = {
   id: 'text',

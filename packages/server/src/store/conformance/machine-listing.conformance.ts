@@ -123,6 +123,7 @@ function keyOf(f: Fixture, sort: MachineSort): string | number {
     case 'status':
       return MACHINE_STATUSES.indexOf(f.status);
     case 'lastCheckin':
+      if (connected(f)) return Number.MAX_SAFE_INTEGER;
       return f.status === 'never-checked-in' ? 0 : (f.seenAt ?? T0);
     case 'loggedOnUser':
       return connected(f) && f.user ? f.user.toLowerCase() : '';
@@ -319,13 +320,19 @@ export function manyMachineListingTests(store: StoreRef): void {
         ),
       );
     }
-    // Check-ins at a few distinct times, so lastCheckin has long runs of equal keys.
+    // Sessions at a few distinct times; a third never connects, a third is still connected
+    // (lastCheckin "now"), so every order has long runs of equal keys.
     await s.checkins.recordConnections(
       Array.from({ length: COUNT }, (_, n) => ({
         machineId: idOf(n),
         connected: n % 3 !== 0,
         at: T0 + (n % 7),
       })),
+    );
+    await s.checkins.recordConnections(
+      Array.from({ length: COUNT }, (_, n) => n)
+        .filter((n) => n % 3 === 1)
+        .map((n) => ({ machineId: idOf(n), connected: false, at: T0 + 100 })),
     );
   });
 

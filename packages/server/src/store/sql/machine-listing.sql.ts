@@ -8,15 +8,15 @@ import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
 import { inEveryScope } from './scope.sql';
 
-/** Each order of the machine list, exactly as migration 012 indexes it (with id last). */
+/** Each order of the machine list: its key column of migration 012, indexed with the id. */
 const ORDERS: Record<MachineSort, ListOrder> = {
   id: { key: 'id', tiebreak: 'id' },
   group: { key: 'group_id', tiebreak: 'id' },
   status: { key: 'status_key', tiebreak: 'id' },
-  lastCheckin: { key: 'coalesce(last_seen_at, 0)', tiebreak: 'id' },
-  loggedOnUser: { key: "coalesce(user_key, '')", tiebreak: 'id' },
-  agentVersion: { key: "coalesce(agent_version, '')", tiebreak: 'id' },
-  os: { key: "coalesce(os, '')", tiebreak: 'id' },
+  lastCheckin: { key: 'seen_key', tiebreak: 'id' },
+  loggedOnUser: { key: 'user_key', tiebreak: 'id' },
+  agentVersion: { key: 'version_key', tiebreak: 'id' },
+  os: { key: 'os', tiebreak: 'id' },
 };
 
 /**

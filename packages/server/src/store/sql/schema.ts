@@ -157,10 +157,14 @@ export interface MachinesTable {
   audited_at: number | null;
   /** The check-in status as stored state gives it, MACHINE_STATUSES order (migration 012, generated). */
   status_key: GeneratedAlways<number>;
-  /** The logged-on user in lower case while connected (migration 012, generated). */
-  user_key: GeneratedAlways<string | null>;
-  /** "platform release" of the latest audit (migration 012). */
-  os: Generated<string | null>;
+  /** The last check-in while not connected, the largest number while connected (migration 012, generated). */
+  seen_key: GeneratedAlways<number>;
+  /** The logged-on user in lower case while connected, else '' (migration 012, generated). */
+  user_key: GeneratedAlways<string>;
+  /** The agent version, '' before the first check-in (migration 012, generated). */
+  version_key: GeneratedAlways<string>;
+  /** "platform release" of the latest audit, '' before it (migration 012). */
+  os: Generated<string>;
   /** The check-in control settings the agent last confirmed, JSON (migration 012). */
   applied_checkin_control: Generated<string | null>;
 }
