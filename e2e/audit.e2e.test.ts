@@ -89,8 +89,8 @@ describe('audit log (real server and CLI processes)', () => {
       200,
     );
 
-    const [command] = await list('--action', 'POST /commands');
-    assert.ok(command, 'no entry for POST /commands');
+    const [command] = await list('--action', 'createCommand');
+    assert.ok(command, 'no entry for createCommand');
     assert.equal(command.user?.name, 'admin');
     assert.equal(command.credential?.kind, 'token');
     assert.equal(command.address, '127.0.0.1');
@@ -113,10 +113,10 @@ describe('audit log (real server and CLI processes)', () => {
     const machineEntries = await list('--machine', 'pc1.web.acme');
     assert.deepEqual(
       machineEntries.map((e) => e.action),
-      ['POST /commands'],
+      ['createCommand'],
     );
     const table = await ok('audit', 'list', '--user', 'admin');
-    assert.match(table, /POST \/commands\s+pc1\.web\.acme\s+ok \(201\)/);
+    assert.match(table, /createCommand\s+pc1\.web\.acme\s+ok \(201\)/);
   });
 
   it('verify passes, then names the entry edited in the database, through the API and offline', async () => {

@@ -43,7 +43,7 @@ describe('audit log through the API (a whole server in this process)', () => {
       params: { script: 'uptime' },
     });
     assert.equal(queued.status, 201);
-    const entry = await newest('POST /commands');
+    const entry = await newest('createCommand');
     assert.equal(entry.user.name, 'admin');
     assert.equal(typeof entry.user.id, 'string');
     assert.equal(entry.credential.kind, 'token');
@@ -107,7 +107,7 @@ describe('audit log through the API (a whole server in this process)', () => {
     assert.equal(byMachine.status, 200);
     assert.deepEqual(
       byMachine.body.items.map((e: { action: string }) => e.action),
-      ['POST /commands'],
+      ['createCommand'],
     );
     const all = await api.call('GET', '/audit?user=admin');
     assert.ok(all.body.items.length >= 6, `only ${all.body.items.length} entries`);

@@ -1,11 +1,19 @@
 import { Type } from '@sinclair/typebox';
 import type { ScopeFilter } from '../access/scope';
-import { invalidInput } from '../domain/errors';
-import { parseMachineFilter } from '../domain/machine-filter';
+import { commandQuery, nextCommandCursor } from '../services/command-list';
 import type { CommandQueueService } from '../services/command-queue.service';
 import type { MachinesService } from '../services/machines.service';
-import { COMMAND_STATUSES, type CommandQuery, type CommandRecord } from '../store/command-record';
+import {
+  CommandDetailSchema,
+  CommandListQuery,
+  CommandPageSchema,
+  CommandSchema,
+  MachineCommandListQuery,
+  QueuedCommandsSchema,
+} from './command-schemas';
 import { commandView } from './command-view';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from './error-schema';
+import { explainQueryErrors } from './list-query';
 import { scopeOf } from './route-permission';
 import { MachineIdParams } from './schemas';
 import type { TypedApp } from './typed-app';
@@ -34,42 +42,13 @@ export const EnqueueBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ListQuery = Type.Object(
-  {
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    filter: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    status: Type.Optional(Type.Union(COMMAND_STATUSES.map((s) => Type.Literal(s)))),
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
-    before: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'page cursor: the "next" of the previous page' }),
-    ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  },
-  { additionalProperties: false },
-);
-
 const IdParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
 
-/**
- * One page of commands whose target matches any of a filter's patterns (a bare group name
- * has two, see domain/machine-filter.ts): each pattern's page, newest first, merged by seq.
- * The newest `limit` of the union are among the newest `limit` of some pattern, so the page
- * and its "next" cursor are the same as one query over the union would give.
- */
-async function listByFilter(
-  queue: CommandQueueService,
-  query: CommandQuery,
-  patterns: readonly string[],
-): Promise<CommandRecord[]> {
-  const pages = await Promise.all(patterns.map((targetLike) => queue.list({ ...query, targetLike })));
-  const byId = new Map(pages.flat().map((c) => [c.id, c]));
-  return [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, query.limit);
-}
+const LIST_PARAMETERS = Object.keys(CommandListQuery.properties);
+const MACHINE_LIST_PARAMETERS = Object.keys(MachineCommandListQuery.properties);
 
 /** The command queue API. */
 export function commandRoutes(app: TypedApp, queue: CommandQueueService, machines: MachinesService): void {
@@ -77,14 +56,23 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
     '/commands',
     {
       schema: {
+        operationId: 'createCommand',
         tags: ['commands'],
         summary: 'Queue a command for machines or devices (one per target, in one transaction)',
         description:
-          "The same idempotencyKey again returns the first request's commands and queues nothing. " +
+          "The same idempotencyKey again returns the first request's commands and queues nothing (200). " +
           'Needs commands.run; a shell command also commands.run-shell, and commands to devices also devices.command: targets must be in the scope of each. ' +
           'A put-file also needs files.read, and its file must be in that scope (else it is unknown, 404). ' +
           'A filter matches only machines in scope and "matched" says how many; ids out of scope are unknown (404).',
         body: EnqueueBody,
+        response: {
+          201: QueuedCommandsSchema,
+          200: QueuedCommandsSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
       },
       config: { permission: 'commands.run' },
     },
@@ -110,43 +98,36 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
     '/commands',
     {
       schema: {
+        operationId: 'listCommands',
         tags: ['commands'],
-        summary: 'List commands, newest first, with filters and pages',
-        querystring: ListQuery,
+        summary: 'List commands with filters, search, sort and pages (newest first by default)',
+        description:
+          'sort is created (default, newest first), status, type or target; ties are ordered by creation. ' +
+          "With limit (default 100), pass the answer's next as after for the following page; total counts every command that matches. " +
+          'before (the next of the page before) still pages the newest-first order.',
+        querystring: CommandListQuery,
+        response: { 200: CommandPageSchema, 400: ErrorResponse, ...AUTH_ERRORS },
       },
+      schemaErrorFormatter: (errors, dataVar) => explainQueryErrors(errors, dataVar, LIST_PARAMETERS),
       // Reading commands is seeing machines' activity, so it needs what seeing machines needs.
       config: { permission: 'machines.view' },
     },
     async (request) => {
-      const q = request.query;
-      const query: CommandQuery = { limit: q.limit ?? 100, scope: scopeOf(request) };
-      if (q.target) query.targetId = q.target.toLowerCase();
-      if (q.status) query.status = q.status;
-      if (q.type) query.type = q.type;
-      if (q.from) query.createdFrom = Date.parse(q.from);
-      if (q.to) query.createdTo = Date.parse(q.to);
-      if (
-        query.createdFrom !== undefined &&
-        query.createdTo !== undefined &&
-        query.createdFrom > query.createdTo
-      ) {
-        throw invalidInput('"from" is after "to"');
-      }
-      if (q.before) query.beforeSeq = q.before;
-      const items = q.filter
-        ? await listByFilter(queue, query, parseMachineFilter(q.filter).likePatterns)
-        : await queue.list(query);
-      const last = items.at(-1);
-      return {
-        items: items.map((c) => commandView(c)),
-        next: items.length === query.limit && last ? last.seq : null,
-      };
+      const query = commandQuery({ ...request.query, limit: request.query.limit ?? 100 }, scopeOf(request));
+      const { rows, total } = await queue.list(query);
+      return { items: rows.map((c) => commandView(c)), next: nextCommandCursor(query, rows), total };
     },
   );
   app.get(
     '/commands/:id',
     {
-      schema: { tags: ['commands'], summary: 'One command with every transition', params: IdParams },
+      schema: {
+        operationId: 'getCommand',
+        tags: ['commands'],
+        summary: 'One command with every transition',
+        params: IdParams,
+        response: { 200: CommandDetailSchema, 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS },
+      },
       config: { permission: 'machines.view' },
     },
     async (request) => {
@@ -157,7 +138,21 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
   app.post(
     '/commands/:id/cancel',
     {
-      schema: { tags: ['commands'], summary: 'Cancel a pending command', params: IdParams },
+      schema: {
+        operationId: 'cancelCommand',
+        tags: ['commands'],
+        summary: 'Cancel a pending command',
+        description: 'A command that is not pending (any more) answers 409.',
+        params: IdParams,
+        response: {
+          200: CommandSchema,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+          ...AUTH_ERRORS,
+          ...WRITE_ERRORS,
+        },
+      },
       config: { permission: 'commands.cancel' },
     },
     async (request) => commandView(await queue.cancel(request.params.id, scopeOf(request))),
@@ -166,10 +161,16 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
     '/machines/:id/commands',
     {
       schema: {
+        operationId: 'listMachineCommands',
         tags: ['commands'],
         summary: "A machine's pending and recent procedures with their results (Pending Procedures)",
+        description:
+          'Sorted, searched and paged as GET /commands (limit default 200); total counts every command of the machine that matches.',
         params: MachineIdParams,
+        querystring: MachineCommandListQuery,
+        response: { 200: CommandPageSchema, 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS },
       },
+      schemaErrorFormatter: (errors, dataVar) => explainQueryErrors(errors, dataVar, MACHINE_LIST_PARAMETERS),
       config: { permission: 'machines.view' },
     },
     async (request) => {
@@ -177,10 +178,12 @@ export function commandRoutes(app: TypedApp, queue: CommandQueueService, machine
       // "a machine with nothing pending". Out of scope is unknown too.
       const scope = scopeOf(request);
       const machine = await machines.get(request.params.id, scope);
-      const query: CommandQuery = { targetKind: 'machine', targetId: machine.id, limit: 200, scope };
-      return {
-        items: (await queue.list(query)).map((c) => commandView(c)),
-      };
+      const query = commandQuery({ ...request.query, limit: request.query.limit ?? 200 }, scope, {
+        targetKind: 'machine',
+        targetId: machine.id,
+      });
+      const { rows, total } = await queue.list(query);
+      return { items: rows.map((c) => commandView(c)), next: nextCommandCursor(query, rows), total };
     },
   );
 }

@@ -369,9 +369,9 @@ export class CommandQueueService {
     return { command, transitions: await this.store.transitionsOf(id) };
   }
 
-  /** Commands by query; the route sets `query.scope`, so out-of-scope ones are never read. */
-  list(query: CommandQuery): Promise<CommandRecord[]> {
-    return this.store.listCommands(query);
+  /** A page of commands by query and the total; the route sets `query.scope`, so out-of-scope ones are never read. */
+  list(query: CommandQuery): Promise<{ rows: CommandRecord[]; total: number }> {
+    return this.store.listCommandPage(query);
   }
 }
 

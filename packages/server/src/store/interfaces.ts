@@ -465,8 +465,8 @@ export interface CommandQueueStore {
   transitionsOf(id: string): Promise<CommandTransition[]>;
   /** Commands by query, in its order (default: newest first), at most `limit`. */
   listCommands(query: CommandQuery): Promise<CommandRecord[]>;
-  /** How many commands the query matches in all (its limit and position left out). */
-  countCommands(query: CommandQuery): Promise<number>;
+  /** A page of commands by query, and how many the query matches in all (limit and position left out). */
+  listCommandPage(query: CommandQuery): Promise<{ rows: CommandRecord[]; total: number }>;
   /** Deletes up to `limit` finished commands older than `cutoff`; returns how many. */
   deleteFinishedBefore(cutoff: number, limit: number): Promise<number>;
 }

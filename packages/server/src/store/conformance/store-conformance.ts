@@ -10,6 +10,7 @@ import {
 } from './audit-log.conformance';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandDeliveryTests } from './command-delivery.conformance';
+import { commandListingTests, manyCommandListingTests } from './command-listing.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { apiTokenStoreTests, sessionStoreTests } from './credential-stores.conformance';
 import { deviceStoreTests } from './device-store.conformance';
@@ -64,6 +65,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('IdentityStore', open, identityStoreTests);
     withStore('CommandQueueStore', open, commandQueueTests);
     withStore('CommandQueueStore: delivery', open, commandDeliveryTests);
+    withStore('CommandQueueStore: sorted, searched pages', open, commandListingTests);
+    withStore('CommandQueueStore: pages of a large list', open, manyCommandListingTests);
     withStore('DeviceStore', open, deviceStoreTests);
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);

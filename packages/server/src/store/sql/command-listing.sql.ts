@@ -3,7 +3,7 @@ import type { CommandQuery, CommandRecord } from '../command-record';
 import type { CommandSort } from '../list-record';
 import { commandFromRow } from './command-rows';
 import { idMatchesAny } from './id-pattern.sql';
-import { containsAny, type ListOrder, orderClause, pastPosition } from './keyset.sql';
+import { containsAny, FEW_MATCHES, type ListOrder, orderClause, pastPosition } from './keyset.sql';
 import type { Database } from './schema';
 import { inScope } from './scope.sql';
 
@@ -36,32 +36,54 @@ function conditions(q: CommandQuery): Expression<SqlBool>[] {
 
 /**
  * Commands by query in its order (default: created, newest first), from its position, at most
- * its limit. Each order walks its index from the position, so a deep page costs what the first
- * one does.
+ * its limit, testing `where` on each row as the order's index is walked.
  */
-export async function listCommands(db: Kysely<Database>, q: CommandQuery): Promise<CommandRecord[]> {
+async function page(
+  db: Kysely<Database>,
+  q: CommandQuery,
+  where: Expression<SqlBool>,
+): Promise<CommandRecord[]> {
   const order = ORDERS[q.sort ?? 'created'];
   const direction = q.order ?? (q.sort === undefined || q.sort === 'created' ? 'desc' : 'asc');
-  const where = conditions(q);
-  if (q.beforeSeq !== undefined) where.push(sql<SqlBool>`seq < ${q.beforeSeq}`);
-  if (q.after !== undefined) where.push(pastPosition(order, direction, q.after));
+  const position: Expression<SqlBool>[] = [];
+  if (q.beforeSeq !== undefined) position.push(sql<SqlBool>`seq < ${q.beforeSeq}`);
+  if (q.after !== undefined) position.push(pastPosition(order, direction, q.after));
   const rows = await db
     .selectFrom('commands')
     .selectAll()
-    .where((eb) => eb.and(where))
+    .where((eb) => eb.and([where, ...position]))
     .orderBy(orderClause(order, direction))
     .limit(q.limit)
     .execute();
   return rows.map(commandFromRow);
 }
 
-/** How many commands match the query's conditions (its order, position and limit left out). */
-export async function countCommands(db: Kysely<Database>, q: CommandQuery): Promise<number> {
-  const where = conditions(q);
+const all = (conditions: Expression<SqlBool>[]) =>
+  conditions.length === 0 ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+
+/** Commands by query in its order, walking the order's index (each deep page costs what the first does). */
+export function listCommands(db: Kysely<Database>, q: CommandQuery): Promise<CommandRecord[]> {
+  return page(db, q, all(conditions(q)));
+}
+
+/**
+ * A page of commands and how many match in all (its order, position and limit left out). The
+ * count comes first; when the matches are few the page is taken from them (see FEW_MATCHES),
+ * else by walking the order's index as listCommands does.
+ */
+export async function listCommandPage(
+  db: Kysely<Database>,
+  q: CommandQuery,
+): Promise<{ rows: CommandRecord[]; total: number }> {
+  const matching = all(conditions(q));
   const row = await db
     .selectFrom('commands')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where((eb) => eb.and(where))
+    .where(matching)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const total = Number(row.n);
+  if (total === 0) return { rows: [], total };
+  const where =
+    total <= FEW_MATCHES ? sql<SqlBool>`seq in (select seq from commands where ${matching})` : matching;
+  return { rows: await page(db, q, where), total };
 }

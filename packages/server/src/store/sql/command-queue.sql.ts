@@ -8,7 +8,7 @@ import type {
   TargetKind,
 } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
-import { countCommands, listCommands } from './command-listing.sql';
+import { listCommandPage, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommand } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
 import {
@@ -343,7 +343,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     },
 
     listCommands: (q) => listCommands(db, q),
-    countCommands: (q) => countCommands(db, q),
+    listCommandPage: (q) => listCommandPage(db, q),
 
     async deleteFinishedBefore(cutoff, limit) {
       // One small batch per call and transaction, so retention never holds long locks.
