@@ -61,14 +61,21 @@ export function usePagedList<T>(
   useEffect(startOver, deps);
 
   const cursor = cursors[cursors.length - 1] ?? null;
+  // The number of the page shown moves with its items, not with the click: until the next
+  // page arrives the pager still says "1–50", which is what is on the screen.
+  const [shownIndex, setShownIndex] = useState(0);
+  const requestedIndex = useRef(0);
+  requestedIndex.current = cursors.length - 1;
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation forces a reload of the same cursor.
   useEffect(() => {
     const ticket = ++latest.current;
+    const index = requestedIndex.current;
     setLoading(true);
     loadRef.current(cursor).then(
       (answer) => {
         if (ticket !== latest.current) return;
         setPage(answer);
+        setShownIndex(index);
         setError(null);
         setLoading(false);
       },
@@ -93,7 +100,7 @@ export function usePagedList<T>(
     page,
     loading,
     error,
-    index: cursors.length - 1,
+    index: shownIndex,
     hasPrevious: cursors.length > 1,
     hasNext: Boolean(page?.next),
     previous,
