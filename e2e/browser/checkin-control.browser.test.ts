@@ -60,7 +60,7 @@ describe('console: Check-In Control', () => {
     return tab.page;
   }
   const row = (page: Page, id: string) => page.locator(`tr[data-machine="${id}"]`);
-  const periodCell = (page: Page, id: string) => row(page, id).locator('td[data-column="period"]');
+  const periodCell = (page: Page, id: string) => row(page, id).locator('td[data-column="periodSeconds"]');
 
   it('updates a real agent: the period shows pending in red, then applied when the agent confirms, without a reload', async () => {
     const page = await openPage();
@@ -97,6 +97,10 @@ describe('console: Check-In Control', () => {
     const cell = periodCell(page, agent.id);
     await waitFor('the pending period', async () => (await cell.textContent())?.includes('60 s (pending)'));
     assert.equal(await textColor(cell), PENDING_RED);
+    // Only what changed waits: the period is red with what the agent still has; the rest is not.
+    assert.match((await cell.textContent()) ?? '', /agent has 45 s/);
+    const primary = row(page, agent.id).locator('td[data-column="primary"]');
+    assert.notEqual(await textColor(primary), PENDING_RED);
     assert.equal((await site.server.machine(agent.id))?.settingsApplied, false);
 
     agent.restart();

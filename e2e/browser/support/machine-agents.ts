@@ -13,7 +13,8 @@ export interface EnrolledAgent {
 
 /**
  * Starts a `muster agent` enrolled as `name.group` (an install token with a fixed machine
- * name) and waits until the server shows it online. `userProbeFile` is a JSON file the agent
+ * name) and waits until the server shows it online; when it does not get there, the agent is
+ * stopped and the error carries its log. `userProbeFile` is a JSON file the agent
  * reads as its logged-on user (see harness startAgent).
  */
 export async function startEnrolledAgent(
@@ -43,7 +44,14 @@ export async function startEnrolledAgent(
       return agent.proc;
     },
   };
-  await waitFor(`${agent.id} enrolled`, () => agentState(stateDir).machineId === agent.id);
-  await site.server.waitForStatus(agent.id, 'online');
+  try {
+    await waitFor(`${agent.id} enrolled`, () => agentState(stateDir).machineId === agent.id);
+    // Online in any of its forms (a logged-on user makes it user-logged-on, not online).
+    await waitFor(`${agent.id} online`, async () => (await site.server.machine(agent.id))?.online === true);
+  } catch (error) {
+    // The caller never gets the agent, so it could not stop it: the test process would hang.
+    await agent.proc.stop();
+    throw new Error(`${String(error)}\n${agent.proc.output()}`);
+  }
   return agent;
 }

@@ -23,6 +23,7 @@ interface PageWindow {
   };
   innerWidth: number;
   getComputedStyle(element: unknown): { color: string };
+  localStorage: { getItem(key: string): string | null };
   __sameDocument?: boolean;
 }
 
@@ -104,4 +105,9 @@ export async function markDocument(page: Page): Promise<void> {
 /** Whether the document marked by `markDocument` is still the one shown. */
 export function stillSameDocument(page: Page): Promise<boolean> {
   return page.evaluate(() => (globalThis as unknown as PageWindow).__sameDocument === true);
+}
+
+/** What the page keeps in localStorage under a key (null when nothing). */
+export function storedItem(page: Page, key: string): Promise<string | null> {
+  return page.evaluate((k) => (globalThis as unknown as PageWindow).localStorage.getItem(k), key);
 }

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { Fragment, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -27,21 +27,36 @@ const PAGE_SIZE = 50;
  */
 const PENDING_POLL_MS = 5_000;
 
-/** The manual's columns that an agent must confirm. */
-type SettingColumn = 'primary' | 'secondary' | 'period' | 'bind' | 'bandwidth';
-const ALL_COLUMNS: ReadonlySet<SettingColumn> = new Set([
+/** The settings of check-in control, by their API names. */
+type Setting = MachineItem['pendingSettings'][number];
+const ALL_SETTINGS: readonly Setting[] = [
   'primary',
   'secondary',
-  'period',
-  'bind',
-  'bandwidth',
-]);
-const NONE: ReadonlySet<SettingColumn> = new Set();
+  'periodSeconds',
+  'bindToServer',
+  'bandwidthKBps',
+];
 
-/** The settings of a machine its agent has not confirmed yet (the manual shows them in red). */
-function pendingColumns(m: MachineItem): ReadonlySet<SettingColumn> {
-  return m.settingsApplied ? NONE : ALL_COLUMNS;
+/**
+ * The settings of a machine its agent has not confirmed yet (the manual shows them in red): those
+ * the server names, or all of them when it says only that something is unconfirmed.
+ */
+export function pendingOf(m: MachineItem): ReadonlySet<Setting> {
+  if (m.pendingSettings.length > 0) return new Set(m.pendingSettings);
+  return new Set(m.settingsApplied ? [] : ALL_SETTINGS);
 }
+
+type Settings = MachineItem['checkinControl'];
+
+/** How the table writes each setting. */
+const SHOW: { [K in Setting]: (c: Settings) => ReactNode } = {
+  primary: (c) =>
+    c.primary ? formatAddress(c.primary) : <span className="muted">set by its first agent</span>,
+  secondary: (c) => (c.secondary ? formatAddress(c.secondary) : <span className="muted">none</span>),
+  periodSeconds: (c) => `${c.periodSeconds.toLocaleString('en-US')} s`,
+  bindToServer: (c) => (c.bindToServer ? 'Bound' : 'No'),
+  bandwidthKBps: (c) => (c.bandwidthKBps === 0 ? 'Off' : `${c.bandwidthKBps.toLocaleString('en-US')} KB/s`),
+};
 
 /**
  * The Check-In Control page: where and how often each agent checks in. The machines the filter
@@ -60,7 +75,7 @@ export function CheckinControlPage(_props: { params: Record<string, string> }) {
     [filter, list.index],
   );
   const [result, setResult] = useState<UpdateResult | null>(null);
-  const anyPending = items.some((m) => !m.settingsApplied);
+  const anyPending = items.some((m) => pendingOf(m).size > 0);
   const { reload } = list;
   useEffect(() => {
     if (!anyPending) return;
@@ -171,15 +186,16 @@ function CheckinRow({
   selected: boolean;
   onSelect: (on: boolean) => void;
 }) {
-  const pending = pendingColumns(m);
-  const c = m.checkinControl;
-  const cell = (column: SettingColumn, value: ReactNode) =>
-    pending.has(column) ? (
-      <td className="pending" data-column={column}>
-        {value} <span className="pending-tag">(pending)</span>
+  const pending = pendingOf(m);
+  const applied = m.appliedCheckinControl;
+  const cell = (setting: Setting) =>
+    pending.has(setting) ? (
+      <td className="pending" data-column={setting}>
+        {SHOW[setting](m.checkinControl)} <span className="pending-tag">(pending)</span>
+        {applied ? <span className="agent-has">agent has {SHOW[setting](applied)}</span> : null}
       </td>
     ) : (
-      <td data-column={column}>{value}</td>
+      <td data-column={setting}>{SHOW[setting](m.checkinControl)}</td>
     );
   return (
     <tr aria-selected={selected} data-machine={m.id}>
@@ -197,14 +213,9 @@ function CheckinRow({
       <td className="machine-id">
         <Link href={`/machines/${encodeURIComponent(m.id)}`}>{m.id}</Link>
       </td>
-      {cell(
-        'primary',
-        c.primary ? formatAddress(c.primary) : <span className="muted">set by its first agent</span>,
-      )}
-      {cell('secondary', c.secondary ? formatAddress(c.secondary) : <span className="muted">none</span>)}
-      {cell('period', `${c.periodSeconds.toLocaleString('en-US')} s`)}
-      {cell('bind', c.bindToServer ? 'Bound' : 'No')}
-      {cell('bandwidth', c.bandwidthKBps === 0 ? 'Off' : `${c.bandwidthKBps.toLocaleString('en-US')} KB/s`)}
+      {ALL_SETTINGS.map((setting) => (
+        <Fragment key={setting}>{cell(setting)}</Fragment>
+      ))}
     </tr>
   );
 }

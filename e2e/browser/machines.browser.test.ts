@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { tempDir, waitFor } from '../support/harness';
+import { ConsoleTab, DESKTOP, launchChromium, PHONE } from './support/chromium';
+import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { type EnrolledAgent, startEnrolledAgent } from './support/machine-agents';
+import { assertNoPageOverflow, markDocument, stillSameDocument, storedItem } from './support/page-checks';
+
+/** What an agent reports as its logged-on user: markup that must be shown as text. */
+const HOSTILE = '<img src=x onerror=alert(1)>';
+/** Machine accounts made by fixed-name install tokens (never checked in), for the pager. */
+const SEEDED = 120;
+
+// The Machines page against a real server and real agents: a hostile logged-on user name shown
+// as text, the filter remembered per user and in force on Check-In Control, suspend and resume,
+// a killed agent turning offline live, server-side paging, sorting and search over 122
+// machines, delete behind a confirmation, and the phone width.
+describe('console: Machines', () => {
+  const dir = tempDir('browser-machines');
+  let browser: Browser;
+  let site: ConsoleServer;
+  let tab: ConsoleTab;
+  let pc1: EnrolledAgent;
+  let pcx: EnrolledAgent;
+  let maraId: string;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    // Both are kept even when the other fails, so `after` closes what did start.
+    const [launched, started] = await Promise.allSettled([launchChromium(), startConsoleServer()]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'fulfilled') site = started.value;
+    if (launched.status === 'rejected') throw launched.reason;
+    if (started.status === 'rejected') throw started.reason;
+    maraId = await site.createUser('mara', 'correct horse battery', [{ role: 'master', scope: 'master' }]);
+    const probe = join(dir.path, 'user.json');
+    writeFileSync(probe, JSON.stringify({ user: HOSTILE, idleSeconds: 0 }));
+    const seed = async () => {
+      for (let i = 1; i <= SEEDED; i += 20) {
+        await Promise.all(
+          Array.from({ length: Math.min(20, SEEDED - i + 1) }, (_, k) =>
+            site.server.installToken({
+              group: 'lab.acme',
+              machineName: `m${String(i + k).padStart(3, '0')}`,
+            }),
+          ),
+        );
+      }
+    };
+    [pc1, pcx, tab] = await Promise.all([
+      startEnrolledAgent(site, dir.path, 'pc1', 'web.acme'),
+      startEnrolledAgent(site, dir.path, 'pcx', 'web.acme', probe),
+      ConsoleTab.open(browser, site.baseUrl),
+      seed(),
+    ]);
+    tab.page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await tab.signIn('mara', 'correct horse battery');
+  });
+  after(async () => {
+    await Promise.all([pc1?.proc.stop(), pcx?.proc.stop()]);
+    await tab?.close();
+    await browser?.close();
+    await site?.close();
+    dir.cleanup();
+  });
+
+  /** The Machines page, freshly loaded, at a screen size. */
+  async function openPage(viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
+    await tab.page.setViewportSize(viewport);
+    await tab.page.goto('/machines');
+    await tab.page.getByRole('heading', { name: 'Machines' }).waitFor();
+    await tab.page.locator('tr[data-machine]').first().waitFor();
+    return tab.page;
+  }
+  const row = (page: Page, id: string) => page.locator(`tr[data-machine="${id}"]`);
+  const statusOf = (page: Page, id: string) =>
+    row(page, id).locator('[data-status]').getAttribute('data-status');
+  const pagerText = (page: Page) =>
+    page.getByRole('navigation', { name: 'Machines pages' }).locator('span').textContent();
+  const setFilter = async (page: Page, filter: string) => {
+    await page.getByLabel('Machine ID / Group ID filter').fill(filter);
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+  };
+
+  it('shows a hostile logged-on user name as text; the filter is remembered and in force on Check-In Control', async () => {
+    // The server refuses such a machine name, so the name reaches the page as the logged-on user.
+    const refused = await site.server.api.post('/install-tokens', {
+      group: 'web.acme',
+      machineName: HOSTILE,
+    });
+    assert.equal(refused.status, 400);
+    const page = await openPage();
+    await setFilter(page, 'web.acme');
+    await waitFor('only web.acme', async () => (await page.locator('tr[data-machine]').count()) === 2);
+    await waitFor('the user to show', async () => (await statusOf(page, pcx.id)) === 'user-logged-on');
+    const cell = row(page, pcx.id).getByText(HOSTILE, { exact: true });
+    await cell.waitFor();
+    assert.equal(await cell.isVisible(), true);
+    assert.equal(await page.locator('main img').count(), 0, 'no element was made from the text');
+    const icon = row(page, pcx.id).getByRole('img');
+    assert.equal(await icon.getAttribute('aria-label'), `Online, user logged on · user: ${HOSTILE}`);
+    assert.equal(await icon.getAttribute('title'), `Online, user logged on · user: ${HOSTILE}`);
+
+    // Remembered for this user after a reload, and the same filter on Check-In Control.
+    await page.reload();
+    await row(page, pcx.id).waitFor();
+    assert.equal(await page.getByLabel('Machine ID / Group ID filter').inputValue(), 'web.acme');
+    assert.equal(await page.locator('tr[data-machine]').count(), 2);
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Check-In Control' })
+      .click();
+    await page.getByRole('heading', { name: 'Check-In Control' }).waitFor();
+    await row(page, pcx.id).waitFor();
+    assert.equal(await page.locator('tr[data-machine]').count(), 2);
+    assert.equal(await page.getByLabel('Machine ID / Group ID filter').inputValue(), 'web.acme');
+    assert.equal(await storedItem(page, `muster.machine-filter.${maraId}`), 'web.acme');
+    // A filter the API would refuse is explained and not applied.
+    await setFilter(page, 'web acme;');
+    await page.getByText('a filter holds only machine and group names').waitFor();
+    assert.equal(await page.locator('tr[data-machine]').count(), 2);
+    assert.deepEqual(dialogs, [], 'no dialog opened');
+    tab.assertClean();
+  });
+
+  it('suspends and resumes a real agent, and the status icon follows', async () => {
+    const page = await openPage();
+    await setFilter(page, 'web.acme');
+    await waitFor('pc1 online', async () => (await statusOf(page, pc1.id)) === 'online');
+    await page.getByLabel(`Select ${pc1.id}`).check();
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByText('Suspended 1 machine.').waitFor();
+    await waitFor('the icon to say suspended', async () => (await statusOf(page, pc1.id)) === 'suspended');
+    assert.match((await row(page, pc1.id).getByRole('img').getAttribute('aria-label')) ?? '', /^Suspended/);
+    assert.equal((await site.server.machine(pc1.id))?.status, 'suspended');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText('Resumed 1 machine.').waitFor();
+    await waitFor('the icon to say online', async () => (await statusOf(page, pc1.id)) === 'online');
+    assert.equal((await site.server.machine(pc1.id))?.status, 'online');
+    tab.assertClean();
+  });
+
+  it('shows a machine offline, without a reload, when its agent process is killed', async () => {
+    const page = await openPage();
+    await setFilter(page, 'web.acme');
+    await row(page, pc1.id).waitFor();
+    await markDocument(page);
+    assert.equal(await statusOf(page, pc1.id), 'online');
+    await pc1.proc.stop('SIGKILL');
+    await waitFor(
+      'the icon to say offline',
+      async () => (await statusOf(page, pc1.id)) === 'offline',
+      15_000,
+    );
+    assert.equal(await stillSameDocument(page), true, 'the page was not reloaded');
+    tab.assertClean();
+  });
+
+  it('pages, sorts and searches on the server', async () => {
+    const page = await openPage();
+    await setFilter(page, '');
+    const total = SEEDED + 2;
+    await waitFor('the first page', async () => (await pagerText(page)) === `1–50 of ${total}`);
+    assert.equal(
+      await page.locator('tr[data-machine]').first().getAttribute('data-machine'),
+      'm001.lab.acme',
+    );
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/machines?')) asked.push(new URL(r.url()).search);
+    });
+    const next = page.getByRole('button', { name: 'Next' });
+    await next.click();
+    await waitFor('the second page', async () => (await pagerText(page)) === `51–100 of ${total}`);
+    assert.equal(
+      await page.locator('tr[data-machine]').first().getAttribute('data-machine'),
+      'm051.lab.acme',
+    );
+    await next.click();
+    await waitFor('the last page', async () => (await pagerText(page)) === `101–${total} of ${total}`);
+    assert.equal(await next.isDisabled(), true);
+    assert.equal(asked.length, 2, 'one request per page');
+    assert.ok(
+      asked.every((q) => q.includes('limit=50') && q.includes('after=')),
+      `each page is asked of the server: ${asked.join(' ')}`,
+    );
+
+    // Sorting starts over at the first page, in the order the server gives.
+    await page.getByRole('button', { name: 'Machine.Group ID' }).click();
+    await waitFor('descending ids', async () => (await pagerText(page)) === `1–50 of ${total}`);
+    assert.equal(await page.locator('tr[data-machine]').first().getAttribute('data-machine'), pcx.id);
+    assert.match(asked.at(-1) ?? '', /sort=id&order=desc/);
+    const header = page.getByRole('columnheader', { name: 'Machine.Group ID' });
+    assert.equal(await header.getAttribute('aria-sort'), 'descending');
+    await page.getByRole('button', { name: 'Last check-in' }).click();
+    await waitFor('sorted by last check-in', async () =>
+      /sort=lastCheckin&order=asc/.test(asked.at(-1) ?? ''),
+    );
+    // Never checked in comes first ascending; the two agents that did come last.
+    await next.click();
+    await next.click();
+    await waitFor(
+      'the last page by check-in',
+      async () => (await pagerText(page)) === `101–${total} of ${total}`,
+    );
+    const rows = page.locator('tr[data-machine]');
+    const ids = await Promise.all(
+      Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).getAttribute('data-machine')),
+    );
+    assert.deepEqual(ids.slice(-2).sort(), [pc1.id, pcx.id].sort());
+
+    // Search: the machine id or the logged-on user.
+    await page.getByLabel('Search').fill('onerror');
+    await waitFor('the search answer', async () => (await pagerText(page)) === '1–1 of 1');
+    assert.equal(await page.locator('tr[data-machine]').first().getAttribute('data-machine'), pcx.id);
+    assert.match(asked.at(-1) ?? '', /search=onerror/);
+    await page.getByLabel('Search').fill('m11');
+    await waitFor('the id search', async () => (await pagerText(page)) === '1–10 of 10');
+    tab.assertClean();
+  });
+
+  it('selects all and none, and deletes behind a confirmation naming how many', async () => {
+    const page = await openPage();
+    await page.getByLabel('Search').fill('m11');
+    await waitFor('the id search', async () => (await pagerText(page)) === '1–10 of 10');
+    await page.getByRole('button', { name: 'Select All', exact: true }).click();
+    await page.getByText('10 of 10 selected').waitFor();
+    await page.getByRole('button', { name: 'Unselect All' }).click();
+    await page.getByText('0 of 10 selected').waitFor();
+    await page.getByLabel('Select m118.lab.acme').check();
+    await page.getByLabel('Select m119.lab.acme').check();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const question = page.getByRole('alertdialog');
+    await question.getByText('Delete 2 machines?').waitFor();
+    // Cancel changes nothing; the question takes the focus, so Enter answers it.
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await site.server.machine('m118.lab.acme'))?.id, 'm118.lab.acme');
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.keyboard.press('Enter');
+    await page.getByText('Deleted 2 machines.').waitFor();
+    await waitFor('the list without them', async () => (await pagerText(page)) === '1–8 of 8');
+    assert.equal(await site.server.machine('m118.lab.acme'), null);
+    assert.equal(await site.server.machine('m119.lab.acme'), null);
+    assert.deepEqual(dialogs, [], 'no browser dialog: the question is part of the page');
+    tab.assertClean();
+  });
+
+  it('fits a phone: nothing but the table scrolls sideways', async () => {
+    const page = await openPage(PHONE);
+    await assertNoPageOverflow(page);
+    tab.assertClean();
+  });
+});
