@@ -27,7 +27,7 @@ async function offsitePort(): Promise<number> {
 
 /** What the functions sent into the page read (this program is compiled without the DOM types). */
 interface BrowserGlobals {
-  document: { documentElement: { scrollWidth: number } };
+  document: { documentElement: { scrollWidth: number }; activeElement: unknown };
   innerWidth: number;
 }
 
@@ -170,12 +170,13 @@ describe('console: Offsite Servers and Local Servers', () => {
   it('edits both through the header forms, and Replicate now sends a new file', async () => {
     const tab = await openAs('rita');
     const { page } = tab;
-    await page.getByRole('button', { name: 'Edit local server loc.rep.acme' }).click();
+    // By keyboard: Edit fills the header form and puts the focus in it.
+    await page.getByRole('button', { name: 'Edit local server loc.rep.acme' }).press('Enter');
     const localForm = page.getByRole('form', { name: 'Local server' });
-    assert.equal(
-      await localForm.getByLabel('Machine ID').inputValue(),
-      'loc.rep.acme',
-      'the row fills the header',
+    const machineField = localForm.getByLabel('Machine ID');
+    assert.equal(await machineField.inputValue(), 'loc.rep.acme', 'the row fills the header');
+    await waitFor('the focus in the form', () =>
+      machineField.evaluate((el) => el === (globalThis as unknown as BrowserGlobals).document.activeElement),
     );
     await localForm.getByLabel(/^Bandwidth limit/).fill('2048');
     await localForm.getByRole('button', { name: 'Save local server' }).click();

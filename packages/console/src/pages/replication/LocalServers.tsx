@@ -86,7 +86,10 @@ export function LocalServers({
       schedule: l.schedule,
       bandwidthKBps: String(l.bandwidthKBps),
     });
-    document.getElementById('local-form')?.scrollIntoView({ block: 'nearest' });
+    // The header form is where the row's values went: keyboard users continue there.
+    window.requestAnimationFrame(() =>
+      document.querySelector<HTMLInputElement>('#local-form input')?.focus(),
+    );
   };
   const cancel = () => {
     setEditing(null);

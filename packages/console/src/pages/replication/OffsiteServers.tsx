@@ -81,7 +81,10 @@ export function OffsiteServers({
       directory: o.directory,
       syntheticFull: o.syntheticFull,
     });
-    document.getElementById('offsite-form')?.scrollIntoView({ block: 'nearest' });
+    // The header form is where the row's values went: keyboard users continue there.
+    window.requestAnimationFrame(() =>
+      document.querySelector<HTMLInputElement>('#offsite-form input')?.focus(),
+    );
   };
   const cancel = () => {
     setEditing(null);
