@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MachineDetail } from './machine-api';
+import type { MachineDetail } from '../src/pages/machine/machine-api';
 import {
   type CommandItem,
   commandListQuery,
@@ -9,7 +9,7 @@ import {
   fetchedFileOf,
   mergeCommand,
   withPending,
-} from './machine-api';
+} from '../src/pages/machine/machine-api';
 import {
   changedSettings,
   destinationPath,
@@ -17,7 +17,7 @@ import {
   isAbsolutePath,
   isPending,
   shellParams,
-} from './machine-forms';
+} from '../src/pages/machine/machine-forms';
 
 const SETTINGS = {
   primary: { host: 'muster.example.com', port: 5721 },
