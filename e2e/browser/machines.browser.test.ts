@@ -251,6 +251,34 @@ describe('console: Machines', () => {
     tab.assertClean();
   });
 
+  it('shows a user who may only view no buttons that change machines or their settings', async () => {
+    const role = await site.server.api.post('/roles', { name: 'viewer', permissions: ['machines.view'] });
+    assert.equal(role.status, 201, JSON.stringify(role.body));
+    await site.createUser('vic', 'correct horse battery', [{ role: 'viewer', scope: 'master' }]);
+    const viewer = await ConsoleTab.open(browser, site.baseUrl);
+    try {
+      await viewer.signIn('vic', 'correct horse battery');
+      const { page } = viewer;
+      await page.goto('/machines');
+      await page.locator('tr[data-machine]').first().waitFor();
+      for (const name of ['Suspend', 'Resume', 'Delete…', 'Select All'])
+        assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+      assert.equal(await page.getByRole('checkbox').count(), 0, 'no row to check for nothing');
+      await page.goto('/checkin-control');
+      await page.locator('tr[data-machine]').first().waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Update' }).count(), 0);
+      assert.equal(await page.getByRole('region', { name: 'Warnings' }).count(), 0);
+      const policy = page.getByRole('region', { name: 'Check-in Policy' });
+      await policy.getByLabel('Machine group').fill('web.acme');
+      await policy.getByRole('button', { name: 'Show policy' }).click();
+      await policy.getByText('every 1 to 86,400 seconds').waitFor();
+      assert.equal(await policy.getByRole('button', { name: 'Save policy' }).count(), 0);
+      viewer.assertClean();
+    } finally {
+      await viewer.close();
+    }
+  });
+
   it('fits a phone: nothing but the table scrolls sideways', async () => {
     const page = await openPage(PHONE);
     await assertNoPageOverflow(page);

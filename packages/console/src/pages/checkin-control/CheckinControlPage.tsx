@@ -104,14 +104,14 @@ export function CheckinControlPage(_props: { params: Record<string, string> }) {
       ) : null}
       {result ? <UpdateNotice result={result} /> : null}
       <div className="toolbar">
-        <SelectionButtons selection={selection} shown={items.length} />
+        {mayEdit ? <SelectionButtons selection={selection} shown={items.length} /> : null}
       </div>
       <ErrorNote error={list.error} />
       <div className="table-wrap">
         <table className="checkin-table" aria-label="Check-in control" aria-busy={list.loading}>
           <thead>
             <tr>
-              <th>Select</th>
+              {mayEdit ? <th>Select</th> : null}
               <th>Status</th>
               <th>Machine.Group ID</th>
               <th>Primary KServer</th>
@@ -127,12 +127,12 @@ export function CheckinControlPage(_props: { params: Record<string, string> }) {
                 key={m.id}
                 machine={m}
                 selected={selection.has(m.id)}
-                onSelect={(on) => selection.toggle(m.id, on)}
+                onSelect={mayEdit ? (on) => selection.toggle(m.id, on) : null}
               />
             ))}
             {items.length === 0 && !list.loading && !list.error ? (
               <tr>
-                <td colSpan={8} className="muted">
+                <td colSpan={mayEdit ? 8 : 7} className="muted">
                   {filter === '' ? 'No machines yet.' : `No machine matches the filter “${filter}”.`}
                 </td>
               </tr>
@@ -184,7 +184,8 @@ function CheckinRow({
 }: {
   machine: MachineItem;
   selected: boolean;
-  onSelect: (on: boolean) => void;
+  /** Null when the user may not act on the rows: no check box then. */
+  onSelect: ((on: boolean) => void) | null;
 }) {
   const pending = pendingOf(m);
   const applied = m.appliedCheckinControl;
@@ -199,14 +200,16 @@ function CheckinRow({
     );
   return (
     <tr aria-selected={selected} data-machine={m.id}>
-      <td>
-        <input
-          type="checkbox"
-          aria-label={`Select ${m.id}`}
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-        />
-      </td>
+      {onSelect ? (
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`Select ${m.id}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+      ) : null}
       <td>
         <StatusIcon status={m.status} temporary={m.temporary} bound={m.bound} loggedOnUser={m.loggedOnUser} />
       </td>

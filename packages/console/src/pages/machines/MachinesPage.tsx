@@ -76,7 +76,7 @@ export function MachinesPage(_props: { params: Record<string, string> }) {
       </div>
       <StatusLegend />
       <div className="toolbar">
-        <SelectionButtons selection={selection} shown={items.length} />
+        {manage ? <SelectionButtons selection={selection} shown={items.length} /> : null}
         {manage ? (
           <MachineActions
             selected={selection.ids}
@@ -99,7 +99,7 @@ export function MachinesPage(_props: { params: Record<string, string> }) {
         <table className="machines-table" aria-label="Machines" aria-busy={list.loading}>
           <thead>
             <tr>
-              <th>Select</th>
+              {manage ? <th>Select</th> : null}
               {header('Status', 'status')}
               {header('Machine.Group ID', 'id')}
               {header('Logged-on user', 'loggedOnUser')}
@@ -114,12 +114,12 @@ export function MachinesPage(_props: { params: Record<string, string> }) {
                 key={m.id}
                 machine={m}
                 selected={selection.has(m.id)}
-                onSelect={(on) => selection.toggle(m.id, on)}
+                onSelect={manage ? (on) => selection.toggle(m.id, on) : null}
               />
             ))}
             {items.length === 0 && !list.loading && !list.error ? (
               <tr>
-                <td colSpan={7} className="muted">
+                <td colSpan={manage ? 7 : 6} className="muted">
                   {filter === '' && search === ''
                     ? 'No machines yet.'
                     : 'No machine matches the filter and search.'}
@@ -142,18 +142,21 @@ function MachineRow({
 }: {
   machine: MachineItem;
   selected: boolean;
-  onSelect: (on: boolean) => void;
+  /** Null when the user may not act on the rows: no check box then. */
+  onSelect: ((on: boolean) => void) | null;
 }) {
   return (
     <tr aria-selected={selected} data-machine={m.id}>
-      <td>
-        <input
-          type="checkbox"
-          aria-label={`Select ${m.id}`}
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-        />
-      </td>
+      {onSelect ? (
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`Select ${m.id}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+      ) : null}
       <td>
         <StatusIcon status={m.status} temporary={m.temporary} bound={m.bound} loggedOnUser={m.loggedOnUser} />
       </td>
