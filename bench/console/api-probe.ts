@@ -246,7 +246,7 @@ export async function measureConcurrent(
     seconds,
     requestsPerSecond: requests / seconds,
     all: timing([...byCall.values()].flat()),
-    server: timing(logged.filter((l) => l.url.startsWith('/api/v1/machines')).map((l) => l.responseTimeMs)),
+    server: timing(logged.map((l) => l.responseTimeMs)),
     byCall: calls.map((c) => ({ key: c.key, label: c.label, client: timing(byCall.get(c.key) ?? []) })),
     serverCpuMsPerRequest: (cpuSeconds * 1000) / requests,
     serverCoreShare: cpuSeconds / seconds,

@@ -39,7 +39,7 @@ export const USAGE = `npm run bench:console -- [options]
   --requests N            timed requests per caller and API call, one at a time (default 100)
   --clients N             clients asking at once in the concurrent phase (default 4)
   --concurrent-requests N requests per concurrent client (default 150)
-  --browser-rounds N      page loads per page, caller and cache state (default 10)
+  --browser-rounds N      page loads per page, caller and cache state (default 20)
   --no-browser            API calls only
   --console-dir DIR       serve this built console (default: build packages/console's source
                           into a temporary folder first, so the console measured is the code's)
@@ -97,7 +97,7 @@ export function parseConsoleArgs(argv: string[]): ConsoleBenchOptions | 'help' {
     requests: positive('requests', values.requests, 100),
     clients: positive('clients', values.clients, 4),
     concurrentRequests: positive('concurrent-requests', values['concurrent-requests'], 150),
-    browserRounds: positive('browser-rounds', values['browser-rounds'], 10),
+    browserRounds: positive('browser-rounds', values['browser-rounds'], 20),
     skipBrowser: values['no-browser'] === true,
     consoleDir: values['console-dir'] ?? null,
     name: values.name ?? `console-${Math.round(machines / 1000)}k`,

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { DESKTOP } from '../../e2e/browser/support/chromium';
 import { type Timing, timing } from '../access/stats';
 import { MARKS_SCRIPT, type PageMarks } from './page-marks';
@@ -32,6 +32,12 @@ export interface PageLoad {
   pagerText: string;
   /** Playwright's own clock: goto() called to interactive (includes its round trips). */
   wallMs: number;
+  /**
+   * The renderer's work from navigation to interactive (Chromium's Performance metrics):
+   * main-thread CPU time, which waiting for a core does not inflate; the wall time of its
+   * tasks and of script within them, which it does.
+   */
+  renderer: { cpuMs: number; taskMs: number; scriptMs: number };
 }
 
 /** Numbers of one page, caller and cache state over the rounds. */
@@ -51,6 +57,8 @@ export interface PageLoadSummary {
     listServerMs: number;
     renderMs: number;
   };
+  /** Medians of the renderer's main-thread CPU and task time to interactive. */
+  renderer: { cpuMs: number; taskMs: number };
 }
 
 /** Everything seen in the browser that must not happen (console errors, uncaught, 5xx). */
@@ -95,14 +103,32 @@ async function signedInContext(browser: Browser, baseUrl: string, caller: Caller
   return context;
 }
 
+type RendererMetrics = Record<'ThreadTime' | 'TaskDuration' | 'ScriptDuration', number>;
+
+async function rendererMetrics(cdp: CDPSession): Promise<RendererMetrics> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const of = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return {
+    ThreadTime: of('ThreadTime'),
+    TaskDuration: of('TaskDuration'),
+    ScriptDuration: of('ScriptDuration'),
+  };
+}
+
+/** after - before in ms; a smaller after means the navigation moved to a new renderer process. */
+const metricDelta = (before: RendererMetrics, after: RendererMetrics, name: keyof RendererMetrics) =>
+  (after[name] >= before[name] ? after[name] - before[name] : after[name]) * 1000;
+
 async function loadOnce(
   page: Page,
+  cdp: CDPSession,
   target: (typeof TIMED_PAGES)[number],
   who: 'master' | 'scoped',
   cache: 'cold' | 'warm',
   log: ServerLog,
 ): Promise<PageLoad> {
   const mark = log.mark();
+  const before = await rendererMetrics(cdp);
   const started = performance.now();
   await page.goto(target.path, { waitUntil: 'commit' });
   const marked = (which: 'readyPainted' | 'nextPainted') =>
@@ -112,6 +138,7 @@ async function loadOnce(
     });
   await marked('readyPainted');
   const wallMs = performance.now() - started;
+  const after = await rendererMetrics(cdp);
   await page
     .getByRole('navigation', { name: / pages$/ })
     .getByRole('button', { name: 'Next' })
@@ -179,6 +206,11 @@ async function loadOnce(
     rows: m.rows,
     pagerText: m.pagerText,
     wallMs,
+    renderer: {
+      cpuMs: metricDelta(before, after, 'ThreadTime'),
+      taskMs: metricDelta(before, after, 'TaskDuration'),
+      scriptMs: metricDelta(before, after, 'ScriptDuration'),
+    },
   };
 }
 
@@ -205,8 +237,10 @@ export async function measurePages(
         try {
           const page = await context.newPage();
           await watchProblems(page, problems);
-          loads.push(await loadOnce(page, target, who, 'cold', log));
-          loads.push(await loadOnce(page, target, who, 'warm', log));
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Performance.enable');
+          loads.push(await loadOnce(page, cdp, target, who, 'cold', log));
+          loads.push(await loadOnce(page, cdp, target, who, 'warm', log));
         } finally {
           await context.close();
         }
@@ -241,6 +275,10 @@ export async function measurePages(
               withList.flatMap((l) => (l.listRequest?.serverMs == null ? [] : [l.listRequest.serverMs])),
             ),
             renderMs: median(withList.map((l) => l.interactiveMs - (l.listRequest?.endMs ?? 0))),
+          },
+          renderer: {
+            cpuMs: median(of.map((l) => l.renderer.cpuMs)),
+            taskMs: median(of.map((l) => l.renderer.taskMs)),
           },
         });
       }

@@ -103,7 +103,8 @@ export function deriveFindings(i: FindingInputs): string[] {
       out.push(
         `${s.page} page, cold, scoped (medians): document at ${ms(p.documentMs)}, script and style in at ${ms(p.assetsMs)}, ` +
           `the list asked at ${ms(p.listStartMs)} (${ms(p.listStartMs - p.assetsMs)} of script start-up and the session check), ` +
-          `answered in ${ms(p.listMs)} (server ${ms(p.listServerMs)}), rows and pager shown ${ms(p.renderMs)} later; interactive p50 ${ms(s.interactive.p50)}.`,
+          `answered in ${ms(p.listMs)} (server ${ms(p.listServerMs)}), rows and pager shown ${ms(p.renderMs)} later; interactive p50 ${ms(s.interactive.p50)}. ` +
+          `The renderer's main thread needed ${ms(s.renderer.cpuMs)} of CPU for it, its tasks took ${ms(s.renderer.taskMs)} of wall time.`,
       );
     }
     if (i.browser.problems.count > 0)

@@ -74,6 +74,8 @@ export async function machinesPageCalls(
     return q({ limit: PAGE_SIZE, after: page.next });
   };
   const calls: PageCall[] = [
+    // Every page asks who is signed in before it asks for its list.
+    { key: 'me', label: 'GET /me (before every page)', master: '/me', scoped: '/me' },
     both('first', 'first page', first),
     {
       key: 'next',

@@ -14,8 +14,8 @@ const ROWS_PER_TRANSACTION = 10_000;
  * not running on), in multi-row inserts: enrolling 100,000 agents through the gateway would
  * take far longer than the measurement (real agents at that scale are issue 12's work). Groups
  * are registered through the server's own group registry, as enrolment does. On PostgreSQL the
- * tables are then analyzed, which autovacuum would do shortly after such a bulk load anyway;
- * SQLite is left as the server leaves it (the server runs no ANALYZE).
+ * database is then vacuumed and analyzed, which autovacuum would do shortly after such a bulk
+ * load anyway; SQLite is left as the server leaves it (the server runs no ANALYZE).
  */
 export async function seedFleet(location: DatabaseLocation, machines: number): Promise<FleetSummary> {
   const started = performance.now();
@@ -42,9 +42,10 @@ export async function seedFleet(location: DatabaseLocation, machines: number): P
     );
     const extras = (row: Insertable<MachinesTable>): Insertable<MachinesTable> => {
       const extra: Record<string, unknown> = {};
-      if (columns.has('os') && row.audit) {
-        const os = (JSON.parse(row.audit) as Inventory).os;
-        extra.os = `${os.platform} ${os.release}`.trim();
+      if (columns.has('os')) {
+        // Every row names every column: a multi-row insert fills a missing one with NULL on SQLite.
+        const os = row.audit ? (JSON.parse(row.audit) as Inventory).os : null;
+        extra.os = os ? `${os.platform} ${os.release}`.trim() : '';
       }
       if (
         columns.has('applied_checkin_control') &&
@@ -74,7 +75,9 @@ export async function seedFleet(location: DatabaseLocation, machines: number): P
         }
       });
     }
-    if (dialect === 'postgres') await sql`analyze`.execute(db);
+    // What autovacuum does after such a load (an insert-triggered vacuum, then analyze): the
+    // planner's statistics, and the visibility map an index-only scan (of a count) relies on.
+    if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
   } finally {
     await close();
   }

@@ -133,6 +133,8 @@ export async function probeStore(
     const store = sqlMachineStore(db);
     const out: StoreCallProbe[] = [];
     for (const call of calls) {
+      // Only the machine list reaches listMachinePage (GET /me reads no machines).
+      if (!call.master.startsWith('/machines?')) continue;
       const times = { master: [] as number[], scoped: [] as number[] };
       const perStatement: number[][] = [];
       let last: Captured[] = [];
