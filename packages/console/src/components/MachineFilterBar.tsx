@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { machineFilterProblem, useMachineFilter } from './machine-filter';
+import './machine-lists.css';
 
 /**
  * The Machine ID / Group ID filter box shared by the machine pages: typing does nothing until

@@ -1,4 +1,5 @@
 import { type DependencyList, useCallback, useEffect, useMemo, useState } from 'react';
+import './machine-lists.css';
 
 /** The rows checked in a table, and the manual's Select All / Unselect All. */
 export interface RowSelection {
