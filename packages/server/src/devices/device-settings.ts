@@ -14,7 +14,7 @@ export interface EffectiveDeviceSettings {
  * default (720 minutes, tracking on), each setting on its own.
  */
 export async function effectiveDeviceSettings(
-  store: DeviceStore,
+  store: Pick<DeviceStore, 'deviceGroupSettings'>,
   device: DeviceRecord,
 ): Promise<EffectiveDeviceSettings> {
   const chain = groupAncestry(device.groupId);

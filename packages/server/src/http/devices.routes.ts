@@ -6,8 +6,20 @@ import type { DeviceAdminService } from '../devices/device-admin.service';
 import type { DeviceWakeService } from '../devices/device-wake.service';
 import { notFound } from '../domain/errors';
 import type { WakeRecord } from '../store/device-record';
+import {
+  CreatedDeviceEnrollmentTokenSchema,
+  DeviceGroupSettingsSchema,
+  DeviceListQuery,
+  DeviceLocationSchema,
+  DevicePageSchema,
+  DeviceSchema,
+  DeviceWakeSchema,
+  type DeviceWakeView,
+} from './device-schemas';
+import { AUTH_ERRORS, ErrorResponse, WRITE_ERRORS } from './error-schema';
+import { explainQueryErrors } from './list-query';
 import { scopeOf } from './route-permission';
-import { FilterQuery, GroupParams } from './schemas';
+import { GroupParams } from './schemas';
 import type { TypedApp } from './typed-app';
 
 const IdParams = Type.Object(
@@ -26,7 +38,12 @@ const SettingsBody = Type.Object(
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function wakeView(w: WakeRecord) {
+const LIST_PARAMETERS = Object.keys(DeviceListQuery.properties);
+
+/** Errors of a route that looks a device (or group) up. */
+const LOOKUP_ERRORS = { 400: ErrorResponse, 404: ErrorResponse, ...AUTH_ERRORS } as const;
+
+function wakeView(w: WakeRecord): DeviceWakeView {
   return {
     id: w.id,
     channel: w.channel,
@@ -51,8 +68,11 @@ export function deviceRoutes(
     {
       config: { permission: 'install-tokens.manage' },
       schema: {
+        operationId: 'createDeviceEnrollmentToken',
         tags: ['devices'],
         summary: 'Create a device enrollment token for a group and platform',
+        description: "The token is shown once. A group outside the caller's scope is unknown (404).",
+        response: { 201: CreatedDeviceEnrollmentTokenSchema, ...LOOKUP_ERRORS, ...WRITE_ERRORS },
         body: Type.Object(
           {
             group: Type.String({ minLength: 1, maxLength: 200 }),
@@ -74,17 +94,31 @@ export function deviceRoutes(
     '/devices',
     {
       config: { permission: 'devices.view' },
-      schema: { tags: ['devices'], summary: 'List devices', querystring: FilterQuery },
+      schemaErrorFormatter: (errors, dataVar) => explainQueryErrors(errors, dataVar, LIST_PARAMETERS),
+      schema: {
+        operationId: 'listDevices',
+        tags: ['devices'],
+        summary: 'List devices: filtered, searched, sorted and paged on the server',
+        description:
+          "With limit, one page: pass the answer's next as after for the following page (null after the last); without, every device that matches. " +
+          'sort is id (default), group, platform, lastCheckin (never checked in first) or enrolled; ties are ordered by id. total counts every device that matches.',
+        querystring: DeviceListQuery,
+        response: { 200: DevicePageSchema, 400: ErrorResponse, ...AUTH_ERRORS },
+      },
     },
-    async (request) => ({
-      items: await admin.list(request.query.filter, scopeOf(request)),
-    }),
+    (request) => admin.listPage(request.query, scopeOf(request)),
   );
   app.get(
     '/devices/:id',
     {
       config: { permission: 'devices.view' },
-      schema: { tags: ['devices'], summary: 'One device', params: IdParams },
+      schema: {
+        operationId: 'getDevice',
+        tags: ['devices'],
+        summary: 'One device',
+        params: IdParams,
+        response: { 200: DeviceSchema, ...LOOKUP_ERRORS },
+      },
     },
     (request) => admin.show(request.params.id, scopeOf(request)),
   );
@@ -93,10 +127,12 @@ export function deviceRoutes(
     {
       config: { permission: 'devices.command' },
       schema: {
+        operationId: 'setDeviceSettings',
         tags: ['devices'],
         summary: "Set a device's check-in interval and tracking (null: inherit from its group)",
         params: IdParams,
         body: SettingsBody,
+        response: { 200: DeviceSchema, ...LOOKUP_ERRORS, ...WRITE_ERRORS },
       },
     },
     (request) => admin.setSettings(request.params.id, request.body, scopeOf(request)),
@@ -106,10 +142,12 @@ export function deviceRoutes(
     {
       config: { permission: 'devices.command' },
       schema: {
+        operationId: 'setDeviceGroupSettings',
         tags: ['devices'],
         summary: 'Default device settings of a group',
         params: GroupParams,
         body: SettingsBody,
+        response: { 200: DeviceGroupSettingsSchema, ...LOOKUP_ERRORS, ...WRITE_ERRORS },
       },
     },
     (request) =>
@@ -127,9 +165,12 @@ export function deviceRoutes(
     {
       config: { permission: 'devices.request-checkin' },
       schema: {
+        operationId: 'requestDeviceCheckin',
         tags: ['devices'],
         summary: 'Wake the device through its push channel to check in now',
+        description: 'Answers 202 with the queued wake-up; a device without a push channel answers 400.',
         params: IdParams,
+        response: { 202: DeviceWakeSchema, ...LOOKUP_ERRORS, ...WRITE_ERRORS },
       },
     },
     async (request, reply) =>
@@ -140,9 +181,11 @@ export function deviceRoutes(
     {
       config: { permission: 'devices.view' },
       schema: {
+        operationId: 'listDeviceWakes',
         tags: ['devices'],
-        summary: 'Every wake-up attempt and the check-in that followed',
+        summary: 'Every wake-up attempt and the check-in that followed (the newest 200)',
         params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(DeviceWakeSchema) }), ...LOOKUP_ERRORS },
       },
     },
     async (request) => {
@@ -155,8 +198,10 @@ export function deviceRoutes(
     {
       config: { permission: 'devices.view' },
       schema: {
+        operationId: 'listDeviceLocations',
         tags: ['devices'],
         summary: 'Location history in a time range',
+        response: { 200: Type.Object({ items: Type.Array(DeviceLocationSchema) }), ...LOOKUP_ERRORS },
         params: IdParams,
         querystring: Type.Object(
           {

@@ -20,23 +20,6 @@ interface Operation {
   responses: Record<string, Answer>;
 }
 
-/**
- * TEMPORARY (issue 10): operations of the routes other helpers are documenting right now
- * (machines.routes.ts, commands.routes.ts, devices.routes.ts, events.routes.ts). Each may still
- * miss what the checks below ask; once one passes every check it must leave this list (the
- * last test says so), and the list goes when it is empty.
- */
-const NOT_YET_DOCUMENTED = new Set([
-  'POST /api/v1/device-enrollment-tokens',
-  'GET /api/v1/devices',
-  'GET /api/v1/devices/{id}',
-  'PUT /api/v1/devices/{id}/settings',
-  'PUT /api/v1/device-groups/{group}/settings',
-  'POST /api/v1/devices/{id}/request-checkin',
-  'GET /api/v1/devices/{id}/wakes',
-  'GET /api/v1/devices/{id}/locations',
-]);
-
 /** The operation that answers a server-sent-event stream rather than one JSON body. */
 const EVENT_STREAM = 'GET /api/v1/events';
 
@@ -191,9 +174,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every operation its success answer with a schema, 401/403 when authenticated, 400 when it takes input, all errors as ErrorResponse', () => {
-    const wrong = operations
-      .filter((op) => !NOT_YET_DOCUMENTED.has(op.key))
-      .flatMap((op) => problemsOf(op).map((p) => `${op.key}: ${p}`));
+    const wrong = operations.flatMap((op) => problemsOf(op).map((p) => `${op.key}: ${p}`));
     assert.deepEqual(wrong, []);
     // Checks that can fail: an operation with no answers at all fails every one of them.
     const empty: Operation = {
@@ -270,20 +251,5 @@ describe('the OpenAPI document', () => {
         .map(([status]) => `${op.key} ${status}`),
     );
     assert.deepEqual(undescribed, []);
-  });
-
-  it('lists as not yet documented only operations that exist and still miss something', () => {
-    const keys = new Set(operations.map((op) => op.key));
-    assert.deepEqual(
-      [...NOT_YET_DOCUMENTED].filter((key) => !keys.has(key)),
-      [],
-      'allow-listed operations that are not in the document',
-    );
-    const done = operations.filter((op) => NOT_YET_DOCUMENTED.has(op.key) && problemsOf(op).length === 0);
-    assert.deepEqual(
-      done.map((op) => op.key),
-      [],
-      'these meet the contract now: remove them from NOT_YET_DOCUMENTED',
-    );
   });
 });

@@ -26,6 +26,7 @@ export const OPENAPI_TAGS = [
 const STATUS_DESCRIPTIONS: Record<string, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted: queued, and done in the background',
   204: 'Done; no content',
   400: 'invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed',
   401: 'unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session)',

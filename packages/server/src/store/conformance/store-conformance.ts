@@ -13,6 +13,7 @@ import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandListingTests, manyCommandListingTests } from './command-listing.conformance';
 import { commandQueueTests } from './command-queue.conformance';
 import { apiTokenStoreTests, sessionStoreTests } from './credential-stores.conformance';
+import { deviceListingTests } from './device-listing.conformance';
 import { deviceStoreTests } from './device-store.conformance';
 import { fileStoreTests } from './file-store.conformance';
 import { installTokenAdminTests } from './install-token-admin.conformance';
@@ -68,6 +69,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('CommandQueueStore: sorted, searched pages', open, commandListingTests);
     withStore('CommandQueueStore: pages of a large list', open, manyCommandListingTests);
     withStore('DeviceStore', open, deviceStoreTests);
+    withStore('DeviceStore: sorted, searched pages', open, deviceListingTests);
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);
     withStore('Scope in queries', open, scopeQueryTests);
