@@ -97,6 +97,10 @@ describe('console: Devices', () => {
     const { page } = tab;
     await tab.signIn('dana', PASSWORD);
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Devices' }).click();
+    // Searched on the server: a word of nothing shows nothing; the model finds the phone.
+    await page.getByLabel('Search').fill('no-such-phone');
+    await page.getByText('No device matches the filter and search.').waitFor();
+    await page.getByLabel('Search').fill('pixel 9');
     await page.getByRole('table', { name: 'Devices' }).getByRole('link', { name: DEVICE }).click();
     const status = page.getByRole('region', { name: `Device Status: ${DEVICE}` });
     await status.waitFor();

@@ -1,18 +1,21 @@
-import { type FormEvent, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from '../../app/router';
 import { ErrorNote } from '../../components/ErrorNote';
+import { MachineFilterBar } from '../../components/MachineFilterBar';
+import { useMachineFilter } from '../../components/machine-filter';
 import { Pager, SortHeader, usePagedList } from '../../components/paging';
 import { Time } from '../../components/Time';
 import { useLiveEvents } from '../../live/events';
 import { DeviceStatus } from './DeviceStatus';
-import { type DeviceView, loadDevicePage } from './device-api';
-import { DEVICES_PAGE_SIZE, type DeviceSort } from './device-list';
+import type { DeviceView } from './device-api';
+import { DEVICES_PAGE_SIZE, type DeviceSort, loadDevicePage } from './device-list';
 import { formatMinutes, PLATFORM_NAMES } from './device-words';
 import './devices.css';
 
 /**
- * The Devices page: the mobile devices of the user's scopes, a page at a time, and the Device
- * Status of the one chosen (`?device=<id>`, so a device's status has its own address).
+ * The Devices page: the mobile devices of the user's scopes that the Machine ID / Group ID filter
+ * matches, searched, sorted and paged by the server, and the Device Status of the one chosen
+ * (`?device=<id>`, so a device's status has its own address).
  */
 export function DevicesPage(_props: { params: Record<string, string> }) {
   const { search } = useLocation();
@@ -30,52 +33,42 @@ export function DevicesPage(_props: { params: Record<string, string> }) {
 export const deviceHref = (id: string) => `/devices?device=${encodeURIComponent(id)}`;
 
 function DeviceList({ chosen }: { chosen: string | null }) {
-  const [draft, setDraft] = useState('');
-  const [filter, setFilter] = useState('');
+  // The Machine ID / Group ID filter of the machine pages: a device id is name.group too.
+  const [filter] = useMachineFilter();
+  const [searchText, setSearchText] = useState('');
+  const search = useSettled(searchText.trim(), SEARCH_DELAY_MS);
   const [sort, setSort] = useState<DeviceSort>({ column: 'id', descending: false });
   const list = usePagedList(
-    (after) => loadDevicePage({ filter, sort, after }),
-    [filter, sort.column, sort.descending],
+    (after) => loadDevicePage({ filter, search, sort, after }),
+    [filter, search, sort.column, sort.descending],
   );
   // A device that checked in changes its row (last check-in, overdue): its commands' events say so.
   useLiveEvents('command', (event) => {
     if (event.targetKind !== 'device') return;
     if (list.page?.items.some((d) => d.id === event.target)) list.reload();
   });
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    setFilter(draft.trim().toLowerCase());
-  };
   const items = list.page?.items ?? [];
   const header = (label: string, column: DeviceSort['column']) => (
     <SortHeader label={label} column={column} sort={sort} onSort={(next) => setSort(next as DeviceSort)} />
   );
   return (
     <>
-      <form className="toolbar" onSubmit={apply} aria-label="Device filter">
+      <MachineFilterBar />
+      <div className="toolbar">
         <label>
-          Device ID / Group ID filter
+          Search
           <input
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            placeholder="*.phones.acme"
+            type="search"
+            name="device-search"
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+            placeholder="device id, name or model"
+            maxLength={100}
             spellCheck={false}
             autoCapitalize="off"
           />
         </label>
-        <button type="submit">Apply filter</button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={filter === '' && draft === ''}
-          onClick={() => {
-            setDraft('');
-            setFilter('');
-          }}
-        >
-          Clear filter
-        </button>
-      </form>
+      </div>
       <ErrorNote error={list.error} />
       <div className="table-wrap">
         <table aria-label="Devices" aria-busy={list.loading}>
@@ -84,8 +77,9 @@ function DeviceList({ chosen }: { chosen: string | null }) {
               {header('Device ID', 'id')}
               {header('Platform', 'platform')}
               <th>Model / OS</th>
-              {header('Battery', 'batteryPercent')}
-              {header('Last check-in', 'lastCheckinAt')}
+              <th>Battery</th>
+              {header('Last check-in', 'lastCheckin')}
+              {header('Enrolled', 'enrolled')}
               <th>Check-in interval</th>
               <th>Tracking</th>
             </tr>
@@ -96,8 +90,10 @@ function DeviceList({ chosen }: { chosen: string | null }) {
             ))}
             {items.length === 0 && !list.loading && !list.error ? (
               <tr>
-                <td colSpan={7} className="muted">
-                  {filter === '' ? 'No devices enrolled yet.' : `No device matches the filter “${filter}”.`}
+                <td colSpan={8} className="muted">
+                  {filter === '' && search === ''
+                    ? 'No devices enrolled yet.'
+                    : 'No device matches the filter and search.'}
                 </td>
               </tr>
             ) : null}
@@ -126,8 +122,24 @@ function DeviceRow({ device: d, chosen }: { device: DeviceView; chosen: boolean 
       <td>
         <Time iso={d.lastCheckinAt} empty="never" />
       </td>
+      <td>
+        <Time iso={d.enrolledAt} />
+      </td>
       <td>{formatMinutes(d.checkinIntervalMinutes)}</td>
       <td>{d.tracking ? 'On' : 'Off'}</td>
     </tr>
   );
+}
+
+/** How long typing in the search box rests before the list is asked for again. */
+const SEARCH_DELAY_MS = 250;
+
+/** A value that follows another once it has not changed for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }

@@ -1,53 +1,43 @@
+import { api, ok } from '../../api/client';
+import type { Page } from '../../components/paging';
 import type { DeviceView } from './device-types';
 
 /** Rows per page of the device list. */
 export const DEVICES_PAGE_SIZE = 50;
 
-/** The columns the device list sorts by. */
-export const DEVICE_SORT_COLUMNS = ['id', 'platform', 'lastCheckinAt', 'batteryPercent'] as const;
+/** The columns the server sorts the device list by. */
+export type DeviceSortColumn = 'id' | 'group' | 'platform' | 'lastCheckin' | 'enrolled';
 
 /** A sort of the device list. */
 export interface DeviceSort {
-  column: (typeof DEVICE_SORT_COLUMNS)[number];
+  column: DeviceSortColumn;
   descending: boolean;
 }
 
 /** What one page of the device list is asked for with. */
 export interface DevicePageQuery {
+  /** The Machine ID / Group ID filter ('' for none). */
   filter: string;
+  /** Text the id, name or model contains ('' for none). */
+  search: string;
   sort: DeviceSort;
   after: string | null;
 }
 
-const compareBy = (column: DeviceSort['column']) => (a: DeviceView, b: DeviceView) => {
-  const x = a[column];
-  const y = b[column];
-  // Nothing known (never checked in, no battery figure) sorts first, as the smallest.
-  if (x === y) return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  if (x === null) return -1;
-  if (y === null) return 1;
-  return x < y ? -1 : 1;
-};
-
-/** One page cut from the whole list, with the offset as its cursor: what the pager needs. */
-export interface CutPage {
-  items: DeviceView[];
-  next: string | null;
-  total: number;
-}
-
-/**
- * A page of the whole device list, sorted: `after` is the offset where it starts (the `next`
- * of the page before). Until GET /devices pages on the server, the page is cut here.
- */
-export function cutDevicePage(all: readonly DeviceView[], sort: DeviceSort, after: string | null): CutPage {
-  const sorted = [...all].sort(compareBy(sort.column));
-  if (sort.descending) sorted.reverse();
-  const offset = after === null ? 0 : Number(after);
-  const end = offset + DEVICES_PAGE_SIZE;
-  return {
-    items: sorted.slice(offset, end),
-    next: end < sorted.length ? String(end) : null,
-    total: sorted.length,
-  };
+/** One page of devices, filtered, searched, sorted and paged by the server, with the total. */
+export async function loadDevicePage(query: DevicePageQuery): Promise<Page<DeviceView>> {
+  return ok(
+    api.GET('/api/v1/devices', {
+      params: {
+        query: {
+          limit: DEVICES_PAGE_SIZE,
+          sort: query.sort.column,
+          order: query.sort.descending ? 'desc' : 'asc',
+          ...(query.filter ? { filter: query.filter } : {}),
+          ...(query.search ? { search: query.search } : {}),
+          ...(query.after ? { after: query.after } : {}),
+        },
+      },
+    }),
+  );
 }

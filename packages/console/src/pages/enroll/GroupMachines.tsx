@@ -8,6 +8,12 @@ import { Time } from '../../components/Time';
 import { useLiveEvents } from '../../live/events';
 import { type GroupMachine, groupMachines } from './enroll-api';
 
+/** What a `machine` event said of a machine: its row's fields and its status ('deleted' once gone). */
+interface LiveRow {
+  row: Partial<GroupMachine>;
+  status: string;
+}
+
 /**
  * The machines of the new token's group, kept live: an agent that enrolls with the token shows
  * up here with its check-in status as soon as it connects (and `onArrived` is told, since the
@@ -20,13 +26,13 @@ export function GroupMachines({ group, onArrived }: { group: string; onArrived: 
     [group, seesMachines],
   );
   // What the events said of each machine since the list was read: newer than the list.
-  const [live, setLive] = useState<ReadonlyMap<string, Partial<GroupMachine>>>(new Map());
+  const [live, setLive] = useState<ReadonlyMap<string, LiveRow>>(new Map());
   const suffix = `.${group}`;
   useLiveEvents('machine', (event) => {
     const id = event.machineId;
     if (typeof id !== 'string' || !id.endsWith(suffix)) return;
     const row = (event.machine ?? {}) as Partial<GroupMachine>;
-    setLive((known) => new Map(known).set(id, { ...row, status: String(event.status) }));
+    setLive((known) => new Map(known).set(id, { row, status: String(event.status) }));
     // A machine the list does not hold yet (it just enrolled): read the list again.
     if (!machines.data?.some((m) => m.id === id)) {
       machines.reload();
@@ -35,7 +41,10 @@ export function GroupMachines({ group, onArrived }: { group: string; onArrived: 
   });
   if (!seesMachines) return null;
   const items = (machines.data ?? [])
-    .map((m) => ({ ...m, ...live.get(m.id) }))
+    .map((m) => {
+      const news = live.get(m.id);
+      return news ? { ...m, ...news.row, status: news.status as string } : m;
+    })
     .filter((m) => m.status !== 'deleted');
   return (
     <section aria-labelledby="group-machines-title">

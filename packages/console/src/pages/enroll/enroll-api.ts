@@ -36,38 +36,21 @@ export async function agentPorts(): Promise<number[]> {
   return (await ok(api.GET('/api/v1/server'))).agentPorts;
 }
 
-/** A machine of a group, as far as the enroll page shows it. */
-export interface GroupMachine {
-  id: string;
-  status: string;
-  temporary: boolean;
-  bound: boolean;
-  loggedOnUser: string | null;
-  firstCheckinAt: string | null;
-}
+/** A machine as GET /machines lists it. */
+export type GroupMachine = components['schemas']['Machine'];
 
-/** The first 50 machines of a group and its subgroups (the machine list has no schema yet). */
+/** The first 50 machines of a group and its subgroups. */
 export async function groupMachines(group: string): Promise<GroupMachine[]> {
-  const page = (await ok(
-    api.GET('/api/v1/machines', { params: { query: { filter: group, limit: 50 } } }),
-  )) as unknown as { items: GroupMachine[] };
-  return page.items;
+  return (await ok(api.GET('/api/v1/machines', { params: { query: { filter: group, limit: 50 } } }))).items;
 }
 
-/** A new device enrollment token (no schema in the document yet: the shape the route builds). */
-export interface DeviceEnrollmentToken {
-  token: string;
-  group: string;
-  platform: 'ios' | 'android';
-  expiresAt: string | null;
-}
+/** A new device enrollment token: the token is in this answer only. */
+export type DeviceEnrollmentToken = components['schemas']['CreatedDeviceEnrollmentToken'];
 
 /** POST /device-enrollment-tokens. */
 export async function createDeviceToken(
   group: string,
   platform: 'ios' | 'android',
 ): Promise<DeviceEnrollmentToken> {
-  return (await ok(
-    api.POST('/api/v1/device-enrollment-tokens', { body: { group, platform } }),
-  )) as unknown as DeviceEnrollmentToken;
+  return ok(api.POST('/api/v1/device-enrollment-tokens', { body: { group, platform } }));
 }

@@ -82,11 +82,11 @@ export interface SnapshotRetention {
  * read: it is what the agent applies. Null when there is no such procedure in the history.
  */
 export async function offsiteRetention(offsite: OffsiteServer): Promise<SnapshotRetention | null> {
-  const page = (await ok(
+  const page = await ok(
     api.GET('/api/v1/commands', {
       params: { query: { target: offsite.machineId, type: 'start-offsite-server', limit: 20 } },
     }),
-  )) as unknown as { items: Array<{ params: Record<string, unknown> }> };
+  );
   for (const command of page.items) {
     const params = command.params;
     const retention = params.retention as Partial<SnapshotRetention> | undefined;
@@ -103,18 +103,15 @@ export async function offsiteRetention(offsite: OffsiteServer): Promise<Snapshot
 
 /** A machine's check-in status, for the agent of a local server (its view does not carry it). */
 export async function machineStatus(id: string): Promise<string> {
-  const machine = (await ok(api.GET('/api/v1/machines/{id}', { params: { path: { id } } }))) as unknown as {
-    status: string;
-  };
-  return machine.status;
+  return (await ok(api.GET('/api/v1/machines/{id}', { params: { path: { id } } }))).status;
 }
 
 /** Up to 20 machine ids that start with what was typed, for the machine field's suggestions. */
 export async function suggestMachines(typed: string): Promise<string[]> {
   const text = typed.trim().toLowerCase();
   if (!/^[a-z0-9_.-]*$/.test(text)) return [];
-  const page = (await ok(
+  const page = await ok(
     api.GET('/api/v1/machines', { params: { query: { filter: `${text}*`, limit: 20 } } }),
-  )) as unknown as { items: Array<{ id: string }> };
+  );
   return page.items.map((m) => m.id);
 }
