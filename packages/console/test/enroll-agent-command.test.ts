@@ -9,7 +9,11 @@ import {
 
 describe('the agent command line of the Enroll page', () => {
   it('is the README command, with the secondary only when one is named', () => {
-    const base = { server: ' muster.example.com:5721 ', token: 'mit_abc-DEF_1', stateDir: '/var/lib/muster-agent' };
+    const base = {
+      server: ' muster.example.com:5721 ',
+      token: 'mit_abc-DEF_1',
+      stateDir: '/var/lib/muster-agent',
+    };
     assert.equal(
       agentCommandLine({ ...base, secondary: '' }),
       'muster agent --server muster.example.com:5721 --token mit_abc-DEF_1 --state /var/lib/muster-agent',
