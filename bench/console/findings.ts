@@ -45,19 +45,24 @@ export interface FindingInputs {
   targets: TargetResult[];
 }
 
+const isCount = (statement: { sql: string }) => /count\(/i.test(statement.sql);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] as number);
+};
+
 /**
- * Sentences that say where the time goes: the slowest call split into the database, the rest
- * of the server and outside the server; the scope's cost where it is large; concurrency; and a
- * cold page load split into document, scripts, start-up, the list request and rendering. A
- * missed target gets the measured reason and the next step.
+ * Sentences that say where the time goes: the slowest calls split into the database, the rest
+ * of the server and outside the server; what the list's count costs; the scope's cost; CPU per
+ * request (what the machine's load does not inflate); concurrency; a cold page load split into
+ * document, scripts, start-up, the list request and rendering. A missed target gets the
+ * measured reason and the next step.
  */
 export function deriveFindings(i: FindingInputs): string[] {
   const out: string[] = [];
   const byKey = new Map(i.store?.calls.map((c) => [c.key, c]) ?? []);
-  const sorted = [...i.sequential].sort(
-    (a, b) =>
-      Math.max(b.master.client.p95, b.scoped.client.p95) - Math.max(a.master.client.p95, a.scoped.client.p95),
-  );
+  const worstOf = (r: SequentialResult) => Math.max(r.master.client.p95, r.scoped.client.p95);
+  const sorted = [...i.sequential].sort((a, b) => worstOf(b) - worstOf(a));
   for (const r of sorted.slice(0, 3)) {
     const who = r.scoped.client.p95 >= r.master.client.p95 ? 'scoped' : 'master';
     const t = r[who];
@@ -68,41 +73,78 @@ export function deriveFindings(i: FindingInputs): string[] {
       `${r.label} (${who}): p95 ${ms(t.client.p95)} at the client, of which the server's own p95 ${ms(t.server.p95)}` +
         (db ? `; the store alone p50 ${ms(db.p50)} / p95 ${ms(db.p95)}` : '') +
         (statements.length > 0
-          ? ` (scoped statements: ${statements.map((s) => `${s.sql.trimStart().slice(0, 6)} p50 ${ms(s.ms.p50)} [${planSummary(s.plan)}]`).join('; ')})`
+          ? ` (the scoped user's statements, run at once: ${statements.map((st) => `${isCount(st) ? 'count' : 'page'} p50 ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')})`
           : '') +
         '.',
     );
   }
-  for (const r of i.sequential) {
-    if (r.ratioP95 >= 2 && r.scoped.client.p95 > 20)
-      out.push(
-        `${r.label}: the scoped user's p95 is ${r.ratioP95.toFixed(1)}x the master's (${ms(r.scoped.client.p95)} vs ${ms(r.master.client.p95)}): the scope condition makes the database read more rows for the same page.`,
-      );
+  const counts = (i.store?.calls ?? []).flatMap((c) => {
+    const count = c.scopedStatements.find(isCount);
+    const page = c.scopedStatements.find((st) => !isCount(st));
+    return count && page ? [{ count: count.ms.p50, page: page.ms.p50, plan: planSummary(count.plan) }] : [];
+  });
+  if (counts.length > 0) {
+    // The plans by how many calls used them: filters with their own index are the exception.
+    const tally = new Map<string, number>();
+    for (const c of counts) tally.set(c.plan, (tally.get(c.plan) ?? 0) + 1);
+    const plans = [...tally.entries()].sort((a, b) => b[1] - a[1]).map(([plan, n]) => `${n} calls: ${plan}`);
+    out.push(
+      `Every list request also counts the whole list (the "of 100,000" of the pager): for the scoped user the count took a median ${ms(median(counts.map((c) => c.count)))} ` +
+        `against ${ms(median(counts.map((c) => c.page)))} for the page itself (median over the calls), the two run at once. Unless a filter has an index of its own, ` +
+        `the count reads an index whole and tests every row against the scope (group_id = org or like '%.org', which no index can seek): ${plans.slice(0, 2).join(' | ')}.`,
+    );
   }
+  const scopeCost = i.sequential.filter((r) => r.ratioP95 >= 2 && r.scoped.client.p95 > 20);
+  if (scopeCost.length > 0) {
+    const ratios = scopeCost.map((r) => r.ratioP95);
+    const filtered = (i.store?.calls ?? [])
+      .flatMap((c) => c.scopedStatements.filter((st) => !isCount(st)).map((st) => st.plan.join(' ')))
+      .flatMap((plan) => [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].map((m) => Number(m[1])));
+    out.push(
+      `For ${scopeCost.length} of ${i.sequential.length} calls the scoped user's p95 is ${Math.min(...ratios).toFixed(1)}-${Math.max(...ratios).toFixed(1)}x the master's ` +
+        `(all under ${ms(Math.max(...scopeCost.map((r) => r.scoped.client.p95)))}): the scoped count above, and a page walks its order's index past the other organizations' rows` +
+        `${filtered.length > 0 ? ` (PostgreSQL's plans: a median ${median(filtered)} rows read and dropped for a page of 50)` : ''}.`,
+    );
+  }
+  const tempSort = (i.store?.calls ?? []).filter((c) =>
+    c.scopedStatements.some(
+      (st) => !isCount(st) && st.plan.some((l) => /USE TEMP B-TREE FOR LAST TERM/.test(l)),
+    ),
+  );
+  if (tempSort.length > 0)
+    out.push(
+      `SQLite sorts in a temporary b-tree for ${tempSort.map((c) => c.label).join(', ')} ("USE TEMP B-TREE FOR LAST TERM OF ORDER BY"): ` +
+        'the order by id repeats id as its tiebreak (order by id, id), which SQLite does not see is the same column; a small cost at 50 rows (the page query is about 1 ms).',
+    );
   const cpu = i.sequential.map((r) => r.serverCpuMsPerRequest).sort((a, b) => a - b);
   const worstCpu = [...i.sequential].sort((a, b) => b.serverCpuMsPerRequest - a.serverCpuMsPerRequest)[0];
   const dbValues = i.sequential.flatMap((r) =>
     r.databaseCpuMsPerRequest === null ? [] : [r.databaseCpuMsPerRequest],
   );
-  const dbCpu = dbValues.length > 0 ? `${ms(Math.min(...dbValues))}-${ms(Math.max(...dbValues))}` : 'n/a';
+  const worstDb = [...i.sequential].sort(
+    (a, b) => (b.databaseCpuMsPerRequest ?? 0) - (a.databaseCpuMsPerRequest ?? 0),
+  )[0];
   if (worstCpu)
     out.push(
-      `The server process's CPU time per request, which other work on the machine does not inflate, is ${ms(cpu[0] as number)}-${ms(cpu[cpu.length - 1] as number)} ` +
-        `(median ${ms(cpu[Math.floor(cpu.length / 2)] as number)}; most: ${worstCpu.label})${i.backend === 'postgres' ? `; PostgreSQL's backends add ${dbCpu}` : ', the SQLite queries included'}; ` +
-        `load average ${i.loadAverage.join(' ')} on ${i.cores} cores while timing, so wall times include waiting for a core.`,
+      `CPU time per request, which other work on the machine does not inflate: the server process ${ms(cpu[0] as number)}-${ms(cpu[cpu.length - 1] as number)} ` +
+        `(median ${ms(median(cpu))}; most: ${worstCpu.label})` +
+        (i.backend === 'postgres'
+          ? `, PostgreSQL's backends ${ms(Math.min(...dbValues))}-${ms(Math.max(...dbValues))} (median ${ms(median(dbValues))}; most: ${worstDb?.label})`
+          : ', the SQLite queries included') +
+        `. Load average ${i.loadAverage.join(' ')} on ${i.cores} cores while timing: wall times include waiting for a core.`,
     );
   const c = i.concurrent;
   const seqAll = i.sequential.flatMap((r) => [r.master.client.p95, r.scoped.client.p95]);
   out.push(
-    `With ${c.clients} clients at once the p95 of all calls is ${ms(c.all.p95)} (server's own ${ms(c.server.p95)}); ` +
-      `one at a time the calls' p95 ranged ${ms(Math.min(...seqAll))}-${ms(Math.max(...seqAll))}. The server answers one request at a time on one event loop, and client, server and browser share the cores.`,
+    `With ${c.clients} clients at once the p95 of all calls is ${ms(c.all.p95)} (server's own ${ms(c.server.p95)}, the server process busy ${(c.serverCoreShare * 100).toFixed(0)}% of a core); ` +
+      `one at a time the calls' p95 ranged ${ms(Math.min(...seqAll))}-${ms(Math.max(...seqAll))}. Clients, server${i.backend === 'postgres' ? ', PostgreSQL' : ''} and the machine's other work share ${i.cores} cores.`,
   );
   if (i.browser) {
     for (const s of i.browser.summaries.filter((x) => x.cache === 'cold' && x.who === 'scoped')) {
       const p = s.split;
       out.push(
         `${s.page} page, cold, scoped (medians): document at ${ms(p.documentMs)}, script and style in at ${ms(p.assetsMs)}, ` +
-          `the list asked at ${ms(p.listStartMs)} (${ms(p.listStartMs - p.assetsMs)} of script start-up and the session check), ` +
+          `the list asked at ${ms(p.listStartMs)} (${ms(p.listStartMs - p.assetsMs)} of script start-up and GET /me, which the page awaits before it asks for the list), ` +
           `answered in ${ms(p.listMs)} (server ${ms(p.listServerMs)}), rows and pager shown ${ms(p.renderMs)} later; interactive p50 ${ms(s.interactive.p50)}. ` +
           `The renderer's main thread needed ${ms(s.renderer.cpuMs)} of CPU for it, its tasks took ${ms(s.renderer.taskMs)} of wall time.`,
       );
@@ -112,14 +154,44 @@ export function deriveFindings(i: FindingInputs): string[] {
         `The browser saw ${i.browser.problems.count} problems: ${i.browser.problems.first.join('; ')}.`,
       );
   }
-  for (const t of i.targets.filter((x) => !x.pass)) {
-    out.push(`MISS "${t.name}": ${t.measured} (${t.note}). Next step: see the split above; ${nextStep(t)}`);
-  }
+  for (const t of i.targets.filter((x) => !x.pass))
+    out.push(`MISS "${t.name}": ${t.measured}. ${nextStep(t, i, byKey)}`);
   return out;
 }
 
-function nextStep(t: TargetResult): string {
-  if (/Chromium/.test(t.name))
-    return 'where the cold load spends its time (script start-up vs the list request vs rendering) says whether to split the script bundle, start the list request before the session check, or render fewer rows.';
-  return 'when the store alone is most of it, the query plan names the index to add or the count to avoid; when the server time is small next to the client time, the time is lost to the shared machine (queueing), not to the server.';
+/** The measured reason of a miss and what to do next, from the numbers of the run. */
+function nextStep(
+  t: TargetResult,
+  i: FindingInputs,
+  byKey: Map<string, StoreProbe['calls'][number]>,
+): string {
+  if (/Chromium/.test(t.name)) {
+    const cold = i.browser?.summaries.filter((s) => s.cache === 'cold') ?? [];
+    const worst = [...cold].sort((a, b) => b.interactive.p95 - a.interactive.p95)[0];
+    if (!worst) return '';
+    const p = worst.split;
+    return (
+      `Where the worst case (${worst.page}, ${worst.who}) spends its median load: script start-up and GET /me ${ms(p.listStartMs - p.assetsMs)}, the list request ${ms(p.listMs)}, ` +
+      `rendering ${ms(p.renderMs)}; the renderer needs ${ms(worst.renderer.cpuMs)} of CPU but its tasks take ${ms(worst.renderer.taskMs)}: ` +
+      'next, a quieter machine to tell waiting from work, then the largest part (a smaller first script, or asking for the list alongside GET /me).'
+    );
+  }
+  const worst = [...i.concurrent.byCall].sort((a, b) => b.client.p95 - a.client.p95)[0];
+  const seq = i.sequential.find((r) => r.key === (/clients at once/.test(t.name) ? worst?.key : undefined));
+  const slowest =
+    seq ??
+    [...i.sequential].sort(
+      (a, b) =>
+        Math.max(b.master.client.p95, b.scoped.client.p95) -
+        Math.max(a.master.client.p95, a.scoped.client.p95),
+    )[0];
+  if (!slowest) return '';
+  const store = byKey.get(slowest.key);
+  const statements = store?.scopedStatements ?? [];
+  return (
+    `The slowest, ${slowest.label}, costs the server ${ms(slowest.serverCpuMsPerRequest)} of CPU` +
+    `${slowest.databaseCpuMsPerRequest === null ? '' : ` and PostgreSQL ${ms(slowest.databaseCpuMsPerRequest)}`} a request` +
+    `${statements.length > 0 ? `; in the store: ${statements.map((st) => `${isCount(st) ? 'count' : 'page'} ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')}` : ''}. ` +
+    'Next: an index the statement can seek instead of reading every row (for a contains-search on PostgreSQL, a trigram index), or a count that is not redone for every page.'
+  );
 }
