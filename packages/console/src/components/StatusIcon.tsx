@@ -1,22 +1,23 @@
+import { ClockBadge, LockBadge, StatusGlyph } from './status-glyphs';
+
 /**
  * The manual's eight check-in statuses, each with its icon and the words of its tooltip and
  * legend, plus the two marks drawn over an icon: the red clock of a temporary agent and the
  * lock of an agent bound to its server.
  */
 export const CHECKIN_STATUSES = [
-  { status: 'online', label: 'Online', icon: '●', tone: 'green' },
-  { status: 'online-awaiting-audit', label: 'Online, awaiting the first audit', icon: '◐', tone: 'green' },
-  { status: 'user-logged-on', label: 'Online, user logged on', icon: '👤', tone: 'green' },
+  { status: 'online', label: 'Online', tone: 'green' },
+  { status: 'online-awaiting-audit', label: 'Online, awaiting the first audit', tone: 'green' },
+  { status: 'user-logged-on', label: 'Online, user logged on', tone: 'green' },
   {
     status: 'user-idle',
     label: 'Online, user logged on but idle for 10 minutes or more',
-    icon: '☾',
     tone: 'amber',
   },
-  { status: 'remote-control-disabled', label: 'Online, remote control disabled', icon: '⊘', tone: 'amber' },
-  { status: 'offline', label: 'Offline', icon: '○', tone: 'grey' },
-  { status: 'never-checked-in', label: 'Has never checked in', icon: '◌', tone: 'grey' },
-  { status: 'suspended', label: 'Suspended', icon: '⏸', tone: 'red' },
+  { status: 'remote-control-disabled', label: 'Online, remote control disabled', tone: 'amber' },
+  { status: 'offline', label: 'Offline', tone: 'grey' },
+  { status: 'never-checked-in', label: 'Has never checked in', tone: 'grey' },
+  { status: 'suspended', label: 'Suspended', tone: 'red' },
 ] as const;
 
 /** One check-in status name. */
@@ -58,15 +59,15 @@ export function StatusIcon(props: StatusIconProps) {
       aria-label={title}
       data-status={props.status}
     >
-      <span aria-hidden="true">{known?.icon ?? '?'}</span>
+      <StatusGlyph status={props.status} />
       {props.temporary ? (
-        <span className="badge badge-clock" aria-hidden="true">
-          ⏱
+        <span className="badge badge-clock">
+          <ClockBadge />
         </span>
       ) : null}
       {props.bound ? (
-        <span className="badge badge-lock" aria-hidden="true">
-          🔒
+        <span className="badge badge-lock">
+          <LockBadge />
         </span>
       ) : null}
     </span>
