@@ -7,11 +7,13 @@
  * writes bench/results/console-100k.json and .md; a missed target is reported as MISS with
  * its measured reason and does not fail the run.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../../e2e/browser/support/chromium';
 import { machineInfo } from '../checkin/machine-info';
+import { REPO_ROOT } from '../checkin/paths';
 import { say } from '../checkin/progress';
 import { gitRevision } from '../commands/git-revision';
 import { benchMain } from '../support/bench-main';
@@ -28,6 +30,21 @@ import type { BackendResults, ConsoleBenchResults } from './results';
 import { ServerLog } from './server-log';
 import { probeStore } from './store-probe';
 import { evaluateTargets } from './targets';
+
+/** Paths under packages/ that differ from HEAD: the "+changes" of the revision, named. */
+function uncommittedUnderPackages(): string[] {
+  try {
+    return execFileSync('git', ['status', '--porcelain', '--', 'packages'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+  } catch {
+    return [];
+  }
+}
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -127,6 +144,7 @@ async function run(options: ConsoleBenchOptions): Promise<void> {
   try {
     const machine = machineInfo(workDir);
     const revision = gitRevision();
+    const uncommittedPaths = uncommittedUnderPackages();
     say('building the console');
     const built: ConsoleBuild = consoleBuild(options.consoleDir, join(workDir, 'console'));
     const backends: BackendResults[] = [];
@@ -149,6 +167,7 @@ async function run(options: ConsoleBenchOptions): Promise<void> {
       benchmark: 'console',
       machine,
       revision,
+      uncommittedPaths,
       commandLine: process.argv.slice(2).join(' '),
       config,
       console: built,

@@ -146,6 +146,9 @@ export function formatReport(r: ConsoleBenchResults): string {
   const targets = r.backends.flatMap((b) => b.targets);
   return [
     `Muster console benchmark (${mc.date}, code at ${r.revision})`,
+    ...(r.uncommittedPaths.length > 0
+      ? [`Measured with uncommitted changes to: ${r.uncommittedPaths.join(', ')}.`]
+      : []),
     `Machine: ${mc.cpuModel}, ${mc.cores} cores, ${(mc.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${mc.nodeVersion}, ` +
       `${mc.os}, data on ${mc.dataDirFilesystem}, load average at start ${mc.loadAverageAtStart.join(' ')}.`,
     `Server: a real \`muster server\` process (run from source through tsx, as \`npm start\` does), default log level (info, one line per request); ` +

@@ -41,6 +41,8 @@ export interface ConsoleBenchResults {
   benchmark: 'console';
   machine: MachineInfo;
   revision: string;
+  /** Files under packages/ that differed from the revision when the run started (measured as they were). */
+  uncommittedPaths: string[];
   commandLine: string;
   config: Omit<ConsoleBenchOptions, 'outDir'>;
   console: ConsoleBuild;
