@@ -188,8 +188,8 @@ export class CheckinControlService {
 
 type Update = { id: string; groupId: string; checkinControl: CheckinControl };
 
-/** Machines whose settings are stored per transaction. */
-const STORE_BATCH = 1_000;
+/** Machines whose settings are stored per transaction: short enough that a request waiting behind one (SQLite has one connection) answers quickly, now that each row also updates the list indexes. */
+const STORE_BATCH = 250;
 
 function validateAddress(slot: string, address: ServerAddress): void {
   const problem = hostProblem(address.host) ?? portProblem(address.port);
