@@ -45,7 +45,18 @@ export interface FindingInputs {
   targets: TargetResult[];
 }
 
-const isCount = (statement: { sql: string }) => /count\(/i.test(statement.sql);
+/**
+ * What a statement of the store is for: the count of the whole list, the ids of the matches
+ * when they may be few (select id ... limit: the store looks the page up by them then), or the
+ * page itself.
+ */
+export function statementKind(statement: { sql: string }): 'count' | 'ids' | 'page' {
+  if (/count\(/i.test(statement.sql)) return 'count';
+  if (/^\s*select\s+"?id"?\s+from/i.test(statement.sql)) return 'ids';
+  return 'page';
+}
+const isCount = (statement: { sql: string }) => statementKind(statement) === 'count';
+const isPage = (statement: { sql: string }) => statementKind(statement) === 'page';
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] as number);
@@ -73,14 +84,14 @@ export function deriveFindings(i: FindingInputs): string[] {
       `${r.label} (${who}): p95 ${ms(t.client.p95)} at the client, of which the server's own p95 ${ms(t.server.p95)}` +
         (db ? `; the store alone p50 ${ms(db.p50)} / p95 ${ms(db.p95)}` : '') +
         (statements.length > 0
-          ? ` (the scoped user's statements, run at once: ${statements.map((st) => `${isCount(st) ? 'count' : 'page'} p50 ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')})`
+          ? ` (the scoped user's statements: ${statements.map((st) => `${statementKind(st)} p50 ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')})`
           : '') +
         '.',
     );
   }
   const counts = (i.store?.calls ?? []).flatMap((c) => {
     const count = c.scopedStatements.find(isCount);
-    const page = c.scopedStatements.find((st) => !isCount(st));
+    const page = c.scopedStatements.find(isPage);
     return count && page ? [{ count: count.ms.p50, page: page.ms.p50, plan: planSummary(count.plan) }] : [];
   });
   if (counts.length > 0) {
@@ -90,7 +101,7 @@ export function deriveFindings(i: FindingInputs): string[] {
     const plans = [...tally.entries()].sort((a, b) => b[1] - a[1]).map(([plan, n]) => `${n} calls: ${plan}`);
     out.push(
       `Every list request also counts the whole list (the "of 100,000" of the pager): for the scoped user the count took a median ${ms(median(counts.map((c) => c.count)))} ` +
-        `against ${ms(median(counts.map((c) => c.page)))} for the page itself (median over the calls), the two run at once. Unless a filter has an index of its own, ` +
+        `against ${ms(median(counts.map((c) => c.page)))} for the page itself (medians over the calls). Unless a filter has an index of its own, ` +
         `the count reads an index whole and tests every row against the scope (group_id = org or like '%.org', which no index can seek): ${plans.slice(0, 2).join(' | ')}.`,
     );
   }
@@ -98,7 +109,7 @@ export function deriveFindings(i: FindingInputs): string[] {
   if (scopeCost.length > 0) {
     const ratios = scopeCost.map((r) => r.ratioP95);
     const filtered = (i.store?.calls ?? [])
-      .flatMap((c) => c.scopedStatements.filter((st) => !isCount(st)).map((st) => st.plan.join(' ')))
+      .flatMap((c) => c.scopedStatements.filter(isPage).map((st) => st.plan.join(' ')))
       .flatMap((plan) => [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].map((m) => Number(m[1])));
     out.push(
       `For ${scopeCost.length} of ${i.sequential.length} calls the scoped user's p95 is ${Math.min(...ratios).toFixed(1)}-${Math.max(...ratios).toFixed(1)}x the master's ` +
@@ -108,7 +119,7 @@ export function deriveFindings(i: FindingInputs): string[] {
   }
   const tempSort = (i.store?.calls ?? []).filter((c) =>
     c.scopedStatements.some(
-      (st) => !isCount(st) && st.plan.some((l) => /USE TEMP B-TREE FOR LAST TERM/.test(l)),
+      (st) => isPage(st) && st.plan.some((l) => /USE TEMP B-TREE FOR LAST TERM/.test(l)),
     ),
   );
   if (tempSort.length > 0)
@@ -191,7 +202,7 @@ function nextStep(
   return (
     `The slowest, ${slowest.label}, costs the server ${ms(slowest.serverCpuMsPerRequest)} of CPU` +
     `${slowest.databaseCpuMsPerRequest === null ? '' : ` and PostgreSQL ${ms(slowest.databaseCpuMsPerRequest)}`} a request` +
-    `${statements.length > 0 ? `; in the store: ${statements.map((st) => `${isCount(st) ? 'count' : 'page'} ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')}` : ''}. ` +
+    `${statements.length > 0 ? `; in the store: ${statements.map((st) => `${statementKind(st)} ${ms(st.ms.p50)} [${planSummary(st.plan)}]`).join('; ')}` : ''}. ` +
     'Next: an index the statement can seek instead of reading every row (for a contains-search on PostgreSQL, a trigram index), or a count that is not redone for every page.'
   );
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Timing } from '../access/stats';
 import { alignColumns } from '../checkin/report';
 import type { CallerTiming } from './api-probe';
-import { planSummary } from './findings';
+import { planSummary, statementKind } from './findings';
 import type { BackendResults, ConsoleBenchResults } from './results';
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)}` : 'n/a');
@@ -60,9 +60,7 @@ function storeTable(b: BackendResults): string {
       `${ms(c.master.p50)} / ${ms(c.master.p95)}`,
       `${ms(c.scoped.p50)} / ${ms(c.scoped.p95)}`,
       c.scopedStatements
-        .map(
-          (st) => `${/count\(/i.test(st.sql) ? 'count' : 'page'} ${ms(st.ms.p50)} [${planSummary(st.plan)}]`,
-        )
+        .map((st) => `${statementKind(st)} ${ms(st.ms.p50)} [${planSummary(st.plan)}]`)
         .join('; '),
     ]),
   ]);
