@@ -191,7 +191,8 @@ const HOW = `How it is measured:
   that of the run database's backends, from /proc) over all of a call's requests: what a
   request costs whatever else the machine does. Then the same calls from 4 clients at once.
   "Store alone" runs the store's own listMachinePage in this process on the same database and
-  explains each statement it runs (the page and the count of the whole list, run at once).
+  explains each statement it runs (the page, the count of the whole list, the ids of few
+  matches when the store asks for them first).
 - Pages: each round opens a fresh Chromium context (no cache, signed in through POST /session)
   and navigates to the page (cold: the console's script and style are fetched), clicks Next,
   then navigates to the page again in the same tab (warm: script from the cache) and clicks Next.
