@@ -3,7 +3,7 @@ import type { CommandQuery, CommandRecord } from '../command-record';
 import type { CommandSort } from '../list-record';
 import { commandFromRow } from './command-rows';
 import { idMatchesAny } from './id-pattern.sql';
-import { containsAny, FEW_MATCHES, type ListOrder, orderClause, pastPosition } from './keyset.sql';
+import { containsAny, type ListOrder, orderClause, pageAndTotal, pastPosition } from './keyset.sql';
 import type { Database } from './schema';
 import { inScope } from './scope.sql';
 
@@ -45,13 +45,13 @@ async function page(
 ): Promise<CommandRecord[]> {
   const order = ORDERS[q.sort ?? 'created'];
   const direction = q.order ?? (q.sort === undefined || q.sort === 'created' ? 'desc' : 'asc');
-  const position: Expression<SqlBool>[] = [];
+  const position: Expression<SqlBool>[] = [where];
   if (q.beforeSeq !== undefined) position.push(sql<SqlBool>`seq < ${q.beforeSeq}`);
   if (q.after !== undefined) position.push(pastPosition(order, direction, q.after));
   const rows = await db
     .selectFrom('commands')
     .selectAll()
-    .where((eb) => eb.and([where, ...position]))
+    .where((eb) => eb.and(position))
     .orderBy(orderClause(order, direction))
     .limit(q.limit)
     .execute();
@@ -68,22 +68,27 @@ export function listCommands(db: Kysely<Database>, q: CommandQuery): Promise<Com
 
 /**
  * A page of commands and how many match in all (its order, position and limit left out). The
- * count comes first; when the matches are few the page is taken from them (see FEW_MATCHES),
- * else by walking the order's index as listCommands does.
+ * matches are looked for first: when they are few the page is a lookup of them (see
+ * pageAndTotal), else a walk of the order's index as listCommands does.
  */
 export async function listCommandPage(
   db: Kysely<Database>,
   q: CommandQuery,
 ): Promise<{ rows: CommandRecord[]; total: number }> {
   const matching = all(conditions(q));
-  const row = await db
-    .selectFrom('commands')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where(matching)
-    .executeTakeFirstOrThrow();
-  const total = Number(row.n);
-  if (total === 0) return { rows: [], total };
-  const where =
-    total <= FEW_MATCHES ? sql<SqlBool>`seq in (select seq from commands where ${matching})` : matching;
-  return { rows: await page(db, q, where), total };
+  return pageAndTotal(
+    async (limit) =>
+      (await db.selectFrom('commands').select('seq').where(matching).limit(limit).execute()).map((r) =>
+        Number(r.seq),
+      ),
+    async () =>
+      (
+        await db
+          .selectFrom('commands')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where(matching)
+          .executeTakeFirstOrThrow()
+      ).n,
+    (few) => page(db, q, few === null ? matching : sql<SqlBool>`seq in (${sql.join(few)})`),
+  );
 }

@@ -49,6 +49,26 @@ export function pastPosition<Id extends string | number>(
  */
 export const FEW_MATCHES = 2000;
 
+/**
+ * A page of a list and how many rows the list holds. The matching ids are looked for first (at
+ * most FEW_MATCHES + 1: quick when matches are many, one scan when they are not). When they
+ * are few, that was the count, and the page is a lookup of those ids (`page(ids)`); so a search
+ * that matches few rows reads the table, or its index, once. When they are many, the list is
+ * counted while the page walks the order's index (`page(null)`), side by side on a backend
+ * with several connections.
+ */
+export async function pageAndTotal<Id, Row>(
+  ids: (limit: number) => Promise<Id[]>,
+  count: () => Promise<number | string | bigint>,
+  page: (few: Id[] | null) => Promise<Row[]>,
+): Promise<{ rows: Row[]; total: number }> {
+  const found = await ids(FEW_MATCHES + 1);
+  if (found.length <= FEW_MATCHES)
+    return { rows: found.length === 0 ? [] : await page(found), total: found.length };
+  const [total, rows] = await Promise.all([count(), page(null)]);
+  return { rows, total: Number(total) };
+}
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**

@@ -1,9 +1,9 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
 import type { MachineScope } from '../interfaces';
-import type { MachineList, MachineListQuery, MachineSort } from '../list-record';
+import type { KeysetPosition, MachineList, MachineListQuery, MachineSort } from '../list-record';
 import { idMatchesAny } from './id-pattern.sql';
-import { containsAny, FEW_MATCHES, keyOf, type ListOrder, orderClause, pastPosition } from './keyset.sql';
+import { containsAny, keyOf, type ListOrder, orderClause, pageAndTotal, pastPosition } from './keyset.sql';
 import { machineFromRow } from './machine-rows';
 import type { Database } from './schema';
 import { inEveryScope } from './scope.sql';
@@ -20,19 +20,19 @@ const ORDERS: Record<MachineSort, ListOrder> = {
 };
 
 /**
- * The search: text in the id, or in the logged-on user while connected (what `user_key` holds),
- * written over plain columns so SQLite finds the matches in machines_search_idx alone.
+ * The search: text in the id, or in the logged-on user while connected (`user_key`, which is
+ * lower case), so SQLite finds the matches in machines_search_idx alone.
  */
 function searched(text: string): Expression<SqlBool> {
-  return sql<SqlBool>`(${containsAny(['id'], text)} or (connected = 1 and ${containsAny(['lower(logged_on_user)'], text)}))`;
+  return containsAny(['id', 'user_key'], text);
 }
 
 /**
  * One page of the machine list, and the count of the whole list (scope, filter, search and
- * status; not position, order and limit). The count comes first: when it is small the page is
- * taken from the matches (see FEW_MATCHES); otherwise the order's index (migration 012) is
- * walked from the position and each row tested, which fills a page quickly because many rows
- * match. Either way a deep page costs what the first one does.
+ * status; not position, order and limit). When the matches are few (FEW_MATCHES) the page is
+ * a lookup of their ids; otherwise the order's index (migration 012) is walked from the
+ * position and each row tested, which fills a page quickly because many rows match. Either
+ * way a deep page costs what the first one does.
  */
 export async function listMachinePage(
   db: Kysely<Database>,
@@ -51,23 +51,30 @@ export async function listMachinePage(
     );
   }
   const matching = sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
-  const count = await db
-    .selectFrom('machines')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where(matching)
-    .executeTakeFirstOrThrow();
-  const total = Number(count.n);
-  if (total === 0 || query.limit === 0) return { rows: [], total };
-
-  let page = db
-    .selectFrom('machines')
-    .selectAll('machines')
-    .select(keyOf(order).as('sort_key'))
-    .where(total <= FEW_MATCHES ? sql<SqlBool>`id in (select id from machines where ${matching})` : matching)
-    .orderBy(orderClause(order, query.order));
-  if (query.after !== undefined) page = page.where(pastPosition(order, query.order, query.after));
-  if (query.limit !== undefined) page = page.limit(query.limit);
-  const rows = await page.execute();
+  const { rows, total } = await pageAndTotal(
+    async (limit) =>
+      (await db.selectFrom('machines').select('id').where(matching).limit(limit).execute()).map((r) => r.id),
+    async () =>
+      (
+        await db
+          .selectFrom('machines')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where(matching)
+          .executeTakeFirstOrThrow()
+      ).n,
+    (few) =>
+      db
+        .selectFrom('machines')
+        .selectAll('machines')
+        .select(keyOf(order).as('sort_key'))
+        .where(few === null ? matching : sql<SqlBool>`id in (${sql.join(few)})`)
+        .$if(query.after !== undefined, (q) =>
+          q.where(pastPosition(order, query.order, query.after as KeysetPosition)),
+        )
+        .orderBy(orderClause(order, query.order))
+        .$if(query.limit !== undefined, (q) => q.limit(query.limit as number))
+        .execute(),
+  );
   return {
     rows: rows.map((row) => ({ machine: machineFromRow(row), key: row.sort_key })),
     total,
