@@ -77,15 +77,23 @@ export interface ConnectionEvents {
   close?: (code: number, reason: string) => void;
 }
 
+/** How many messages a connection keeps for handlers not set yet (one command and its acks fit). */
+const MAX_EARLY_MESSAGES = 64;
+
 /**
  * One authenticated connection to one server. The server proves its identity first (its
  * signature over our nonce and the TLS channel binding), so a bound agent refuses an impostor
  * before it sends anything that identifies it.
  */
 export class AgentConnection {
-  private events: ConnectionEvents = {};
-  private throttle: BandwidthThrottle | null = null;
-  private sending: Promise<void> = Promise.resolve();
+  private events: ConnectionEvents | null = null;
+  /**
+   * What the server sent before anyone listened, in order. The server may send a command the
+   * moment it has welcomed the agent, while the agent is still closing the connection it leaves
+   * (a probe that won its way back to the primary is served only once the old one has closed):
+   * dropped, that command would wait on the server as delivered until its lease ran out.
+   */
+  private early: Array<(events: ConnectionEvents) => void> = [];
 
   constructor(
     private readonly ws: WebSocket,
@@ -103,17 +111,34 @@ export class AgentConnection {
         this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
         return;
       }
-      if (message.t === 'command') this.events.command?.(message);
-      else if (message.t === 'command-ack') this.events.commandAck?.(message);
+      if (message.t === 'command') this.dispatch((e) => e.command?.(message));
+      else if (message.t === 'command-ack') this.dispatch((e) => e.commandAck?.(message));
       else if (message.t === 'file-data' || message.t === 'file-ack' || message.t === 'file-error')
-        this.events.file?.(message);
+        this.dispatch((e) => e.file?.(message));
     });
-    ws.on('close', (code, reason) => this.events.close?.(code, reason.toString()));
+    ws.on('close', (code, reason) => this.dispatch((e) => e.close?.(code, reason.toString()), true));
   }
 
-  /** Sets the handlers for what the server sends next. */
+  /** Sets the handlers for what the server sends next, first handing them what came before. */
   on(events: ConnectionEvents): void {
     this.events = events;
+    const early = this.early;
+    this.early = [];
+    for (const deliver of early) deliver(events);
+  }
+
+  private dispatch(deliver: (events: ConnectionEvents) => void, isClose = false): void {
+    if (this.events) {
+      deliver(this.events);
+      return;
+    }
+    // A server that floods a connection nobody serves yet is not followed: the agent goes (and
+    // the close is always kept, so whoever serves the connection learns that it ended).
+    if (!isClose && this.early.length >= MAX_EARLY_MESSAGES) {
+      this.close(CloseCode.protocolError, 'too many messages before the agent was ready');
+      return;
+    }
+    this.early.push(deliver);
   }
 
   /** Sends a message; false when the connection is no longer open. */
