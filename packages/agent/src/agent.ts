@@ -40,6 +40,12 @@ export interface AgentOptions {
    * around the agent decides: the CLI re-executes itself, or removes the state and exits).
    */
   onLifecycle?: (action: 'restart' | 'uninstall') => void;
+  /**
+   * Told once, with what to tell the operator, when the server refused the agent for good (an
+   * unusable install token, an unknown key, a deleted machine account); the agent has stopped
+   * trying by then. Without it the agent keeps retrying whatever the answer.
+   */
+  onRefused?: (message: string) => void;
 }
 
 /**
@@ -107,8 +113,24 @@ export class MusterAgent {
       connectOptions: () => this.connectOptions(),
       serve: (connection, slot) => this.serve(connection, slot),
       recover: (error) => this.reenrollIfForgotten(error),
+      ...(options.onRefused
+        ? { refused: (error: ConnectError) => options.onRefused?.(this.refusalMessage(error)) }
+        : {}),
       log: options.log,
     });
+  }
+
+  /** What the operator is told when the server refused this agent for good. */
+  private refusalMessage(error: ConnectError): string {
+    const how =
+      'enroll it again with a new install token: muster agent --token TOKEN --state <this state directory>';
+    if (this.removedByServer) {
+      return `the server deleted this machine's account (${this.state.value.machineId ?? 'unknown'}): not retrying; to manage this machine again, ${how}`;
+    }
+    if (error.closeCode === CloseCode.tokenInvalid) {
+      return `enrollment failed, not retrying: ${error.message}. Create a new install token (muster install-token create) and start the agent again with --token`;
+    }
+    return `not retrying: ${error.message}`;
   }
 
   /**

@@ -203,6 +203,61 @@ describe('connection manager', () => {
     assert.equal(u.logged.filter((l) => l.level === 'error').length, 0, 'an unreachable server is passing');
   });
 
+  it('stops trying at a refusal for good, even with the secondary unreachable, and says so once', async () => {
+    const t = host();
+    const badToken = new ConnectError(
+      'refused',
+      'install token is not known (code 4011)',
+      CloseCode.tokenInvalid,
+    );
+    t.fail(PRIMARY, badToken);
+    const told: ConnectError[] = [];
+    t.h.refused = (error) => told.push(error);
+    const manager = new ConnectionManager(t.h);
+    manager.start();
+    await until('told', () => told.length === 1);
+    const attempts = t.attempts.length;
+    await new Promise((r) => setTimeout(r, 300)); // six check-in periods of this host
+    await manager.stop();
+    assert.deepEqual(told, [badToken]);
+    assert.equal(t.attempts.length, attempts, 'no attempt after the refusal');
+    assert.deepEqual(t.attempts, ['primary.example.com:5721', 'secondary.example.com:5721']);
+  });
+
+  it('keeps retrying passing failures and refusals that may pass, with a refusal handler set', async () => {
+    const t = host({ secondary: null });
+    const told: ConnectError[] = [];
+    t.h.refused = (error) => told.push(error);
+    t.fail(PRIMARY, new ConnectError('refused', 'duplicate account (code 4015)', CloseCode.accountConflict));
+    const manager = new ConnectionManager(t.h);
+    manager.start();
+    await until('three attempts', () => t.attempts.length >= 3);
+    t.fail(PRIMARY, new ConnectError('refused', 'restarting (code 1012)', CloseCode.serverRestart));
+    const before = t.attempts.length;
+    await until('three more', () => t.attempts.length >= before + 3);
+    t.fail(PRIMARY, null); // unreachable
+    const down = t.attempts.length;
+    await until('three more', () => t.attempts.length >= down + 3);
+    await manager.stop();
+    assert.deepEqual(told, []);
+  });
+
+  it('a probe of the primary refused for good does not end an agent the secondary serves', async () => {
+    const t = host();
+    t.up(SECONDARY);
+    const told: ConnectError[] = [];
+    t.h.refused = (error) => told.push(error);
+    const manager = new ConnectionManager(t.h);
+    manager.start();
+    await until('served by the secondary', () => t.served.length === 1);
+    t.fail(PRIMARY, new ConnectError('refused', 'unknown key', CloseCode.unknownAgent));
+    const before = t.attempts.length;
+    await until('probed twice', () => t.attempts.length >= before + 2);
+    assert.equal(manager.active?.slot, 'secondary');
+    await manager.stop();
+    assert.deepEqual(told, []);
+  });
+
   it('leaves no abort listener behind however often it retries (no MaxListenersExceededWarning)', async () => {
     // A real closed port: every attempt of the real handshake fails at once.
     const closed = createServer();

@@ -9,6 +9,7 @@ import { abortableSleep as sleep } from './abortable-sleep';
 import { type AgentConnection, ConnectError, type ConnectOptions, connectAgent } from './agent-connection';
 import type { AgentLog } from './agent-log';
 import { fullJitterDelay } from './backoff';
+import { refusedForGood } from './final-refusal';
 
 /** Which configured server a connection goes to. */
 export type ServerSlot = 'primary' | 'secondary';
@@ -26,6 +27,12 @@ export interface ConnectionManagerHost {
    * fail (a re-enrollment after close code 4012), so the same server is tried again at once.
    */
   recover?(error: ConnectError): boolean;
+  /**
+   * Told once when a server refused the agent for good (see refusedForGood) and no server
+   * welcomed it in the same round; the manager then stops trying. Without this handler the
+   * manager keeps retrying whatever the answer.
+   */
+  refused?(error: ConnectError): void;
   /** How a connection is made; the agent's own handshake unless a test stands in for it. */
   connect?(options: ConnectOptions): Promise<AgentConnection>;
   log: AgentLog;
@@ -45,12 +52,15 @@ function needsOperator(error: ConnectError): boolean {
 /**
  * Keeps the agent connected: always the primary first, the secondary only while the primary
  * is unreachable, and back to the primary as soon as a probe reaches it. After a drop it
- * retries with full-jitter backoff capped at the check-in period.
+ * retries with full-jitter backoff capped at the check-in period, until a server refuses the
+ * agent for good (see `refused`).
  */
 export class ConnectionManager {
   private readonly abort = new AbortController();
   private current: { connection: AgentConnection; slot: ServerSlot } | null = null;
   private loop: Promise<void> | null = null;
+  /** The refusal for good met in the current round of attempts, if any. */
+  private finalRefusal: ConnectError | null = null;
 
   constructor(private readonly host: ConnectionManagerHost) {}
 
@@ -76,11 +86,17 @@ export class ConnectionManager {
   private async run(): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
+      this.finalRefusal = null;
       const established = await this.connectPreferred();
       if (established) {
         attempt = 0;
         await this.serveWithProbe(established.connection, established.slot);
         if (this.stopped) break;
+      } else if (this.finalRefusal && this.host.refused && !this.stopped) {
+        // Primary and secondary are nodes of one installation sharing one store: the refusal of
+        // either is the installation's answer, even while the other one is unreachable.
+        this.host.refused(this.finalRefusal);
+        return;
       }
       const delay = fullJitterDelay(attempt++, this.host.settings().periodSeconds * 1000);
       await sleep(delay, this.abort.signal);
@@ -119,6 +135,8 @@ export class ConnectionManager {
         failure: error.kind,
         closeCode: error.closeCode,
       };
+      // Probes (quiet) only look for a way back to the primary; they never end the agent.
+      if (!quiet && refusedForGood(error)) this.finalRefusal = error;
       if (needsOperator(error)) {
         this.host.log.error(fields, error.message);
       } else if (!quiet) {

@@ -5,6 +5,13 @@ import { parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
 
+/**
+ * The exit status of an agent the server refused for good (bad install token, deleted machine
+ * account): distinct from 1 (a crash) and 2 (bad options), so an install script, or a service
+ * manager's RestartPreventExitStatus=, can tell that enrollment failed.
+ */
+export const AGENT_REFUSED_EXIT_STATUS = 3;
+
 /** `muster agent`: run the agent on a managed machine. */
 export function agentCommand(): Command {
   return new Command('agent')
@@ -34,10 +41,16 @@ export function agentCommand(): Command {
     .addHelpText(
       'after',
       '\nAfter the first start the state directory is enough: `muster agent --state DIR`.\n' +
-        'Settings pushed by the server (check-in control) are stored there and win over --server/--secondary.',
+        'Settings pushed by the server (check-in control) are stored there and win over --server/--secondary.\n' +
+        '\nA server that is down or unreachable is retried for ever. A refusal that retrying cannot change\n' +
+        '(install token unknown, expired, used up or revoked; agent key unknown to the server; machine\n' +
+        `account deleted) ends the agent with exit status ${AGENT_REFUSED_EXIT_STATUS} and says why on standard error.`,
     )
     .action(async (opts: Record<string, string | undefined>) => {
       const log = pino({ level: opts.logLevel ?? 'info', base: { component: 'agent' } });
+      // Set once the process is on its way out (a signal, a lifecycle command, a refusal), so a
+      // second reason arriving meanwhile does not change how it ends.
+      let ending = false;
       let agent: MusterAgent;
       try {
         agent = new MusterAgent({
@@ -50,12 +63,23 @@ export function agentCommand(): Command {
           localAddress: opts.localAddress,
           log,
           onLifecycle: (action) => void lifecycle(action),
+          onRefused: (message) => void refused(message),
         });
       } catch (error) {
         console.error(`muster agent: ${(error as Error).message}`);
         process.exit(2);
       }
+      const refused = async (message: string) => {
+        if (ending) return;
+        ending = true;
+        log.error({}, `agent refused for good: ${message}`);
+        console.error(`muster agent: ${message}`);
+        await agent.stop();
+        process.exit(AGENT_REFUSED_EXIT_STATUS);
+      };
       const lifecycle = async (action: 'restart' | 'uninstall') => {
+        if (ending) return;
+        ending = true;
         await agent.stop();
         if (action === 'restart') {
           // A fresh process with the same command line: the state directory carries everything.
@@ -69,6 +93,8 @@ export function agentCommand(): Command {
       };
       agent.start();
       const stop = async () => {
+        if (ending) return;
+        ending = true;
         await agent.stop();
         process.exit(0);
       };
