@@ -40,7 +40,7 @@ function command(id: string): ServerMessage['command'] {
  * after the handshake, as `connect` builds it after the welcome.
  */
 async function connectionReceiving(
-  frames: Buffer[],
+  frames: string[],
   closeAfter = true,
 ): Promise<{ connection: AgentConnection; stop(): void }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

@@ -87,6 +87,8 @@ const MAX_EARLY_MESSAGES = 64;
  */
 export class AgentConnection {
   private events: ConnectionEvents | null = null;
+  private throttle: BandwidthThrottle | null = null;
+  private sending: Promise<void> = Promise.resolve();
   /**
    * What the server sent before anyone listened, in order. The server may send a command the
    * moment it has welcomed the agent, while the agent is still closing the connection it leaves
