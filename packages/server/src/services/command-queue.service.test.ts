@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EVERYTHING } from '../access/scope';
+import type { Bus, BusEvent } from '../bus/bus';
 import { inProcessBus } from '../bus/in-process.bus';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { account } from '../store/conformance/conformance-fixtures';
@@ -20,13 +21,14 @@ describe('command queue service', () => {
   const file = createTestSqliteFile();
   let store: StoreBackend;
   let queue: CommandQueueService;
+  let bus: Bus;
   const now = T0;
 
   before(async () => {
     store = await openSqlStore({ sqliteFile: file.file });
     await store.groups.ensureGroup('svc.acme', T0);
     for (const id of ['a.svc.acme', 'b.svc.acme']) await store.machines.createMachineAccount(account(id));
-    const bus = inProcessBus();
+    bus = inProcessBus();
     queue = new CommandQueueService(
       store.commands,
       store.machines,
@@ -74,6 +76,27 @@ describe('command queue service', () => {
       ['pending', 'processing', 'pending', 'unknown'],
     );
     await assert.rejects(queue.cancel('no-such-command', EVERYTHING), /no command "no-such-command"/);
+  });
+
+  it('what an ended session held is offered again on the bus: the agent may already be back in a newer session', async () => {
+    const targets = { machines: ['a.svc.acme', 'b.svc.acme'] };
+    await queue.enqueue({ targets, type: 'audit', params: {} });
+    const [held] = await queue.claim('machine', 'a.svc.acme', 1, 'session-a');
+    assert.ok(held, 'a command was delivered to session-a');
+    const heard: BusEvent[] = [];
+    const unsubscribe = bus.subscribe((event) => heard.push(event));
+    try {
+      await queue.sessionsEnded('machine', ['session-a', 'session-never-held-anything']);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      unsubscribe();
+    }
+    assert.equal((await queue.get(held.id, EVERYTHING)).command.status, 'pending');
+    // Only the agent whose command came back is offered work, not b (nothing of it was held).
+    assert.deepEqual(
+      heard.filter((e) => e.type === 'commands-queued'),
+      [{ type: 'commands-queued', machineIds: ['a.svc.acme'] }],
+    );
   });
 
   it('refusals carry what the gateway needs: not found, another endpoint’s, already recorded, never delivered', async () => {

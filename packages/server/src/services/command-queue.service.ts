@@ -17,6 +17,7 @@ import type {
 import type { CommandQueueStore, MachineReader, MachineScope, MachineWriter } from '../store/interfaces';
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
+import { offerAgain } from './offer-again';
 import { newId } from './secrets';
 import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
 
@@ -334,10 +335,15 @@ export class CommandQueueService {
     await this.events.commandChanges(await this.store.releaseEndpoints(kind, targetIds, this.clock()));
   }
 
-  /** Sessions ended: only the commands they held return to the queue. */
+  /**
+   * Sessions ended: only the commands they held return to the queue, offered again at once to
+   * their agents (one already back in a newer session has looked for work before they came back).
+   */
   async sessionsEnded(kind: TargetKind, holders: readonly string[]): Promise<void> {
     if (holders.length === 0) return;
-    await this.events.commandChanges(await this.store.releaseHolders(kind, holders, this.clock()));
+    const changes = await this.store.releaseHolders(kind, holders, this.clock());
+    await this.events.commandChanges(changes);
+    await offerAgain(this.bus, changes);
   }
 
   /**

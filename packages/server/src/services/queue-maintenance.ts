@@ -1,7 +1,7 @@
-import { type Bus, chunkIds } from '../bus/bus';
-import type { CommandChange } from '../store/command-record';
+import type { Bus } from '../bus/bus';
 import type { CommandQueueStore } from '../store/interfaces';
 import type { EventHub } from './event-hub';
+import { offerAgain } from './offer-again';
 
 /** Timings of the queue's background work. */
 export interface QueueMaintenanceSettings {
@@ -38,17 +38,6 @@ export class QueueMaintenance {
     this.timer = null;
   }
 
-  /** Commands back in the queue are offered again to their (connected) agents. */
-  private async offerAgain(changes: readonly CommandChange[]): Promise<void> {
-    const machines = [
-      ...new Set(
-        changes.filter((c) => c.targetKind === 'machine' && c.status !== 'processing').map((c) => c.targetId),
-      ),
-    ];
-    for (const chunk of chunkIds(machines))
-      await this.bus.publish({ type: 'commands-queued', machineIds: chunk });
-  }
-
   /** One pass of every job; skipped while the previous pass still runs. */
   async sweep(): Promise<void> {
     if (this.running) return;
@@ -57,7 +46,7 @@ export class QueueMaintenance {
       const now = this.clock();
       const leases = await this.store.expireLeases(now, this.settings.batchSize);
       await this.events.commandChanges(leases);
-      await this.offerAgain(leases);
+      await offerAgain(this.bus, leases);
       await this.events.commandChanges(await this.store.expireTtl(now, this.settings.batchSize));
       // Several small transactions rather than one long one: writers are never held up long.
       for (let i = 0; i < 20; i++) {
