@@ -18,6 +18,7 @@ import type {
   UserPatch,
   UserRecord,
 } from './access-record';
+import type { AlertStore } from './alert-record';
 import type { AuditEntry, AuditHead, AuditQuery, NewAuditEntry } from './audit-record';
 import type {
   CommandChange,
@@ -45,6 +46,7 @@ import type {
   EnrollmentResult,
   MachineRecord,
 } from './machine-record';
+import type { StoreMonitor } from './monitoring-record';
 import type { ReplicationStore } from './replication-record';
 import type { WebhookStore } from './webhook-record';
 
@@ -359,6 +361,8 @@ export interface IdentityStore {
 /** One backend's implementation of every store interface, by part. Wired in main.ts. */
 export interface StoreBackend {
   dialect: 'sqlite' | 'postgres';
+  /** Whether the store answers, and the queue's depth (health and metrics). */
+  monitoring: StoreMonitor;
   groups: GroupRegistry;
   installTokens: InstallTokenStore;
   machines: MachineReader & MachineWriter;
@@ -376,6 +380,7 @@ export interface StoreBackend {
   commands: CommandQueueStore;
   devices: DeviceStore;
   webhooks: WebhookStore;
+  alerts: AlertStore;
   files: FileStore;
   replication: ReplicationStore;
   audit: AuditAppender & AuditReader;

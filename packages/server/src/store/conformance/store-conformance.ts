@@ -2,6 +2,7 @@ import { after, before, describe } from 'node:test';
 import type { StoreBackend } from '../interfaces';
 import type { DatabaseLocation } from '../sql/open-database';
 import { roleScopeStoreTests, userStoreTests } from './access-stores.conformance';
+import { alertLifecycleTests, alertRuleTests, alertWindowAndOutboxTests } from './alert-store.conformance';
 import {
   auditDeletedTests,
   auditInsertedTests,
@@ -80,6 +81,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('WebhookStore: failures and dead letters', open, webhookFailureTests);
     withStore('WebhookStore: bulk enqueue', open, webhookBulkTests);
     withStore('WebhookStore: concurrent claims', open, webhookConcurrentClaimTests);
+    withStore('AlertStore: rules', open, alertRuleTests);
+    withStore('AlertStore: firing and resolving', open, alertLifecycleTests);
+    withStore('AlertStore: windows and outbox', open, alertWindowAndOutboxTests);
     withStore('AuditLog', open, auditLogTests);
     withOpened('AuditLog: concurrent appends, an edited entry', open, auditTamperTests);
     withOpened('AuditLog: deleted entries', open, auditDeletedTests);

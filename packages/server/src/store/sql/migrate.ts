@@ -12,6 +12,7 @@ import * as identity from './migrations/009-identity.migration';
 import * as audit from './migrations/010-audit.migration';
 import * as fileGroups from './migrations/011-file-groups.migration';
 import * as listIndexes from './migrations/012-list-indexes.migration';
+import * as alerts from './migrations/013-alerts.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '010-audit': audit,
   '011-file-groups': fileGroups,
   '012-list-indexes': listIndexes,
+  '013-alerts': alerts,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { StoreBackend } from '../interfaces';
+import { sqlAlertStore } from './alerts.sql';
 import { sqlApiTokenStore } from './api-tokens.sql';
 import { sqlAuditStore } from './audit.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
@@ -12,8 +13,9 @@ import { sqlInstallTokenStore } from './install-tokens.sql';
 import { sqlMachineRemover } from './machine-removal.sql';
 import { sqlMachineStore } from './machines.sql';
 import { migrateToLatest } from './migrate';
+import { sqlStoreMonitor } from './monitoring.sql';
 import { sqlNotificationStore } from './notifications.sql';
-import { type DatabaseLocation, openDatabase } from './open-database';
+import { type DatabaseLocation, type OpenOptions, openDatabase } from './open-database';
 import { sqlPolicyStore } from './policies.sql';
 import { sqlReplicationStore } from './replication.sql';
 import { sqlRoleStore } from './roles.sql';
@@ -23,8 +25,11 @@ import { sqlUserStore } from './users.sql';
 import { sqlWebhookStore } from './webhooks.sql';
 
 /** Opens a SQL backend (SQLite or PostgreSQL), migrates it and returns every store part. */
-export async function openSqlStore(location: DatabaseLocation): Promise<StoreBackend> {
-  const { db, dialect, close } = openDatabase(location);
+export async function openSqlStore(
+  location: DatabaseLocation,
+  options: OpenOptions = {},
+): Promise<StoreBackend> {
+  const { db, dialect, close, problem } = openDatabase(location, options);
   try {
     await migrateToLatest(db, dialect);
   } catch (error) {
@@ -33,6 +38,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
   }
   return {
     dialect,
+    monitoring: sqlStoreMonitor(db, problem),
     groups: sqlGroupRegistry(db),
     installTokens: sqlInstallTokenStore(db),
     machines: sqlMachineStore(db),
@@ -50,6 +56,7 @@ export async function openSqlStore(location: DatabaseLocation): Promise<StoreBac
     commands: sqlCommandQueue(db, dialect),
     devices: sqlDeviceStore(db),
     webhooks: sqlWebhookStore(db, dialect),
+    alerts: sqlAlertStore(db, dialect),
     files: sqlFileStore(db, dialect),
     replication: sqlReplicationStore(db),
     audit: sqlAuditStore(db),
