@@ -5,8 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The muster command, run from source. */
-export const MUSTER_BIN = fileURLToPath(new URL('../../packages/cli/bin/muster.mjs', import.meta.url));
+/**
+ * The muster command, run from its sources through tsx (bin/muster-dev.mjs), so the suite tests the
+ * tree as it is without a build. The compiled command (bin/muster.mjs) has its own e2e test.
+ */
+export const MUSTER_BIN = fileURLToPath(new URL('../../packages/cli/bin/muster-dev.mjs', import.meta.url));
+
+/** The compiled muster command, as `npm start` and an installation run it (needs `npm run build`). */
+export const MUSTER_COMPILED_BIN = fileURLToPath(
+  new URL('../../packages/cli/bin/muster.mjs', import.meta.url),
+);
 
 /** A temporary directory removed by `cleanup()`. */
 export function tempDir(prefix: string): { path: string; cleanup(): void } {
@@ -105,8 +113,8 @@ process.once('exit', () => {
 });
 
 /** Runs `muster <args>` as a child process. */
-export function runMuster(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, [MUSTER_BIN, ...args], {
+export function runMuster(name: string, args: string[], env: NodeJS.ProcessEnv = {}, bin = MUSTER_BIN): Proc {
+  const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -128,6 +136,8 @@ export interface TestServerOptions {
   devicePort?: number;
   /** Data directory whose admin-token file to use (a second node of a cluster has none). */
   tokenDir?: string;
+  /** The muster command to run (the sources through tsx by default). */
+  bin?: string;
 }
 
 /** A `muster server` process and an API client for it. */
@@ -164,7 +174,7 @@ export class TestServer {
     for (const p of options.agentPorts) args.push('--agent-port', String(p));
     if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
     args.push(...(options.extraArgs ?? []));
-    const proc = runMuster(`server:${options.agentPorts.join(',')}`, args, options.env);
+    const proc = runMuster(`server:${options.agentPorts.join(',')}`, args, options.env, options.bin);
     const server = new TestServer(proc, { ...options, httpPort });
     // A server that exits (a refused setting, a port in use) fails the start at once, not after
     // the 30 s its API was given to answer.
@@ -298,6 +308,9 @@ export interface TestAgentOptions {
   token?: string;
   hardwareId?: string;
   userProbeFile?: string;
+  /** The muster command to run (the sources through tsx by default). */
+  bin?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a `muster agent` process. */
@@ -309,7 +322,7 @@ export function startAgent(name: string, o: TestAgentOptions): Proc {
   args.push('--hardware-id', o.hardwareId ?? `hw-${name}`);
   // The probe reads a JSON file the test writes, standing in for a person at the console.
   args.push('--user-probe', o.userProbeFile ? `cat ${o.userProbeFile}` : 'echo \'{"user":null}\'');
-  return runMuster(`agent:${name}`, args);
+  return runMuster(`agent:${name}`, args, o.env, o.bin);
 }
 
 /** Copies an agent state directory (a cloned machine). */

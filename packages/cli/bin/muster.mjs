@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// Runs the compiled command (packages/cli/dist, built by `npm install` / `npm run build`): plain
+// node, no TypeScript tooling at run time. Development and tests run the sources through
+// bin/muster-dev.mjs instead.
+const entry = new URL('../dist/main.js', import.meta.url);
+try {
+  await import(entry.href);
+} catch (error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(entry.pathname)) {
+    console.error(
+      'muster: not built yet (packages/cli/dist is missing); run `npm install` or `npm run build`',
+    );
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,27 +1,7 @@
 import { Command } from 'commander';
 import { ApiError } from './api-client';
-import {
-  checkinControlCommand,
-  installTokenCommand,
-  machinesCommand,
-  notificationsCommand,
-  policyCommand,
-} from './commands/admin.commands';
-import { agentCommand } from './commands/agent.command';
+import { commandsFor } from './command-catalog';
 import { apiGlobals } from './commands/api-command';
-import { auditCommand } from './commands/audit.commands';
-import { commandsCommand } from './commands/commands.commands';
-import { demoCommand } from './commands/demo.command';
-import { deviceCommand } from './commands/device.command';
-import { devicesCommand } from './commands/devices.commands';
-import { filesCommand } from './commands/files.commands';
-import { loginCommand, logoutCommand } from './commands/login.commands';
-import { replicateCommand } from './commands/replicate.command';
-import { localServerCommand, offsiteServerCommand } from './commands/replication.commands';
-import { roleCommand, scopeCommand } from './commands/role-scope.commands';
-import { serverCommand } from './commands/server.command';
-import { tokenCommand } from './commands/token.commands';
-import { userCommand } from './commands/user.commands';
 
 const globals = apiGlobals();
 const program = new Command('muster')
@@ -41,28 +21,8 @@ const program = new Command('muster')
   )
   .showHelpAfterError();
 
-program.addCommand(serverCommand(globals));
-program.addCommand(agentCommand());
-program.addCommand(machinesCommand(globals));
-program.addCommand(checkinControlCommand(globals));
-program.addCommand(policyCommand(globals));
-program.addCommand(installTokenCommand(globals));
-program.addCommand(notificationsCommand(globals));
-program.addCommand(commandsCommand(globals));
-program.addCommand(filesCommand(globals));
-program.addCommand(devicesCommand(globals));
-program.addCommand(offsiteServerCommand(globals));
-program.addCommand(localServerCommand(globals));
-program.addCommand(auditCommand(globals));
-program.addCommand(replicateCommand());
-program.addCommand(demoCommand());
-program.addCommand(deviceCommand());
-program.addCommand(loginCommand());
-program.addCommand(logoutCommand());
-program.addCommand(userCommand(globals));
-program.addCommand(roleCommand(globals));
-program.addCommand(scopeCommand(globals));
-program.addCommand(tokenCommand(globals));
+// Only the subcommand being run is loaded (see command-catalog.ts); the others are listed for help.
+for (const command of await commandsFor(process.argv.slice(2), globals)) program.addCommand(command);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,14 @@ import { Command } from 'commander';
 import { ApiClient } from '../api-client';
 import { printRows } from './api-command';
 
-const MUSTER_BIN = fileURLToPath(new URL('../../bin/muster.mjs', import.meta.url));
+// The demo's agents run the same build as the demo: compiled (bin/muster.mjs) when this is dist/,
+// the sources through tsx (bin/muster-dev.mjs) when this is the TypeScript file.
+const MUSTER_BIN = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.ts') ? '../../bin/muster-dev.mjs' : '../../bin/muster.mjs',
+    import.meta.url,
+  ),
+);
 
 /** `muster demo`: a server on a temporary store and a handful of real agent processes. */
 export function demoCommand(): Command {
