@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AccessModule } from './access/access-module';
 import { registerAuditHook } from './audit/audit.hook';
 import { auditRoutes } from './audit/audit.routes';
@@ -15,6 +16,7 @@ import { deviceRoutes } from './http/devices.routes';
 import { registerErrorHandling } from './http/error-handler';
 import { eventRoutes } from './http/events.routes';
 import { fileRoutes } from './http/files.routes';
+import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
 import { registerJsonBodyParser } from './http/json-body.parser';
 import { machinesRoutes } from './http/machines.routes';
@@ -28,6 +30,7 @@ import { type ServerInfo, serverRoutes } from './http/server.routes';
 import { sessionRoutes } from './http/session.routes';
 import { tokensRoutes } from './http/tokens.routes';
 import { usersRoutes } from './http/users.routes';
+import { metricsRoutes } from './metrics/metrics.routes';
 import { replicationRoutes } from './replication/replication.routes';
 import type { ReplicationControlService } from './replication/replication-control.service';
 import type { ReplicationWatch } from './replication/replication-watch';
@@ -67,12 +70,15 @@ export interface AppServices {
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   audit: AuditService;
   clock: () => number;
+  /** Probes and metrics for operators: /healthz, /readyz, /metrics (with its own token). */
+  operations: { readiness: ReadinessChecks; metrics: Registry; metricsToken: string };
 }
 
 /**
  * Builds the HTTP API without listening, so tests can inject requests and main.ts can decide
  * where it listens. Every route is under /api/v1 and every request needs a credential, except
- * the few public routes (signing in, the OpenAPI document).
+ * the few public routes (signing in, the OpenAPI document), and the operators' probes and
+ * metrics at the root, where supervisors and Prometheus look for them.
  */
 export async function buildApp(
   services: AppServices,
@@ -93,6 +99,8 @@ export async function buildApp(
   registerRoutePermissions(app);
   registerComponents(app);
   await app.register(swagger, openapiOptions(services.serverInfo.version));
+  healthRoutes(app, services.operations.readiness);
+  metricsRoutes(app, services.operations.metrics, services.operations.metricsToken);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();

@@ -262,6 +262,12 @@ export const ServerConfigSchema = Type.Object(
       default: '',
       description: 'HMAC-SHA256 secret for webhook wake-ups; empty: webhook wake-ups are off.',
     }),
+    metricsToken: Type.String({
+      default: '',
+      pattern: '^([\\x21-\\x7e]{32,})?$',
+      description:
+        'Bearer token a Prometheus scraper sends to GET /metrics (32 or more printable characters, no spaces); empty: /metrics is off. Set it by environment or config file: a flag shows in ps.',
+    }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info', description: 'Log level (logs are JSON lines on standard output).' },

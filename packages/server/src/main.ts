@@ -21,6 +21,10 @@ import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { consoleDirectory, serveConsole } from './http/console-static';
 import { serverLanSubnets } from './lan-subnets';
+import { countedDeviceStore, countedWebhookStore } from './metrics/counted-stores';
+import { createMetricsRegistry } from './metrics/metrics-registry';
+import { ReplicationPasses } from './metrics/replication-passes';
+import { ServerMetrics, storeQueryObserver } from './metrics/server-metrics';
 import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
 import { listening } from './server-start-error';
@@ -46,6 +50,9 @@ import { WebhookService } from './webhooks/webhook.service';
  * the API caps at 100): an agent should not run a queue of scripts on stale settings.
  */
 const SETTINGS_PRIORITY = 1000;
+
+/** Rows of the queue depth at most (status × type): bounds each scrape's work and series. */
+const QUEUE_DEPTH_ROWS = 500;
 
 /** The version reported by the API and to agents. */
 export const SERVER_VERSION = '0.1.0';
@@ -116,6 +123,8 @@ async function wireServer(
 ): Promise<RunningServer> {
   const log = logRoot.child({ component: 'server' });
   const clock = () => Date.now();
+  // Counted in memory on the hot paths, read at scrape time (GET /metrics).
+  const metrics = new ServerMetrics();
   const store = await openSqlStore(
     config.databaseUrl
       ? { postgresUrl: config.databaseUrl }
@@ -123,6 +132,7 @@ async function wireServer(
           sqliteFile: sqliteFileOf(config),
           onFileLost: (message) => log.error({ dataDir: config.dataDir }, message),
         },
+    { onQuery: storeQueryObserver(metrics) },
   );
   undo.push(() => store.close());
   const onError = (error: unknown) => {
@@ -169,7 +179,7 @@ async function wireServer(
     onError,
   );
   const webhooks = new WebhookService(
-    store.webhooks,
+    countedWebhookStore(store.webhooks, metrics),
     {
       pollMs: config.webhookPollMs,
       retryBaseMs: config.webhookRetryBaseMs,
@@ -194,7 +204,7 @@ async function wireServer(
   });
   const devices = await createDeviceModule({
     config,
-    store,
+    store: { ...store, devices: countedDeviceStore(store.devices, metrics) },
     tls,
     serverId: () => identity.identity.serverId,
     clock,
@@ -263,6 +273,7 @@ async function wireServer(
     () => identity.identity,
     clock,
     (fields, msg) => log.warn(fields, msg),
+    metrics,
   );
   const fileTransfers = new FileTransferService(
     store.files,
@@ -284,6 +295,7 @@ async function wireServer(
     onError,
     (local, active) => events.localServerChanged({ ...local, active }),
   );
+  const replicationPasses = new ReplicationPasses(metrics, clock());
   // Role procedures go ahead of ordinary work but after check-in control settings.
   const replication = new ReplicationControlService(
     store.replication,
@@ -320,10 +332,16 @@ async function wireServer(
       dispatcher,
       files: fileTransfers,
       replication,
-      onCheckin: (machineId, at) => events.checkin(machineId, at),
+      onCheckin: (machineId, at) => {
+        metrics.agentCheckin();
+        events.checkin(machineId, at);
+      },
       onMachineChange: (machineId, change, at, live) => events.machineChanged(machineId, change, at, live),
-      onLocalServerReport: (machineId, id, report, at) =>
-        events.localServerChanged({ id, machineId, report, reportedAt: at, active: report.active }),
+      onLocalServerReport: (machineId, id, report, at) => {
+        replicationPasses.report(id, report);
+        events.localServerChanged({ id, machineId, report, reportedAt: at, active: report.active });
+      },
+      metrics,
       clock,
       authFailureDelayMs: config.authFailureDelayMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
@@ -359,6 +377,8 @@ async function wireServer(
     () => replicationWatch.stop(),
   );
 
+  // What /readyz reports of this node besides its store.
+  const lifecycle = { listening: false, closing: false };
   const app = await buildApp(
     {
       access,
@@ -394,6 +414,25 @@ async function wireServer(
       webhooks,
       audit,
       clock,
+      operations: {
+        readiness: {
+          store: () => store.monitoring.ping(),
+          listeners: () =>
+            lifecycle.closing
+              ? 'the server is shutting down'
+              : listen && !lifecycle.listening
+                ? 'the listeners are not all up yet'
+                : listen && !gateway.listening
+                  ? 'the agent gateway is not listening'
+                  : null,
+        },
+        metrics: createMetricsRegistry({
+          counts: metrics,
+          connectedAgents: () => registry.size,
+          queueDepth: () => store.monitoring.queueDepth(QUEUE_DEPTH_ROWS),
+        }),
+        metricsToken: config.metricsToken,
+      },
     },
     logRoot.child({ component: 'http' }),
   );
@@ -410,6 +449,7 @@ async function wireServer(
         devices.api.listen({ host: config.deviceHost, port: config.devicePort }),
       )
     : '';
+  lifecycle.listening = true;
   // The first admin token is made only once every port is bound, so a start that fails (a
   // port in use) leaves no token behind in the store or the data directory.
   const createdAdminToken = await access.tokens.ensureFirstToken();
@@ -440,6 +480,7 @@ async function wireServer(
     async close() {
       if (closed) return;
       closed = true;
+      lifecycle.closing = true;
       reaper.stop();
       await access.stop();
       maintenance.stop();

@@ -1106,6 +1106,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is alive */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the store is reachable and the listeners are up
+         * @description Answers 503 store-unavailable or not-ready, with each check in error.details.checks, when this node should get no traffic.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1461,6 +1498,13 @@ export interface components {
             role: string;
             scope: string;
         };
+        Health: {
+            /**
+             * @description the process is alive and answering
+             * @enum {string}
+             */
+            status: "ok";
+        };
         InstallToken: {
             /** Format: date-time */
             createdAt: string | null;
@@ -1777,6 +1821,14 @@ export interface components {
             }[];
             /** @description how many targets the request selected (one command each) */
             matched: number;
+        };
+        Readiness: {
+            checks: {
+                listeners: string;
+                store: string;
+            };
+            /** @enum {string} */
+            status: "ready";
         };
         RemovedMachine: {
             /** @description its commands never delivered, now canceled */
@@ -7316,6 +7368,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description store-unavailable: the store was lost under the running server, so changes are refused */

@@ -18,6 +18,8 @@ export const ErrorCode = {
   tooManyRequests: 'too-many-requests',
   /** The store's file was deleted or replaced under the running server: changes are refused. */
   storeUnavailable: 'store-unavailable',
+  /** This node should get no traffic now (a listener is down, or it is shutting down). */
+  notReady: 'not-ready',
 } as const;
 
 /** One of the core error codes. */

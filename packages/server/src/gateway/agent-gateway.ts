@@ -126,12 +126,20 @@ export class AgentGateway {
    * that says nothing gives its slot back quickly (the session then times the proof).
    */
   private onTcpConnection(tcp: Socket): void {
-    const ticket = this.gate.tryEnter(tcp.remoteAddress ?? 'unknown', () => tcp.destroy());
+    const metrics = this.deps.metrics;
+    const ticket = this.gate.tryEnter(tcp.remoteAddress ?? 'unknown', () => {
+      metrics.handshake('busy');
+      tcp.destroy();
+    });
     if (!ticket) {
+      metrics.handshake('busy');
       tcp.destroy();
       return;
     }
-    const deadline = setTimeout(() => tcp.destroy(), this.deps.handshakeTimeoutMs);
+    const deadline = setTimeout(() => {
+      metrics.handshake('timeout');
+      tcp.destroy();
+    }, this.deps.handshakeTimeoutMs);
     deadline.unref();
     const slot: GateSlot = {
       ticket,
@@ -143,6 +151,11 @@ export class AgentGateway {
     };
     this.gateSlots.set(tcp, slot);
     tcp.once('close', slot.leave);
+  }
+
+  /** Whether every port this gateway was given is still bound. */
+  get listening(): boolean {
+    return this.servers.length > 0 && this.servers.every((s) => s.listening);
   }
 
   /** Number of agents connected to this node. */

@@ -20,6 +20,7 @@ import type { WebSocket } from 'ws';
 import type { MachineChange } from '../bus/live-events';
 import { ErrorCode, MusterError } from '../domain/errors';
 import { type FileTransferService, TransferRefused } from '../files/file-transfer.service';
+import type { AgentMetrics, HandshakeOutcome } from '../metrics/server-metrics';
 import type { ReplicationControlService } from '../replication/replication-control.service';
 import type { AgentAdmissionService } from '../services/agent-admission.service';
 import type { CheckinCoalescer } from '../services/checkin-coalescer';
@@ -52,6 +53,8 @@ export interface SessionDependencies {
   onMachineChange: (machineId: string, change: MachineChange, at: number, live?: LiveMachineFacts) => void;
   /** A local server's report, as stored. */
   onLocalServerReport: (machineId: string, localServerId: string, report: LocalReport, at: number) => void;
+  /** Counts handshakes by outcome (in memory, no I/O). */
+  metrics: Pick<AgentMetrics, 'handshake'>;
   clock: () => number;
   authFailureDelayMs: number;
   handshakeTimeoutMs: number;
@@ -75,6 +78,17 @@ const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
   'replication-status': 'active',
 };
 
+/** Why a handshake failed, by the close code the session ended it with. */
+const HANDSHAKE_FAILURE: Partial<Record<number, HandshakeOutcome>> = {
+  [CloseCode.protocolError]: 'protocol-error',
+  [CloseCode.handshakeTimeout]: 'timeout',
+  [CloseCode.authFailed]: 'auth-failed',
+  [CloseCode.tokenInvalid]: 'token-invalid',
+  [CloseCode.unknownAgent]: 'unknown-agent',
+  [CloseCode.accountConflict]: 'account-conflict',
+  [CloseCode.unsupportedVersion]: 'unsupported-version',
+};
+
 const ERROR_CLOSE: Partial<Record<string, number>> = {
   [ErrorCode.tokenInvalid]: CloseCode.tokenInvalid,
   [ErrorCode.accountConflict]: CloseCode.accountConflict,
@@ -91,6 +105,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
   suspended = false;
   inFlight: string | null = null;
   inFlightUntil = 0;
+  inFlightSince = 0;
   recheck = false;
   /** Unique across nodes and restarts: the store names this session as holder of its commands. */
   readonly holder = randomBytes(12).toString('base64url');
@@ -105,6 +120,8 @@ export class AgentSession implements LiveSession, DispatchTarget {
   private reportChain: Promise<void> | null = null;
   /** What this session knows of the machine ahead of the store's coalesced writes; set once active. */
   private live: LiveMachineFacts | null = null;
+  /** The handshake's outcome is counted (welcomed, or failed once, however the socket ends). */
+  private handshakeCounted = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -200,6 +217,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
       this.timer = null;
       this.phase = 'active';
       this.handshakeDone?.();
+      this.countHandshake('welcomed');
       this.suspended = machine.suspended;
       const now = this.deps.clock();
       this.live = {
@@ -355,6 +373,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
 
   /** Closes the connection with a code and a short reason. */
   close(code: number, reason: string): void {
+    this.countHandshake(HANDSHAKE_FAILURE[code] ?? 'internal');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.phase = 'closing';
@@ -364,6 +383,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
 
   private holdThenClose(code: number, reason: string): void {
     // Held briefly so a misconfigured agent cannot spin on the server.
+    this.countHandshake(HANDSHAKE_FAILURE[code] ?? 'internal');
     this.phase = 'closing';
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.close(code, reason), this.deps.authFailureDelayMs);
@@ -390,7 +410,15 @@ export class AgentSession implements LiveSession, DispatchTarget {
     return this.socket.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
   }
 
+  /** Counts how the handshake ended, once; nothing after the agent was welcomed. */
+  private countHandshake(outcome: HandshakeOutcome): void {
+    if (this.handshakeCounted) return;
+    this.handshakeCounted = true;
+    this.deps.metrics.handshake(outcome);
+  }
+
   private onClosed(): void {
+    this.countHandshake('disconnected');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.phase = 'closing';

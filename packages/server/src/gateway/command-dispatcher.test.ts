@@ -36,6 +36,7 @@ class RecordingTarget implements DispatchTarget {
   suspended = false;
   inFlight: string | null = null;
   inFlightUntil = 0;
+  inFlightSince = 0;
   recheck = false;
   readonly commands: CommandMessage[] = [];
   readonly acks: string[] = [];

@@ -4,6 +4,7 @@ import {
   commandSigningBytes,
   signProof,
 } from '@muster/protocol';
+import type { CommandLatencyMetrics } from '../metrics/server-metrics';
 import type { CommandQueueService } from '../services/command-queue.service';
 import { refusalOf } from '../services/command-refusals';
 import type { ServerIdentity } from '../services/server-identity.service';
@@ -24,6 +25,8 @@ export interface DispatchTarget {
   inFlight: string | null;
   /** When the lease of the command in flight runs out. */
   inFlightUntil: number;
+  /** When the command in flight was sent (its delivered-to-finished time ends at its result). */
+  inFlightSince: number;
   /** Work was announced while a claim for this agent ran: look again once it is done. */
   recheck: boolean;
   sendCommand(message: CommandMessage): void;
@@ -37,6 +40,9 @@ const CLAIMING = 'claiming';
 
 /** How many agents one claim covers: well under every database's limit on bound parameters. */
 const CLAIM_CHUNK = 1000;
+
+/** For a dispatcher that measures nothing. */
+const NO_LATENCY: CommandLatencyMetrics = { commandDelivered() {}, commandFinished() {} };
 
 /** Logs what went wrong without stopping the gateway. */
 export type DispatchLog = (fields: object, message: string) => void;
@@ -58,6 +64,8 @@ export class CommandDispatcher {
     private readonly identity: () => ServerIdentity,
     private readonly clock: () => number,
     private readonly warn: DispatchLog,
+    /** Hears how long each command waited, then ran (in memory, no I/O). */
+    private readonly latency: CommandLatencyMetrics = NO_LATENCY,
   ) {}
 
   /**
@@ -95,6 +103,9 @@ export class CommandDispatcher {
   }
 
   private deliver(target: DispatchTarget, command: CommandRecord): void {
+    const now = this.clock();
+    this.latency.commandDelivered(now - command.createdAt);
+    target.inFlightSince = now;
     target.inFlight = command.id;
     target.inFlightUntil = command.leaseExpiresAt ?? this.clock() + this.queue.leaseMs;
     target.sendCommand(this.sign(command));
@@ -188,6 +199,8 @@ export class CommandDispatcher {
         output: message.output ?? null,
         error: message.error ?? null,
       });
+      // Only a result of what this session sent has a delivery time to measure from.
+      if (target.inFlight === message.id) this.latency.commandFinished(this.clock() - target.inFlightSince);
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal === 'wrong-endpoint') {

@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<ErrorCodeValue, number> = {
   [ErrorCode.internal]: 500,
   [ErrorCode.tooManyRequests]: 429,
   [ErrorCode.storeUnavailable]: 503,
+  [ErrorCode.notReady]: 503,
 };
 
 /** The error body every failing request gets. */
