@@ -12,8 +12,18 @@ import pino from 'pino';
  */
 export const AGENT_REFUSED_EXIT_STATUS = 3;
 
+/** How the agent command is run. */
+export interface AgentCommandOptions {
+  /**
+   * The arguments a restart relaunches `process.execPath` with: the script and the options under
+   * node (the default), the options alone for the self-contained executable.
+   */
+  relaunchArgs?: () => string[];
+}
+
 /** `muster agent`: run the agent on a managed machine. */
-export function agentCommand(): Command {
+export function agentCommand(options: AgentCommandOptions = {}): Command {
+  const relaunchArgs = options.relaunchArgs ?? (() => process.argv.slice(1));
   return new Command('agent')
     .description('Run the Muster agent: enroll with an install token, then keep checking in')
     .option(
@@ -83,7 +93,7 @@ export function agentCommand(): Command {
         await agent.stop();
         if (action === 'restart') {
           // A fresh process with the same command line: the state directory carries everything.
-          spawn(process.execPath, process.argv.slice(1), { detached: true, stdio: 'inherit' }).unref();
+          spawn(process.execPath, relaunchArgs(), { detached: true, stdio: 'inherit' }).unref();
           log.info({}, 'agent restarting');
         } else {
           rmSync(opts.state as string, { recursive: true, force: true });

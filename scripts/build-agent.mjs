@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm run build:agent`: the agent as one self-contained executable for the machine's platform
+// (linux-x64 here), through Node's single executable application support:
+//   1. esbuild bundles the `muster agent` command (packages/cli/src/agent-executable.ts) and
+//      every module it uses into one CommonJS script (a single executable runs CommonJS and
+//      can require only node's built-in modules);
+//   2. node turns the script into a preparation blob (`--experimental-sea-config`);
+//   3. postject injects the blob into a copy of this node binary.
+// The result needs no node, no node_modules and no TypeScript on the managed machine. Beside it
+// go its SHA-256 and a manifest (version, size, hash), which the server serves to install scripts.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The name node's single executable support looks for the blob under, and its fuse. */
+const SEA_RESOURCE = 'NODE_SEA_BLOB';
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const USAGE = `npm run build:agent -- [--out DIR]
+  Builds the self-contained agent executable for ${process.platform}-${process.arch}.
+  --out DIR   where to write it (default dist/agent); the directory is replaced
+  --help      this text`;
+
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: { out: { type: 'string' }, help: { type: 'boolean' } },
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return { out: resolve(values.out ?? join(ROOT, 'dist', 'agent')) };
+  } catch (error) {
+    console.error(`build-agent: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+async function main() {
+  const { out } = options();
+  if (process.platform !== 'linux') {
+    // Other platforms need their own node binary and injection details (Mach-O, PE signing).
+    console.error(`build-agent: only linux is built today, not ${process.platform}`);
+    process.exit(2);
+  }
+  const platform = `${process.platform}-${process.arch}`;
+  const work = join(out, '.work');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+
+  const script = join(work, 'muster-agent.cjs');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(ROOT, 'packages/cli/src/agent-executable.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    // The workspace packages' TypeScript sources, not their compiled output, whichever exists.
+    conditions: ['source'],
+    // ws speeds itself up with these native add-ons when they can be required; a single
+    // executable cannot require them (node warns at every try), so ws is told not to look.
+    external: ['bufferutil', 'utf-8-validate'],
+    define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+
+  const blob = join(work, 'sea-prep.blob');
+  const config = join(work, 'sea-config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+  );
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+
+  const executable = join(out, `muster-agent-${platform}`);
+  copyFileSync(process.execPath, executable);
+  chmodSync(executable, 0o755);
+  const postject = join(ROOT, 'node_modules/postject/dist/cli.js');
+  execFileSync(
+    process.execPath,
+    [postject, executable, SEA_RESOURCE, blob, '--sentinel-fuse', SEA_FUSE],
+    // postject's ELF library warns about note sections it leaves alone; shown only on failure.
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  rmSync(work, { recursive: true, force: true });
+
+  const bytes = readFileSync(executable);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const version = JSON.parse(readFileSync(join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
+  const manifest = {
+    file: `muster-agent-${platform}`,
+    platform,
+    version,
+    size: statSync(executable).size,
+    sha256,
+    node: process.versions.node,
+    builtAt: new Date().toISOString(),
+  };
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(`${executable}.sha256`, `${sha256}  ${manifest.file}\n`);
+  console.log(
+    `agent executable: ${executable} (${(manifest.size / 1048576).toFixed(1)} MiB, sha256 ${sha256})`,
+  );
+}
+
+await main();
