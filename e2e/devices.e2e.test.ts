@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEVICE_API_PREFIX, DEVICE_HEADERS, deviceRequestSigningBytes } from '@muster/protocol';
+import { parseMetrics, sampleValue } from '../packages/server/src/test-support/prometheus-text';
 import { freePort, type Proc, runMuster, TestServer, tempDir, waitFor } from './support/harness';
 import { ApnsPeer, SmppPeer } from './support/push-peers';
 
@@ -24,6 +25,9 @@ interface WakeJson {
   sentAt: string | null;
   checkinAt: string | null;
 }
+
+/** The server's metrics token (GET /metrics). */
+const METRICS_TOKEN = randomBytes(32).toString('hex');
 
 /** POSTs JSON to the device endpoint, signed (or not) as a device would. */
 function devicePost(
@@ -93,6 +97,7 @@ describe('mobile devices', () => {
       dataDir: join(dir.path, 'server'),
       agentPorts: [await freePort()],
       devicePort,
+      env: { MUSTER_METRICS_TOKEN: METRICS_TOKEN },
       extraArgs: [
         '--apns-base-url',
         apnsUrl,
@@ -251,6 +256,24 @@ describe('mobile devices', () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(apns.requests.length, before + 1, 'exactly one request');
     apns.answers.delete(token);
+  });
+
+  it('counts device check-ins and wake-ups, sent and failed, in /metrics', async () => {
+    const wakes: WakeJson[] = [];
+    for (const id of [iphone, android])
+      wakes.push(...((await server.api.get(`/devices/${id}/wakes`)).body as { items: WakeJson[] }).items);
+    const answer = await fetch(`http://127.0.0.1:${server.options.httpPort}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    assert.equal(answer.status, 200);
+    const families = parseMetrics(await answer.text());
+    const sent = wakes.filter((w) => w.sentAt !== null).length;
+    const failed = wakes.filter((w) => w.status === 'failed').length;
+    assert.ok(sent >= 2 && failed >= 1, JSON.stringify(wakes));
+    assert.equal(sampleValue(families, 'muster_device_wakeups_total', { outcome: 'sent' }), sent);
+    assert.equal(sampleValue(families, 'muster_device_wakeups_total', { outcome: 'failed' }), failed);
+    // Every wake-up that was sent was answered by a check-in.
+    assert.ok((sampleValue(families, 'muster_device_checkins_total') ?? 0) >= sent);
   });
 
   it('stores tracking data while tracking is on, and none once it is off', async () => {
