@@ -132,6 +132,18 @@ export const COMMAND_CATALOG: readonly CatalogEntry[] = [
       "API tokens of users. Through the API (your own; with users.manage on everything, anyone's); `token create --user NAME` with --data-dir, --database-url or --config works on the store directly, server running or not",
     load: async (globals) => (await import('./commands/token.commands')).tokenCommand(globals),
   },
+  {
+    name: 'backup',
+    description:
+      "Back up a SQLite server, running or not: a consistent copy of its store (SQLite's online backup) with its identity, certificate and admin token, in a new directory with a manifest",
+    load: async () => (await import('./commands/backup.commands')).backupCommand(),
+  },
+  {
+    name: 'restore',
+    description:
+      'Restore a backup made by muster backup into the data directory of a stopped server, after checking it whole (manifest, SHA-256 of every file, SQLite integrity check)',
+    load: async () => (await import('./commands/backup.commands')).restoreCommand(),
+  },
 ];
 
 // Global options that take a value: their value is not the subcommand's name.

@@ -5,6 +5,11 @@ export { TotpService } from './access/totp.service';
 export { MASTER_GRANT, UserService } from './access/user.service';
 export { buildApp } from './app';
 export { type AuditVerification, verifyAuditChain } from './audit/audit-verify';
+export { BackupError } from './backup/backup-error';
+export { type BackupManifest, MANIFEST_FILE } from './backup/backup-manifest';
+export { KNOWN_FILES as KNOWN_DATA_FILES } from './backup/data-dir-contents';
+export { type BackupResult, backupDataDir } from './backup/server-backup';
+export { type RestoreResult, restoreDataDir, verifyBackup } from './backup/server-restore';
 export {
   ConfigError,
   envName,
