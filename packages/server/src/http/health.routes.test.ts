@@ -31,6 +31,21 @@ describe('/healthz and /readyz on SQLite', () => {
     assert.equal(((await overHttp.json()) as { status: string }).status, 'ready');
   });
 
+  it('/readyz answers 503 not-ready while the server shuts down', async () => {
+    const other = await startTestApiServer({}, { listen: true });
+    const closing = other.server.close();
+    const ready = await probe(other, '/readyz');
+    await closing;
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.error.code, 'not-ready');
+    assert.equal(ready.body.error.message, 'not ready: the server is shutting down');
+    assert.deepEqual(ready.body.error.details.checks, {
+      store: 'ok',
+      listeners: 'the server is shutting down',
+    });
+    await other.close();
+  });
+
   it('/readyz answers 503 once the store file is gone, /healthz still 200', async () => {
     rmSync(sqliteFileOf(api.config));
     const ready = await probe(api, '/readyz');
