@@ -25,6 +25,7 @@ import { machineReaderTests, machineWriterTests } from './machines.conformance';
 import { replicationStoreTests } from './replication-store.conformance';
 import { scopeQueryTests } from './scope-query.conformance';
 import { identityStoreTests, notificationStoreTests, policyStoreTests } from './small-stores.conformance';
+import { storeMonitorTests } from './store-monitor.conformance';
 import {
   webhookBulkTests,
   webhookClaimTests,
@@ -74,6 +75,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('FileStore', open, fileStoreTests);
     withStore('ReplicationStore', open, replicationStoreTests);
     withStore('Scope in queries', open, scopeQueryTests);
+    withStore('StoreMonitor', open, storeMonitorTests);
     // One store each: every claim sees all due rows, so these groups must not share a table.
     withStore('WebhookStore: endpoints', open, webhookEndpointTests);
     withStore('WebhookStore: claims', open, webhookClaimTests);
