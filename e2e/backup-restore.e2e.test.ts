@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createTestPostgresDatabase } from '../packages/server/src/test-support/postgres';
 import {
   agentState,
   freePort,
@@ -181,5 +183,86 @@ describe('backup and restore of a running server', () => {
     ]);
     assert.equal(noStore.code, 1);
     assert.match(noStore.output, /there is no SQLite store in .*empty/);
+  });
+});
+
+/** Runs a PostgreSQL or archive tool the way the README does; fails the test with its output. */
+function tool(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  assert.equal(result.status, 0, `${command} ${args.join(' ')}: ${result.stdout}${result.stderr}`);
+}
+
+// The README's PostgreSQL procedure, run as written: pg_dump while the server writes, the data
+// directory's files with tar, pg_restore into an empty database, a server on both.
+describe('backup and restore with PostgreSQL, as the README says', () => {
+  const dir = tempDir('backup-pg');
+  after(() => dir.cleanup());
+
+  it('muster backup points to pg_dump; pg_dump and pg_restore with the identity files bring the same agents back', async () => {
+    const live = await createTestPostgresDatabase();
+    const restoredDb = await createTestPostgresDatabase();
+    const agentPort = await freePort();
+    const firstDir = join(dir.path, 'node-1');
+    const state = join(dir.path, 'pg-agent');
+    let server = await TestServer.start({
+      dataDir: firstDir,
+      agentPorts: [agentPort],
+      databaseUrl: live.url,
+    });
+    let agent: Proc | null = null;
+    try {
+      const serverId = ((await server.api.get('/server')).body as { serverId: string }).serverId;
+      const token = await server.installToken({ group: 'pg.acme' });
+      agent = startAgent('pg-agent', { stateDir: state, server: `127.0.0.1:${agentPort}`, token });
+      const id = await waitFor('enrolled', () => agentState(state).machineId);
+      await server.waitForStatus(id, 'online');
+
+      const pgConfig = join(dir.path, 'pg.json');
+      writeFileSync(pgConfig, JSON.stringify({ dataDir: firstDir, databaseUrl: live.url }));
+      const pointed = await muster('backup-pg', [
+        'backup',
+        '--config',
+        pgConfig,
+        '--out',
+        join(dir.path, 'b'),
+      ]);
+      assert.equal(pointed.code, 1);
+      assert.match(pointed.output, /keeps its store in PostgreSQL .* pg_dump .* pg_restore/);
+
+      const dump = join(dir.path, 'muster.pgdump');
+      const files = join(dir.path, 'muster-files.tar.gz');
+      tool('pg_dump', ['--format=custom', `--file=${dump}`, live.url]);
+      tool('tar', [
+        '-C',
+        firstDir,
+        '-czf',
+        files,
+        'tls-cert.pem',
+        'tls-key.pem',
+        'admin-token',
+        'admin-password',
+      ]);
+      await server.stop();
+
+      tool('pg_restore', ['--no-owner', `--dbname=${restoredDb.url}`, dump]);
+      const secondDir = join(dir.path, 'node-restored');
+      tool('mkdir', ['-p', secondDir]);
+      tool('tar', ['-C', secondDir, '-xzf', files]);
+      server = await TestServer.start({
+        dataDir: secondDir,
+        agentPorts: [agentPort],
+        databaseUrl: restoredDb.url,
+      });
+      assert.equal(((await server.api.get('/server')).body as { serverId: string }).serverId, serverId);
+      await server.waitForStatus(id, 'online', 60_000);
+      assert.equal(agentState(state).machineId, id);
+      assert.equal(agentState(state).serverId, serverId);
+      assert.equal(agent.child.exitCode, null);
+    } finally {
+      await agent?.stop();
+      await server.stop();
+      await live.drop();
+      await restoredDb.drop();
+    }
   });
 });
