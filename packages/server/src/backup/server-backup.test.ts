@@ -107,6 +107,22 @@ describe('muster backup and restore of a data directory', () => {
     assert.deepEqual(await verifyBackup(backup), manifest);
   });
 
+  it('backs up a stopped server without leaving SQLite files behind in its data directory', async () => {
+    const stopped = join(root, 'stopped-for-backup');
+    const old = serverDataDir(stopped);
+    old.db.close(); // the last connection: SQLite removes the WAL and shared-memory files
+    old.lock.release();
+    const before = readdirSync(stopped).sort();
+    assert.ok(!before.includes('muster.db-wal'));
+    const result = await backupDataDir({
+      dataDir: stopped,
+      out: join(root, 'b-stopped'),
+      musterVersion: VERSION,
+    });
+    assert.equal(result.manifest.serverId, old.serverId);
+    assert.deepEqual(readdirSync(stopped).sort(), before);
+  });
+
   it('refuses to back up into a directory that is not empty, into the data directory, or from one without a store', async () => {
     const full = join(root, 'full');
     mkdirSync(full);

@@ -25,7 +25,11 @@ export async function snapshotSqliteStore(
   if (!existsSync(sourceFile)) {
     throw new BackupError(`there is no store at ${sourceFile}: give the server's --data-dir`);
   }
-  const source = new SQLite(sourceFile, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  // A running server keeps its WAL file; a stopped one has removed it. Read-only, SQLite would
+  // make a WAL and shared-memory file it could not remove again, so a stopped server's store is
+  // opened read-write (nothing is written; the connection removes them as it closes).
+  const running = existsSync(`${sourceFile}-wal`);
+  const source = new SQLite(sourceFile, { readonly: running, fileMustExist: true, timeout: 10_000 });
   try {
     await source.backup(copyFile, { progress: () => ALL_PAGES });
   } finally {
