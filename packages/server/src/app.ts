@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AccessModule } from './access/access-module';
+import type { AlertAdminService } from './alerts/alert-admin.service';
+import { alertRoutes } from './alerts/alerts.routes';
 import { registerAuditHook } from './audit/audit.hook';
 import { auditRoutes } from './audit/audit.routes';
 import type { AuditService } from './audit/audit.service';
@@ -65,6 +67,8 @@ export interface AppServices {
   commands: CommandQueueService;
   events: EventHub;
   webhooks: WebhookService;
+  /** Alert rules, alerts and maintenance windows. */
+  alerts: AlertAdminService;
   files: FileService;
   replication: { control: ReplicationControlService; watch: ReplicationWatch; reportStaleMs: number };
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
@@ -112,6 +116,7 @@ export async function buildApp(
       commandRoutes(typed, services.commands, services.machines);
       eventRoutes(typed, services.events);
       webhookRoutes(typed, services.webhooks);
+      alertRoutes(typed, services.alerts);
       fileRoutes(typed, services.files);
       replicationRoutes(
         typed,

@@ -211,6 +211,57 @@ export const ServerConfigSchema = Type.Object(
       description:
         "Let webhook URLs point at loopback (127.0.0.0/8, ::1, localhost) or link-local (169.254.0.0/16, fe80::/10) addresses, such as a receiver on the server's own host; off, they are refused when set and a name resolving there fails at send time.",
     }),
+    alertEvaluateMs: Type.Integer({
+      minimum: 100,
+      default: 30_000,
+      description:
+        'How often alert rules are evaluated (offline, never checked in): a few indexed queries for all machines per evaluation.',
+    }),
+    alertPollMs: Type.Integer({
+      minimum: 10,
+      default: 1000,
+      description: 'How often each node looks for alert mail and webhook messages that are due.',
+    }),
+    alertRetryBaseMs: Type.Integer({
+      minimum: 10,
+      default: 5000,
+      description: 'Base of the alert message retry backoff (full jitter, doubling, capped at 10 minutes).',
+    }),
+    alertMaxAttempts: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 10,
+      description: 'Attempts of an alert mail or webhook message before it is kept as failed.',
+    }),
+    smtpHost: Type.String({
+      default: '',
+      description: 'SMTP relay for alert mail; empty: no mail (alert mail is recorded as failed).',
+    }),
+    smtpPort: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 587,
+      description: 'Port of the SMTP relay.',
+    }),
+    smtpSecurity: Type.Union(
+      ['starttls', 'tls', 'none'].map((l) => Type.Literal(l)),
+      {
+        default: 'starttls',
+        description:
+          'starttls: STARTTLS required (port 587); tls: TLS from the start (port 465); none: unencrypted (a relay on the same host only).',
+      },
+    ),
+    smtpUser: Type.String({ default: '', description: 'SMTP AUTH user; empty: no authentication.' }),
+    smtpPassword: Type.String({
+      default: '',
+      description:
+        'SMTP AUTH password (set it through the environment or the config file, not a flag ps shows).',
+    }),
+    smtpFrom: Type.String({ default: 'muster@localhost', description: 'From address of alert mail.' }),
+    smtpCaFile: Type.String({
+      default: '',
+      description: "PEM file of CAs trusted for the relay's certificate besides the system's (a private CA).",
+    }),
     deviceHost: Type.String({
       default: '0.0.0.0',
       description: 'Address of the HTTPS endpoint devices check in to.',

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { wireAccess } from './access/access-module';
+import { AlertAdminService } from './alerts/alert-admin.service';
+import { AlertDispatcher } from './alerts/alert-dispatcher';
+import { AlertEvaluator } from './alerts/alert-evaluator';
+import { type SmtpSettings, smtpMailer } from './alerts/smtp-mailer';
 import { buildApp } from './app';
 import { AuditService } from './audit/audit.service';
 import type { Bus } from './bus/bus';
@@ -44,6 +48,7 @@ import { ServerIdentityService } from './services/server-identity.service';
 import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
 import { openSqlStore } from './store/sql/sql-store';
 import { WebhookService } from './webhooks/webhook.service';
+import type { CommandChange } from './store/command-record';
 
 /**
  * Check-in control procedures come before any work an administrator queued (whose priority
@@ -156,7 +161,18 @@ async function wireServer(
   undo.push(() => access.stop());
 
   const registry = new SessionRegistry<AgentSession>();
-  const notifications = new NotificationService(store.notifications, clock);
+  // Alerts: rules evaluated on a timer (never per check-in), warnings and command outcomes as
+  // they happen; their messages go out through an outbox in the store.
+  const alertEvaluator = new AlertEvaluator(
+    store.alerts,
+    store.machines,
+    { intervalMs: config.alertEvaluateMs },
+    clock,
+    onError,
+  );
+  const notifications = new NotificationService(store.notifications, clock, (type, machineId, message, key) =>
+    alertEvaluator.onWarning(type, machineId, message, key),
+  );
   const policies = new CheckinPolicyService(store.groups, store.policies);
   const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError);
   const admission = new AgentAdmissionService(
@@ -189,7 +205,24 @@ async function wireServer(
     clock,
     onError,
   );
-  const events = new EventHub(bus, (changes) => webhooks.onCommandChanges(changes), {
+  const alertDispatcher = new AlertDispatcher(
+    store.alerts,
+    store.webhooks,
+    config.smtpHost ? smtpMailer(smtpSettingsOf(config)) : null,
+    {
+      pollMs: config.alertPollMs,
+      retryBaseMs: config.alertRetryBaseMs,
+      maxAttempts: config.alertMaxAttempts,
+      webhookAllowLocal: config.webhookAllowLocal,
+    },
+    clock,
+    onError,
+  );
+  const onLocalCommandChanges = (changes: readonly CommandChange[]) => {
+    alertEvaluator.onCommandChanges(changes);
+    return webhooks.onCommandChanges(changes);
+  };
+  const events = new EventHub(bus, onLocalCommandChanges, {
     machines: store.machines,
     live: (machineId) => registry.get(machineId)?.liveFacts(),
     clock,
@@ -293,7 +326,10 @@ async function wireServer(
     },
     clock,
     onError,
-    (local, active) => events.localServerChanged({ ...local, active }),
+    (local, active) => {
+      events.localServerChanged({ ...local, active });
+      if (active) void alertEvaluator.clearWarning('local-server-inactive', local.machineId);
+    },
   );
   const replicationPasses = new ReplicationPasses(metrics, clock());
   // Role procedures go ahead of ordinary work but after check-in control settings.
@@ -371,7 +407,11 @@ async function wireServer(
   replicationWatch.start();
   undo.push(
     () => coalescer.stop(),
+  alertEvaluator.start();
+  alertDispatcher.start();
     () => reaper.stop(),
+    () => alertEvaluator.stop(),
+    () => alertDispatcher.stop(),
     () => maintenance.stop(),
     () => webhooks.stop(),
     () => replicationWatch.stop(),
@@ -414,6 +454,12 @@ async function wireServer(
       webhooks,
       audit,
       clock,
+      alerts: new AlertAdminService(
+        store.alerts,
+        async (id) => (await store.groups.groupExists(id)) || (await store.scopes.organizationExists(id)),
+        store.machines,
+        clock,
+      ),
       operations: {
         readiness: {
           store: () => store.monitoring.ping(),
@@ -493,9 +539,25 @@ async function wireServer(
       await gateway.close();
       await coalescer.stop();
       await events.stop();
+      await alertEvaluator.stop();
+      await alertDispatcher.stop();
       await bus.close();
       await store.close();
       claim.release();
     },
+  };
+}
+
+/** The SMTP relay settings of the configuration. */
+function smtpSettingsOf(config: ServerConfig): SmtpSettings {
+  return {
+    host: config.smtpHost,
+    port: config.smtpPort,
+    security: config.smtpSecurity as SmtpSettings['security'],
+    user: config.smtpUser,
+    password: config.smtpPassword,
+    from: config.smtpFrom,
+    caFile: config.smtpCaFile,
+    timeoutMs: 30_000,
   };
 }

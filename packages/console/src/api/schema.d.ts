@@ -2,6 +2,63 @@
 // Do not edit: run `npm run generate-api -w @muster/console` after changing a route.
 
 export interface paths {
+    "/api/v1/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alert rules, by name */
+        get: operations["listAlertRules"];
+        put?: never;
+        /**
+         * Create an alert rule for a machine group
+         * @description An unknown group (or one out of the caller scope) answers 404; a bad condition, negative minutes or a bad address 400. Nothing is stored then.
+         */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert rule */
+        get: operations["getAlertRule"];
+        /** Replace an alert rule's settings */
+        put: operations["updateAlertRule"];
+        post?: never;
+        /** Delete an alert rule; its firing alerts are resolved without messages */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alerts, newest first, with their state */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -592,6 +649,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance windows that have not ended, by start */
+        get: operations["listMaintenanceWindows"];
+        put?: never;
+        /**
+         * Suppress alerts of a machine or group for a while
+         * @description While a window is in force no alert of its machines fires; a condition that still holds when it ends fires then. A window ending before it starts, or already ended, answers 400; an unknown machine or group 404.
+         */
+        post: operations["createMaintenanceWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete (end) a maintenance window */
+        delete: operations["deleteMaintenanceWindow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1147,6 +1242,60 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Alert: {
+            /**
+             * @description offline: a machine offline longer than `minutes`; never-checked-in: enrolled more than `minutes` ago and never checked in; warning: a warning (duplicate-account, lan-via-gateway, local-server-inactive, offsite-corruption) about a machine; command-failed: a command failed on a machine
+             * @enum {string}
+             */
+            condition: "offline" | "never-checked-in" | "warning" | "command-failed";
+            /** Format: date-time */
+            firedAt: string;
+            id: string;
+            machineId: string;
+            message: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** @description the rule name when the alert fired */
+            rule: string;
+            ruleId: string;
+            /** @enum {string} */
+            state: "firing" | "resolved";
+        };
+        AlertRule: {
+            /**
+             * @description offline: a machine offline longer than `minutes`; never-checked-in: enrolled more than `minutes` ago and never checked in; warning: a warning (duplicate-account, lan-via-gateway, local-server-inactive, offsite-corruption) about a machine; command-failed: a command failed on a machine
+             * @enum {string}
+             */
+            condition: "offline" | "never-checked-in" | "warning" | "command-failed";
+            /** Format: date-time */
+            createdAt: string;
+            emails: string[];
+            enabled: boolean;
+            group: string;
+            id: string;
+            minutes: number | null;
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            webhook: boolean;
+        };
+        AlertRuleBody: {
+            /**
+             * @description offline: a machine offline longer than `minutes`; never-checked-in: enrolled more than `minutes` ago and never checked in; warning: a warning (duplicate-account, lan-via-gateway, local-server-inactive, offsite-corruption) about a machine; command-failed: a command failed on a machine
+             * @enum {string}
+             */
+            condition: "offline" | "never-checked-in" | "warning" | "command-failed";
+            emails?: string[];
+            /** @default true */
+            enabled: boolean;
+            /** @description Machine group (office.acme) or organization (acme): the rule covers it and its subgroups */
+            group: string;
+            /** @description offline and never-checked-in only: how many minutes (0: at the next evaluation) */
+            minutes?: number | null;
+            name: string;
+            /** @description also send alert.fired / alert.resolved to the organization's webhook */
+            webhook?: boolean;
+        };
         ApiToken: {
             /** Format: date-time */
             createdAt: string | null;
@@ -1720,6 +1869,30 @@ export interface components {
             /** @description how many items the list holds with its filters and search (all pages) */
             total: number;
         };
+        MaintenanceWindow: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description the window's group, or the machine's group for a machine's window */
+            group: string;
+            id: string;
+            machineId: string | null;
+            reason: string;
+            /** Format: date-time */
+            startsAt: string;
+        };
+        MaintenanceWindowBody: {
+            /** @description ISO 8601 date-time, after startsAt */
+            endsAt: string;
+            /** @description a machine group or organization; or give machine */
+            group?: string;
+            /** @description a machine id; or give group */
+            machine?: string;
+            reason?: string;
+            /** @description ISO 8601 date-time */
+            startsAt: string;
+        };
         Me: {
             credential: {
                 id: string;
@@ -1984,6 +2157,361 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AlertRule"][];
+                    };
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                state?: "firing" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Alert"][];
+                    };
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listAuditEntries: {
         parameters: {
             query?: {
@@ -4598,6 +5126,180 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Machine"];
                 };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMaintenanceWindows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MaintenanceWindow"][];
+                    };
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description store-unavailable: the store was lost under the running server, so changes are refused */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
             400: {

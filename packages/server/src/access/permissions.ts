@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'notifications.view',
   'notifications.manage',
   'webhooks.manage',
+  'alerts.view',
+  'alerts.manage',
   'users.manage',
   'audit.view',
   'server.manage',

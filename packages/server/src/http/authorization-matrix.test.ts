@@ -71,6 +71,13 @@ function bodyFor(op: Operation, f: Fixtures): unknown {
       entries: [{ kind: 'organization', id: 'globex', include: true }],
     },
     'POST /tokens': { name: 'matrix' },
+    'POST /alert-rules': { name: 'matrix', group: 'web.globex', condition: 'offline', minutes: 5 },
+    'PUT /alert-rules/{id}': { name: 'matrix', group: 'web.globex', condition: 'offline', minutes: 5 },
+    'POST /maintenance-windows': {
+      group: 'web.globex',
+      startsAt: '2098-06-01T00:00:00Z',
+      endsAt: '2099-01-01T00:00:00Z',
+    },
   };
   if (!(key in bodies)) assert.fail(`${key} takes a body: add a valid one to the authorization matrix test`);
   return bodies[key];
@@ -95,6 +102,8 @@ function outsidePath(op: Operation, f: Fixtures, caller: Caller): string {
     '/roles/{id}': 'everything',
     '/scopes/{id}': 'web-acme',
     '/tokens/{id}': f.masterTokenId,
+    '/alert-rules/{id}': 'no-such-alert-rule',
+    '/maintenance-windows/{id}': 'no-such-window',
   };
   return op.path.replace(/^(\/[^{]*\{[a-z]+\})/i, (prefix) => {
     const value = values[prefix];

@@ -14,6 +14,10 @@ export const OPENAPI_TAGS = [
   { name: 'replication', description: 'Offsite and local servers of backup image replication' },
   { name: 'webhooks', description: 'Organization webhooks for command status changes' },
   { name: 'notifications', description: 'Warnings for administrators and their switches' },
+  {
+    name: 'alerts',
+    description: 'Alerts with their state, alert rules per machine group, maintenance windows',
+  },
   { name: 'server', description: 'The server itself: Server ID and status' },
   { name: 'access', description: 'Signing in, users, roles, scopes and API tokens' },
   { name: 'audit', description: 'The hash-chained audit log' },

@@ -17,6 +17,13 @@ export class NotificationService {
   constructor(
     private readonly store: NotificationStore,
     private readonly clock: () => number,
+    /** Told of each warning raised for the first time (alert rules of the warning condition). */
+    private readonly onRaised: (
+      type: NotificationType,
+      machineId: string | null,
+      message: string,
+      dedupeKey: string,
+    ) => Promise<void> | void = () => {},
   ) {}
 
   /**
@@ -31,13 +38,14 @@ export class NotificationService {
   ): Promise<void> {
     const switches = await this.store.typeSwitches();
     if (switches.get(type) === false) return;
-    await this.store.addNotification({
+    const added = await this.store.addNotification({
       type,
       machineId,
       message,
       dedupeKey: `${type}:${dedupeKey}`,
       createdAt: this.clock(),
     });
+    if (added) await this.onRaised(type, machineId, message, dedupeKey);
   }
 
   /** Lists notifications, newest first. */
