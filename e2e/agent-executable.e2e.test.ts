@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { agentState, freePort, Proc, TestServer, tempDir, waitFor } from './support/harness';
+import { agentState, freePort, Proc, runMuster, TestServer, tempDir, waitFor } from './support/harness';
+import { systemdAnalyzeAvailable, verifyUnits } from './support/unit-file';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build-agent.mjs', import.meta.url));
 
@@ -28,9 +37,14 @@ describe('the self-contained agent executable', () => {
   let server: TestServer;
   let agent: Proc | undefined;
 
-  before(() => {
+  before(async () => {
     execFileSync(process.execPath, [BUILD_SCRIPT, '--out', build], { stdio: 'pipe' });
     manifest = JSON.parse(readFileSync(join(build, 'manifest.json'), 'utf8')) as Manifest;
+    server = await TestServer.start({
+      dataDir: join(dir.path, 'server'),
+      agentPorts: [await freePort()],
+      env: { MUSTER_AGENT_BUILD_DIR: build },
+    });
   });
   after(async () => {
     await agent?.stop();
@@ -61,13 +75,20 @@ describe('the self-contained agent executable', () => {
     assert.match(help, /^Usage: muster-agent \[options\]/);
     assert.match(help, /--token <token>/);
 
-    const port = await freePort();
-    server = await TestServer.start({ dataDir: join(dir.path, 'server'), agentPorts: [port] });
     const token = await server.installToken({ group: 'exe.acme' });
     const state = join(lone, 'state');
     const child = spawn(
       executable,
-      ['--server', `127.0.0.1:${port}`, '--token', token, '--state', state, '--hardware-id', 'hw-exe'],
+      [
+        '--server',
+        `127.0.0.1:${server.options.agentPorts[0]}`,
+        '--token',
+        token,
+        '--state',
+        state,
+        '--hardware-id',
+        'hw-exe',
+      ],
       { cwd: lone, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     agent = new Proc('agent:exe', child);
@@ -91,5 +112,118 @@ describe('the self-contained agent executable', () => {
     });
     assert.match(done.result?.output ?? '', /from-the-executable/);
     assert.doesNotMatch(agent.output(), /Warning/, 'no runtime warning from the executable');
+  });
+
+  const base = () => `http://127.0.0.1:${server.options.httpPort}`;
+
+  /** Fetches a token's install script from the server, as the one-line install command does. */
+  async function installScriptOf(token: string): Promise<string> {
+    const response = await fetch(`${base()}/install/${token}`);
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.match(response.headers.get('content-type') ?? '', /^text\/x-shellscript/);
+    return response.text();
+  }
+
+  /** Runs an install script into a directory tree (MUSTER_INSTALL_ROOT), as root would run it. */
+  function runInstall(script: string, root: string): { status: number; output: string } {
+    const file = join(dir.path, `install-${Date.now()}.sh`);
+    execFileSync('sh', ['-c', `cat > ${file}`], { input: script });
+    try {
+      const output = execFileSync('sh', [file], {
+        env: { PATH: '/usr/bin:/bin', MUSTER_INSTALL_ROOT: root },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+      return { status: 0, output };
+    } catch (error) {
+      const e = error as { status: number; stdout: string; stderr: string };
+      return { status: e.status, output: `${e.stdout}${e.stderr}` };
+    }
+  }
+
+  it('an install script per token downloads, checks, installs, enrolls; the unit passes systemd-analyze', async () => {
+    // What an administrator runs: the CLI prints the one command for the managed machine.
+    const cli = runMuster('cli', [
+      '--api',
+      base(),
+      '--token-file',
+      join(dir.path, 'server', 'admin-token'),
+      'install-token',
+      'create',
+      '--group',
+      'installed.acme',
+      '--script',
+    ]);
+    assert.equal(await cli.wait(), 0, cli.output());
+    const oneLine = cli.output().trim();
+    const url = /^curl -fsSL -o muster-install\.sh '([^']+)' && sudo sh muster-install\.sh$/.exec(
+      oneLine,
+    )?.[1];
+    assert.ok(url?.startsWith(`${base()}/install/mit_`), oneLine);
+    const token = (url as string).slice(`${base()}/install/`.length);
+    const script = await installScriptOf(token);
+    const root = join(dir.path, 'root');
+    const run = runInstall(script, root);
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.output, /Enrolling with 127\.0\.0\.1:\d+/);
+
+    const executable = join(root, 'opt/muster-agent/muster-agent');
+    assert.equal(createHash('sha256').update(readFileSync(executable)).digest('hex'), manifest.sha256);
+    const state = join(root, 'var/lib/muster-agent');
+    assert.equal(statSync(state).mode & 0o777, 0o700);
+    const id = agentState(state).machineId;
+    assert.ok(id?.endsWith('.installed.acme'), `enrolled by the script: ${id}`);
+    // The token is gone from the root-only config once used; it was never on a command line.
+    const config = join(root, 'etc/muster-agent/agent.env');
+    assert.equal(statSync(config).mode & 0o777, 0o600);
+    assert.equal(readFileSync(config, 'utf8'), `MUSTER_SERVER=127.0.0.1:${server.options.agentPorts[0]}\n`);
+
+    const unit = readFileSync(join(root, 'etc/systemd/system/muster-agent.service'), 'utf8');
+    assert.match(unit, /^ExecStart=\/opt\/muster-agent\/muster-agent --state \/var\/lib\/muster-agent$/m);
+    assert.match(unit, /^Restart=always$/m);
+    assert.match(unit, /^EnvironmentFile=-\/etc\/muster-agent\/agent.env$/m);
+    assert.doesNotMatch(unit, /mit_/);
+    if (systemdAnalyzeAvailable()) {
+      // The unit as written, but for the executable's place in the tree it was installed into
+      // (verify checks that ExecStart's program exists and is executable).
+      const checked = join(dir.path, 'verify', 'muster-agent.service');
+      mkdirSync(dirname(checked), { recursive: true });
+      writeFileSync(checked, unit.replace('ExecStart=/opt/', `ExecStart=${root}/opt/`));
+      const verified = verifyUnits([checked]);
+      assert.ok(verified.ok, verified.output);
+    }
+
+    // Started as systemd would start it: the unit's command line and environment file.
+    const child = spawn(executable, ['--state', state], {
+      env: { PATH: '/usr/bin:/bin', MUSTER_SERVER: `127.0.0.1:${server.options.agentPorts[0]}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const installed = new Proc('agent:installed', child);
+    try {
+      await server.waitForStatus(id as string, 'online');
+    } finally {
+      await installed.stop();
+    }
+  });
+
+  it('an install script whose token the server refuses fails with the reason and starts nothing', async () => {
+    const unknown = `mit_${'A'.repeat(43)}`;
+    const root = join(dir.path, 'refused-root');
+    const run = runInstall(await installScriptOf(unknown), root);
+    assert.equal(run.status, 1, run.output);
+    assert.match(run.output, /the server refused this agent/);
+    assert.match(run.output, /install token/i);
+    assert.equal(existsSync(join(root, 'etc/systemd/system/muster-agent.service')), false, 'no unit written');
+  });
+
+  it('bad requests: a malformed token, an unknown download', async () => {
+    const malformed = await fetch(`${base()}/install/not-a-token`);
+    assert.equal(malformed.status, 400);
+    assert.match(await malformed.text(), /not an install token/);
+    const other = await fetch(`${base()}/downloads/muster-agent-windows-x64.exe`);
+    assert.equal(other.status, 404);
+    assert.match(await other.text(), /this server has muster-agent-linux-x64/);
+    // The request log names the route, never a token.
+    assert.doesNotMatch(server.proc.output(), /\/install\/mit_/);
   });
 });

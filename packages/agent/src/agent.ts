@@ -46,6 +46,8 @@ export interface AgentOptions {
    * trying by then. Without it the agent keeps retrying whatever the answer.
    */
   onRefused?: (message: string) => void;
+  /** Told at every welcome of a server, once the machine account it names is saved in the state. */
+  onWelcomed?: (machineId: string) => void;
 }
 
 /**
@@ -233,6 +235,7 @@ export class MusterAgent {
       serverId: bound ? s.serverId : connection.serverId,
     });
     this.applySettings(connection, welcome.checkinControl, welcome.settingsRevision);
+    this.options.onWelcomed?.(welcome.machineId);
     if (welcome.auditRequired) connection.send({ t: 'audit', inventory: collectInventory(this.hardwareId) });
     // Results the server has not acknowledged yet go first, so none is lost or run again.
     this.runner.reportUnacknowledged(connection);

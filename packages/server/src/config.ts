@@ -31,6 +31,11 @@ export const ServerConfigSchema = Type.Object(
       description:
         'Folder of the built web console served at /; empty uses the one built by npm install (packages/console/dist). "off" serves no console.',
     }),
+    agentBuildDir: Type.String({
+      default: '',
+      description:
+        "Folder of the agent executable (npm run build:agent) served at /downloads and used by the install scripts at /install/<token>; empty uses the repository's dist/agent.",
+    }),
     agentHost: Type.String({ default: '0.0.0.0', description: 'Address the agent gateway listens on.' }),
     agentPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
       minItems: 1,

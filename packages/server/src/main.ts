@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { wireAccess } from './access/access-module';
+import { AgentBuilds, agentBuildDirectory } from './agent-install/agent-builds';
+import { agentInstallRoutes } from './agent-install/agent-install.routes';
 import { AlertAdminService } from './alerts/alert-admin.service';
 import { AlertDispatcher } from './alerts/alert-dispatcher';
 import { AlertEvaluator } from './alerts/alert-evaluator';
@@ -46,9 +48,9 @@ import { NotificationService } from './services/notification.service';
 import { QueueMaintenance } from './services/queue-maintenance';
 import { ServerIdentityService } from './services/server-identity.service';
 import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
+import type { CommandChange } from './store/command-record';
 import { openSqlStore } from './store/sql/sql-store';
 import { WebhookService } from './webhooks/webhook.service';
-import type { CommandChange } from './store/command-record';
 
 /**
  * Check-in control procedures come before any work an administrator queued (whose priority
@@ -405,13 +407,13 @@ async function wireServer(
   maintenance.start();
   webhooks.start();
   replicationWatch.start();
-  undo.push(
-    () => coalescer.stop(),
   alertEvaluator.start();
   alertDispatcher.start();
-    () => reaper.stop(),
+  undo.push(
     () => alertEvaluator.stop(),
     () => alertDispatcher.stop(),
+    () => coalescer.stop(),
+    () => reaper.stop(),
     () => maintenance.stop(),
     () => webhooks.stop(),
     () => replicationWatch.stop(),
@@ -452,14 +454,14 @@ async function wireServer(
       events,
       devices,
       webhooks,
-      audit,
-      clock,
       alerts: new AlertAdminService(
         store.alerts,
         async (id) => (await store.groups.groupExists(id)) || (await store.scopes.organizationExists(id)),
         store.machines,
         clock,
       ),
+      audit,
+      clock,
       operations: {
         readiness: {
           store: () => store.monitoring.ping(),
@@ -483,6 +485,11 @@ async function wireServer(
     logRoot.child({ component: 'http' }),
   );
   undo.push(() => app.close());
+  agentInstallRoutes(app, {
+    builds: new AgentBuilds(agentBuildDirectory(config.agentBuildDir)),
+    serverId: () => identity.identity.serverId,
+    agentPort: () => agentPorts[0] ?? config.agentPorts[0] ?? 5721,
+  });
   await serveConsole(app, consoleDirectory(config.consoleDir));
   await app.ready();
   const address = listen
@@ -532,6 +539,8 @@ async function wireServer(
       maintenance.stop();
       replicationWatch.stop();
       await webhooks.stop();
+      await alertEvaluator.stop();
+      await alertDispatcher.stop();
       clearInterval(deviceSweep);
       await devices.close();
       unsubscribeIdentity();
@@ -539,8 +548,6 @@ async function wireServer(
       await gateway.close();
       await coalescer.stop();
       await events.stop();
-      await alertEvaluator.stop();
-      await alertDispatcher.stop();
       await bus.close();
       await store.close();
       claim.release();

@@ -1,7 +1,7 @@
 import { parseServerAddress } from '@muster/protocol';
 import { Command, Option } from 'commander';
 import { type ApiGlobals, printRows } from './api-command';
-import { expiresIn, installTokenAdmin } from './install-token.commands';
+import { expiresIn, installCommand, installTokenAdmin } from './install-token.commands';
 
 /** What --filter means, the same for every command that takes one (see machine-filter.ts). */
 export const FILTER_HELP =
@@ -184,6 +184,10 @@ export function installTokenCommand(globals: ApiGlobals): Command {
     )
     .option('--machine-name <name>', 'fixed machine name (one agent only)')
     .option('--temporary', 'agents enrolled with it are removed after being offline for a while')
+    .option(
+      '--script',
+      'print the one command that installs the agent as a service on a linux machine (its addresses are those of --api, so give the one managed machines reach)',
+    )
     .option('--json', 'print JSON')
     .action(async function (this: Command, opts: Record<string, unknown>) {
       const body: Record<string, unknown> = { group: opts.group };
@@ -192,6 +196,12 @@ export function installTokenCommand(globals: ApiGlobals): Command {
       if (opts.machineName !== undefined) body.machineName = opts.machineName;
       if (opts.temporary) body.temporary = true;
       const result = await globals.client(this).request<{ token: string }>('POST', '/install-tokens', body);
+      if (opts.script) {
+        const { api } = this.optsWithGlobals() as { api: string };
+        const command = installCommand(api, result.token);
+        console.log(opts.json ? JSON.stringify({ ...result, installCommand: command }, null, 2) : command);
+        return;
+      }
       console.log(opts.json ? JSON.stringify(result, null, 2) : result.token);
     });
   installTokenAdmin(command, globals);

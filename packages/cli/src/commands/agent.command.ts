@@ -21,6 +21,20 @@ export interface AgentCommandOptions {
   relaunchArgs?: () => string[];
 }
 
+/** The options of `muster agent`, as commander parses them. */
+interface AgentCommandFlags {
+  server?: string;
+  secondary?: string;
+  token?: string;
+  state: string;
+  hardwareId?: string;
+  userProbe?: string;
+  localAddress?: string;
+  logLevel?: string;
+  enrollOnly?: boolean;
+  enrollTimeout: string;
+}
+
 /** `muster agent`: run the agent on a managed machine. */
 export function agentCommand(options: AgentCommandOptions = {}): Command {
   const relaunchArgs = options.relaunchArgs ?? (() => process.argv.slice(1));
@@ -28,9 +42,14 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
     .description('Run the Muster agent: enroll with an install token, then keep checking in')
     .option(
       '--server <host:port>',
-      'primary server (IP address or fully qualified name; port 5721 by default)',
+      'primary server (IP address or fully qualified name; port 5721 by default; or MUSTER_SERVER)',
+      process.env.MUSTER_SERVER || undefined,
     )
-    .option('--secondary <host:port>', 'secondary server, used only while the primary is unreachable')
+    .option(
+      '--secondary <host:port>',
+      'secondary server, used only while the primary is unreachable (or MUSTER_SECONDARY)',
+      process.env.MUSTER_SECONDARY || undefined,
+    )
     .option(
       '--token <token>',
       'install token (needed only for the first start)',
@@ -48,23 +67,42 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
     .option('--user-probe <command>', 'command printing {"user": ..., "idleSeconds": N} instead of `who -u`')
     .option('--local-address <ip>', 'source address for the connection to the server')
     .option('--log-level <level>', 'log level', process.env.MUSTER_LOG_LEVEL ?? 'info')
+    .option(
+      '--enroll-only',
+      'enroll (or check that the state directory is enrolled), then exit 0; what install scripts run',
+    )
+    .option(
+      '--enroll-timeout <seconds>',
+      'with --enroll-only: give up with exit status 1 when no server welcomed the agent in time',
+      '60',
+    )
     .addHelpText(
       'after',
       '\nAfter the first start the state directory is enough: `muster agent --state DIR`.\n' +
         'Settings pushed by the server (check-in control) are stored there and win over --server/--secondary.\n' +
+        '\nThe install token may come from MUSTER_INSTALL_TOKEN instead of --token, so that it does not show\n' +
+        'in the process list (the installed service reads it from its environment file).\n' +
         '\nA server that is down or unreachable is retried for ever. A refusal that retrying cannot change\n' +
         '(install token unknown, expired, used up or revoked; agent key unknown to the server; machine\n' +
         `account deleted) ends the agent with exit status ${AGENT_REFUSED_EXIT_STATUS} and says why on standard error.`,
     )
-    .action(async (opts: Record<string, string | undefined>) => {
+    .action(async (opts: AgentCommandFlags) => {
       const log = pino({ level: opts.logLevel ?? 'info', base: { component: 'agent' } });
+      const enrollOnly = opts.enrollOnly === true;
+      const enrollTimeoutSeconds = Number(opts.enrollTimeout);
+      if (!Number.isFinite(enrollTimeoutSeconds) || enrollTimeoutSeconds <= 0) {
+        console.error(
+          `muster agent: --enroll-timeout must be a positive number of seconds, not "${opts.enrollTimeout}"`,
+        );
+        process.exit(2);
+      }
       // Set once the process is on its way out (a signal, a lifecycle command, a refusal), so a
       // second reason arriving meanwhile does not change how it ends.
       let ending = false;
       let agent: MusterAgent;
       try {
         agent = new MusterAgent({
-          stateDir: opts.state as string,
+          stateDir: opts.state,
           server: opts.server ? parseServerAddress(opts.server) : undefined,
           secondary: opts.secondary ? parseServerAddress(opts.secondary) : null,
           token: opts.token,
@@ -74,6 +112,7 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
           log,
           onLifecycle: (action) => void lifecycle(action),
           onRefused: (message) => void refused(message),
+          onWelcomed: (machineId) => void welcomed(machineId),
         });
       } catch (error) {
         console.error(`muster agent: ${(error as Error).message}`);
@@ -96,12 +135,29 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
           spawn(process.execPath, relaunchArgs(), { detached: true, stdio: 'inherit' }).unref();
           log.info({}, 'agent restarting');
         } else {
-          rmSync(opts.state as string, { recursive: true, force: true });
+          rmSync(opts.state, { recursive: true, force: true });
           log.info({ state: opts.state }, 'agent uninstalled: state directory removed');
         }
         process.exit(0);
       };
+      const welcomed = async (machineId: string) => {
+        if (!enrollOnly || ending) return;
+        ending = true;
+        await agent.stop();
+        console.log(`muster agent: enrolled as ${machineId}; state in ${opts.state}`);
+        process.exit(0);
+      };
       agent.start();
+      if (enrollOnly) {
+        setTimeout(() => {
+          if (ending) return;
+          ending = true;
+          console.error(
+            `muster agent: no server welcomed the agent within ${enrollTimeoutSeconds} s (see the log above for why); not enrolled`,
+          );
+          void agent.stop().finally(() => process.exit(1));
+        }, enrollTimeoutSeconds * 1000);
+      }
       const stop = async () => {
         if (ending) return;
         ending = true;

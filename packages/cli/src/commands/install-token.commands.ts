@@ -27,6 +27,16 @@ export function expiresIn(value: string): number | null {
   return n;
 }
 
+/**
+ * The one command that installs the agent on a linux machine: it fetches the token's install
+ * script from the server (GET /install/<token>) into a file, then runs it as root. Through a
+ * file rather than `curl | sh`, so that a failed download fails the command instead of running
+ * an empty script.
+ */
+export function installCommand(apiUrl: string, token: string): string {
+  return `curl -fsSL -o muster-install.sh '${apiUrl.replace(/\/+$/, '')}/install/${token}' && sudo sh muster-install.sh`;
+}
+
 /** Adds `list` and `revoke` to `muster install-token`. */
 export function installTokenAdmin(command: Command, globals: ApiGlobals): void {
   command

@@ -1,5 +1,12 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Log the route's pattern (`/install/:token`), not the address: the address holds a secret. */
+    logRoute?: boolean;
+  }
+}
+
 /**
  * Fastify's request logging, one line per request: Fastify's default writes two `info` lines
  * for each ("incoming request", then "request completed" without the method or URL), which
@@ -18,7 +25,7 @@ class OneLinePerRequest extends LogController {
     if (this.isLogDisabled(request)) return;
     const fields = {
       method: request.method,
-      url: request.url,
+      url: request.routeOptions.config?.logRoute ? request.routeOptions.url : request.url,
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
       from: request.ip,
