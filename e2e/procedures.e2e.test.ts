@@ -129,6 +129,8 @@ describe('agent procedures and events', () => {
       100,
     );
     await waitFor('process exited', () => proc.child.exitCode !== null, 20_000);
+    // The account it deleted is then refused at once (4016, 4012): an uninstall, not a refusal (3).
+    assert.equal(proc.child.exitCode, 0, 'exit status of a completed uninstall');
     assert.equal(existsSync(state), false, 'state directory removed');
     await waitFor('account removed', async () => (await server.machine(id)) === null);
   });

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   type CheckinControl,
   CloseCode,
+  type CommandMessage,
   DEFAULT_CHECKIN_PERIOD_SECONDS,
   isUnsetAddress,
   type ServerAddress,
@@ -73,6 +74,14 @@ export class MusterAgent {
    * by an administrator, or after an uninstall. The install token must not bring it back.
    */
   private removedByServer = false;
+  /**
+   * restart-agent and uninstall commands being run: the agent goes once their result is
+   * acknowledged. An uninstall's result makes the server delete the account (4016) and refuse
+   * the key (4012) right away; that refusal is the uninstall ending, not a failed enrollment.
+   */
+  private lifecycleCommands = 0;
+  /** A refusal for good held back while such a command runs; told if the agent is still there after. */
+  private heldRefusal: ConnectError | null = null;
 
   constructor(private readonly options: AgentOptions) {
     this.state = new AgentStateFile(options.stateDir);
@@ -115,11 +124,39 @@ export class MusterAgent {
       connectOptions: () => this.connectOptions(),
       serve: (connection, slot) => this.serve(connection, slot),
       recover: (error) => this.reenrollIfForgotten(error),
-      ...(options.onRefused
-        ? { refused: (error: ConnectError) => options.onRefused?.(this.refusalMessage(error)) }
-        : {}),
+      ...(options.onRefused ? { refused: (error: ConnectError) => this.refusedForGood(error) } : {}),
       log: options.log,
     });
+  }
+
+  private refusedForGood(error: ConnectError): void {
+    if (this.lifecycleCommands > 0) {
+      this.heldRefusal = error;
+      return;
+    }
+    this.options.onRefused?.(this.refusalMessage(error));
+  }
+
+  /** Runs a delivered command; see lifecycleCommands for restart-agent and uninstall. */
+  private async runCommand(
+    connection: AgentConnection,
+    message: CommandMessage,
+    files: FileChannel,
+  ): Promise<void> {
+    const lifecycle = message.type === 'restart-agent' || message.type === 'uninstall';
+    if (lifecycle) this.lifecycleCommands += 1;
+    try {
+      await this.runner.handle(connection, message, files);
+    } finally {
+      if (lifecycle) this.lifecycleCommands -= 1;
+      const held = this.heldRefusal;
+      if (held && this.lifecycleCommands === 0) {
+        this.heldRefusal = null;
+        // When the command completed, the lifecycle handler has taken over by now; told anyway,
+        // since the process around the agent knows that it is already ending.
+        this.options.onRefused?.(this.refusalMessage(held));
+      }
+    }
   }
 
   /** What the operator is told when the server refused this agent for good. */
@@ -282,7 +319,7 @@ export class MusterAgent {
         }
       };
       connection.on({
-        command: (m) => void this.runner.handle(connection, m, files),
+        command: (m) => void this.runCommand(connection, m, files),
         file: (m) => files.deliver(m),
         commandAck: (m) => this.runner.acknowledge(m.id),
         close: (code, reason) => {
