@@ -448,6 +448,59 @@ describe('alert delivery', () => {
     assert.ok(smtp.refusedLogins >= 2);
   });
 
+  it('keeps a mail that could not be sent across a restart, and the next process sends it', async () => {
+    const id = await fireOne('pc.restart.acme', ['ops@example.com']);
+    // The relay is unreachable (nothing listens on the port): the attempt fails and is recorded.
+    const closed = await startSmtpPeer();
+    await closed.close();
+    const down = new AlertDispatcher(
+      w.store.alerts,
+      w.store.webhooks,
+      smtpMailer(settings({ port: closed.port })),
+      { pollMs: 1000, retryBaseMs: 10, maxAttempts: 5 },
+      () => w.now.at,
+      (e) => w.errors.push(e),
+    );
+    assert.equal(await down.runOnce(), 1);
+    await down.stop();
+    const [failed] = await w.store.alerts.messagesOf(id);
+    assert.equal(failed?.status, 'pending');
+    assert.match(failed?.lastError ?? '', /ECONNREFUSED/);
+    // A new process: the store reopened from its file, a new dispatcher with the relay back.
+    await w.store.close();
+    w.store = await openSqlStore({ sqliteFile: w.file.file });
+    const reopened = w.store;
+    w.admin = new AlertAdminService(
+      reopened.alerts,
+      async () => true,
+      reopened.machines,
+      () => w.now.at,
+    );
+    w.evaluator = new AlertEvaluator(
+      reopened.alerts,
+      reopened.machines,
+      { intervalMs: 1000 },
+      () => w.now.at,
+      (e) => w.errors.push(e),
+    );
+    w.now.at += 60_000;
+    const before = smtp.received.length;
+    const up = new AlertDispatcher(
+      w.store.alerts,
+      w.store.webhooks,
+      smtpMailer(settings()),
+      { pollMs: 1000, retryBaseMs: 10, maxAttempts: 5 },
+      () => w.now.at,
+      (e) => w.errors.push(e),
+    );
+    assert.equal(await up.runOnce(), 1);
+    await up.stop();
+    const [sent] = await w.store.alerts.messagesOf(id);
+    assert.deepEqual([sent?.status, sent?.attempts], ['sent', 2]);
+    assert.equal(smtp.received.length, before + 1);
+    assert.equal(smtp.received.at(-1)?.subject, '[Muster] ALERT: pc.restart.acme: r-pc.restart.acme');
+  });
+
   it('records mail as failed when no SMTP relay is configured', async () => {
     const id = await fireOne('pc.nosmtp.acme', ['ops@example.com']);
     const dispatcher = new AlertDispatcher(
