@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { ReplicationStatusMessage, StartLocalParams, StartOffsiteParams } from '@muster/protocol';
-import { createReplicationIdentity, type ReplicationIdentity } from '@muster/replication';
+import type { ReplicationIdentity } from '@muster/replication';
 import type { AgentLog } from '../agent-log';
 import type { BandwidthThrottle } from '../throttle';
-import { LocalRole } from './local-role';
-import { OffsiteRole } from './offsite-role';
+import type { LocalRole } from './local-role';
+import type { OffsiteRole } from './offsite-role';
 import { RoleStore } from './role-store';
 
 /** The replication procedures an agent runs. */
@@ -70,6 +70,7 @@ export class RoleManager {
     switch (type) {
       case 'start-offsite-server': {
         const p = params as StartOffsiteParams;
+        const { OffsiteRole } = await import('./offsite-role');
         const role =
           this.offsite.get(p.offsiteServerId) ?? new OffsiteRole(identity, this.log, this.onChange);
         this.offsite.set(p.offsiteServerId, role);
@@ -95,6 +96,7 @@ export class RoleManager {
       }
       case 'start-local-server': {
         const p = params as StartLocalParams;
+        const { LocalRole } = await import('./local-role');
         const role =
           this.local.get(p.localServerId) ??
           new LocalRole(identity, this.stateDir, this.throttle, this.log, this.onChange);
@@ -141,7 +143,10 @@ export class RoleManager {
     await Promise.all([...this.offsite.values(), ...this.local.values()].map((r) => r.stop()));
   }
 
+  // Replication (TLS certificates through @peculiar/x509, transfers) is loaded when a role first
+  // runs: most agents have none, and an idle agent should not carry it (bench:footprint, RSS).
   private async replicationIdentity(): Promise<ReplicationIdentity> {
+    const { createReplicationIdentity } = await import('@muster/replication');
     this.identity ??= await createReplicationIdentity(this.privateKey);
     return this.identity;
   }
