@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -216,6 +216,53 @@ describe('the self-contained agent executable', () => {
     assert.equal(existsSync(join(root, 'etc/systemd/system/muster-agent.service')), false, 'no unit written');
   });
 
+  it('installs itself by hand (agent install), enrolls, and uninstalls (agent uninstall)', async () => {
+    const executable = join(lone, manifest.file);
+    const root = join(dir.path, 'by-hand');
+    const token = await server.installToken({ group: 'byhand.acme' });
+    const env = { PATH: '/usr/bin:/bin', HOME: lone };
+    const agentPort = `127.0.0.1:${server.options.agentPorts[0]}`;
+    const installed = execFileSync(
+      executable,
+      ['install', '--root', root, '--server', agentPort, '--token', token],
+      { env, encoding: 'utf8', stdio: 'pipe' },
+    );
+    assert.match(installed, /Installed into/);
+    const copy = join(root, 'opt/muster-agent/muster-agent');
+    assert.equal(createHash('sha256').update(readFileSync(copy)).digest('hex'), manifest.sha256, 'itself');
+    assert.equal(
+      readFileSync(join(root, 'etc/muster-agent/agent.env'), 'utf8'),
+      `MUSTER_SERVER=${agentPort}\n`,
+    );
+    assert.ok(agentState(join(root, 'var/lib/muster-agent')).machineId?.endsWith('.byhand.acme'));
+    assert.equal(
+      readFileSync(join(root, 'etc/systemd/system/muster-agent.service'), 'utf8'),
+      (await installScriptOf(token)).split("<<'UNIT'\n")[1]?.split('UNIT\n')[0],
+      'the same unit as the install script writes',
+    );
+
+    // A token the server refuses: exit status 3, nothing started or left to start.
+    const refusedRoot = join(dir.path, 'by-hand-refused');
+    const refused = spawnSync(
+      executable,
+      ['install', '--root', refusedRoot, '--server', agentPort, '--token', `mit_${'B'.repeat(43)}`],
+      { env, encoding: 'utf8' },
+    );
+    assert.equal(refused.status, 3, refused.stderr);
+    assert.match(refused.stderr, /the server refused this agent/);
+    assert.equal(existsSync(join(refusedRoot, 'etc/systemd/system/muster-agent.service')), false);
+
+    const removed = execFileSync(executable, ['uninstall', '--root', root], { env, encoding: 'utf8' });
+    assert.match(removed, /uninstalled/);
+    for (const path of [
+      'opt/muster-agent',
+      'etc/muster-agent',
+      'var/lib/muster-agent',
+      'etc/systemd/system/muster-agent.service',
+    ])
+      assert.equal(existsSync(join(root, path)), false, `${path} removed`);
+  });
+
   it('bad requests: a malformed token, an unknown download', async () => {
     const malformed = await fetch(`${base()}/install/not-a-token`);
     assert.equal(malformed.status, 400);
@@ -223,6 +270,32 @@ describe('the self-contained agent executable', () => {
     const other = await fetch(`${base()}/downloads/muster-agent-windows-x64.exe`);
     assert.equal(other.status, 404);
     assert.match(await other.text(), /this server has muster-agent-linux-x64/);
+    // muster agent install under node needs the executable named; a bad server is refused
+    // before anything is written.
+    const badRoot = join(dir.path, 'bad-root');
+    const noExecutable = runMuster('cli', [
+      'agent',
+      'install',
+      '--root',
+      badRoot,
+      '--server',
+      '127.0.0.1:5721',
+    ]);
+    assert.equal(await noExecutable.wait(), 1);
+    assert.match(noExecutable.output(), /give the agent executable: --executable FILE/);
+    const badServer = runMuster('cli', [
+      'agent',
+      'install',
+      '--root',
+      badRoot,
+      '--server',
+      'https://muster.example.com',
+      '--executable',
+      join(build, manifest.file),
+    ]);
+    assert.notEqual(await badServer.wait(), 0);
+    assert.match(badServer.output(), /host:port|https/);
+    assert.equal(existsSync(badRoot), false, 'nothing written');
     // The request log names the route, never a token.
     assert.doesNotMatch(server.proc.output(), /\/install\/mit_/);
   });

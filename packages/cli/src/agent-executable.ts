@@ -5,8 +5,8 @@
 import { agentCommand } from './commands/agent.command';
 
 // In a single executable application node repeats the executable's path as argv[1], where a
-// script path would be; a restart relaunches with the options only.
-agentCommand({ relaunchArgs: () => process.argv.slice(2) })
+// script path would be; a restart relaunches with the options only. `install` copies this file.
+agentCommand({ relaunchArgs: () => process.argv.slice(2), executable: process.execPath })
   .name('muster-agent')
   .parseAsync(process.argv)
   .catch((error: unknown) => {

@@ -1,4 +1,5 @@
 export * from './agent-messages';
+export * from './agent-service';
 export * from './checkin-control';
 export * from './close-codes';
 export * from './codec';

@@ -1,16 +1,10 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { MusterAgent } from '@muster/agent';
-import { parseServerAddress } from '@muster/protocol';
+import { AGENT_REFUSED_EXIT_STATUS, parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
-
-/**
- * The exit status of an agent the server refused for good (bad install token, deleted machine
- * account): distinct from 1 (a crash) and 2 (bad options), so an install script, or a service
- * manager's RestartPreventExitStatus=, can tell that enrollment failed.
- */
-export const AGENT_REFUSED_EXIT_STATUS = 3;
+import { agentServiceCommands } from './agent-service.commands';
 
 /** How the agent command is run. */
 export interface AgentCommandOptions {
@@ -19,6 +13,8 @@ export interface AgentCommandOptions {
    * node (the default), the options alone for the self-contained executable.
    */
   relaunchArgs?: () => string[];
+  /** The self-contained agent executable this is, which `install` copies; absent under node. */
+  executable?: string;
 }
 
 /** The options of `muster agent`, as commander parses them. */
@@ -38,7 +34,7 @@ interface AgentCommandFlags {
 /** `muster agent`: run the agent on a managed machine. */
 export function agentCommand(options: AgentCommandOptions = {}): Command {
   const relaunchArgs = options.relaunchArgs ?? (() => process.argv.slice(1));
-  return new Command('agent')
+  const command = new Command('agent')
     .description('Run the Muster agent: enroll with an install token, then keep checking in')
     .option(
       '--server <host:port>',
@@ -167,4 +163,6 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
     });
+  for (const sub of agentServiceCommands(options.executable ?? null)) command.addCommand(sub);
+  return command;
 }

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { agentUnit } from '@muster/protocol';
 import { type AgentBuild, AgentBuilds } from './agent-builds';
-import { agentUnit, installScript } from './install-script';
+import { installScript } from './install-script';
 
 const BUILD: AgentBuild = {
   file: 'muster-agent-linux-x64',

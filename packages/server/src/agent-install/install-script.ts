@@ -1,3 +1,4 @@
+import { AGENT_REFUSED_EXIT_STATUS, agentUnit, INSTALL_PATHS } from '@muster/protocol';
 import type { AgentBuild } from './agent-builds';
 
 /** What an install script is made of: all of it public, but the install token. */
@@ -10,44 +11,6 @@ export interface InstallScriptInput {
   token: string;
   /** The Server ID the agent should see; shown to the person installing, for comparison. */
   serverId: string;
-}
-
-/** Where the installed agent lives, the same on every machine (and in the unit file). */
-export const INSTALL_PATHS = {
-  executable: '/opt/muster-agent/muster-agent',
-  state: '/var/lib/muster-agent',
-  config: '/etc/muster-agent/agent.env',
-  unit: '/etc/systemd/system/muster-agent.service',
-} as const;
-
-/** The exit status of an agent refused for good (the CLI's AGENT_REFUSED_EXIT_STATUS). */
-const REFUSED_EXIT_STATUS = 3;
-
-/**
- * The systemd unit of the installed agent. The install token is not on the command line, where
- * `ps` shows it to every user, but in a root-only environment file the script empties once the
- * agent is enrolled; a refused agent (exit status 3) is not restarted in a loop.
- */
-export function agentUnit(): string {
-  return `[Unit]
-Description=Muster agent (remote monitoring and management)
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-Type=simple
-EnvironmentFile=-${INSTALL_PATHS.config}
-ExecStart=${INSTALL_PATHS.executable} --state ${INSTALL_PATHS.state}
-Restart=always
-RestartSec=5
-RestartPreventExitStatus=${REFUSED_EXIT_STATUS}
-StateDirectory=muster-agent
-StateDirectoryMode=0700
-UMask=0077
-
-[Install]
-WantedBy=multi-user.target
-`;
 }
 
 /** Quotes a value for a POSIX shell: single quotes, with any single quote spelled out. */
@@ -109,7 +72,7 @@ echo "Enrolling with $SERVER"
 status=0
 "$ROOT${INSTALL_PATHS.executable}" --state "$ROOT${INSTALL_PATHS.state}" --enroll-only --log-level warn || status=$?
 if [ "$status" -ne 0 ]; then
-  [ "$status" -eq ${REFUSED_EXIT_STATUS} ] && fail "the server refused this agent (see above); nothing started"
+  [ "$status" -eq ${AGENT_REFUSED_EXIT_STATUS} ] && fail "the server refused this agent (see above); nothing started"
   fail "enrollment failed (exit status $status, see above); nothing started"
 fi
 # Enrolled: the state directory is enough from now on, and the token is not kept.

@@ -1,0 +1,44 @@
+// Where an installed agent lives and how systemd runs it: the same for the install script the
+// server hands out and for `muster agent install`, so both install the same thing.
+
+/** Where the installed agent lives, the same on every machine (and in the unit file). */
+export const INSTALL_PATHS = {
+  executable: '/opt/muster-agent/muster-agent',
+  state: '/var/lib/muster-agent',
+  config: '/etc/muster-agent/agent.env',
+  unit: '/etc/systemd/system/muster-agent.service',
+} as const;
+
+/**
+ * The exit status of an agent refused for good (bad install token, deleted machine account):
+ * distinct from 1 (a crash) and 2 (bad options), so an install script, or a service manager's
+ * RestartPreventExitStatus=, can tell that enrollment failed.
+ */
+export const AGENT_REFUSED_EXIT_STATUS = 3;
+
+/**
+ * The systemd unit of the installed agent. The install token is not on the command line, where
+ * `ps` shows it to every user, but in a root-only environment file the script empties once the
+ * agent is enrolled; a refused agent (exit status 3) is not restarted in a loop.
+ */
+export function agentUnit(): string {
+  return `[Unit]
+Description=Muster agent (remote monitoring and management)
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=simple
+EnvironmentFile=-${INSTALL_PATHS.config}
+ExecStart=${INSTALL_PATHS.executable} --state ${INSTALL_PATHS.state}
+Restart=always
+RestartSec=5
+RestartPreventExitStatus=${AGENT_REFUSED_EXIT_STATUS}
+StateDirectory=muster-agent
+StateDirectoryMode=0700
+UMask=0077
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
