@@ -4,6 +4,29 @@ import { dirname, join, resolve } from 'node:path';
 import { AGENT_REFUSED_EXIT_STATUS, agentUnit, INSTALL_PATHS, parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
 
+/**
+ * The options that say where an agent enrolls, each also read from the environment (where the
+ * installed service's agent.env puts them, keeping the token off the command line).
+ */
+export function withServerOptions(command: Command): Command {
+  return command
+    .option(
+      '--server <host:port>',
+      'primary server (IP address or fully qualified name; port 5721 by default; or MUSTER_SERVER)',
+      process.env.MUSTER_SERVER || undefined,
+    )
+    .option(
+      '--secondary <host:port>',
+      'secondary server, used only while the primary is unreachable (or MUSTER_SECONDARY)',
+      process.env.MUSTER_SECONDARY || undefined,
+    )
+    .option(
+      '--token <token>',
+      'install token, needed only to enroll (or MUSTER_INSTALL_TOKEN)',
+      process.env.MUSTER_INSTALL_TOKEN || undefined,
+    );
+}
+
 /** Where the files of an installed agent go below a root (`/`, or a directory tree). */
 function pathsBelow(root: string) {
   const at = (path: string) => join(root, path);
@@ -44,23 +67,8 @@ interface InstallFlags {
  * from --executable, or is this very one when the self-contained agent runs the command.
  */
 function installCommand(self: string | null): Command {
-  return new Command('install')
+  return withServerOptions(new Command('install'))
     .description('Install the agent as a systemd service: copy, enroll, write the unit, start it')
-    .option(
-      '--server <host:port>',
-      'primary server (or MUSTER_SERVER)',
-      process.env.MUSTER_SERVER || undefined,
-    )
-    .option(
-      '--secondary <host:port>',
-      'secondary server (or MUSTER_SECONDARY)',
-      process.env.MUSTER_SECONDARY || undefined,
-    )
-    .option(
-      '--token <token>',
-      'install token (or MUSTER_INSTALL_TOKEN)',
-      process.env.MUSTER_INSTALL_TOKEN || undefined,
-    )
     .option(
       '--executable <file>',
       'the agent executable to install (npm run build:agent); the running one when it is the executable',

@@ -4,7 +4,7 @@ import { MusterAgent } from '@muster/agent';
 import { AGENT_REFUSED_EXIT_STATUS, parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
-import { agentServiceCommands } from './agent-service.commands';
+import { agentServiceCommands, withServerOptions } from './agent-service.commands';
 
 /** How the agent command is run. */
 export interface AgentCommandOptions {
@@ -34,23 +34,8 @@ interface AgentCommandFlags {
 /** `muster agent`: run the agent on a managed machine. */
 export function agentCommand(options: AgentCommandOptions = {}): Command {
   const relaunchArgs = options.relaunchArgs ?? (() => process.argv.slice(1));
-  const command = new Command('agent')
+  const command = withServerOptions(new Command('agent'))
     .description('Run the Muster agent: enroll with an install token, then keep checking in')
-    .option(
-      '--server <host:port>',
-      'primary server (IP address or fully qualified name; port 5721 by default; or MUSTER_SERVER)',
-      process.env.MUSTER_SERVER || undefined,
-    )
-    .option(
-      '--secondary <host:port>',
-      'secondary server, used only while the primary is unreachable (or MUSTER_SECONDARY)',
-      process.env.MUSTER_SECONDARY || undefined,
-    )
-    .option(
-      '--token <token>',
-      'install token (needed only for the first start)',
-      process.env.MUSTER_INSTALL_TOKEN,
-    )
     .option(
       '--state <dir>',
       'state directory (agent key, settings)',
