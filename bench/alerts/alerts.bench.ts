@@ -1,7 +1,8 @@
 /**
  * Alert evaluation at scale: one evaluation tick (AlertEvaluator.evaluate) over 100,000
- * machines on SQLite and PostgreSQL, when all are online (the usual case), when many are
- * offline and already alerted (steady state after an outage), and while alerts fire.
+ * machines on SQLite and PostgreSQL, when all are online (the usual case), while alerts fire,
+ * and when many are offline and already alerted (steady state after an outage): incremental
+ * reads, and the full read that runs every fullScanEveryMs.
  *
  *   node --import tsx bench/alerts/alerts.bench.ts [machines] [offline]
  *
@@ -143,6 +144,17 @@ async function run(
     const firing = Math.ceil((OFFLINE * 1.1) / 1000) + 1;
     record('firing (1,000 per tick)', await timeTicks(evaluator, clock, firing), firing);
     record(`steady: ${OFFLINE} offline, alerted`, await timeTicks(evaluator, clock, 10), 10);
+    // The same with every evaluation a full read (as one is every fullScanEveryMs, 10 minutes).
+    const fullReads = new AlertEvaluator(
+      store.alerts,
+      store.machines,
+      { intervalMs: 30_000, fullScanEveryMs: 0 },
+      () => clock.at,
+      (e) => {
+        throw e;
+      },
+    );
+    record(`steady, full read: ${OFFLINE} offline`, await timeTicks(fullReads, clock, 10), 10);
   } finally {
     await done();
   }

@@ -374,7 +374,10 @@ async function wireServer(
         metrics.agentCheckin();
         events.checkin(machineId, at);
       },
-      onMachineChange: (machineId, change, at, live) => events.machineChanged(machineId, change, at, live),
+      onMachineChange: (machineId, change, at, live) => {
+        if (change === 'disconnected') alertEvaluator.machineDisconnected(machineId);
+        events.machineChanged(machineId, change, at, live);
+      },
       onLocalServerReport: (machineId, id, report, at) => {
         replicationPasses.report(id, report);
         events.localServerChanged({ id, machineId, report, reportedAt: at, active: report.active });

@@ -19,7 +19,21 @@ export interface AlertEvaluatorSettings {
   intervalMs: number;
   /** Alerts opened or resolved per tick at most; the rest follow at the next ticks. Default 1,000. */
   batchLimit?: number;
+  /** How often every machine is read again, not only what changed since the last evaluation. Default 10 minutes. */
+  fullScanEveryMs?: number;
 }
+
+/** How far an evaluation read the machines of a timed rule. */
+interface ScannedRule {
+  /** The rule as it was then: a changed rule is read in full again. */
+  updatedAt: number;
+  cutoff: number;
+}
+
+// Disconnects remembered for the next evaluations; past this many, the next one reads everything.
+const MAX_RECENT_DISCONNECTS = 2000;
+// Machine ids one evaluation statement lists at most (SQLite binds up to 32,766 parameters).
+const MAX_LISTED_IDS = 20_000;
 
 /** A command outcome waiting for the next tick. */
 interface CommandOutcome {
@@ -42,6 +56,13 @@ export class AlertEvaluator {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private rules: AlertRuleRecord[] | null = null;
+  /** Per timed rule, how far the last evaluation read: the next one reads only past it. */
+  private scanned = new Map<string, ScannedRule>();
+  private lastWindows = '';
+  private lastFullScanAt = Number.NEGATIVE_INFINITY;
+  /** Machines that disconnected on this node lately, with when (see machineDisconnected). */
+  private recentDisconnects = new Map<string, number>();
+  private disconnectsOverflowed = false;
   /** Latest outcome per machine and command type since the last tick. */
   private outcomes = new Map<string, Map<string, CommandOutcome>>();
 
@@ -82,22 +103,17 @@ export class AlertEvaluator {
     const cleared = await this.store.clearedMachineAlerts(this.batchLimit);
     const resolved = await this.store.resolveAlerts(cleared, now, messagesOf);
 
-    const checks: MachineRuleCheck[] = [];
-    for (const rule of rules) {
-      if ((rule.condition === 'offline' || rule.condition === 'never-checked-in') && rule.minutes !== null) {
-        checks.push({
-          ruleId: rule.id,
-          condition: rule.condition,
-          groupId: rule.groupId,
-          cutoff: now - rule.minutes * 60_000,
-        });
-      }
-    }
+    const timed = rules.filter(
+      (r): r is AlertRuleRecord & { condition: 'offline' | 'never-checked-in'; minutes: number } =>
+        (r.condition === 'offline' || r.condition === 'never-checked-in') && r.minutes !== null,
+    );
+    const windows = timed.length === 0 ? [] : await this.store.activeWindows(now);
+    const checks = this.timedChecks(timed, windows, now);
     const fired: AlertRecord[] = [];
     const candidates =
       checks.length === 0 ? [] : await this.store.machineAlertCandidates(checks, this.batchLimit);
+    this.rememberScan(timed, checks, candidates.length < this.batchLimit, now);
     if (candidates.length > 0) {
-      const windows = await this.store.activeWindows(now);
       const news = candidates
         .filter((c) => !suppressed(c, windows))
         .flatMap((c) => {
@@ -112,6 +128,85 @@ export class AlertEvaluator {
     fired.push(...commands.fired);
     resolved.push(...commands.resolved);
     return { fired, resolved };
+  }
+
+  /**
+   * A machine's session ended on this node. Its last check-in may lie before the cutoff an
+   * earlier evaluation read up to, so the incremental reads include it by id until the longest
+   * offline rule has had time to see it. A map entry per disconnect: nothing is read here.
+   */
+  machineDisconnected(machineId: string): void {
+    if (this.recentDisconnects.size >= MAX_RECENT_DISCONNECTS) this.disconnectsOverflowed = true;
+    else this.recentDisconnects.set(machineId, this.clock());
+  }
+
+  /**
+   * What to read for each timed rule. Steady state is incremental: machines that crossed the
+   * rule's cutoff since the previous evaluation, and machines that disconnected lately (their
+   * last check-in can be older), so machines alerted long ago are not read again at every
+   * evaluation. Everything is read again when an earlier read may not have seen a machine: a
+   * new or changed rule, a maintenance window that ended or was removed, an evaluation cut
+   * short by its batch limit, too many disconnects to list, and every fullScanEveryMs (a
+   * machine resumed while long offline; disconnects recorded on another node or by a restart).
+   */
+  private timedChecks(
+    timed: ReadonlyArray<AlertRuleRecord & { condition: 'offline' | 'never-checked-in'; minutes: number }>,
+    windows: readonly MaintenanceWindowRecord[],
+    now: number,
+  ): MachineRuleCheck[] {
+    const windowKey = windows
+      .map((w) => w.id)
+      .sort()
+      .join(',');
+    const recent = [...this.recentDisconnects.keys()];
+    // Bound the statement's parameters (each offline rule lists the recent disconnects).
+    const offlineRules = timed.filter((r) => r.condition === 'offline').length;
+    const full =
+      this.disconnectsOverflowed ||
+      recent.length * offlineRules > MAX_LISTED_IDS ||
+      windowKey !== this.lastWindows ||
+      now - this.lastFullScanAt >= (this.settings.fullScanEveryMs ?? 600_000);
+    this.lastWindows = windowKey;
+    return timed.map((rule) => {
+      const cutoff = now - rule.minutes * 60_000;
+      const before = this.scanned.get(rule.id);
+      if (full || before === undefined || before.updatedAt !== rule.updatedAt) {
+        return { ruleId: rule.id, condition: rule.condition, groupId: rule.groupId, cutoff };
+      }
+      return {
+        ruleId: rule.id,
+        condition: rule.condition,
+        groupId: rule.groupId,
+        cutoff,
+        after: before.cutoff,
+        ...(rule.condition === 'offline' && recent.length > 0 ? { machines: recent } : {}),
+      };
+    });
+  }
+
+  /** Records how far this evaluation read, and forgets disconnects every rule has seen. */
+  private rememberScan(
+    timed: readonly AlertRuleRecord[],
+    checks: readonly MachineRuleCheck[],
+    complete: boolean,
+    now: number,
+  ): void {
+    const updated = new Map(timed.map((r) => [r.id, r.updatedAt]));
+    // An evaluation cut short read part of its ranges: the next one reads them whole.
+    this.scanned = complete
+      ? new Map(checks.map((c) => [c.ruleId, { updatedAt: updated.get(c.ruleId) ?? 0, cutoff: c.cutoff }]))
+      : new Map();
+    if (complete && checks.every((c) => c.after === undefined)) {
+      this.lastFullScanAt = now;
+      this.disconnectsOverflowed = false;
+    }
+    // A disconnect at time d has a last check-in before d, so it is past the cutoff of a rule
+    // of N minutes from d + N on: keep it until the longest rule (plus a margin) has seen it.
+    const longest = Math.max(0, ...timed.map((r) => (r.condition === 'offline' ? (r.minutes ?? 0) : 0)));
+    const keepMs = longest * 60_000 + 2 * this.settings.intervalMs + 60_000;
+    for (const [id, at] of this.recentDisconnects) {
+      if (now - at > keepMs) this.recentDisconnects.delete(id);
+    }
   }
 
   /**

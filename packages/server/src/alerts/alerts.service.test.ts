@@ -203,6 +203,44 @@ describe('alert evaluation', () => {
     );
   });
 
+  it('reads incrementally once every machine was read, and still fires for a machine whose session ended after its cutoff', async () => {
+    const checks: Array<Parameters<StoreBackend['alerts']['machineAlertCandidates']>[0]> = [];
+    const spied = Object.create(w.store.alerts) as StoreBackend['alerts'];
+    spied.machineAlertCandidates = (list, limit) => {
+      checks.push(list);
+      return w.store.alerts.machineAlertCandidates(list, limit);
+    };
+    const evaluator = new AlertEvaluator(
+      spied,
+      w.store.machines,
+      { intervalMs: 1000 },
+      () => w.now.at,
+      (e) => w.errors.push(e),
+    );
+    await machine(w, 'pc.office.acme');
+    // Connected with its last check-in at T0, like an agent with a long check-in period.
+    await w.store.checkins.recordConnections([{ machineId: 'pc.office.acme', connected: true, at: T0 }]);
+    await w.admin.createRule({ name: 'offline', group: 'office.acme', condition: 'offline', minutes: 10 });
+    w.now.at = T0 + 11 * 60_000;
+    assert.deepEqual((await evaluator.evaluate()).fired, [], 'connected');
+    w.now.at += 60_000;
+    assert.deepEqual((await evaluator.evaluate()).fired, []);
+    assert.equal(checks[0]?.[0]?.after, undefined, 'the first evaluation reads everything');
+    assert.equal(checks[1]?.[0]?.after, T0 + 60_000, 'the next one only past the previous cutoff');
+    // The session ends now: the last check-in (T0) lies before the cutoff already read.
+    await w.store.checkins.recordConnections([
+      { machineId: 'pc.office.acme', connected: false, at: w.now.at },
+    ]);
+    evaluator.machineDisconnected('pc.office.acme');
+    w.now.at += 60_000;
+    const fired = (await evaluator.evaluate()).fired;
+    assert.deepEqual(checks[2]?.[0]?.machines, ['pc.office.acme'], 'listed by id');
+    assert.deepEqual(
+      fired.map((a) => a.machineId),
+      ['pc.office.acme'],
+    );
+  });
+
   it('fires for an enrolled machine that never checked in, and resolves at its first check-in', async () => {
     await machine(w, 'new.office.acme');
     await w.admin.createRule({ name: 'silent', group: 'acme', condition: 'never-checked-in', minutes: 30 });

@@ -102,6 +102,13 @@ export interface MachineRuleCheck {
   groupId: string;
   /** Machines offline (or enrolled and silent) since at or before this time hold the condition. */
   cutoff: number;
+  /**
+   * An incremental read: only machines that crossed the cutoff after this time (exclusive),
+   * since earlier ones were read by a previous evaluation, plus `machines` (offline only: ones
+   * that disconnected lately, whose last check-in may lie before this time). Absent: all.
+   */
+  after?: number;
+  machines?: readonly string[];
 }
 
 /** A maintenance window of one machine or of a group (with its subgroups) or organization. */

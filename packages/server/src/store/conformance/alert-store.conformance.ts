@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { ScopeFilter } from '../../access/scope';
-import type { AlertRuleRecord, NewAlert, NewAlertMessage } from '../alert-record';
+import type { AlertRuleRecord, MachineRuleCheck, NewAlert, NewAlertMessage } from '../alert-record';
 import { account, T0 } from './conformance-fixtures';
 import type { StoreRef } from './store-conformance';
 
@@ -112,6 +112,24 @@ export function alertLifecycleTests(store: StoreRef): void {
       'off gone.office.acme office.acme',
     ]);
     assert.equal((await s.alerts.machineAlertCandidates(checks, 1)).length, 1, 'the limit holds');
+    // Incremental reads: only what crossed the cutoff after `after`, plus the machines listed.
+    const [off, fresh] = checks as [MachineRuleCheck, MachineRuleCheck];
+    assert.deepEqual(await s.alerts.machineAlertCandidates([{ ...off, after: T0 + 500 }], 100), []);
+    assert.deepEqual(
+      (await s.alerts.machineAlertCandidates([{ ...off, after: T0 + 499 }], 100)).map((c) => c.machineId),
+      ['gone.office.acme'],
+    );
+    assert.deepEqual(
+      (
+        await s.alerts.machineAlertCandidates(
+          [{ ...off, after: T0 + 1500, machines: ['gone.office.acme', 'here.office.acme'] }],
+          100,
+        )
+      ).map((c) => c.machineId),
+      ['gone.office.acme'],
+      'a listed machine counts whatever its last check-in, if it holds the condition',
+    );
+    assert.deepEqual(await s.alerts.machineAlertCandidates([{ ...fresh, after: T0 }], 100), []);
 
     const opened = await s.alerts.openAlerts(
       [alert('a1', 'off', 'gone.office.acme', [mail('m1'), mail('m2')])],

@@ -175,10 +175,18 @@ export function sqlAlertStore<DB extends AlertTables>(database: Kysely<DB>, dial
     async machineAlertCandidates(checks, limit) {
       if (checks.length === 0) return [];
       const parts = checks.map((c) => {
-        const condition =
+        let condition =
           c.condition === 'offline'
             ? sql`m.seen_key > 0 and m.seen_key <= ${c.cutoff} and m.suspended = 0`
             : sql`m.status_key = 1 and m.created_at <= ${c.cutoff}`;
+        if (c.after !== undefined) {
+          const recent =
+            c.condition === 'offline' ? sql`m.seen_key > ${c.after}` : sql`m.created_at > ${c.after}`;
+          const also = c.condition === 'offline' && c.machines && c.machines.length > 0 ? c.machines : null;
+          condition = also
+            ? sql`${condition} and (${recent} or m.id in (${sql.join(also)}))`
+            : sql`${condition} and ${recent}`;
+        }
         return sql`select cast(${c.ruleId} as text) as rule_id, m.id as machine_id, m.group_id as group_id
           from machines m
           where ${condition} and ${underGroup('m.group_id', c.groupId)}
