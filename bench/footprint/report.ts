@@ -1,0 +1,125 @@
+import type { MachineInfo } from '../checkin/machine-info';
+import type { FootprintOptions } from './args';
+import type { BuildId } from './builds';
+import type { HelpTimes } from './help-timing';
+import type { IdleAgentUsage } from './idle-agents';
+import type { ModuleCensus } from './module-census';
+import { TARGETS, verdict } from './targets';
+
+/** Everything one footprint run measured (the JSON file). */
+export interface FootprintResults {
+  machine: MachineInfo;
+  /** The commit of this tree (the compiled build), "+changes" when packages/ had edits. */
+  revision: string;
+  options: FootprintOptions;
+  builds: Partial<Record<BuildId, string>>;
+  help: HelpTimes[];
+  idle: IdleAgentUsage[];
+  census: ModuleCensus[];
+}
+
+const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const pct = (share: number) => `${(share * 100).toFixed(3)} %`;
+
+/** The table printed at the end of a run and kept in the report. */
+export function resultTable(r: FootprintResults): string {
+  const help = (id: BuildId) => r.help.find((h) => h.build === id);
+  const idle = (id: BuildId) => r.idle.find((a) => a.build === id);
+  const columns: BuildId[] = ['before', 'after', 'sea'];
+  const rows: string[][] = [['', 'target', ...columns.map((id) => r.builds[id] ?? id), 'after vs target']];
+  const row = (
+    name: string,
+    target: string,
+    value: (id: BuildId) => number | undefined,
+    format: (v: number) => string,
+    bound: number,
+    strict = false,
+  ) => {
+    const after = value('after');
+    rows.push([
+      name,
+      target,
+      ...columns.map((id) => {
+        const v = value(id);
+        return v === undefined ? '-' : format(v);
+      }),
+      after === undefined ? '-' : `${verdict(after, bound, strict)} ${format(after)}`,
+    ]);
+  };
+  row(
+    'muster --help, start to exit (median)',
+    `≤ ${TARGETS.helpMs} ms`,
+    (id) => help(id)?.medianMs,
+    ms,
+    TARGETS.helpMs,
+  );
+  row(
+    'idle agent RSS after settling',
+    `≤ ${mb(TARGETS.idleRssBytes)}`,
+    (id) => idle(id)?.rssAfterSettleBytes,
+    mb,
+    TARGETS.idleRssBytes,
+  );
+  row(
+    `idle agent CPU, ${r.options.periodSeconds} s check-in period`,
+    `< ${pct(TARGETS.idleCpuShare)} of a core`,
+    (id) => idle(id)?.cpuShareOfCore,
+    pct,
+    TARGETS.idleCpuShare,
+    true,
+  );
+  rows.push([
+    'idle agent RSS at end / highest',
+    '',
+    ...columns.map((id) => {
+      const a = idle(id);
+      return a ? `${mb(a.rssAtEndBytes)} / ${mb(a.rssMaxBytes)}` : '-';
+    }),
+    '',
+  ]);
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((line) => (line[col] ?? '').length))) ?? [];
+  return rows
+    .map((line) =>
+      line
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The module census as lines: what each command line loads. */
+export function censusLines(r: FootprintResults): string[] {
+  return r.census.map(
+    (c) =>
+      `${r.builds[c.build]}: \`${c.command}\` resolves ${c.modules} ES modules from ${c.packages.length} packages: ${c.packages.join(', ') || '(none)'}`,
+  );
+}
+
+/** The Markdown report. */
+export function markdownReport(r: FootprintResults): string {
+  const m = r.machine;
+  const window = r.idle[0];
+  return `# Footprint benchmark: \`muster --help\`, an idle agent
+
+Produced by \`npm run bench:footprint\`; raw numbers in footprint.json next to this one.
+
+- Machine: ${m.cpuModel}, ${m.cores} cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.nodeVersion}, ${m.os}; load average ${m.loadAverageAtStart.join(' ')} at start (a shared machine); ${m.date}.
+- After: this tree at ${r.revision}, compiled (\`packages/cli/bin/muster.mjs\` → \`packages/cli/dist\`, plain node).
+- Before: commit ${r.options.beforeRevision}, the last one before the compiled build, as it ran then: its \`bin/muster.mjs\` registered tsx and imported \`src/main.ts\`, which loaded every subcommand.
+- \`muster --help\`: ${r.options.helpRuns} runs per build, the builds taking turns, from spawning node to its exit, NODE_OPTIONS unset.
+- Single executable agent: \`npm run build:agent\` (the agent command bundled into node's single executable application), built in the same run; it is the agent alone, so it has no \`muster --help\` figure.
+- Idle agents: one of each build, side by side, enrolled with one server (compiled, same machine), check-in period set to ${r.options.periodSeconds} s through \`PUT /checkin-control\`, left alone ${r.options.settleSeconds} s once online on it, then RSS (VmRSS) and CPU (utime + stime of /proc/<pid>/stat) over ${window ? window.idleWindowSeconds.toFixed(0) : r.options.idleSeconds} s. Default log level, default user probe, output discarded.
+
+\`\`\`
+${resultTable(r)}
+\`\`\`
+
+## What the commands load
+
+${censusLines(r)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+`;
+}
