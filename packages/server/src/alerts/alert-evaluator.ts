@@ -241,7 +241,7 @@ export class AlertEvaluator {
       if (rules.length === 0) return;
       const open = await this.store.openAlertsOf(
         rules.map((r) => r.id),
-        machineId,
+        [machineId],
       );
       const ids = open.filter((a) => a.detail.startsWith(`${type}:`)).map((a) => a.id);
       if (ids.length === 0) return;
@@ -303,13 +303,12 @@ export class AlertEvaluator {
     const fired = await this.store.openAlerts(news, now);
     // A later success of the same type on the machine clears the failure.
     const ruleIds = commandRules.map((r) => r.id);
-    const clearedIds: string[] = [];
-    for (const [machineId, types] of outcomes) {
-      if (![...types.values()].some((o) => !o.failed)) continue;
-      for (const alert of await this.store.openAlertsOf(ruleIds, machineId)) {
-        if (types.get(alert.detail)?.failed === false) clearedIds.push(alert.id);
-      }
-    }
+    const succeededOn = [...outcomes]
+      .filter(([, types]) => [...types.values()].some((o) => !o.failed))
+      .map(([id]) => id);
+    const clearedIds = (await this.store.openAlertsOf(ruleIds, succeededOn))
+      .filter((alert) => outcomes.get(alert.machineId)?.get(alert.detail)?.failed === false)
+      .map((alert) => alert.id);
     const byId = new Map(commandRules.map((r) => [r.id, r]));
     const resolved = await this.store.resolveAlerts(clearedIds, now, (a) =>
       alertMessages(a, byId.get(a.ruleId) ?? NO_RECIPIENTS, now),

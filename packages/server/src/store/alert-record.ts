@@ -161,8 +161,11 @@ export interface AlertStore {
     now: number,
     messagesOf: (alert: AlertRecord) => NewAlertMessage[],
   ): Promise<AlertRecord[]>;
-  /** Open alerts of one rule and machine (every detail), for event conditions that clear. */
-  openAlertsOf(ruleIds: readonly string[], machineId: string): Promise<AlertRecord[]>;
+  /**
+   * Open alerts of the given rules on the given machines (every detail), for event conditions
+   * that clear; any number of machines, read in chunks of 1,000.
+   */
+  openAlertsOf(ruleIds: readonly string[], machineIds: readonly string[]): Promise<AlertRecord[]>;
   /** Alerts in scope, newest first, of one state or both. */
   listAlerts(query: { state?: AlertState; limit: number }, scope?: ScopeFilter): Promise<AlertRecord[]>;
   /** An alert in scope. */

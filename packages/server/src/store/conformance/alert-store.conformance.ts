@@ -198,7 +198,7 @@ export function alertLifecycleTests(store: StoreRef): void {
       [],
     );
     assert.deepEqual(
-      (await s.alerts.openAlertsOf(['off'], 'gone.office.acme')).map((a) => a.id),
+      (await s.alerts.openAlertsOf(['off'], ['gone.office.acme', 'far.beta'])).map((a) => a.id),
       ['a3'],
     );
 

@@ -282,16 +282,20 @@ export function sqlAlertStore<DB extends AlertTables>(database: Kysely<DB>, dial
       });
     },
 
-    async openAlertsOf(ruleIds, machineId) {
+    async openAlertsOf(ruleIds, machineIds) {
       if (ruleIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('rule_id', 'in', ruleIds)
-        .where('machine_id', '=', machineId)
-        .where('open_key', 'is not', null)
-        .execute();
-      return rows.map(alertFromRow);
+      const open: AlertRecord[] = [];
+      for (let i = 0; i < machineIds.length; i += 1000) {
+        const rows = await db
+          .selectFrom('alerts')
+          .selectAll()
+          .where('machine_id', 'in', machineIds.slice(i, i + 1000))
+          .where('rule_id', 'in', ruleIds)
+          .where('open_key', 'is not', null)
+          .execute();
+        open.push(...rows.map(alertFromRow));
+      }
+      return open;
     },
 
     async listAlerts(query, scope = EVERYTHING) {
