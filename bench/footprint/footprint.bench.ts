@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo } from '../checkin/machine-info';
+import { clockTicksPerSecond } from '../checkin/proc-stats';
 import { gitRevision } from '../commands/git-revision';
 import { benchMain } from '../support/bench-main';
 import { type FootprintOptions, parseFootprintArgs, USAGE } from './args';
@@ -40,6 +41,7 @@ async function run(o: FootprintOptions): Promise<void> {
       help,
       idle,
       census,
+      clockTicksPerSecond: clockTicksPerSecond(),
     };
     mkdirSync(o.outDir, { recursive: true });
     writeFileSync(join(o.outDir, `${o.name}.json`), `${JSON.stringify(results, null, 2)}\n`);

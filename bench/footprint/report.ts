@@ -16,6 +16,8 @@ export interface FootprintResults {
   help: HelpTimes[];
   idle: IdleAgentUsage[];
   census: ModuleCensus[];
+  /** USER_HZ: the unit of the CPU times read from /proc. */
+  clockTicksPerSecond: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
@@ -70,6 +72,15 @@ export function resultTable(r: FootprintResults): string {
     true,
   );
   rows.push([
+    'idle agent CPU time / window',
+    '',
+    ...columns.map((id) => {
+      const a = idle(id);
+      return a ? `${a.cpuSeconds.toFixed(2)} s / ${a.idleWindowSeconds.toFixed(0)} s` : '-';
+    }),
+    '',
+  ]);
+  rows.push([
     'idle agent RSS at end / highest',
     '',
     ...columns.map((id) => {
@@ -115,6 +126,8 @@ Produced by \`npm run bench:footprint\`; raw numbers in footprint.json next to t
 \`\`\`
 ${resultTable(r)}
 \`\`\`
+
+CPU time is read from /proc in ticks of ${(1000 / r.clockTicksPerSecond).toFixed(0)} ms, so one tick is ${pct(1 / r.clockTicksPerSecond / (window?.idleWindowSeconds ?? r.options.idleSeconds))} of a core over this window: a figure within a tick of the target is at the target, not clearly under it.
 
 ## What the commands load
 
