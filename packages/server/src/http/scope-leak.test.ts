@@ -48,6 +48,7 @@ function byIdTargets(
     '/offsite-servers/{id}': [globex.offsiteServers[0] as string, UNKNOWN_HEX],
     '/local-servers/{id}': [globex.localServers[0] as string, UNKNOWN_HEX],
     '/organizations/{org}/webhook': ['globex', 'nowhere'],
+    '/alert-rules/{id}': [globex.alertRules[0] as string, UNKNOWN_HEX],
     // People and their grants belong to no organization (and need users.manage on everything).
     '/users/{id}': 'not organization data',
     '/users/{id}/grants': 'not organization data',

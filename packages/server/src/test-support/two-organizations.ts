@@ -53,6 +53,8 @@ export interface OrganizationObjects {
   installTokens: string[];
   offsiteServers: string[];
   localServers: string[];
+  alertRules: string[];
+  maintenanceWindows: string[];
   webhookUrl: string;
 }
 
@@ -67,7 +69,7 @@ const CONTROL: CheckinControl = {
 /**
  * Gives an organization one of everything an administrator can see: machines in two groups
  * (`web.<org>` and `lab.<org>`), a device, a queued command, an uploaded file, notifications,
- * a webhook, install tokens and an offsite and a local server. Machines (enrolled with their install tokens), devices and
+ * a webhook, install tokens, an offsite and a local server, an alert rule and a maintenance window. Machines (enrolled with their install tokens), devices and
  * notifications are written through the store (no agent or phone is needed for them to be
  * listed); the rest through the API as `master`, as an administrator would.
  */
@@ -177,6 +179,25 @@ export async function seedOrganization(
     }),
     'local server',
   );
+  const rule = ok(
+    await api('POST', '/alert-rules', {
+      name: `${org} web offline`,
+      group: `web.${org}`,
+      condition: 'offline',
+      minutes: 15,
+      emails: [`ops@${org}.example`],
+    }),
+    'alert rule',
+  );
+  const window = ok(
+    await api('POST', '/maintenance-windows', {
+      group: `lab.${org}`,
+      startsAt: new Date(now + 3_600_000).toISOString(),
+      endsAt: new Date(now + 7_200_000).toISOString(),
+      reason: `${org} lab move`,
+    }),
+    'maintenance window',
+  );
   return {
     org,
     machines,
@@ -187,6 +208,8 @@ export async function seedOrganization(
     installTokens,
     offsiteServers: [offsite.id],
     localServers: [local.id],
+    alertRules: [rule.id],
+    maintenanceWindows: [window.id],
     webhookUrl,
   };
 }
@@ -203,6 +226,8 @@ export function secretsOf(o: OrganizationObjects): string[] {
     ...o.installTokens,
     ...o.offsiteServers,
     ...o.localServers,
+    ...o.alertRules,
+    ...o.maintenanceWindows,
     o.webhookUrl,
   ];
 }
