@@ -43,6 +43,8 @@ export class ConnectError extends Error {
     readonly kind: ConnectFailure,
     message: string,
     readonly closeCode?: number,
+    /** The Server ID the server had proven before it closed; absent when it closed before that. */
+    readonly serverId?: string,
   ) {
     super(message);
     this.name = 'ConnectError';
@@ -213,7 +215,7 @@ function notAgentPort(where: string, what: string): ConnectError {
 }
 
 /** The reason a server gave for a close, spelled out where the agent knows better what to do. */
-function refusal(where: string, code: number, reason: string): ConnectError {
+function refusal(where: string, code: number, reason: string, serverId: string | undefined): ConnectError {
   if (code === CloseCode.unknownAgent) {
     return new ConnectError(
       'refused',
@@ -221,9 +223,10 @@ function refusal(where: string, code: number, reason: string): ConnectError {
         'reset. Enroll it again with an install token: muster agent --token TOKEN --state <this state directory> ' +
         `(the agent then makes a new key and a new machine account) (code ${code})`,
       code,
+      serverId,
     );
   }
-  return new ConnectError('refused', `${where} refused the agent: ${reason} (code ${code})`, code);
+  return new ConnectError('refused', `${where} refused the agent: ${reason} (code ${code})`, code, serverId);
 }
 
 async function resolveHost(host: string): Promise<string> {
@@ -288,7 +291,9 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
           : new ConnectError('unreachable', `${where}: ${error.message}`),
       ),
     );
-    ws.on('close', (code, reason) => fail(refusal(where, code, reason.toString() || 'connection closed')));
+    ws.on('close', (code, reason) =>
+      fail(refusal(where, code, reason.toString() || 'connection closed', serverId || undefined)),
+    );
     ws.on('message', (data: Buffer) => {
       let message: ServerMessage[keyof ServerMessage];
       try {

@@ -125,6 +125,7 @@ export class MusterAgent {
       serve: (connection, slot) => this.serve(connection, slot),
       recover: (error) => this.reenrollIfForgotten(error),
       ...(options.onRefused ? { refused: (error: ConnectError) => this.refusedForGood(error) } : {}),
+      trustedServerId: () => this.state.value.serverId,
       log: options.log,
     });
   }

@@ -242,6 +242,26 @@ describe('connection manager', () => {
     assert.deepEqual(told, []);
   });
 
+  it("only the agent's own server refuses it for good: another identity that does not know it is retried", async () => {
+    const ours = 'a'.repeat(64);
+    const t = host({ secondary: null });
+    const told: ConnectError[] = [];
+    t.h.refused = (error) => told.push(error);
+    t.h.trustedServerId = () => ours;
+    // An impostor (or another installation) on the address: it proved another Server ID.
+    t.fail(PRIMARY, new ConnectError('refused', 'unknown key', CloseCode.unknownAgent, 'b'.repeat(64)));
+    const manager = new ConnectionManager(t.h);
+    manager.start();
+    await until('three attempts', () => t.attempts.length >= 3);
+    assert.deepEqual(told, [], 'still trying');
+    // The agent's own server says the same: that is final.
+    const own = new ConnectError('refused', 'unknown key', CloseCode.unknownAgent, ours);
+    t.fail(PRIMARY, own);
+    await until('told', () => told.length === 1);
+    await manager.stop();
+    assert.deepEqual(told, [own]);
+  });
+
   it('a probe of the primary refused for good does not end an agent the secondary serves', async () => {
     const t = host();
     t.up(SECONDARY);

@@ -33,6 +33,13 @@ export interface ConnectionManagerHost {
    * manager keeps retrying whatever the answer.
    */
   refused?(error: ConnectError): void;
+  /**
+   * The Server ID the agent belongs to (the one it enrolled with or has followed since), or null
+   * before its first welcome. Only that server, or any before the first welcome, can refuse the
+   * agent for good: a server of another identity that does not know it (an impostor on the
+   * address, another installation) says nothing about its account.
+   */
+  trustedServerId?(): string | null;
   /** How a connection is made; the agent's own handshake unless a test stands in for it. */
   connect?(options: ConnectOptions): Promise<AgentConnection>;
   log: AgentLog;
@@ -136,7 +143,7 @@ export class ConnectionManager {
         closeCode: error.closeCode,
       };
       // Probes (quiet) only look for a way back to the primary; they never end the agent.
-      if (!quiet && refusedForGood(error)) this.finalRefusal = error;
+      if (!quiet && refusedForGood(error) && this.speaksForTheAgent(error)) this.finalRefusal = error;
       if (needsOperator(error)) {
         this.host.log.error(fields, error.message);
       } else if (!quiet) {
@@ -171,6 +178,12 @@ export class ConnectionManager {
       connection = moved;
       slot = 'primary';
     }
+  }
+
+  /** Whether the server that refused is the agent's own (see trustedServerId). */
+  private speaksForTheAgent(error: ConnectError): boolean {
+    const trusted = this.host.trustedServerId?.() ?? null;
+    return trusted === null || error.serverId === trusted;
   }
 
   private onPrimary(connection: AgentConnection): boolean {
