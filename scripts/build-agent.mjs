@@ -20,22 +20,26 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEA_RESOURCE = 'NODE_SEA_BLOB';
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-const USAGE = `npm run build:agent -- [--out DIR]
+const USAGE = `npm run build:agent -- [--out DIR] [--version V]
   Builds the self-contained agent executable for ${process.platform}-${process.arch}.
-  --out DIR   where to write it (default dist/agent); the directory is replaced
-  --help      this text`;
+  --out DIR     where to write it (default dist/agent); the directory is replaced
+  --version V   the version it reports (default: packages/agent's version); agents of the
+                server's update groups that report another one are updated to this build
+  --help        this text`;
 
 function options() {
   try {
     const { values } = parseArgs({
-      options: { out: { type: 'string' }, help: { type: 'boolean' } },
+      options: { out: { type: 'string' }, version: { type: 'string' }, help: { type: 'boolean' } },
       allowPositionals: false,
     });
     if (values.help) {
       console.log(USAGE);
       process.exit(0);
     }
-    return { out: resolve(values.out ?? join(ROOT, 'dist', 'agent')) };
+    if (values.version !== undefined && !/^[0-9A-Za-z.+-]{1,64}$/.test(values.version))
+      throw new Error(`--version must be 1 to 64 letters, digits, ".", "+" or "-", not "${values.version}"`);
+    return { out: resolve(values.out ?? join(ROOT, 'dist', 'agent')), version: values.version };
   } catch (error) {
     console.error(`build-agent: ${error.message}\n\n${USAGE}`);
     process.exit(2);
@@ -43,7 +47,10 @@ function options() {
 }
 
 async function main() {
-  const { out } = options();
+  const chosen = options();
+  const { out } = chosen;
+  const version =
+    chosen.version ?? JSON.parse(readFileSync(join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
   if (process.platform !== 'linux') {
     // Other platforms need their own node binary and injection details (Mach-O, PE signing).
     console.error(`build-agent: only linux is built today, not ${process.platform}`);
@@ -68,7 +75,12 @@ async function main() {
     // ws speeds itself up with these native add-ons when they can be required; a single
     // executable cannot require them (node warns at every try), so ws is told not to look.
     external: ['bufferutil', 'utf-8-validate'],
-    define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+    define: {
+      'process.env.WS_NO_BUFFER_UTIL': '"1"',
+      'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
+      // The version the agent reports at every check-in (AGENT_VERSION).
+      __MUSTER_AGENT_BUILD_VERSION__: JSON.stringify(version),
+    },
     legalComments: 'none',
     logLevel: 'warning',
   });
@@ -95,7 +107,6 @@ async function main() {
 
   const bytes = readFileSync(executable);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const version = JSON.parse(readFileSync(join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
   const manifest = {
     file: `muster-agent-${platform}`,
     platform,

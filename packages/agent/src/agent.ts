@@ -22,8 +22,15 @@ import { RoleManager } from './roles/role-manager';
 import { BandwidthThrottle } from './throttle';
 import { type UserSessionProbe, userSessionProbe } from './user-session-probe';
 
-/** The agent version reported at every check-in. */
-export const AGENT_VERSION = '0.1.0';
+/**
+ * Set by `npm run build:agent` (esbuild define) to the version of the build; absent when the
+ * agent runs from the sources or the compiled packages.
+ */
+declare const __MUSTER_AGENT_BUILD_VERSION__: string | undefined;
+
+/** The agent version reported at every check-in: the build's, or the package's. */
+export const AGENT_VERSION =
+  typeof __MUSTER_AGENT_BUILD_VERSION__ === 'string' ? __MUSTER_AGENT_BUILD_VERSION__ : '0.1.0';
 
 /** How an agent is started. */
 export interface AgentOptions {
@@ -47,6 +54,8 @@ export interface AgentOptions {
    * trying by then. Without it the agent keeps retrying whatever the answer.
    */
   onRefused?: (message: string) => void;
+  /** The self-contained executable this agent runs as, which update-agent replaces; absent under node. */
+  executable?: string;
   /** Told at every welcome of a server, once the machine account it names is saved in the state. */
   onWelcomed?: (machineId: string) => void;
 }
@@ -118,6 +127,8 @@ export class MusterAgent {
       log: options.log,
       throttle: this.throttle,
       roles: this.roles,
+      executable: options.executable ?? null,
+      stateDir: options.stateDir,
     });
     this.manager = new ConnectionManager({
       settings: () => this.settings(),

@@ -47,6 +47,8 @@ function runnerIn(stateDir: string): { runner: CommandRunner; journal: CommandJo
   const runner = new CommandRunner({
     journal,
     scratchDir: stateDir,
+    executable: null,
+    stateDir,
     machineId: () => MACHINE,
     sendAudit: () => undefined,
     applySettings: () => true,

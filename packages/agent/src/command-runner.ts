@@ -7,6 +7,7 @@ import {
   type GetFileParams,
   type PutFileParams,
   type ShellParams,
+  type UpdateAgentParams,
   verifyProof,
 } from '@muster/protocol';
 import { Value } from '@sinclair/typebox/value';
@@ -16,6 +17,7 @@ import type { CommandJournal } from './command-journal';
 import { ConnectionLost, type FileChannel } from './file-channel';
 import { getFile, putFile, type TransferThrottle } from './file-transfer';
 import type { RoleManager } from './roles/role-manager';
+import { stageUpdate } from './self-update';
 import { runShell } from './shell-runner';
 
 /** What running commands needs from the agent around it. */
@@ -32,6 +34,10 @@ export interface CommandRunnerHost {
   throttle: TransferThrottle;
   /** Runs the replication procedures (start/stop a role, replicate now). */
   roles: Pick<RoleManager, 'run'>;
+  /** The self-contained executable this agent runs as (it can update itself); null under node. */
+  executable: string | null;
+  /** The state directory, where an update on trial is recorded. */
+  stateDir: string;
   log: AgentLog;
 }
 
@@ -112,7 +118,8 @@ export class CommandRunner {
     // Interrupted: the server gives the command back at the next connection, and it resumes.
     if (!result) return;
     connection.send(result);
-    if (result.status === 'complete' && (message.type === 'restart-agent' || message.type === 'uninstall')) {
+    const restarts = message.type === 'restart-agent' || message.type === 'update-agent';
+    if (result.status === 'complete' && (restarts || message.type === 'uninstall')) {
       // Give the server a moment to store and acknowledge the result before the agent goes.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 3000);
@@ -121,7 +128,7 @@ export class CommandRunner {
           resolve();
         });
       });
-      this.host.lifecycle(message.type === 'restart-agent' ? 'restart' : 'uninstall');
+      this.host.lifecycle(restarts ? 'restart' : 'uninstall');
     }
   }
 
@@ -248,6 +255,24 @@ export class CommandRunner {
         case 'restart-agent':
         case 'uninstall':
           return { status: 'complete', output: `${message.type} accepted` };
+        case 'update-agent': {
+          if (!this.host.executable)
+            return failed(
+              'this agent runs under node from a checkout, not as the self-contained executable: update its installation instead',
+            );
+          const p = message.params as UpdateAgentParams;
+          return {
+            status: 'complete',
+            output: await stageUpdate(
+              files,
+              this.host.throttle,
+              message.id,
+              p,
+              this.host.executable,
+              this.host.stateDir,
+            ),
+          };
+        }
         default:
           return failed(`${message.type} is not supported by this agent version`);
       }

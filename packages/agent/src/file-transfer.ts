@@ -196,7 +196,8 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-async function syncDirectory(path: string): Promise<void> {
+/** Makes a rename in a directory durable (its entry written), where the platform allows. */
+export async function syncDirectory(path: string): Promise<void> {
   try {
     const dir = await open(path, 'r');
     await dir.sync();

@@ -10,4 +10,5 @@ export { type AgentKey, generateAgentKey, loadOrCreateAgentKey } from './agent-k
 export type { AgentLog } from './agent-log';
 export { fullJitterDelay } from './backoff';
 export { collectInventory, localAddresses } from './inventory';
+export { confirmTrial, readTrial, rollBack, type UpdateTrial } from './self-update';
 export { BandwidthThrottle } from './throttle';

@@ -30,6 +30,9 @@ After=network-online.target
 [Service]
 Type=simple
 EnvironmentFile=-${INSTALL_PATHS.config}
+# An update that keeps failing to start is rolled back once its trial ran out (the agent
+# rolls back by itself when it starts but cannot check in).
+ExecStartPre=/bin/sh -c 't=${INSTALL_PATHS.state}/update-trial.deadline; if [ -f "$$t" ] && [ "$$(date +%%s)" -gt "$$(cat "$$t")" ]; then mv -f ${INSTALL_PATHS.executable}.previous ${INSTALL_PATHS.executable}; rm -f "$$t" ${INSTALL_PATHS.state}/update-trial.json; fi'
 ExecStart=${INSTALL_PATHS.executable} --state ${INSTALL_PATHS.state}
 Restart=always
 RestartSec=5

@@ -49,6 +49,21 @@ export const AgentCommandParams = {
     { additionalProperties: false },
   ),
   'restart-agent': Type.Object({}, { additionalProperties: false }),
+  /**
+   * The server's newer agent build: the agent fetches it over its connection (file-read, like
+   * put-file), checks size and SHA-256 (signed with the command), swaps it in keeping the old
+   * one, and restarts into it; the new one must check in within trialSeconds or the agent goes
+   * back to the old one. Only the self-contained agent executable updates itself.
+   */
+  'update-agent': Type.Object(
+    {
+      version: Type.String({ minLength: 1, maxLength: 64 }),
+      size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      trialSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+    },
+    { additionalProperties: false },
+  ),
   uninstall: Type.Object({}, { additionalProperties: false }),
   ...ReplicationCommandParams,
 } as const satisfies Record<string, TSchema>;
@@ -57,6 +72,8 @@ export const AgentCommandParams = {
 export type GetFileParams = Static<(typeof AgentCommandParams)['get-file']>;
 /** Parameters of a put-file command. */
 export type PutFileParams = Static<(typeof AgentCommandParams)['put-file']>;
+/** Parameters of an update-agent command. */
+export type UpdateAgentParams = Static<(typeof AgentCommandParams)['update-agent']>;
 /** Parameters of a shell command. */
 export type ShellParams = Static<(typeof AgentCommandParams)['shell']>;
 

@@ -36,6 +36,27 @@ export const ServerConfigSchema = Type.Object(
       description:
         "Folder of the agent executable (npm run build:agent) served at /downloads and used by the install scripts at /install/<token>; empty uses the repository's dist/agent.",
     }),
+    agentUpdateGroups: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
+      default: [],
+      description:
+        'Machine filters ("web.acme", "*.lab.acme", "*" for all) whose self-contained agents are updated to the build in agentBuildDir; empty: no roll-out.',
+    }),
+    agentUpdateConcurrency: Type.Integer({
+      minimum: 1,
+      default: 20,
+      description: 'At most this many agent updates queued or running at once, across every node.',
+    }),
+    agentUpdateTrialSeconds: Type.Integer({
+      minimum: 5,
+      maximum: 3600,
+      default: 300,
+      description: 'How long an updated agent has to check in before it goes back to its previous version.',
+    }),
+    agentUpdateIntervalMs: Type.Integer({
+      minimum: 100,
+      default: 30000,
+      description: 'How often each node looks for agents to update.',
+    }),
     agentHost: Type.String({ default: '0.0.0.0', description: 'Address the agent gateway listens on.' }),
     agentPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
       minItems: 1,

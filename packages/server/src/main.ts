@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { wireAccess } from './access/access-module';
 import { AgentBuilds, agentBuildDirectory } from './agent-install/agent-builds';
 import { agentInstallRoutes } from './agent-install/agent-install.routes';
+import { AgentUpdateRollout } from './agent-install/agent-update-rollout';
 import { AlertAdminService } from './alerts/alert-admin.service';
 import { AlertDispatcher } from './alerts/alert-dispatcher';
 import { AlertEvaluator } from './alerts/alert-evaluator';
@@ -310,12 +311,14 @@ async function wireServer(
     (fields, msg) => log.warn(fields, msg),
     metrics,
   );
+  const agentBuilds = new AgentBuilds(agentBuildDirectory(config.agentBuildDir));
   const fileTransfers = new FileTransferService(
     store.files,
     store.commands,
     config.commandLeaseSeconds * 1000,
     config.fileMaxBytes,
     clock,
+    (sha256, offset, length) => agentBuilds.read(sha256, offset, length),
   );
   const replicationStaleMs = config.replicationReportStaleSeconds * 1000;
   const replicationWatch = new ReplicationWatch(
@@ -412,7 +415,34 @@ async function wireServer(
   replicationWatch.start();
   alertEvaluator.start();
   alertDispatcher.start();
+  const rollout = new AgentUpdateRollout(
+    agentBuilds,
+    {
+      groups: config.agentUpdateGroups,
+      concurrency: config.agentUpdateConcurrency,
+      trialSeconds: config.agentUpdateTrialSeconds,
+      intervalMs: config.agentUpdateIntervalMs,
+    },
+    {
+      connected: () => registry.values(),
+      updatesInFlight: async () =>
+        (await store.monitoring.queueDepth(QUEUE_DEPTH_ROWS))
+          .filter((row) => row.type === 'update-agent')
+          .reduce((sum, row) => sum + row.count, 0),
+      enqueue: async (machineIds, params) => {
+        await commands.enqueue({
+          targets: { machines: machineIds },
+          type: 'update-agent',
+          params,
+          createdBy: 'server',
+        });
+      },
+      onError,
+    },
+  );
+  rollout.start();
   undo.push(
+    () => rollout.stop(),
     () => alertEvaluator.stop(),
     () => alertDispatcher.stop(),
     () => coalescer.stop(),
@@ -489,7 +519,7 @@ async function wireServer(
   );
   undo.push(() => app.close());
   agentInstallRoutes(app, {
-    builds: new AgentBuilds(agentBuildDirectory(config.agentBuildDir)),
+    builds: agentBuilds,
     serverId: () => identity.identity.serverId,
     agentPort: () => agentPorts[0] ?? config.agentPorts[0] ?? 5721,
   });
@@ -540,6 +570,7 @@ async function wireServer(
       reaper.stop();
       await access.stop();
       maintenance.stop();
+      rollout.stop();
       replicationWatch.stop();
       await webhooks.stop();
       await alertEvaluator.stop();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { MusterAgent } from '@muster/agent';
+import { AGENT_VERSION, confirmTrial, MusterAgent, readTrial, rollBack } from '@muster/agent';
 import { AGENT_REFUSED_EXIT_STATUS, parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
@@ -34,6 +34,16 @@ interface AgentCommandFlags {
 /** `muster agent`: run the agent on a managed machine. */
 export function agentCommand(options: AgentCommandOptions = {}): Command {
   const relaunchArgs = options.relaunchArgs ?? (() => process.argv.slice(1));
+  /**
+   * Starts the agent again once this process has gone: under systemd (INVOCATION_ID is set for
+   * a service) the service manager does it (Restart=always), and a second process started here
+   * would run beside it; otherwise a detached process with the same command line (the state
+   * directory carries everything) and, after an update, the new executable at the same path.
+   */
+  const relaunch = () => {
+    if (process.env.INVOCATION_ID) return;
+    spawn(process.execPath, relaunchArgs(), { detached: true, stdio: 'inherit' }).unref();
+  };
   const command = withServerOptions(new Command('agent'))
     .description('Run the Muster agent: enroll with an install token, then keep checking in')
     .option(
@@ -94,6 +104,7 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
           onLifecycle: (action) => void lifecycle(action),
           onRefused: (message) => void refused(message),
           onWelcomed: (machineId) => void welcomed(machineId),
+          ...(options.executable ? { executable: options.executable } : {}),
         });
       } catch (error) {
         console.error(`muster agent: ${(error as Error).message}`);
@@ -112,8 +123,7 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
         ending = true;
         await agent.stop();
         if (action === 'restart') {
-          // A fresh process with the same command line: the state directory carries everything.
-          spawn(process.execPath, relaunchArgs(), { detached: true, stdio: 'inherit' }).unref();
+          relaunch();
           log.info({}, 'agent restarting');
         } else {
           rmSync(opts.state, { recursive: true, force: true });
@@ -122,12 +132,35 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
         process.exit(0);
       };
       const welcomed = async (machineId: string) => {
+        if (trial) {
+          trial = null;
+          await confirmTrial(opts.state);
+          log.info({ version: AGENT_VERSION }, 'agent update confirmed: a server welcomed the new version');
+        }
         if (!enrollOnly || ending) return;
         ending = true;
         await agent.stop();
         console.log(`muster agent: enrolled as ${machineId}; state in ${opts.state}`);
         process.exit(0);
       };
+      // An update on trial (the executable was just replaced): the new version must be welcomed
+      // by a server before the deadline, or the previous one is put back and started.
+      let trial = options.executable ? await readTrial(opts.state) : null;
+      if (trial) {
+        const rollBackNow = async () => {
+          if (!trial || ending) return;
+          ending = true;
+          log.error(
+            { version: AGENT_VERSION },
+            'the updated agent did not check in in time: going back to the previous one',
+          );
+          await agent.stop();
+          await rollBack(opts.state);
+          relaunch();
+          process.exit(1);
+        };
+        setTimeout(() => void rollBackNow(), Math.max(0, trial.deadline - Date.now()));
+      }
       agent.start();
       if (enrollOnly) {
         setTimeout(() => {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +48,20 @@ export class AgentBuilds {
       return null;
     }
     return manifest;
+  }
+
+  /** A piece of the current build if its SHA-256 is the one asked for; null otherwise. */
+  async read(sha256: string, offset: number, length: number): Promise<Buffer | null> {
+    const build = this.current();
+    if (!build || build.sha256 !== sha256) return null;
+    const file = await open(this.path(build), 'r');
+    try {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, build.size - offset)));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
   }
 
   /** Where the build's executable lies. */

@@ -37,16 +37,36 @@ export class FileTransferService {
     private readonly leaseMs: number,
     private readonly maxBytes: number,
     private readonly clock: () => number,
+    /**
+     * update-agent: a piece of the agent build the command names by its SHA-256, read from this
+     * node's build folder (the same file /downloads serves); null when the build is gone.
+     */
+    private readonly agentBuild: (
+      sha256: string,
+      offset: number,
+      length: number,
+    ) => Promise<Buffer | null> = async () => null,
   ) {}
 
-  /** put-file: a piece of the file the command names. */
+  /** put-file: a piece of the file the command names; update-agent: a piece of the agent build. */
   async read(
     machineId: string,
     commandId: string,
     offset: number,
     length: number,
   ): Promise<{ data: Buffer; eof: boolean }> {
-    const command = await this.command(machineId, commandId, 'put-file');
+    const command = await this.command(machineId, commandId, ['put-file', 'update-agent']);
+    if (command.type === 'update-agent') {
+      const size = Number(command.params.size);
+      if (offset > size) throw new TransferRefused(`offset ${offset} is past the end (${size} bytes)`);
+      const data = await this.agentBuild(
+        String(command.params.sha256),
+        offset,
+        Math.min(length, size - offset),
+      );
+      if (!data) throw new TransferRefused('that agent build is no longer on this server');
+      return { data, eof: offset + data.length >= size };
+    }
     const fileId = String(command.params.fileId);
     const file = await this.files.getFile(fileId);
     if (file?.status !== 'complete' || file.size === null)
@@ -113,11 +133,17 @@ export class FileTransferService {
     return Math.min(asked, this.maxBytes);
   }
 
-  private async command(machineId: string, commandId: string, type: string): Promise<CommandRecord> {
+  private async command(
+    machineId: string,
+    commandId: string,
+    type: string | readonly string[],
+  ): Promise<CommandRecord> {
     const command = await this.commands.getCommand(commandId);
     if (command?.targetKind !== 'machine' || command.targetId !== machineId)
       throw new TransferRefused(`command ${commandId} is not this agent's`);
-    if (command.type !== type) throw new TransferRefused(`command ${commandId} is not a ${type}`);
+    const types = typeof type === 'string' ? [type] : type;
+    if (!types.includes(command.type))
+      throw new TransferRefused(`command ${commandId} is not a ${types.join(' or ')}`);
     if (command.status !== 'processing')
       throw new TransferRefused(`command ${commandId} is ${command.status}`);
     const now = this.clock();

@@ -120,6 +120,11 @@ export class AgentSession implements LiveSession, DispatchTarget {
   private reportChain: Promise<void> | null = null;
   /** What this session knows of the machine ahead of the store's coalesced writes; set once active. */
   private live: LiveMachineFacts | null = null;
+
+  /** The agent version the agent last reported (welcome or check-in); null before its welcome. */
+  get agentVersion(): string | null {
+    return this.live?.agentVersion ?? null;
+  }
   /** The handshake's outcome is counted (welcomed, or failed once, however the socket ends). */
   private handshakeCounted = false;
 

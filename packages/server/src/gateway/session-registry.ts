@@ -28,6 +28,11 @@ export class SessionRegistry<S extends LiveSession> {
     return this.sessions.has(machineId);
   }
 
+  /** Every session this node holds. */
+  values(): IterableIterator<S> {
+    return this.sessions.values();
+  }
+
   get size(): number {
     return this.sessions.size;
   }
