@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, TestServer, tempDir } from '../../e2e/support/harness';
+import { freePort, MUSTER_COMPILED_BIN, TestServer, tempDir } from '../../e2e/support/harness';
 import type { DatabaseLocation } from '../../packages/server/src/store/sql/open-database';
 import { say } from '../checkin/progress';
 import { createBenchDatabase } from '../commands/postgres-db';
@@ -53,6 +53,8 @@ export async function startSeededServer(
   try {
     const options = {
       dataDir,
+      // The compiled build, as `npm start` and an installation run it (npm install builds it).
+      bin: MUSTER_COMPILED_BIN,
       agentPorts: [await freePort()],
       extraArgs: ['--console-dir', consoleDir],
       ...(database ? { databaseUrl: database.url } : {}),

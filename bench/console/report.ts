@@ -149,7 +149,7 @@ export function formatReport(r: ConsoleBenchResults): string {
       : []),
     `Machine: ${mc.cpuModel}, ${mc.cores} cores, ${(mc.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${mc.nodeVersion}, ` +
       `${mc.os}, data on ${mc.dataDirFilesystem}, load average at start ${mc.loadAverageAtStart.join(' ')}.`,
-    `Server: a real \`muster server\` process (run from source through tsx, as \`npm start\` does), default log level (info, one line per request); ` +
+    `Server: a real \`muster server\` process (the compiled build, as \`npm start\` runs it), default log level (info, one line per request); ` +
       `client: this process over loopback HTTP, session cookies; browser: Debian's Chromium ${r.console.builtByBench ? '(console built from source by the bench' : `(console from ${r.console.dir}`}, ` +
       `${kib(r.console.assetBytes)} of script and style). All three share the machine's ${mc.cores} cores.`,
     '',
