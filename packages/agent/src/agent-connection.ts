@@ -120,8 +120,17 @@ export class AgentConnection {
       else if (message.t === 'file-data' || message.t === 'file-ack' || message.t === 'file-error')
         this.dispatch((e) => e.file?.(message));
     });
-    ws.on('close', (code, reason) => this.dispatch((e) => e.close?.(code, reason.toString()), true));
+    ws.on('close', (code, reason) => {
+      this.closeReason = reason.toString();
+      this.dispatch((e) => e.close?.(code, reason.toString()), true);
+    });
   }
+
+  /**
+   * The reason the close frame that ended this connection gave ('' when it broke without one),
+   * null while it is open: the connection manager reads a reconnect window from it.
+   */
+  closeReason: string | null = null;
 
   /** Sets the handlers for what the server sends next, first handing them what came before. */
   on(events: ConnectionEvents): void {

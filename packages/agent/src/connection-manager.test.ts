@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { type CheckinControl, CloseCode, formatServerAddress, type ServerAddress } from '@muster/protocol';
+import {
+  type CheckinControl,
+  CloseCode,
+  formatServerAddress,
+  type ServerAddress,
+  withReconnectWindow,
+} from '@muster/protocol';
 import { abortableSleep } from './abortable-sleep';
 import { type AgentConnection, ConnectError, type ConnectOptions } from './agent-connection';
 import { generateAgentKey } from './agent-key';
@@ -24,11 +30,18 @@ async function until<T>(what: string, check: () => T | undefined | null | false,
 /** A connection as the manager sees it: the address it reached; closing it ends its serve(). */
 class FakeConnection {
   closedWith: string | null = null;
+  /** The reason of the server's close frame, as AgentConnection records it ('' for a broken link). */
+  closeReason: string | null = null;
   ended: () => void = () => {};
   readonly welcome = { machineId: 'pc1.web.acme' };
   constructor(readonly address: ServerAddress) {}
   close(_code: number, reason: string): void {
     this.closedWith = reason;
+    this.ended();
+  }
+  /** The server side ends the connection: with a close frame's reason, or '' when the link broke. */
+  closedByServer(reason: string): void {
+    this.closeReason = reason;
     this.ended();
   }
 }
@@ -145,6 +158,32 @@ describe('connection manager', () => {
       ['primary', 'primary'],
     );
     await manager.stop();
+  });
+
+  it('after a mass close it comes back at its moment in the window told; after a broken link, within a second', async () => {
+    const t = host({ secondary: null, periodSeconds: 30 });
+    t.up(PRIMARY);
+    t.h.random = () => 0.75; // this agent's draw: three quarters into any window
+    const manager = new ConnectionManager(t.h);
+    manager.start();
+    await until('served', () => t.served.length === 1);
+
+    let dropped = Date.now();
+    t.served[0]?.connection.closedByServer(''); // no close frame: a network error, a killed server
+    await until('back after the break', () => t.served.length === 2);
+    const afterBreak = Date.now() - dropped;
+
+    dropped = Date.now();
+    t.served[1]?.connection.closedByServer(withReconnectWindow('server shutting down', 2));
+    await until('back after the mass close', () => t.served.length === 3);
+    const afterMassClose = Date.now() - dropped;
+    await manager.stop();
+
+    // Full jitter under a second (750 ms here) after a break; 1,500 ms, three quarters of the
+    // 2 s window, after the mass close: the same draw, so only the window told tells them apart.
+    assert.ok(afterBreak < 1400, `back ${afterBreak} ms after the break`);
+    assert.ok(afterMassClose >= 1400, `back ${afterMassClose} ms after the mass close`);
+    assert.ok(t.logged.some((l) => l.level === 'info' && /window it told/.test(l.msg)));
   });
 
   it('retries the same server at once when the host fixed the failure, and only once', async () => {

@@ -8,8 +8,8 @@ import {
 import { abortableSleep as sleep } from './abortable-sleep';
 import { type AgentConnection, ConnectError, type ConnectOptions, connectAgent } from './agent-connection';
 import type { AgentLog } from './agent-log';
-import { fullJitterDelay } from './backoff';
 import { refusedForGood } from './final-refusal';
+import { reconnectDelay } from './reconnect-delay';
 
 /** Which configured server a connection goes to. */
 export type ServerSlot = 'primary' | 'secondary';
@@ -42,6 +42,8 @@ export interface ConnectionManagerHost {
   trustedServerId?(): string | null;
   /** How a connection is made; the agent's own handshake unless a test stands in for it. */
   connect?(options: ConnectOptions): Promise<AgentConnection>;
+  /** Where reconnect delays draw their randomness: Math.random unless a test fixes it. */
+  random?(): number;
   log: AgentLog;
 }
 
@@ -59,8 +61,9 @@ function needsOperator(error: ConnectError): boolean {
 /**
  * Keeps the agent connected: always the primary first, the secondary only while the primary
  * is unreachable, and back to the primary as soon as a probe reaches it. After a drop it
- * retries with full-jitter backoff capped at the check-in period, until a server refuses the
- * agent for good (see `refused`).
+ * waits a random moment within the window the server's close told, if it told one, and
+ * otherwise retries with full-jitter backoff capped at the check-in period, until a server
+ * refuses the agent for good (see `refused`).
  */
 export class ConnectionManager {
   private readonly abort = new AbortController();
@@ -94,19 +97,33 @@ export class ConnectionManager {
     let attempt = 0;
     while (!this.stopped) {
       this.finalRefusal = null;
+      // The reason of the close that ended the connection served last; null after a failed attempt.
+      let closeReason: string | null = null;
       const established = await this.connectPreferred();
       if (established) {
         attempt = 0;
-        await this.serveWithProbe(established.connection, established.slot);
+        const ended = await this.serveWithProbe(established.connection, established.slot);
         if (this.stopped) break;
+        closeReason = ended.closeReason ?? '';
       } else if (this.finalRefusal && this.host.refused && !this.stopped) {
         // Primary and secondary are nodes of one installation sharing one store: the refusal of
         // either is the installation's answer, even while the other one is unreachable.
         this.host.refused(this.finalRefusal);
         return;
       }
-      const delay = fullJitterDelay(attempt++, this.host.settings().periodSeconds * 1000);
-      await sleep(delay, this.abort.signal);
+      const wait = reconnectDelay(
+        closeReason,
+        attempt++,
+        this.host.settings().periodSeconds * 1000,
+        () => this.host.random?.() ?? Math.random(),
+      );
+      if (wait.windowSeconds !== null) {
+        this.host.log.info(
+          { windowSeconds: wait.windowSeconds, delayMs: wait.delayMs },
+          'the server dropped its agents at once; reconnecting at a random moment in the window it told',
+        );
+      }
+      await sleep(wait.delayMs, this.abort.signal);
     }
   }
 
@@ -156,8 +173,9 @@ export class ConnectionManager {
   /**
    * Serves a connection; while it is not the primary, probes the primary every period and
    * switches over when the probe is welcomed (the server then drops the old session).
+   * Resolves with the connection that ended.
    */
-  private async serveWithProbe(first: AgentConnection, firstSlot: ServerSlot): Promise<void> {
+  private async serveWithProbe(first: AgentConnection, firstSlot: ServerSlot): Promise<AgentConnection> {
     let connection = first;
     let slot = firstSlot;
     while (!this.stopped) {
@@ -172,12 +190,13 @@ export class ConnectionManager {
         this.probePrimaryWhileAway(connection, served),
       ]);
       this.current = null;
-      if (!moved) return;
+      if (!moved) return connection;
       connection.close(1000, 'moving back to the primary server');
       await served;
       connection = moved;
       slot = 'primary';
     }
+    return connection;
   }
 
   /** Whether the server that refused is the agent's own (see trustedServerId). */

@@ -2,6 +2,7 @@ export * from './agent-messages';
 export * from './agent-service';
 export * from './checkin-control';
 export * from './close-codes';
+export * from './close-reasons';
 export * from './codec';
 export * from './command-messages';
 export * from './command-params';

@@ -119,6 +119,12 @@ export const ServerConfigSchema = Type.Object(
       description:
         'Of those, the most one source address (IPv6: one /64) may hold; raise it for many agents behind one NAT address.',
     }),
+    agentReconnectRate: Type.Integer({
+      minimum: 1,
+      default: 300,
+      description:
+        'Agents per second a node asks back when it drops its sessions at once (shutdown, restart): each agent is told a window of agents/rate seconds and comes back at a random moment in it.',
+    }),
     handshakeTimeoutMs: Type.Integer({
       minimum: 100,
       default: 10000,

@@ -395,6 +395,7 @@ async function wireServer(
     {
       maxPendingHandshakes: config.maxPendingHandshakes,
       maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+      reconnectRatePerSecond: config.agentReconnectRate,
     },
   );
   identity.onChange(() => gateway.dropAll('server identity changed'));

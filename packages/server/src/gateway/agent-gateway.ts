@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { CloseCode, MAX_AGENT_FRAME_BYTES } from '@muster/protocol';
+import { CloseCode, MAX_AGENT_FRAME_BYTES, withReconnectWindow } from '@muster/protocol';
 import { WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
 import { AgentSession, type SessionDependencies } from './agent-session';
 import { type GateTicket, HandshakeGate, type HandshakeLimits } from './handshake-gate';
+import { reconnectWindowSeconds } from './reconnect-window';
 import type { TlsCredentials } from './tls-credentials';
 
 /** Where the gateway listens: one or more ports (old and new during a port change). */
@@ -20,6 +21,8 @@ export interface GatewayLimits {
   maxPendingHandshakes: number;
   /** Of those, at most this many from one source address (IPv6: one /64). */
   maxPendingHandshakesPerAddress: number;
+  /** Agents per second this node asks back after dropping its sessions at once (see dropAll). */
+  reconnectRatePerSecond: number;
 }
 
 /** Slots kept for addresses agents were admitted from: a quarter, at least one when there are two. */
@@ -51,6 +54,7 @@ export class AgentGateway {
   private readonly gate: HandshakeGate;
   private readonly gateSlots = new WeakMap<Socket, GateSlot>();
   private unsubscribe: (() => void) | null = null;
+  private readonly reconnectRate: number;
 
   constructor(
     private readonly tls: TlsCredentials,
@@ -58,6 +62,7 @@ export class AgentGateway {
     private readonly bus: Bus,
     limits: GatewayLimits,
   ) {
+    this.reconnectRate = limits.reconnectRatePerSecond;
     this.gate = new HandshakeGate(gateLimits(limits, deps.handshakeTimeoutMs));
   }
 
@@ -185,9 +190,14 @@ export class AgentGateway {
     }
   }
 
-  /** Drops every session (they reconnect and re-verify the server identity). */
+  /**
+   * Drops every session (they reconnect and re-verify the server identity). The close tells
+   * each agent a window sized to the agents held here, so they come back spread over it
+   * instead of all in the same second.
+   */
   dropAll(reason: string): void {
-    this.deps.registry.closeAll(CloseCode.serverRestart, reason);
+    const window = reconnectWindowSeconds(this.deps.registry.size, this.reconnectRate);
+    this.deps.registry.closeAll(CloseCode.serverRestart, withReconnectWindow(reason, window));
   }
 
   /** Stops listening and closes every session. */
