@@ -11,11 +11,22 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on SQLite in a temporary directory; the console is the one `npm install` built. */
-export async function startConsoleServer(extraArgs: string[] = []): Promise<ConsoleServer> {
+/**
+ * Starts a server on SQLite in a temporary directory; the console is the one `npm install` built.
+ * `env` adds MUSTER_* settings (an agent build folder, a faster alert evaluation).
+ */
+export async function startConsoleServer(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ConsoleServer> {
   const dir = tempDir('muster-browser-');
   const agentPort = await freePort();
-  const server = await Server.start({ dataDir: join(dir.path, 'data'), agentPorts: [agentPort], extraArgs });
+  const server = await Server.start({
+    dataDir: join(dir.path, 'data'),
+    agentPorts: [agentPort],
+    extraArgs,
+    env,
+  });
   const baseUrl = `http://127.0.0.1:${server.options.httpPort}`;
   return {
     server,

@@ -1,8 +1,10 @@
 import { useId, useRef, useState } from 'react';
 import { agentCommandLine, DEFAULT_STATE_DIR, serverAddressProblem } from './agent-command';
+import { useCopy } from './use-copy';
 
 /**
- * The exact command that installs an agent with a new token, to copy onto the managed machine.
+ * The command that runs an agent by hand with a new token: the alternative to the install
+ * script (another service manager, a machine without systemd, a server with no agent build).
  * The server address is proposed from how this browser reaches the server and the server's
  * agent port; the administrator corrects it when agents reach the server by another name.
  */
@@ -10,8 +12,8 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
   const [server, setServer] = useState(proposedServer);
   const [secondary, setSecondary] = useState('');
   const [stateDir, setStateDir] = useState(DEFAULT_STATE_DIR);
-  const [copied, setCopied] = useState<string | null>(null);
   const text = useRef<HTMLTextAreaElement>(null);
+  const { copy, note, reset } = useCopy(text);
   const problemId = useId();
 
   const problem =
@@ -22,20 +24,6 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
       : null;
   const line = agentCommandLine({ server, secondary, token, stateDir: stateDir || DEFAULT_STATE_DIR });
 
-  const copy = async () => {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(line);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      // No clipboard here (a page over plain HTTP on another host, or permission refused):
-      // the text is selected so the usual copy key takes it.
-      text.current?.focus();
-      text.current?.select();
-      setCopied('Selected: press Ctrl+C (⌘C on a Mac) to copy.');
-    }
-  };
-
   return (
     <div className="enr-agent-command">
       <div className="toolbar">
@@ -45,7 +33,7 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
             value={server}
             onChange={(e) => {
               setServer(e.target.value);
-              setCopied(null);
+              reset();
             }}
             spellCheck={false}
             autoCapitalize="off"
@@ -59,7 +47,7 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
             value={secondary}
             onChange={(e) => {
               setSecondary(e.target.value);
-              setCopied(null);
+              reset();
             }}
             spellCheck={false}
             autoCapitalize="off"
@@ -72,7 +60,7 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
             value={stateDir}
             onChange={(e) => {
               setStateDir(e.target.value);
-              setCopied(null);
+              reset();
             }}
             spellCheck={false}
             autoCapitalize="off"
@@ -97,11 +85,11 @@ export function AgentCommand({ token, proposedServer }: { token: string; propose
         />
       </label>
       <div className="toolbar">
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={() => void copy(line)}>
           Copy command
         </button>
         <span role="status" className="muted">
-          {copied ?? ''}
+          {note ?? ''}
         </span>
       </div>
       <p className="muted">

@@ -7,14 +7,16 @@ import { proposedServerAddress } from './agent-command';
 import { DeviceTokenForm } from './DeviceTokenForm';
 import { agentPorts, type CreatedInstallToken, listInstallTokens } from './enroll-api';
 import { GroupMachines } from './GroupMachines';
+import { InstallCommand } from './InstallCommand';
 import { TokenForm } from './TokenForm';
 import { TokenList } from './TokenList';
 import './enroll.css';
 
 /**
- * Enroll: install tokens (create for a group, list, revoke) and, for a new token, the exact
- * agent command line to copy onto the managed machine, with the group's machines appearing
- * live as agents enroll. The token is shown once, when it is made.
+ * Enroll: install tokens (create for a group, list, revoke) and, for a new token, the one
+ * install command to copy onto the managed machine (or the agent command line to run by hand),
+ * with the group's machines appearing live as agents enroll. The token is shown once, when it
+ * is made.
  */
 export function EnrollPage(_props: { params: Record<string, string> }) {
   const tokens = useLoad(listInstallTokens, []);
@@ -49,6 +51,12 @@ export function EnrollPage(_props: { params: Record<string, string> }) {
             )}
             {created.temporary ? ' Its agents are temporary.' : ''}
           </p>
+          <InstallCommand
+            key={created.token.id}
+            token={created.token.token}
+            origin={window.location.origin}
+          />
+          <h3>Or run the agent by hand</h3>
           <ErrorNote error={ports.error} />
           {ports.data ? (
             <AgentCommand

@@ -1,4 +1,4 @@
-import { api, ok } from '../../api/client';
+import { ApiError, api, ok } from '../../api/client';
 import type { components } from '../../api/schema';
 
 /** An install token as listed: never the token itself, only its first characters. */
@@ -53,4 +53,31 @@ export async function createDeviceToken(
   platform: 'ios' | 'android',
 ): Promise<DeviceEnrollmentToken> {
   return ok(api.POST('/api/v1/device-enrollment-tokens', { body: { group, platform } }));
+}
+
+/** Whether the server serves a token's install script; if not, the server's reason. */
+export type InstallScriptCheck = { served: true } | { served: false; reason: string };
+
+/**
+ * Asks the server for the install script at `url` (GET /install/<token>, outside the API and
+ * without an account, as the managed machine will). A 404 is the server saying it has no agent
+ * build to put in a script; an answer that is not a shell script (a proxy's page, an older
+ * server answering with the console) is no script either. Other failures are thrown.
+ */
+export async function checkInstallScript(url: string): Promise<InstallScriptCheck> {
+  const response = await fetch(url, { credentials: 'omit', cache: 'no-store' });
+  if (response.ok) {
+    const type = response.headers.get('content-type') ?? '';
+    if (type.startsWith('text/x-shellscript')) return { served: true };
+    return { served: false, reason: `the server answered ${url} with ${type || 'no type'}, not a script` };
+  }
+  let reason = `${response.status} ${response.statusText}`;
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    reason = body.error?.message ?? reason;
+  } catch {
+    // Not the server's JSON error: the status line says enough.
+  }
+  if (response.status === 404) return { served: false, reason };
+  throw new ApiError(response.status, 'http-error', reason);
 }
