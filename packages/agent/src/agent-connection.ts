@@ -1,25 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
+  AgentHandshake,
+  type AgentLinkMessage,
   type AgentMessage,
   CHANNEL_BINDING_LABEL,
   CloseCode,
   createDecoder,
+  dispatchMessage,
   encodeFrame,
   type FileReply,
   FrameError,
   formatServerAddress,
-  keyFingerprint,
   MAX_AGENT_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  proofTranscript,
+  type MessageHandlers,
   type ServerAddress,
   type ServerMessage,
   ServerToAgent,
-  signProof,
-  verifyProof,
+  serverMessageVerdict,
+  signedAuth,
 } from '@muster/protocol';
 import WebSocket from 'ws';
 import type { AgentKey } from './agent-key';
@@ -115,10 +115,9 @@ export class AgentConnection {
         this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
         return;
       }
-      if (message.t === 'command') this.dispatch((e) => e.command?.(message));
-      else if (message.t === 'command-ack') this.dispatch((e) => e.commandAck?.(message));
-      else if (message.t === 'file-data' || message.t === 'file-ack' || message.t === 'file-error')
-        this.dispatch((e) => e.file?.(message));
+      // A late challenge or welcome is dropped unread (see serverMessageVerdict).
+      if (serverMessageVerdict('active', message.t) !== 'handle') return;
+      dispatchMessage(AgentConnection.handlers, message as AgentLinkMessage[keyof AgentLinkMessage], this);
     });
     ws.on('close', (code, reason) => {
       this.closeReason = reason.toString();
@@ -131,6 +130,15 @@ export class AgentConnection {
    * null while it is open: the connection manager reads a reconnect window from it.
    */
   closeReason: string | null = null;
+
+  /** Where each message of an established connection goes; one map for every connection. */
+  private static readonly handlers: MessageHandlers<AgentLinkMessage, AgentConnection> = {
+    command: (m, c) => c.dispatch((e) => e.command?.(m)),
+    'command-ack': (m, c) => c.dispatch((e) => e.commandAck?.(m)),
+    'file-data': (m, c) => c.dispatch((e) => e.file?.(m)),
+    'file-ack': (m, c) => c.dispatch((e) => e.file?.(m)),
+    'file-error': (m, c) => c.dispatch((e) => e.file?.(m)),
+  };
 
   /** Sets the handlers for what the server sends next, first handing them what came before. */
   on(events: ConnectionEvents): void {
@@ -266,19 +274,19 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
       perMessageDeflate: false,
     } as WebSocket.ClientOptions);
     let socket: TLSSocket | null = null;
-    const clientNonce = randomBytes(32);
-    let phase: 'challenge' | 'welcome' | 'done' = 'challenge';
-    let serverId = '';
-    let serverKey = Buffer.alloc(0);
+    const handshake = new AgentHandshake(options.pinnedServerId);
+    let done = false;
     const timer = setTimeout(
       () => fail(new ConnectError('unreachable', `${where}: handshake timed out`)),
       options.timeoutMs,
     );
     const fail = (error: ConnectError) => {
-      if (phase === 'done') return;
-      phase = 'done';
+      if (done) return;
+      done = true;
+      handshake.close();
       clearTimeout(timer);
       ws.removeAllListeners('message');
+      // The close code tells an impostor why; anything else is just dropped.
       if (error.kind === 'identity-mismatch')
         ws.close(CloseCode.serverIdentityMismatch, 'server identity is not the pinned Server ID');
       else ws.terminate();
@@ -287,9 +295,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
     ws.on('upgrade', (response) => {
       socket = response.socket as TLSSocket;
     });
-    ws.on('open', () =>
-      ws.send(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, clientNonce: clientNonce.toString('base64') })),
-    );
+    ws.on('open', () => ws.send(encodeFrame(handshake.hello())));
     ws.on('unexpected-response', (_request, response) =>
       fail(notAgentPort(where, `it answered the agent's WebSocket with HTTP ${response.statusCode}`)),
     );
@@ -301,7 +307,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
       ),
     );
     ws.on('close', (code, reason) =>
-      fail(refusal(where, code, reason.toString() || 'connection closed', serverId || undefined)),
+      fail(refusal(where, code, reason.toString() || 'connection closed', handshake.provenServer?.serverId)),
     );
     ws.on('message', (data: Buffer) => {
       let message: ServerMessage[keyof ServerMessage];
@@ -311,54 +317,44 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
         return fail(new ConnectError('protocol', `${where}: ${(error as Error).message}`));
       }
       const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
-      if (!binding) return fail(new ConnectError('protocol', `${where}: no TLS channel binding`));
-      if (phase === 'challenge' && message.t === 'challenge') {
-        serverKey = Buffer.from(message.serverPublicKey, 'base64');
-        const serverNonce = Buffer.from(message.serverNonce, 'base64');
-        const transcript = proofTranscript('server', clientNonce, serverNonce, binding);
-        if (!verifyProof(serverKey, transcript, Buffer.from(message.serverSignature, 'base64'))) {
-          return fail(
-            new ConnectError('identity-mismatch', `${where}: the server's identity proof does not verify`),
-          );
-        }
-        serverId = keyFingerprint(serverKey);
-        if (options.pinnedServerId && serverId !== options.pinnedServerId) {
-          return fail(
-            new ConnectError(
-              'identity-mismatch',
-              `${where} has Server ID ${serverId}, not the pinned ${options.pinnedServerId}: refusing to check in (bind to server is on)`,
-            ),
-          );
-        }
-        phase = 'welcome';
+      const step = handshake.receive(message, binding);
+      if (step.kind === 'refuse') {
+        const identity = step.refusal.code === CloseCode.serverIdentityMismatch;
+        return fail(
+          new ConnectError(identity ? 'identity-mismatch' : 'protocol', `${where}: ${step.refusal.detail}`),
+        );
+      }
+      if (step.kind === 'authenticate') {
         ws.send(
-          encodeFrame({
-            t: 'auth',
-            publicKey: options.key.publicKeyDer.toString('base64'),
-            signature: signProof(
-              options.key.privateKey,
-              proofTranscript('agent', clientNonce, serverNonce, binding),
-            ).toString('base64'),
-            ...(options.enrollToken ? { enrollToken: options.enrollToken } : {}),
-            hostName: options.hostName,
-            hardwareId: options.hardwareId,
-            agentVersion: options.agentVersion,
-            ...(options.configured ? { configured: options.configured } : {}),
-          }),
+          encodeFrame(
+            signedAuth(options.key, step.proof, {
+              enrollToken: options.enrollToken || undefined,
+              hostName: options.hostName,
+              hardwareId: options.hardwareId,
+              agentVersion: options.agentVersion,
+              configured: options.configured || undefined,
+            }),
+          ),
         );
         return;
       }
-      if (phase === 'welcome' && message.t === 'welcome') {
-        phase = 'done';
+      if (step.kind === 'welcomed') {
+        done = true;
         clearTimeout(timer);
         ws.removeAllListeners('message');
         ws.removeAllListeners('close');
         ws.removeAllListeners('error');
         ws.on('error', () => ws.terminate());
-        resolve(new AgentConnection(ws, options.address, serverId, serverKey, message));
-        return;
+        resolve(
+          new AgentConnection(
+            ws,
+            options.address,
+            step.server.serverId,
+            step.server.publicKeyDer,
+            step.welcome,
+          ),
+        );
       }
-      fail(new ConnectError('protocol', `${where}: unexpected ${message.t} during handshake`));
     });
   });
 }

@@ -1,3 +1,4 @@
+export * from './agent-handshake';
 export * from './agent-messages';
 export * from './agent-service';
 export * from './checkin-control';
@@ -8,5 +9,8 @@ export * from './command-messages';
 export * from './command-params';
 export * from './device-api';
 export * from './file-messages';
+export * from './handler-map';
 export * from './handshake-proof';
+export * from './handshake-refusal';
 export * from './replication-params';
+export * from './server-handshake';

@@ -2,19 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import {
   type AgentMessage,
+  type AgentSessionMessage,
   AgentToServer,
   CHANNEL_BINDING_LABEL,
   CloseCode,
   type CommandMessage,
   createDecoder,
+  dispatchMessage,
   encodeFrame,
   FrameError,
-  keyFingerprint,
-  PROTOCOL_VERSION,
-  proofTranscript,
+  type HandshakeRefusal,
+  type MessageHandlers,
+  type ProvenAgent,
+  ServerHandshake,
+  type ServerHandshakeKeys,
+  type ServerHandshakeStep,
+  type ServerIdentityKey,
   type ServerMessage,
-  signProof,
-  verifyProof,
 } from '@muster/protocol';
 import type { WebSocket } from 'ws';
 import type { MachineChange } from '../bus/live-events';
@@ -61,23 +65,6 @@ export interface SessionDependencies {
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
-type Phase = 'hello' | 'auth' | 'active' | 'closing';
-
-/** Which phase each message type is allowed in; anything else is out of order. */
-const PHASE_OF: { [K in keyof AgentMessage]: Phase } = {
-  hello: 'hello',
-  auth: 'auth',
-  checkin: 'active',
-  audit: 'active',
-  'settings-applied': 'active',
-  'command-result': 'active',
-  'file-read': 'active',
-  'file-status': 'active',
-  'file-write': 'active',
-  'file-done': 'active',
-  'replication-status': 'active',
-};
-
 /** Why a handshake failed, by the close code the session ended it with. */
 const HANDSHAKE_FAILURE: Partial<Record<number, HandshakeOutcome>> = {
   [CloseCode.protocolError]: 'protocol-error',
@@ -96,11 +83,12 @@ const ERROR_CLOSE: Partial<Record<string, number>> = {
 };
 
 /**
- * One agent connection on the server: the handshake (server proves its identity first, then
- * the agent proves possession of its key, both bound to this TLS session), then check-ins.
+ * One agent connection on the server: the handshake (the protocol's ServerHandshake: server
+ * proves its identity first, then the agent proves possession of its key, both bound to this
+ * TLS session), admission, then the messages of an established session, each to its handler.
  * Fields are few on purpose: there is one of these per connected agent.
  */
-export class AgentSession implements LiveSession, DispatchTarget {
+export class AgentSession implements LiveSession, DispatchTarget, ServerHandshakeKeys {
   machineId = '';
   suspended = false;
   inFlight: string | null = null;
@@ -109,9 +97,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
   recheck = false;
   /** Unique across nodes and restarts: the store names this session as holder of its commands. */
   readonly holder = randomBytes(12).toString('base64url');
-  private phase: Phase = 'hello';
-  private clientNonce: Buffer | null = null;
-  private serverNonce: Buffer | null = null;
+  private readonly handshake = new ServerHandshake();
   private addressesSeen = '';
   private timer: NodeJS.Timeout | null;
   /** File requests run one after another, so pieces are stored in the order they were sent. */
@@ -136,17 +122,17 @@ export class AgentSession implements LiveSession, DispatchTarget {
     /** Gives back the connection's handshake slot (see HandshakeGate). */
     private readonly handshakeDone: (() => void) | undefined = undefined,
   ) {
-    this.timer = setTimeout(
-      () => this.close(CloseCode.handshakeTimeout, 'handshake timed out'),
-      deps.handshakeTimeoutMs,
-    );
+    this.timer = setTimeout(() => {
+      const refusal = this.handshake.expired();
+      if (refusal) this.close(refusal.code, refusal.reason);
+    }, deps.handshakeTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     ws.on('close', () => this.onClosed());
     ws.on('error', () => this.onClosed());
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
-    if (this.phase === 'closing') return;
+    if (!this.handshake.reading) return;
     let message: AgentMessage[keyof AgentMessage];
     try {
       if (isBinary) throw new FrameError('binary frames are not part of the protocol');
@@ -155,166 +141,166 @@ export class AgentSession implements LiveSession, DispatchTarget {
       this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
       return;
     }
-    if (PHASE_OF[message.t] !== this.phase) {
-      this.close(CloseCode.protocolError, `${message.t} not allowed during ${this.phase}`);
+    let step: ServerHandshakeStep;
+    try {
+      step = this.handshake.receive(message, this);
+    } catch (error) {
+      this.fail(error);
       return;
     }
-    const handler = this.handlers[message.t] as (m: typeof message) => Promise<void> | void;
-    Promise.resolve(handler(message)).catch((error) => this.fail(error));
+    if (step.kind === 'handle') {
+      const handled = dispatchMessage(
+        AgentSession.handlers,
+        message as AgentSessionMessage[keyof AgentSessionMessage],
+        this,
+      );
+      Promise.resolve(handled).catch((error) => this.fail(error));
+    } else if (step.kind === 'reply') {
+      this.send(step.message);
+    } else if (step.kind === 'admit') {
+      this.admit(step.agent).catch((error) => this.fail(error));
+    } else if (step.kind === 'refuse') {
+      this.refuse(step.refusal);
+    }
   }
 
-  private readonly handlers: { [K in keyof AgentMessage]: (m: AgentMessage[K]) => Promise<void> | void } = {
-    hello: (m) => {
-      if (m.v !== PROTOCOL_VERSION) {
-        this.close(
-          CloseCode.unsupportedVersion,
-          `protocol version ${m.v} is not supported (server speaks ${PROTOCOL_VERSION})`,
-        );
-        return;
-      }
-      const identity = this.deps.identity();
-      this.clientNonce = Buffer.from(m.clientNonce, 'base64');
-      this.serverNonce = randomBytes(32);
-      const transcript = proofTranscript('server', this.clientNonce, this.serverNonce, this.binding());
-      this.phase = 'auth';
-      this.send({
-        t: 'challenge',
-        serverNonce: this.serverNonce.toString('base64'),
-        serverPublicKey: identity.publicKeyDer.toString('base64'),
-        serverSignature: signProof(identity.privateKey, transcript).toString('base64'),
-      });
-    },
-    auth: async (m) => {
-      const publicKeyDer = Buffer.from(m.publicKey, 'base64');
-      const transcript = proofTranscript(
-        'agent',
-        this.clientNonce as Buffer,
-        this.serverNonce as Buffer,
-        this.binding(),
-      );
-      if (!verifyProof(publicKeyDer, transcript, Buffer.from(m.signature, 'base64'))) {
-        this.holdThenClose(CloseCode.authFailed, 'agent signature does not verify');
-        return;
-      }
-      this.phase = 'closing'; // nothing more is read until admission is decided
-      const machine = await this.deps.admission.admit(
-        {
-          publicKey: m.publicKey,
-          keyFingerprint: keyFingerprint(publicKeyDer),
-          enrollToken: m.enrollToken,
-          hostName: m.hostName,
-          hardwareId: m.hardwareId,
-          remoteAddress: this.remoteAddress,
-          configured: m.configured ?? null,
-        },
-        (id) => this.deps.registry.has(id),
-      );
-      this.machineId = machine.id;
-      if (this.ws.readyState !== this.ws.OPEN) {
-        // The agent left while admission ran: record that, or it would look connected.
-        this.deps.coalescer.connection({ machineId: machine.id, connected: false, at: this.deps.clock() });
-        return;
-      }
-      this.deps.registry
-        .register(this)
-        ?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      this.phase = 'active';
-      this.handshakeDone?.();
-      this.countHandshake('welcomed');
-      this.suspended = machine.suspended;
-      const now = this.deps.clock();
-      this.live = {
-        connectedAt: now,
-        lastSeenAt: now,
-        loggedOnUser: machine.loggedOnUser,
-        userIdleSeconds: machine.userIdleSeconds,
-        agentVersion: machine.agentVersion,
+  /** The server identity key in force (the handshake signs the challenge with it). */
+  serverIdentity(): ServerIdentityKey {
+    return this.deps.identity();
+  }
+
+  /** This connection's TLS channel binding (both handshake proofs are bound to it). */
+  channelBinding(): Buffer {
+    return this.socket.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
+  }
+
+  /** Admits an agent that proved its key: its machine account decides whether it is welcomed. */
+  private async admit(agent: ProvenAgent): Promise<void> {
+    const m = agent.auth;
+    const machine = await this.deps.admission.admit(
+      {
+        publicKey: m.publicKey,
+        keyFingerprint: agent.keyFingerprint,
+        enrollToken: m.enrollToken,
+        hostName: m.hostName,
+        hardwareId: m.hardwareId,
         remoteAddress: this.remoteAddress,
-      };
-      this.send({
-        t: 'welcome',
-        machineId: machine.id,
-        guid: machine.guid,
-        checkinControl: machine.checkinControl,
-        settingsRevision: machine.settingsRevision,
-        auditRequired: machine.audit === null,
-      });
-      this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
-      this.deps.onMachineChange(machine.id, 'connected', now);
-      await this.deps.dispatcher.activated(this);
-    },
-    checkin: (m) => {
-      const now = this.deps.clock();
-      this.deps.onCheckin(this.machineId, now);
-      this.noteCheckin(m, now);
-      this.deps.coalescer.record({
-        machineId: this.machineId,
-        seenAt: now,
-        loggedOnUser: m.loggedOnUser,
-        userIdleSeconds: m.userIdleSeconds,
-        localAddresses: m.localAddresses,
-        agentVersion: m.agentVersion,
-      });
-      const addresses = m.localAddresses.join(',');
-      if (addresses !== this.addressesSeen) {
-        this.addressesSeen = addresses;
-        return this.deps.lanDetector.check(this.machineId, m.localAddresses, this.remoteAddress);
-      }
-    },
-    audit: async (m) => {
-      await this.deps.machines.recordAudit(this.machineId, m.inventory, this.deps.clock());
-      this.deps.onMachineChange(this.machineId, 'audited', this.deps.clock());
-    },
-    'settings-applied': async (m) => {
-      await this.deps.machines.recordSettingsApplied(this.machineId, m.revision);
-      // The settings an administrator changed are in force now: the console stops showing them pending.
-      this.deps.onMachineChange(this.machineId, 'settings-applied', this.deps.clock());
-    },
-    'command-result': (m) => this.deps.dispatcher.result(this, m),
-    'replication-status': (m) => {
-      // One after another: a burst of reports (a pass ending at a check-in) is stored, and its
-      // progress events leave, in the order the agent sent them, so the newest is the last word.
-      const run = (this.reportChain ?? Promise.resolve()).then(async () => {
-        const stored = await this.deps.replication.report(this.machineId, m);
-        if (stored) this.deps.onLocalServerReport(this.machineId, m.id, stored, this.deps.clock());
-      });
-      const next = run.catch(() => undefined);
-      this.reportChain = next;
-      void next.then(() => {
-        if (this.reportChain === next) this.reportChain = null;
-      });
-      return run;
-    },
-    'file-read': (m) =>
-      this.fileRequest(m.commandId, async () => {
-        const piece = await this.deps.files.read(this.machineId, m.commandId, m.offset, m.length);
-        this.send({
-          t: 'file-data',
-          commandId: m.commandId,
-          offset: m.offset,
-          data: piece.data.toString('base64'),
-          eof: piece.eof,
+        configured: m.configured ?? null,
+      },
+      (id) => this.deps.registry.has(id),
+    );
+    this.machineId = machine.id;
+    if (this.ws.readyState !== this.ws.OPEN || !this.handshake.welcomed()) {
+      // The agent left while admission ran: record that, or it would look connected.
+      this.deps.coalescer.connection({ machineId: machine.id, connected: false, at: this.deps.clock() });
+      return;
+    }
+    this.deps.registry
+      .register(this)
+      ?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.handshakeDone?.();
+    this.countHandshake('welcomed');
+    this.suspended = machine.suspended;
+    const now = this.deps.clock();
+    this.live = {
+      connectedAt: now,
+      lastSeenAt: now,
+      loggedOnUser: machine.loggedOnUser,
+      userIdleSeconds: machine.userIdleSeconds,
+      agentVersion: machine.agentVersion,
+      remoteAddress: this.remoteAddress,
+    };
+    this.send({
+      t: 'welcome',
+      machineId: machine.id,
+      guid: machine.guid,
+      checkinControl: machine.checkinControl,
+      settingsRevision: machine.settingsRevision,
+      auditRequired: machine.audit === null,
+    });
+    this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
+    this.deps.onMachineChange(machine.id, 'connected', now);
+    await this.deps.dispatcher.activated(this);
+  }
+
+  /**
+   * The handler of each message of an established session. Built once for all sessions (each
+   * handler gets its session), so a hundred thousand sessions do not hold a hundred thousand maps.
+   */
+  private static readonly handlers: MessageHandlers<AgentSessionMessage, AgentSession, Promise<void> | void> =
+    {
+      checkin: (m, session) => {
+        const now = session.deps.clock();
+        session.deps.onCheckin(session.machineId, now);
+        session.noteCheckin(m, now);
+        session.deps.coalescer.record({
+          machineId: session.machineId,
+          seenAt: now,
+          loggedOnUser: m.loggedOnUser,
+          userIdleSeconds: m.userIdleSeconds,
+          localAddresses: m.localAddresses,
+          agentVersion: m.agentVersion,
         });
-      }),
-    'file-status': (m) =>
-      this.fileRequest(m.commandId, async () => {
-        const received = await this.deps.files.status(this.machineId, m.commandId);
-        this.send({ t: 'file-ack', commandId: m.commandId, received });
-      }),
-    'file-write': (m) =>
-      this.fileRequest(m.commandId, async () => {
-        const data = Buffer.from(m.data, 'base64');
-        const received = await this.deps.files.write(this.machineId, m.commandId, m.offset, data);
-        this.send({ t: 'file-ack', commandId: m.commandId, received });
-      }),
-    'file-done': (m) =>
-      this.fileRequest(m.commandId, async () => {
-        const file = await this.deps.files.done(this.machineId, m.commandId, m.size, m.sha256);
-        this.send({ t: 'file-ack', commandId: m.commandId, received: file.received, fileId: file.id });
-      }),
-  };
+        const addresses = m.localAddresses.join(',');
+        if (addresses !== session.addressesSeen) {
+          session.addressesSeen = addresses;
+          return session.deps.lanDetector.check(session.machineId, m.localAddresses, session.remoteAddress);
+        }
+      },
+      audit: async (m, session) => {
+        await session.deps.machines.recordAudit(session.machineId, m.inventory, session.deps.clock());
+        session.deps.onMachineChange(session.machineId, 'audited', session.deps.clock());
+      },
+      'settings-applied': async (m, session) => {
+        await session.deps.machines.recordSettingsApplied(session.machineId, m.revision);
+        // The settings an administrator changed are in force now: the console stops showing them pending.
+        session.deps.onMachineChange(session.machineId, 'settings-applied', session.deps.clock());
+      },
+      'command-result': (m, session) => session.deps.dispatcher.result(session, m),
+      'replication-status': (m, session) => {
+        // One after another: a burst of reports (a pass ending at a check-in) is stored, and its
+        // progress events leave, in the order the agent sent them, so the newest is the last word.
+        const run = (session.reportChain ?? Promise.resolve()).then(async () => {
+          const stored = await session.deps.replication.report(session.machineId, m);
+          if (stored) session.deps.onLocalServerReport(session.machineId, m.id, stored, session.deps.clock());
+        });
+        const next = run.catch(() => undefined);
+        session.reportChain = next;
+        void next.then(() => {
+          if (session.reportChain === next) session.reportChain = null;
+        });
+        return run;
+      },
+      'file-read': (m, session) =>
+        session.fileRequest(m.commandId, async () => {
+          const piece = await session.deps.files.read(session.machineId, m.commandId, m.offset, m.length);
+          session.send({
+            t: 'file-data',
+            commandId: m.commandId,
+            offset: m.offset,
+            data: piece.data.toString('base64'),
+            eof: piece.eof,
+          });
+        }),
+      'file-status': (m, session) =>
+        session.fileRequest(m.commandId, async () => {
+          const received = await session.deps.files.status(session.machineId, m.commandId);
+          session.send({ t: 'file-ack', commandId: m.commandId, received });
+        }),
+      'file-write': (m, session) =>
+        session.fileRequest(m.commandId, async () => {
+          const data = Buffer.from(m.data, 'base64');
+          const received = await session.deps.files.write(session.machineId, m.commandId, m.offset, data);
+          session.send({ t: 'file-ack', commandId: m.commandId, received });
+        }),
+      'file-done': (m, session) =>
+        session.fileRequest(m.commandId, async () => {
+          const file = await session.deps.files.done(session.machineId, m.commandId, m.size, m.sha256);
+          session.send({ t: 'file-ack', commandId: m.commandId, received: file.received, fileId: file.id });
+        }),
+    };
 
   /** Keeps what a check-in says; a check-in that changes the machine's row is a machine change. */
   private noteCheckin(m: AgentMessage['checkin'], now: number): void {
@@ -324,7 +310,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
 
   /** What this session knows of its machine now, while it is the machine's active session. */
   liveFacts(): LiveMachineFacts | undefined {
-    return this.phase === 'active' && this.live ? this.live : undefined;
+    return this.handshake.phase === 'active' && this.live ? this.live : undefined;
   }
 
   /** Runs a file request after the ones before it; a refusal is answered, not fatal. */
@@ -373,7 +359,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
 
   /** Whether the handshake is done and the session may be given work. */
   get active(): boolean {
-    return this.phase === 'active';
+    return this.handshake.phase === 'active';
   }
 
   /** Closes the connection with a code and a short reason. */
@@ -381,15 +367,21 @@ export class AgentSession implements LiveSession, DispatchTarget {
     this.countHandshake(HANDSHAKE_FAILURE[code] ?? 'internal');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.phase = 'closing';
+    this.handshake.close();
     // A close reason may hold at most 123 bytes.
     this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  /** Ends the connection as the handshake refused it. */
+  private refuse(refusal: HandshakeRefusal): void {
+    if (refusal.hold) this.holdThenClose(refusal.code, refusal.reason);
+    else this.close(refusal.code, refusal.reason);
   }
 
   private holdThenClose(code: number, reason: string): void {
     // Held briefly so a misconfigured agent cannot spin on the server.
     this.countHandshake(HANDSHAKE_FAILURE[code] ?? 'internal');
-    this.phase = 'closing';
+    this.handshake.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.close(code, reason), this.deps.authFailureDelayMs);
   }
@@ -411,10 +403,6 @@ export class AgentSession implements LiveSession, DispatchTarget {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(message));
   }
 
-  private binding(): Buffer {
-    return this.socket.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
-  }
-
   /** Counts how the handshake ended, once; nothing after the agent was welcomed. */
   private countHandshake(outcome: HandshakeOutcome): void {
     if (this.handshakeCounted) return;
@@ -426,7 +414,7 @@ export class AgentSession implements LiveSession, DispatchTarget {
     this.countHandshake('disconnected');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.phase = 'closing';
+    this.handshake.close();
     if (this.machineId && this.deps.registry.get(this.machineId) === this) {
       this.deps.registry.unregister(this);
       const now = this.deps.clock();
