@@ -1,24 +1,20 @@
 import {
   AgentCommandParams,
+  type AgentCommandType,
   type CheckinControl,
   type CommandMessage,
   type CommandResultMessage,
   commandSigningBytes,
-  type GetFileParams,
-  type PutFileParams,
-  type ShellParams,
-  type UpdateAgentParams,
   verifyProof,
 } from '@muster/protocol';
 import { Value } from '@sinclair/typebox/value';
 import type { AgentConnection } from './agent-connection';
 import type { AgentLog } from './agent-log';
+import { COMMAND_HANDLERS, type CommandOutcome, type CommandRun, failed } from './command-handlers';
 import type { CommandJournal } from './command-journal';
 import { ConnectionLost, type FileChannel } from './file-channel';
-import { getFile, putFile, type TransferThrottle } from './file-transfer';
+import type { TransferThrottle } from './file-transfer';
 import type { RoleManager } from './roles/role-manager';
-import { stageUpdate } from './self-update';
-import { runShell } from './shell-runner';
 
 /** What running commands needs from the agent around it. */
 export interface CommandRunnerHost {
@@ -40,10 +36,6 @@ export interface CommandRunnerHost {
   stateDir: string;
   log: AgentLog;
 }
-
-type Result = Omit<CommandResultMessage, 't' | 'id'>;
-
-const failed = (error: string): Result => ({ status: 'failed', error });
 
 /**
  * Commands that may run again after an interruption: they resume from what was already
@@ -205,77 +197,21 @@ export class CommandRunner {
     connection: AgentConnection,
     message: CommandMessage,
     files: FileChannel,
-  ): Promise<Result | null> {
-    const schema = AgentCommandParams[message.type as keyof typeof AgentCommandParams];
+  ): Promise<CommandOutcome | null> {
+    const type = message.type as AgentCommandType;
+    const schema = Object.hasOwn(AgentCommandParams, type) ? AgentCommandParams[type] : undefined;
     if (!schema) return failed(`unknown command type "${message.type}"; this agent cannot run it`);
     if (!Value.Check(schema, message.params)) return failed(`invalid parameters for ${message.type}`);
     this.host.log.info({ id: message.id, type: message.type, attempt: message.attempt }, 'running command');
+    const handler = COMMAND_HANDLERS[type] as (run: CommandRun<AgentCommandType>) => Promise<CommandOutcome>;
     try {
-      switch (message.type) {
-        case 'shell': {
-          const o = await runShell(message.id, message.params as ShellParams, this.host.scratchDir);
-          const ok = !o.timedOut && o.error === null && o.exitCode === 0;
-          return {
-            status: ok ? 'complete' : 'failed',
-            exitCode: o.exitCode,
-            output: o.output,
-            ...(ok ? {} : { error: o.error ?? `exited with code ${o.exitCode}` }),
-          };
-        }
-        case 'put-file':
-          return {
-            status: 'complete',
-            output: await putFile(files, this.host.throttle, message.id, message.params as PutFileParams),
-          };
-        case 'get-file':
-          return {
-            status: 'complete',
-            output: await getFile(files, message.id, message.params as GetFileParams),
-          };
-        case 'start-offsite-server':
-        case 'stop-offsite-server':
-        case 'verify-offsite-server':
-        case 'start-local-server':
-        case 'stop-local-server':
-        case 'replicate-now':
-          return { status: 'complete', output: await this.host.roles.run(message.type, message.params) };
-        case 'audit':
-          this.host.sendAudit(connection);
-          return { status: 'complete' };
-        case 'update-checkin-control': {
-          const p = message.params as { checkinControl: CheckinControl; revision: number };
-          const applied = this.host.applySettings(connection, p.checkinControl, p.revision);
-          return {
-            status: 'complete',
-            output: applied
-              ? `settings revision ${p.revision} applied`
-              : `settings revision ${p.revision} already in force, or superseded by a newer one`,
-          };
-        }
-        case 'restart-agent':
-        case 'uninstall':
-          return { status: 'complete', output: `${message.type} accepted` };
-        case 'update-agent': {
-          if (!this.host.executable)
-            return failed(
-              'this agent runs under node from a checkout, not as the self-contained executable: update its installation instead',
-            );
-          const p = message.params as UpdateAgentParams;
-          return {
-            status: 'complete',
-            output: await stageUpdate(
-              files,
-              this.host.throttle,
-              message.id,
-              p,
-              this.host.executable,
-              this.host.stateDir,
-            ),
-          };
-        }
-        default:
-          return failed(`${message.type} is not supported by this agent version`);
-      }
+      return await handler({
+        message: message as CommandMessage & { type: AgentCommandType },
+        params: message.params as CommandRun<AgentCommandType>['params'],
+        connection,
+        files,
+        host: this.host,
+      });
     } catch (error) {
       if (error instanceof ConnectionLost) {
         this.host.log.warn(
