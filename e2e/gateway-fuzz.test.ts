@@ -20,12 +20,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type AgentConnection, type AgentKey, connectAgent, generateAgentKey } from '@muster/agent';
 import {
+  AgentHandshake,
   type AgentMessage,
   AgentToServer,
   CloseCode,
   createDecoder,
   encodeFrame,
   FrameError,
+  type HandshakeProof,
   type Inventory,
   keyFingerprint,
   MAX_AGENT_FRAME_BYTES,
@@ -33,6 +35,7 @@ import {
   proofTranscript,
   type ServerMessage,
   ServerToAgent,
+  signedAuth,
   signProof,
   verifyProof,
 } from '@muster/protocol';
@@ -141,11 +144,7 @@ async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise
 }
 
 /** The proof inputs of one connection, known once the challenge arrived. */
-interface ProofContext {
-  clientNonce: Buffer;
-  serverNonce: Buffer;
-  binding: Buffer;
-}
+type ProofContext = HandshakeProof;
 
 /** What one fuzz case did and how the server answered. */
 interface CaseResult {
@@ -459,45 +458,37 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
     return { category: 'deep-nesting', frame: Buffer.from(frame), binary: false };
   }
 
-  /** Sends the hello, checks the server's proof, and returns what the auth must be bound to. */
+  /**
+   * Says hello and checks the server's proof with the agent's own handshake state machine
+   * (pinned to this server, so the fuzzing must not erode the server proving itself first), and
+   * returns what the auth must be bound to.
+   */
   async function challenge(conn: FuzzConnection, rng: Rng): Promise<ProofContext> {
-    const clientNonce = rng.bytes(32);
-    conn.send(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, clientNonce: clientNonce.toString('base64') }));
+    const handshake = new AgentHandshake(server.serverId, rng.bytes(32));
+    conn.send(encodeFrame(handshake.hello()));
     const text = await conn.next(5000);
     assert.ok(text, 'the server answers a valid hello');
     const message = serverDecoder.decode(text);
     assert.equal(message.t, 'challenge');
-    if (message.t !== 'challenge') throw new Error('unreachable');
-    const serverNonce = Buffer.from(message.serverNonce, 'base64');
-    const binding = conn.binding();
-    // The server proves itself first; the fuzzing must not erode that.
-    const serverKey = Buffer.from(message.serverPublicKey, 'base64');
-    assert.equal(keyFingerprint(serverKey), server.serverId);
-    assert.ok(
-      verifyProof(
-        serverKey,
-        proofTranscript('server', clientNonce, serverNonce, binding),
-        Buffer.from(message.serverSignature, 'base64'),
-      ),
-    );
-    return { clientNonce, serverNonce, binding };
+    const step = handshake.receive(message, conn.binding());
+    assert.equal(step.kind, 'authenticate', step.kind === 'refuse' ? step.refusal.detail : step.kind);
+    if (step.kind !== 'authenticate') throw new Error('unreachable');
+    assert.equal(step.server.serverId, server.serverId);
+    return step.proof;
   }
 
+  /** An auth message with a valid proof by `key` on this connection (the agent's own signedAuth). */
   function genuineAuth(
     key: AgentKey,
     proof: ProofContext,
     fields: { enrollToken?: string; hardwareId?: string; hostName?: string } = {},
   ): AgentMessage['auth'] {
-    const transcript = proofTranscript('agent', proof.clientNonce, proof.serverNonce, proof.binding);
-    return {
-      t: 'auth',
-      publicKey: key.publicKeyDer.toString('base64'),
-      signature: signProof(key.privateKey, transcript).toString('base64'),
-      ...(fields.enrollToken === undefined ? {} : { enrollToken: fields.enrollToken }),
+    return signedAuth(key, proof, {
+      enrollToken: fields.enrollToken,
       hostName: fields.hostName ?? 'intruder.example.com',
       hardwareId: fields.hardwareId ?? 'hw-intruder',
       agentVersion: '0.1.0',
-    };
+    });
   }
 
   const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
