@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alignColumns } from '../checkin/report';
+import { alignColumns } from '../support/columns';
 import type { PairedResult } from './interleaved';
 import type { AccessBenchResults } from './results';
 import type { Timing } from './stats';

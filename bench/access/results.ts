@@ -1,4 +1,4 @@
-import type { MachineInfo } from '../checkin/machine-info';
+import type { MachineInfo } from '../support/machine-info';
 import type { PairedResult } from './interleaved';
 import type { ResolveMicroResult } from './resolve-micro';
 import type { SeededFleet } from './seed';

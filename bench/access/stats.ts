@@ -1,4 +1,4 @@
-import { percentile } from '../commands/stats';
+import { percentile } from '../support/stats';
 
 /** Order statistics of timings in milliseconds. */
 export interface Timing {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHECKIN_PERIOD_SECONDS } from '@muster/protocol';
-import { childFileLimit } from './children';
-import { RESULTS_DIR } from './paths';
+import { defaultSimProcesses, defaultSourceAddresses, positiveOption } from '../support/args';
+import { RESULTS_DIR } from '../support/paths';
 
 /** How a benchmark run is sized and paced. */
 export interface BenchOptions {
@@ -56,13 +56,6 @@ export const USAGE = `npm run bench:checkin -- [options]
   --keep                     keep the temporary data directory
   --max-minutes M            abort the whole run after M minutes (default max(20, agents/2000))`;
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${text}"`);
-  return n;
-}
-
 /** Parses the command line (after `npm run bench:checkin --`). */
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -91,26 +84,24 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const agents = Math.floor(positive('agents', values.agents, 10_000));
-  // Each simulator holds one socket per client: keep every one well under its file limit.
-  const perSimulator = Math.max(1000, Math.min(20_000, childFileLimit() - 1000));
+  const agents = Math.floor(positiveOption('agents', values.agents, 10_000));
   return {
     agents,
     simProcesses: Math.floor(
-      positive('sim-processes', values['sim-processes'], Math.max(2, Math.ceil(agents / perSimulator))),
+      positiveOption('sim-processes', values['sim-processes'], defaultSimProcesses(agents)),
     ),
-    concurrency: Math.floor(positive('concurrency', values.concurrency, 200)),
-    periodSeconds: Math.floor(positive('period', values.period, 1)),
-    warmupSeconds: positive('warmup', values.warmup, 5),
-    windowSeconds: positive('window', values.window, 20),
+    concurrency: Math.floor(positiveOption('concurrency', values.concurrency, 200)),
+    periodSeconds: Math.floor(positiveOption('period', values.period, 1)),
+    warmupSeconds: positiveOption('warmup', values.warmup, 5),
+    windowSeconds: positiveOption('window', values.window, 20),
     sourceAddresses: Math.floor(
-      positive('source-addresses', values['source-addresses'], Math.max(8, Math.ceil(agents / 20_000))),
+      positiveOption('source-addresses', values['source-addresses'], defaultSourceAddresses(agents)),
     ),
-    connectTimeoutMs: positive('connect-timeout-ms', values['connect-timeout-ms'], 10_000),
+    connectTimeoutMs: positiveOption('connect-timeout-ms', values['connect-timeout-ms'], 10_000),
     restartPeriodSeconds: Math.floor(
-      positive('restart-period', values['restart-period'], DEFAULT_CHECKIN_PERIOD_SECONDS),
+      positiveOption('restart-period', values['restart-period'], DEFAULT_CHECKIN_PERIOD_SECONDS),
     ),
-    restartTimeoutSeconds: positive('restart-timeout', values['restart-timeout'], 180),
+    restartTimeoutSeconds: positiveOption('restart-timeout', values['restart-timeout'], 180),
     name: values.name ?? `checkin-${agents}`,
     skipFloor: values['skip-floor'] === true,
     skipRestart: values['skip-restart'] === true,
@@ -118,6 +109,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter(Boolean),
     outDir: values.out ?? RESULTS_DIR,
     keepDataDir: values.keep === true,
-    maxMinutes: positive('max-minutes', values['max-minutes'], Math.max(20, Math.ceil(agents / 2000))),
+    maxMinutes: positiveOption('max-minutes', values['max-minutes'], Math.max(20, Math.ceil(agents / 2000))),
   };
 }

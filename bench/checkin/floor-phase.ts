@@ -1,13 +1,13 @@
+import { FloorServerProcess } from '../support/floor/floor-process';
+import { measureWindow } from '../support/load-window';
+import { REPO_ROOT } from '../support/paths';
+import { loopbackSources } from '../support/ports';
+import { sampleProcess } from '../support/proc-stats';
+import { say, throttled } from '../support/progress';
+import { SimPool } from '../support/sim/sim-pool';
+import { sleep, waitUntil } from '../support/wait';
 import type { BenchOptions } from './args';
-import { FloorServerProcess } from './floor-process';
-import { measureWindow } from './load-window';
-import { REPO_ROOT } from './paths';
-import { loopbackSources } from './ports';
-import { sampleProcess } from './proc-stats';
-import { say, throttled } from './progress';
 import type { FloorResult } from './results';
-import { SimPool } from './sim-pool';
-import { sleep, waitUntil } from './wait';
 
 const SETTLE_MS = 5_000;
 
@@ -27,19 +27,20 @@ export async function runFloorPhase(options: BenchOptions): Promise<FloorResult>
     pool = await SimPool.start(
       {
         mode: 'floor',
-        host: '127.0.0.1',
-        port: floor.port,
+        servers: [{ host: '127.0.0.1', port: floor.port }],
         firstIndex: 0,
         count: n,
         sourceAddresses: loopbackSources(1, options.sourceAddresses),
-        enrollToken: '',
+        identity: { kind: 'enroll', token: '' },
+        hostPrefix: 'floor',
         concurrency: options.concurrency,
         floorPeriodSeconds: options.periodSeconds,
         connectTimeoutMs: options.connectTimeoutMs,
+        api: null,
       },
       options.simProcesses,
     );
-    pool.broadcast({ type: 'connect' });
+    pool.connect();
     const progress = throttled(5_000);
     const connected = await waitUntil(
       () => pool?.status() ?? Promise.reject(new Error('no pool')),
@@ -57,7 +58,7 @@ export async function runFloorPhase(options: BenchOptions): Promise<FloorResult>
     say(`floor: measuring ${options.windowSeconds} s of check-ins`);
     const window = await measureWindow(
       {
-        pid: floor.pid,
+        pids: [floor.pid],
         pool,
         periodSeconds: options.periodSeconds,
         received: async () => (await floor.counts())?.received ?? null,

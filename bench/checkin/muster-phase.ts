@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureWindow } from '../support/load-window';
+import { freePort, loopbackSources } from '../support/ports';
+import { readCpuSeconds, sampleProcess } from '../support/proc-stats';
+import { say, throttled } from '../support/progress';
+import { MusterServerProcess } from '../support/server-process';
+import { SimPool } from '../support/sim/sim-pool';
+import { sleep, waitUntil } from '../support/wait';
 import type { BenchOptions } from './args';
-import { measureWindow } from './load-window';
-import { freePort, loopbackSources } from './ports';
-import { readCpuSeconds, sampleProcess } from './proc-stats';
-import { say, throttled } from './progress';
 import type { MemoryResult, MusterResult, RestartResult } from './results';
-import { MusterServerProcess } from './server-process';
-import { SimPool } from './sim-pool';
-import { sleep, waitUntil } from './wait';
 
 /** The machine group every simulated agent enrolls into. */
 export const BENCH_GROUP = 'bench.acme';
@@ -161,22 +161,23 @@ export async function runMusterPhase(options: BenchOptions, workDir: string): Pr
     pool = await SimPool.start(
       {
         mode: 'muster',
-        host: '127.0.0.1',
-        port: server.options.agentPort,
+        servers: [{ host: '127.0.0.1', port: server.options.agentPort }],
         firstIndex: 0,
         count: n,
         sourceAddresses: loopbackSources(0, options.sourceAddresses),
-        enrollToken: token,
+        identity: { kind: 'enroll', token },
+        hostPrefix: 'sim',
         concurrency: options.concurrency,
         floorPeriodSeconds: options.periodSeconds,
         connectTimeoutMs: options.connectTimeoutMs,
+        api: null,
       },
       options.simProcesses,
     );
     say(
       `enrolling ${n} agents (${options.concurrency} in flight, ${options.simProcesses} simulator processes)`,
     );
-    pool.broadcast({ type: 'connect' });
+    pool.connect();
     const progress = throttled(5_000);
     const enrolled = await waitUntil(
       () => pool?.status() ?? Promise.reject(new Error('no pool')),
@@ -212,7 +213,7 @@ export async function runMusterPhase(options: BenchOptions, workDir: string): Pr
     server.assertRunning('the warm-up');
     say(`measuring ${options.windowSeconds} s of check-ins`);
     const window = await measureWindow(
-      { pid: server.pid, pool, periodSeconds: options.periodSeconds },
+      { pids: [server.pid], pool, periodSeconds: options.periodSeconds },
       options.windowSeconds,
     );
     say(

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BenchResults, WindowResult } from './results';
+import { alignColumns } from '../support/columns';
+import type { WindowResult } from '../support/load-window';
+import { writeResultFiles } from '../support/results-files';
+import type { BenchResults } from './results';
 
 const int = (n: number | null | undefined) =>
   n !== null && n !== undefined && Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
@@ -8,22 +9,6 @@ const fixed = (n: number | null | undefined, digits: number) =>
   n !== null && n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 const mib = (bytes: number) => `${fixed(bytes / 2 ** 20, 1)} MiB`;
 const kib = (bytes: number) => `${fixed(bytes / 1024, 1)} KiB`;
-
-/** Lays out rows as aligned columns (the first row is the header). */
-export function alignColumns(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 function windowRows(m: WindowResult, f: WindowResult | null, ratio: (a: number, b: number) => string) {
   const col = (fn: (w: WindowResult) => string) => [fn(m), f ? fn(f) : '-'];
@@ -163,24 +148,12 @@ export function writeResults(
   dir: string,
   name: string,
 ): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, name);
-  const json = `${base}.json`;
-  const md = `${base}.md`;
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(
-    md,
-    [
-      `# Check-in benchmark, ${r.muster.agentsRequested.toLocaleString('en-US')} agents`,
-      '',
-      `Produced by \`npm run bench:checkin${r.commandLine ? ` -- ${r.commandLine}` : ''}\`; ` +
-        'raw numbers in the JSON file next to this one.',
-      '',
-      '```',
-      report,
-      '```',
-      '',
-    ].join('\n'),
-  );
-  return { json, md };
+  return writeResultFiles(r, {
+    dir,
+    name,
+    title: `Check-in benchmark, ${r.muster.agentsRequested.toLocaleString('en-US')} agents`,
+    script: 'bench:checkin',
+    commandLine: r.commandLine,
+    report,
+  });
 }

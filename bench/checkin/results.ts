@@ -1,42 +1,5 @@
-import type { MachineInfo } from './machine-info';
-
-/** A sustained check-in window on one server process. */
-export interface WindowResult {
-  /** Connections open when the window started. */
-  connections: number;
-  periodSeconds: number;
-  /** Check-ins the clients were due to send per second (connections / period). */
-  offeredPerSecond: number;
-  /** Length of the window, seconds. */
-  seconds: number;
-  /** Check-ins sent by the simulators during the window. */
-  checkins: number;
-  /**
-   * Check-ins per second actually carried: those of the window over the window plus the time
-   * a ping on every connection took to come back (a pong follows every frame sent before it).
-   */
-  checkinsPerSecond: number;
-  /** Server CPU (user + system) used during the window, seconds. */
-  serverCpuSeconds: number;
-  /** Server CPU per check-in, seconds. */
-  cpuSecondsPerCheckin: number;
-  /** Check-ins one fully used core would carry: 1 / cpuSecondsPerCheckin. */
-  checkinsPerCoreSecond: number;
-  /** Average cores the server used during the window. */
-  serverCores: number;
-  /** Average cores the simulator processes used during the window. */
-  simulatorCores: number;
-  /** Average cores everything else on the machine used during the window (noise). */
-  otherCores: number;
-  /** Ping after the window: answered of sent, and how long the slowest took. */
-  drain: { answered: number; total: number; ms: number };
-  /** Server RSS at the end of the window, bytes. */
-  serverRssBytes: number;
-  /** Messages the server itself counted during the window (floor only). */
-  serverReceived: number | null;
-  /** A simulator answered too late at the start or end: the check-in count is approximate. */
-  staleCounters: boolean;
-}
+import type { WindowResult } from '../support/load-window';
+import type { MachineInfo } from '../support/machine-info';
 
 /** Server memory before and after the clients connected. */
 export interface MemoryResult {

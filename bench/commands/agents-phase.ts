@@ -1,16 +1,16 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { freePort, loopbackSources } from '../checkin/ports';
-import { readRssBytes } from '../checkin/proc-stats';
-import { say, throttled } from '../checkin/progress';
-import { MusterServerProcess } from '../checkin/server-process';
-import { sleep, waitUntil } from '../checkin/wait';
+import { measureFanout } from '../support/fanout';
+import { freePort, loopbackSources } from '../support/ports';
+import { createBenchDatabase } from '../support/postgres-db';
+import { readRssBytes } from '../support/proc-stats';
+import { say, throttled } from '../support/progress';
+import { MusterServerProcess } from '../support/server-process';
+import { SimPool } from '../support/sim/sim-pool';
+import { summarize } from '../support/stats';
+import { sleep, waitUntil } from '../support/wait';
 import type { CommandsBenchOptions } from './args';
-import { measureFanout } from './fanout';
-import { createBenchDatabase } from './postgres-db';
 import type { AgentsResult, LatencyResult } from './results';
-import { CmdSimPool } from './sim-pool';
-import { summarize } from './stats';
 
 /** The machine group every simulated agent enrolls into. */
 export const AGENTS_GROUP = 'cmdbench.acme';
@@ -18,8 +18,15 @@ export const AGENTS_GROUP = 'cmdbench.acme';
 /** The command type the agent measurements send (no parameters). */
 const COMMAND_TYPE = 'audit';
 
-async function measureLatency(pool: CmdSimPool, commands: number): Promise<LatencyResult> {
-  const runs = await pool.latency(commands, 10_000, COMMAND_TYPE);
+async function measureLatency(pool: SimPool, commands: number): Promise<LatencyResult> {
+  const runs = await pool.latency({
+    count: commands,
+    timeoutMs: 10_000,
+    commandType: COMMAND_TYPE,
+    pick: 'any',
+    node: null,
+    httpUrl: null,
+  });
   const samples = runs.flatMap((r) => r.samples);
   const failures = runs.reduce((n, r) => n + r.failures, 0);
   const result: LatencyResult = {
@@ -61,24 +68,25 @@ export async function runAgentsPhase(options: CommandsBenchOptions, workDir: str
     logLevel: options.logLevel,
     nodeArgs: options.serverNodeArgs,
   });
-  let pool: CmdSimPool | null = null;
+  let pool: SimPool | null = null;
   try {
     const startSeconds = await server.start();
     say(`agents: server on ${options.agentsBackend} up in ${startSeconds.toFixed(1)} s (pid ${server.pid})`);
     const api = server.api();
     const token = await api.createInstallToken(AGENTS_GROUP, n);
-    pool = await CmdSimPool.start(
+    pool = await SimPool.start(
       {
-        host: '127.0.0.1',
-        port: server.options.agentPort,
-        httpUrl: server.httpUrl,
-        adminToken: server.adminToken(),
+        mode: 'muster',
+        servers: [{ host: '127.0.0.1', port: server.options.agentPort }],
         firstIndex: 0,
         count: n,
         sourceAddresses: loopbackSources(2, options.sourceAddresses),
-        enrollToken: token,
+        identity: { kind: 'enroll', token },
+        hostPrefix: 'cmd',
         concurrency: options.concurrency,
+        floorPeriodSeconds: 1,
         connectTimeoutMs: options.connectTimeoutMs,
+        api: { httpUrl: server.httpUrl, adminToken: server.adminToken() },
       },
       options.simProcesses,
     );

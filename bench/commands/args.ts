@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { childFileLimit } from '../checkin/children';
-import { RESULTS_DIR } from '../checkin/paths';
+import { defaultSimProcesses, defaultSourceAddresses, positiveOption } from '../support/args';
+import { RESULTS_DIR } from '../support/paths';
 
 /** A database backend the device measurements run on. */
 export type Backend = 'sqlite' | 'postgres';
@@ -61,13 +61,6 @@ export const USAGE = `npm run bench:commands -- [options]
   --keep                    keep the temporary data directories and databases
   --max-minutes M           abort the whole run after M minutes (default max(30, agents/2000))`;
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${text}"`);
-  return n;
-}
-
 function backendList(text: string | undefined): Backend[] {
   if (text === undefined) return ['sqlite', 'postgres'];
   const list = text.split(',').map((s) => s.trim());
@@ -106,26 +99,25 @@ export function parseCommandsArgs(argv: string[]): CommandsBenchOptions | 'help'
     strict: true,
   });
   if (values.help) return 'help';
-  const agents = Math.floor(positive('agents', values.agents, 10_000));
-  const perSimulator = Math.max(1000, Math.min(20_000, childFileLimit() - 1000));
+  const agents = Math.floor(positiveOption('agents', values.agents, 10_000));
   const agentsBackend = backendList(values['agents-backend'] ?? 'sqlite');
   if (agentsBackend.length !== 1) throw new Error('--agents-backend takes one backend');
   return {
     agents,
     simProcesses: Math.floor(
-      positive('sim-processes', values['sim-processes'], Math.max(2, Math.ceil(agents / perSimulator))),
+      positiveOption('sim-processes', values['sim-processes'], defaultSimProcesses(agents)),
     ),
-    concurrency: Math.floor(positive('concurrency', values.concurrency, 200)),
+    concurrency: Math.floor(positiveOption('concurrency', values.concurrency, 200)),
     sourceAddresses: Math.floor(
-      positive('source-addresses', values['source-addresses'], Math.max(8, Math.ceil(agents / 20_000))),
+      positiveOption('source-addresses', values['source-addresses'], defaultSourceAddresses(agents)),
     ),
-    connectTimeoutMs: positive('connect-timeout-ms', values['connect-timeout-ms'], 10_000),
-    latencyCommands: Math.floor(positive('latency-commands', values['latency-commands'], 1000)),
+    connectTimeoutMs: positiveOption('connect-timeout-ms', values['connect-timeout-ms'], 10_000),
+    latencyCommands: Math.floor(positiveOption('latency-commands', values['latency-commands'], 1000)),
     agentsBackend: agentsBackend[0] as Backend,
-    devices: Math.floor(positive('devices', values.devices, 100_000)),
-    finishedCommands: Math.floor(positive('finished', values.finished, 1_000_000)),
-    drainCommands: Math.floor(positive('drain-commands', values['drain-commands'], 100)),
-    drainRounds: Math.floor(positive('drain-rounds', values['drain-rounds'], 50)),
+    devices: Math.floor(positiveOption('devices', values.devices, 100_000)),
+    finishedCommands: Math.floor(positiveOption('finished', values.finished, 1_000_000)),
+    drainCommands: Math.floor(positiveOption('drain-commands', values['drain-commands'], 100)),
+    drainRounds: Math.floor(positiveOption('drain-rounds', values['drain-rounds'], 50)),
     backends: backendList(values.backends),
     postgresUrl:
       values['postgres-url'] ??
@@ -138,6 +130,6 @@ export function parseCommandsArgs(argv: string[]): CommandsBenchOptions | 'help'
     name: values.name ?? `commands-${agents}`,
     outDir: values.out ?? RESULTS_DIR,
     keepDataDir: values.keep === true,
-    maxMinutes: positive('max-minutes', values['max-minutes'], Math.max(30, Math.ceil(agents / 2000))),
+    maxMinutes: positiveOption('max-minutes', values['max-minutes'], Math.max(30, Math.ceil(agents / 2000))),
   };
 }

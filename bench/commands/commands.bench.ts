@@ -10,14 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineInfo } from '../checkin/machine-info';
-import { say } from '../checkin/progress';
 import { benchMain } from '../support/bench-main';
+import { gitRevision } from '../support/git-revision';
+import { machineInfo } from '../support/machine-info';
+import { say } from '../support/progress';
 import { runAgentsPhase } from './agents-phase';
 import { type CommandsBenchOptions, parseCommandsArgs, USAGE } from './args';
 import { runDeviceBackend } from './device-phase';
 import { deriveFindings } from './findings';
-import { gitRevision } from './git-revision';
 import { formatReport, writeResults } from './report';
 import type { AgentsResult, CommandsBenchResults, DeviceBackendResult } from './results';
 import { evaluateTargets } from './targets';

@@ -1,8 +1,8 @@
-import type { AdminApi } from '../checkin/admin-api';
-import { Semaphore } from '../checkin/semaphore';
+import type { AdminApi } from '../support/admin-api';
+import { Semaphore } from '../support/semaphore';
+import { summarize } from '../support/stats';
 import type { BenchDevice } from './device-client';
 import type { DrainResult } from './results';
-import { summarize } from './stats';
 
 /** Queues `count` single commands for one device through the API, a few requests at a time. */
 async function queueFor(api: AdminApi, deviceId: string, count: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { type AdminApi, AdminApiError } from '../checkin/admin-api';
+import { type AdminApi, AdminApiError } from '../support/admin-api';
 import type { DeviceEnqueueResult, EnqueueRequestResult } from './results';
 
 /** The admin API's request body limit (fastify bodyLimit in packages/server/src/app.ts). */

@@ -1,13 +1,13 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../checkin/ports';
-import { say } from '../checkin/progress';
-import { MusterServerProcess } from '../checkin/server-process';
+import { freePort } from '../support/ports';
+import { type BenchDatabase, createBenchDatabase } from '../support/postgres-db';
+import { say } from '../support/progress';
+import { MusterServerProcess } from '../support/server-process';
 import type { Backend, CommandsBenchOptions } from './args';
 import { BenchDevice } from './device-client';
 import { measureDrain } from './device-drain';
 import { measureDeviceEnqueue } from './device-enqueue';
-import { type BenchDatabase, createBenchDatabase } from './postgres-db';
 import type { DeviceBackendResult } from './results';
 import { seedLocation, seedStore } from './seed';
 

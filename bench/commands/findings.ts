@@ -1,4 +1,4 @@
-import { childFileLimit } from '../checkin/children';
+import { childFileLimit } from '../support/children';
 import { API_BODY_LIMIT_BYTES } from './device-enqueue';
 import type { AgentsResult, DeviceBackendResult } from './results';
 import { TARGETS } from './targets';

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { alignColumns } from '../checkin/report';
+import { alignColumns } from '../support/columns';
+import { writeResultFiles } from '../support/results-files';
+import type { Summary } from '../support/stats';
 import type { CommandsBenchResults, DeviceBackendResult, DeviceEnqueueResult } from './results';
-import type { Summary } from './stats';
 
 const int = (n: number | null | undefined) =>
   n !== null && n !== undefined && Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
@@ -146,25 +145,13 @@ export function writeResults(
   dir: string,
   name: string,
 ): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${name}.json`);
-  const md = join(dir, `${name}.md`);
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(
-    md,
-    [
-      `# Command benchmark, ${(r.agents?.requested ?? 0).toLocaleString('en-US')} agents`,
-      '',
-      `Produced by \`npm run bench:commands${r.commandLine ? ` -- ${r.commandLine}` : ''}\`; ` +
-        'raw numbers in the JSON file next to this one.',
-      '',
-      '```',
-      report,
-      '```',
-      '',
-      METHOD,
-      '',
-    ].join('\n'),
-  );
-  return { json, md };
+  return writeResultFiles(r, {
+    dir,
+    name,
+    title: `Command benchmark, ${(r.agents?.requested ?? 0).toLocaleString('en-US')} agents`,
+    script: 'bench:commands',
+    commandLine: r.commandLine,
+    report,
+    notes: METHOD,
+  });
 }

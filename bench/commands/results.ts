@@ -1,7 +1,8 @@
-import type { MachineInfo } from '../checkin/machine-info';
+import type { FanoutResult } from '../support/fanout';
+import type { MachineInfo } from '../support/machine-info';
+import type { Summary } from '../support/stats';
 import type { Backend } from './args';
 import type { SeedResult } from './seed';
-import type { Summary } from './stats';
 
 /** Single-target commands: enqueue request to agent receipt. */
 export interface LatencyResult {
@@ -14,27 +15,6 @@ export interface LatencyResult {
   enqueueToResponseMs: Summary;
   /** Agent's command-result to the server's command-ack. */
   resultToAckMs: Summary;
-}
-
-/** One command fanned out to every connected agent through a group filter. */
-export interface FanoutResult {
-  filter: string;
-  /** Commands the POST queued (one per machine matching the filter). */
-  queued: number;
-  /** Until the POST's answer, ms. */
-  postMs: number;
-  received: number;
-  acknowledged: number;
-  /** Receipt times after the POST started, ms. */
-  receiptMs: Summary;
-  /** Until the last agent had it, ms after the POST started (null: not all within the limit). */
-  allReceivedMs: number | null;
-  /** Until the last result was acknowledged, ms after the POST started (null: not all). */
-  allAcknowledgedMs: number | null;
-  timeLimitMs: number;
-  serverCpuSeconds: number;
-  /** GET /server answer times while the fan-out ran (a blocked event loop shows here). */
-  apiAnswerMs: Summary;
 }
 
 /** The agent measurements on one server. */

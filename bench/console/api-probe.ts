@@ -1,5 +1,5 @@
 import { type Timing, timing } from '../access/stats';
-import { readCpuSeconds } from '../checkin/proc-stats';
+import { readCpuSeconds } from '../support/proc-stats';
 import { databaseCpuBetween, readDatabaseCpu } from './database-cpu';
 import type { PageCall } from './page-calls';
 import type { Caller, Callers } from './people';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RESULTS_DIR } from '../checkin/paths';
+import { RESULTS_DIR } from '../support/paths';
 
 /** The store a run measures. */
 export type Backend = 'sqlite' | 'postgres';

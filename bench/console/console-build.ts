@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../checkin/paths';
+import { REPO_ROOT } from '../support/paths';
 
 /** The console served during the run: where it is and what it weighs. */
 export interface ConsoleBuild {

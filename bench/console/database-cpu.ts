@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readCpuSeconds } from '../checkin/proc-stats';
+import { readCpuSeconds } from '../support/proc-stats';
 
 /** CPU seconds so far of each process serving one PostgreSQL database, by pid. */
 export type DatabaseCpu = Map<number, number>;

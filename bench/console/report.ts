@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timing } from '../access/stats';
-import { alignColumns } from '../checkin/report';
+import { alignColumns } from '../support/columns';
 import type { CallerTiming } from './api-probe';
 import { planSummary, statementKind } from './findings';
 import type { BackendResults, ConsoleBenchResults } from './results';

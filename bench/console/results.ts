@@ -1,4 +1,4 @@
-import type { MachineInfo } from '../checkin/machine-info';
+import type { MachineInfo } from '../support/machine-info';
 import type { ConcurrentResult, SequentialResult } from './api-probe';
 import type { Backend, ConsoleBenchOptions } from './args';
 import type { BrowserProblems, PageLoad, PageLoadSummary } from './browser-probe';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../checkin/paths';
+import { REPO_ROOT } from '../support/paths';
 
 /** The builds a run compares. */
 export type BuildId = 'before' | 'after' | 'sea';

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineInfo } from '../checkin/machine-info';
-import { clockTicksPerSecond } from '../checkin/proc-stats';
-import { gitRevision } from '../commands/git-revision';
 import { benchMain } from '../support/bench-main';
+import { gitRevision } from '../support/git-revision';
+import { machineInfo } from '../support/machine-info';
+import { clockTicksPerSecond } from '../support/proc-stats';
 import { type FootprintOptions, parseFootprintArgs, USAGE } from './args';
 import { compiledBuild, type MusterBuild, singleExecutableAgentBuild, tsxBuildAt } from './builds';
 import { FootprintServer } from './fleet';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCpuSeconds, readRssBytes } from '../checkin/proc-stats';
+import { readCpuSeconds, readRssBytes } from '../support/proc-stats';
 import type { MusterBuild } from './builds';
 import { type FootprintServer, spawnMuster, stopChild, waitUntil } from './fleet';
 

@@ -1,4 +1,4 @@
-import type { MachineInfo } from '../checkin/machine-info';
+import type { MachineInfo } from '../support/machine-info';
 import type { FootprintOptions } from './args';
 import type { BuildId } from './builds';
 import type { HelpTimes } from './help-timing';

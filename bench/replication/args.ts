@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RESULTS_DIR } from '../checkin/paths';
+import { RESULTS_DIR } from '../support/paths';
 
 /** The tools a run can compare. */
 export const TOOL_NAMES = ['muster', 'rsync-ssh', 'rsync-daemon'] as const;

@@ -4,8 +4,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OFFSITE_DIRS, type ReplicationIdentity } from '@muster/replication';
-import { spawnNode, stopChild } from '../checkin/children';
-import { REPO_ROOT } from '../checkin/paths';
+import { spawnNode, stopChild } from '../support/children';
+import { REPO_ROOT } from '../support/paths';
 import { JsonLines } from './json-lines';
 import {
   epochMs,

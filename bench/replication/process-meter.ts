@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { clockTicksPerSecond } from '../checkin/proc-stats';
-import { sleep } from '../checkin/wait';
+import { clockTicksPerSecond } from '../support/proc-stats';
+import { sleep } from '../support/wait';
 
 /** CPU and memory of one side of a transfer (the sender or the receiver). */
 export interface SideUsage {

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { spawnNode, stopChild } from '../checkin/children';
-import { REPO_ROOT } from '../checkin/paths';
-import { readCpuSeconds } from '../checkin/proc-stats';
-import { waitUntil } from '../checkin/wait';
+import { spawnNode, stopChild } from '../support/children';
+import { REPO_ROOT } from '../support/paths';
+import { readCpuSeconds } from '../support/proc-stats';
+import { waitUntil } from '../support/wait';
 import {
   PROXY_CONFIG_ENV,
   type ProxyCommand,

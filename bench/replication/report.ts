@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alignColumns } from '../checkin/report';
+import { alignColumns } from '../support/columns';
 import type { ToolName } from './args';
 import type { PassResult, ReplicationBenchResults, WorkloadResult } from './results';
 import { ratio, wireTotal } from './targets';

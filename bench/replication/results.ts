@@ -1,5 +1,5 @@
 import type { ReplicationSummary } from '@muster/replication';
-import type { MachineInfo } from '../checkin/machine-info';
+import type { MachineInfo } from '../support/machine-info';
 import type { ToolName } from './args';
 import type { SenderPhases } from './muster-protocol';
 import type { SideUsage } from './process-meter';

@@ -1,7 +1,7 @@
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopChild } from '../checkin/children';
-import { freePort } from '../checkin/ports';
+import { stopChild } from '../support/children';
+import { freePort } from '../support/ports';
 import { spawnTracked, waitForPort } from './tracked-process';
 
 /** The rsync module every daemon transfer writes into. */

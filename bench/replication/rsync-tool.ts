@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { waitUntil } from '../checkin/wait';
+import { waitUntil } from '../support/wait';
 import { descendants, reapedChildrenCpu, TreeSampler } from './process-meter';
 import { type CountingProxy, wireBetween } from './proxy-handle';
 import type { PassRequest, ReplicationTool } from './replication-tool';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { idealBlockSize } from '@muster/replication';
-import { say } from '../checkin/progress';
+import { say } from '../support/progress';
 import { flushFileSystem, warmFiles } from './page-cache';
 import type { ReplicationTool } from './replication-tool';
 import type { PassResult, ResumeDetail, WorkloadResult } from './results';

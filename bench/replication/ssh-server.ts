@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopChild, waitForExit } from '../checkin/children';
-import { freePort } from '../checkin/ports';
+import { stopChild, waitForExit } from '../support/children';
+import { freePort } from '../support/ports';
 import type { ExternalTools } from './tool-install';
 import { spawnTracked, waitForPort } from './tracked-process';
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { sleep } from '../checkin/wait';
+import { sleep } from '../support/wait';
 
 const tracked = new Set<ChildProcess>();
 const trackedGroups = new WeakSet<ChildProcess>();
@@ -20,7 +20,7 @@ function killTracked(): void {
 
 /**
  * Spawns a non-node program (rsync, sshd) that is killed, by its pid (or its own process group
- * when detached), if the benchmark exits first. spawnNode in bench/checkin does the same for
+ * when detached), if the benchmark exits first. spawnNode in bench/support does the same for
  * node children.
  */
 export function spawnTracked(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {

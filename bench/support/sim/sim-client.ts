@@ -1,11 +1,15 @@
 import type { AgentMessage } from '@muster/protocol';
-import type { Semaphore } from './semaphore';
+import type { Semaphore } from '../semaphore';
 
 /** Counters shared by every simulated client of one simulator process. */
 export interface SimCounters {
   sent: number;
   connectFailures: number;
   lastError: string;
+  commandsReceived: number;
+  acksReceived: number;
+  /** Records a command delivery by id (repeats are counted as duplicates). */
+  noteCommand(id: string): void;
 }
 
 /** One simulated connection, Muster agent or floor client, as the simulator drives it. */

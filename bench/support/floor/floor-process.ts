@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { spawnNode, stopChild } from './children';
+import { spawnNode, stopChild } from '../children';
 import type { FloorChildMessage } from './floor-protocol';
 
 const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.ts', import.meta.url));

@@ -1,6 +1,6 @@
 import type { CommandRecorder } from './command-recorder';
-import type { CmdSimAgent } from './sim-agent';
-import type { LatencyRun, LatencySample } from './sim-protocol';
+import type { SimAgent } from './sim-agent';
+import type { LatencyRequest, LatencyRun, LatencySample } from './sim-protocol';
 
 /** Where the latency run sends its enqueue requests. */
 export interface LatencyTarget {
@@ -12,28 +12,37 @@ interface EnqueueAnswer {
   items: Array<{ id: string; target: string; status: string }>;
 }
 
+/** The agents of this process a latency request may pick now. */
+function candidates(agents: readonly SimAgent[], request: LatencyRequest): SimAgent[] {
+  const node = request.node;
+  return agents.filter((a) => {
+    if (!a.connected || a.machineId === '') return false;
+    if (request.pick === 'any' || !node) return true;
+    return a.connectedTo(node) === (request.pick === 'same');
+  });
+}
+
 /**
  * Sends `count` single-target commands, one after the other, each to a random connected agent
- * of this process, and times each from just before the enqueue request until that agent had
+ * of this process (on the API's node or on another, as `pick` says), and times each from just before the enqueue request until that agent had
  * the command. Enqueuer and agents share this process and its clock (performance.now()).
  * Each command is finished (result sent, acknowledged) before the next is queued, so every
  * sample starts with an idle agent and an idle queue.
  */
 export async function runLatency(
-  agents: readonly CmdSimAgent[],
+  agents: readonly SimAgent[],
   recorder: CommandRecorder,
   target: LatencyTarget,
-  count: number,
-  timeoutMs: number,
-  commandType: string,
+  request: LatencyRequest,
 ): Promise<LatencyRun> {
+  const { count, timeoutMs, commandType } = request;
   const run: LatencyRun = { samples: [], failures: 0, lastFailure: '' };
   const url = `${target.httpUrl}/api/v1/commands`;
   const headers = { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' };
   recorder.startTracing();
   try {
     for (let i = 0; i < count; i++) {
-      const connected = agents.filter((a) => a.connected && a.machineId !== '');
+      const connected = candidates(agents, request);
       const agent = connected[Math.floor(Math.random() * connected.length)];
       if (!agent) {
         run.failures++;

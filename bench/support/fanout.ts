@@ -1,12 +1,32 @@
-import { readCpuSeconds } from '../checkin/proc-stats';
-import { say, throttled } from '../checkin/progress';
-import type { MusterServerProcess } from '../checkin/server-process';
-import { waitUntil } from '../checkin/wait';
 import { ApiProbe } from './api-probe';
 import { wallClockMs } from './clock';
-import type { FanoutResult } from './results';
-import type { CmdSimPool } from './sim-pool';
+import { readCpuSeconds } from './proc-stats';
+import { say, throttled } from './progress';
+import type { MusterServerProcess } from './server-process';
+import type { SimPool } from './sim/sim-pool';
 import { type Summary, summarize } from './stats';
+import { waitUntil } from './wait';
+
+/** One command fanned out to every connected agent through a group filter. */
+export interface FanoutResult {
+  filter: string;
+  /** Commands the POST queued (one per machine matching the filter). */
+  queued: number;
+  /** Until the POST's answer, ms. */
+  postMs: number;
+  received: number;
+  acknowledged: number;
+  /** Receipt times after the POST started, ms. */
+  receiptMs: Summary;
+  /** Until the last agent had it, ms after the POST started (null: not all within the limit). */
+  allReceivedMs: number | null;
+  /** Until the last result was acknowledged, ms after the POST started (null: not all). */
+  allAcknowledgedMs: number | null;
+  timeLimitMs: number;
+  serverCpuSeconds: number;
+  /** GET /server answer times while the fan-out ran (a blocked event loop shows here). */
+  apiAnswerMs: Summary;
+}
 
 /**
  * One POST /commands with a group filter, queueing one command for every machine of the group,
@@ -17,7 +37,7 @@ import { type Summary, summarize } from './stats';
  */
 export async function measureFanout(
   server: MusterServerProcess,
-  pool: CmdSimPool,
+  pool: SimPool,
   group: string,
   timeLimitMs: number,
 ): Promise<FanoutResult> {

@@ -8,7 +8,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MAX_AGENT_FRAME_BYTES } from '@muster/protocol';
 import { WebSocketServer } from 'ws';
-import { selfSignedCertificate } from '../../packages/server/src/gateway/tls-credentials';
+import { selfSignedCertificate } from '../../../packages/server/src/gateway/tls-credentials';
 import type { FloorChildMessage, FloorParentMessage } from './floor-protocol';
 
 const host = process.argv[2] ?? '127.0.0.1';

@@ -1,8 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hasExited, spawnNode, stopChild, waitForExit } from './children';
-import { REPO_ROOT } from './paths';
-import type { ChildMessage, ParentMessage, SimConfig, SimStatus } from './sim-protocol';
+import { hasExited, spawnNode, stopChild, waitForExit } from '../children';
+import { REPO_ROOT } from '../paths';
+import type {
+  ChildMessage,
+  FanoutReport,
+  LatencyRequest,
+  LatencyRun,
+  ParentMessage,
+  SimConfig,
+  SimStatus,
+} from './sim-protocol';
 
 const SIMULATOR = fileURLToPath(new URL('./simulator.ts', import.meta.url));
 
@@ -31,12 +39,14 @@ class SimChild {
   constructor(readonly child: ChildProcess) {
     child.on('message', (raw) => {
       const m = raw as ChildMessage;
-      if (m.type === 'ready') this.readyWaiter?.();
-      if ((m.type === 'status' || m.type === 'drained') && this.pending.has(m.id)) {
-        const resolve = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        resolve?.(m);
+      if (m.type === 'ready') {
+        this.readyWaiter?.();
+        return;
       }
+      if (!('id' in m)) return;
+      const resolve = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      resolve?.(m);
     });
   }
 
@@ -71,9 +81,29 @@ class SimChild {
   }
 }
 
+/** The counters of no simulator at all, the start of a sum. */
+export function emptyStatus(): SimStatus {
+  return {
+    connected: 0,
+    onPrimary: 0,
+    onSecondary: 0,
+    everConnected: 0,
+    welcomedSinceMark: 0,
+    sent: 0,
+    connectFailures: 0,
+    lastError: '',
+    periods: {},
+    commandsReceived: 0,
+    acksReceived: 0,
+    duplicateDeliveries: 0,
+    distinctCommands: 0,
+  };
+}
+
 /**
  * The simulator child processes of one phase, driven together: their share of the clients is
- * split evenly, commands go to all, and their counters are summed.
+ * split evenly, commands go to all, and their counters are summed. Every benchmark that
+ * simulates agents or floor clients uses this one pool.
  */
 export class SimPool {
   private constructor(private readonly children: SimChild[]) {}
@@ -118,16 +148,7 @@ export class SimPool {
     const replies = await Promise.all(
       this.children.map((c) => c.request((id) => ({ type: 'status', id }), timeoutMs)),
     );
-    const total: PoolStatus = {
-      connected: 0,
-      everConnected: 0,
-      welcomedSinceMark: 0,
-      sent: 0,
-      connectFailures: 0,
-      lastError: '',
-      periods: {},
-      stale: 0,
-    };
+    const total: PoolStatus = { ...emptyStatus(), stale: 0 };
     replies.forEach((r, i) => {
       const child = this.children[i];
       if (!child) return;
@@ -136,14 +157,81 @@ export class SimPool {
       const s = child.last;
       if (!s) return;
       total.connected += s.connected;
+      total.onPrimary += s.onPrimary;
+      total.onSecondary += s.onSecondary;
       total.everConnected += s.everConnected;
       total.welcomedSinceMark += s.welcomedSinceMark;
       total.sent += s.sent;
       total.connectFailures += s.connectFailures;
+      total.commandsReceived += s.commandsReceived;
+      total.acksReceived += s.acksReceived;
+      total.duplicateDeliveries += s.duplicateDeliveries;
+      total.distinctCommands += s.distinctCommands;
       if (s.lastError) total.lastError = s.lastError;
       for (const [k, v] of Object.entries(s.periods)) total.periods[k] = (total.periods[k] ?? 0) + v;
     });
     return total;
+  }
+
+  /** Tells every child to connect its clients. */
+  connect(): void {
+    this.broadcast({ type: 'connect' });
+  }
+
+  /** How many children there are. */
+  get size(): number {
+    return this.children.length;
+  }
+
+  /** Forgets the command ids seen so far: duplicates are counted afresh from now on. */
+  async resetCommandCounts(): Promise<void> {
+    this.broadcast({ type: 'reset-command-counts' });
+    await this.status(60_000);
+  }
+
+  /**
+   * Runs the latency measurement in each child in turn (never two at once), `request.count`
+   * commands in all, and returns every child's run.
+   */
+  async latency(request: LatencyRequest): Promise<LatencyRun[]> {
+    const runs: LatencyRun[] = [];
+    const share = Math.ceil(request.count / this.children.length);
+    for (const [i, c] of this.children.entries()) {
+      const n = Math.min(share, request.count - i * share);
+      if (n <= 0) break;
+      const reply = await c.request(
+        (id) => ({ type: 'latency', id, request: { ...request, count: n } }),
+        n * (request.timeoutMs * 2 + 1000),
+      );
+      runs.push(
+        reply?.type === 'latency'
+          ? reply.run
+          : { samples: [], failures: n, lastFailure: 'the simulator did not answer in time' },
+      );
+    }
+    return runs;
+  }
+
+  /** Starts collecting fan-out receipts of `commandType` in every child. */
+  async markFanout(commandType: string): Promise<void> {
+    await Promise.all(
+      this.children.map((c) => c.request((id) => ({ type: 'fanout-mark', id, commandType }), 10_000)),
+    );
+  }
+
+  /** Every child's fan-out receipts so far, merged. */
+  async fanoutReport(timeoutMs = 20_000): Promise<FanoutReport> {
+    const replies = await Promise.all(
+      this.children.map((c) => c.request((id) => ({ type: 'fanout-report', id }), timeoutMs)),
+    );
+    const merged: FanoutReport = { receivedAtMs: [], ackedAtMs: [] };
+    for (const r of replies) {
+      if (r?.type !== 'fanout-report') continue;
+      // concat, not push(...): a spread of 100,000 arguments overflows the stack.
+      merged.receivedAtMs = merged.receivedAtMs.concat(r.report.receivedAtMs);
+      merged.ackedAtMs = merged.ackedAtMs.concat(r.report.ackedAtMs);
+    }
+    return merged;
   }
 
   /** Marks now as the start of a restart: later welcomes count in `welcomedSinceMark`. */

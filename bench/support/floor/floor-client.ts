@@ -1,7 +1,7 @@
 import { type AgentMessage, MAX_AGENT_FRAME_BYTES, type ServerAddress } from '@muster/protocol';
 import WebSocket from 'ws';
-import type { Semaphore } from './semaphore';
-import { checkinMessage, type SimClient, type SimCounters } from './sim-client';
+import type { Semaphore } from '../semaphore';
+import { checkinMessage, type SimClient, type SimCounters } from '../sim/sim-client';
 
 /** Where one floor client connects, from where, and how often it sends. */
 export interface FloorClientSpec {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { REPO_ROOT } from '../checkin/paths';
+import { REPO_ROOT } from './paths';
 
 /**
  * The commit the measured server code is at, with "+changes" when packages/ has uncommitted

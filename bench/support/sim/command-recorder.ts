@@ -1,4 +1,5 @@
-import type { CmdSimAgent, CommandObserver } from './sim-agent';
+import type { SimAgent } from './sim-agent';
+import type { CommandObserver } from './sim-behaviour';
 import type { FanoutReport } from './sim-protocol';
 
 /** What one traced command went through, in performance.now() milliseconds. */
@@ -68,7 +69,7 @@ export class CommandRecorder implements CommandObserver {
     this.traced.delete(id);
   }
 
-  received(_agent: CmdSimAgent, commandId: string, commandType: string, atMs: number): void {
+  received(_agent: SimAgent, commandId: string, commandType: string, atMs: number): void {
     if (this.fanoutType === commandType) {
       this.fanout.receivedAtMs.push(performance.timeOrigin + atMs);
       this.fanoutIds.add(commandId);
@@ -78,13 +79,13 @@ export class CommandRecorder implements CommandObserver {
     });
   }
 
-  resultSent(_agent: CmdSimAgent, commandId: string, atMs: number): void {
+  resultSent(_agent: SimAgent, commandId: string, atMs: number): void {
     this.update(commandId, (t) => {
       t.resultAt = atMs;
     });
   }
 
-  acked(_agent: CmdSimAgent, commandId: string, atMs: number): void {
+  acked(_agent: SimAgent, commandId: string, atMs: number): void {
     if (this.fanoutIds.has(commandId)) this.fanout.ackedAtMs.push(performance.timeOrigin + atMs);
     this.update(commandId, (t) => {
       t.ackAt = atMs;
