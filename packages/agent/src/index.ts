@@ -10,5 +10,6 @@ export { type AgentKey, generateAgentKey, loadOrCreateAgentKey } from './agent-k
 export type { AgentLog } from './agent-log';
 export { fullJitterDelay } from './backoff';
 export { collectInventory, localAddresses } from './inventory';
+export { type ReconnectDelay, reconnectDelay } from './reconnect-delay';
 export { confirmTrial, readTrial, rollBack, type UpdateTrial } from './self-update';
 export { BandwidthThrottle } from './throttle';
