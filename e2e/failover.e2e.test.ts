@@ -167,9 +167,12 @@ describe('primary and secondary server', () => {
       }
     };
     await flow([primary, secondary], 4);
-    // Commands keep coming (through the node that stays) while the first node dies.
+    // Commands keep coming (through the node that stays) while the first node dies, and the one
+    // running on A when it dies was delivered by it: its result can only reach the other node.
     const during = flow([secondary], 8);
-    await sleep(300);
+    const midRun = `c${next++}`;
+    queued.push({ tag: midRun, id: await queueShell(primary, idA, `echo ${midRun} >> ${ledger}; sleep 1`) });
+    await waitFor('it runs', () => readFileSync(ledger, 'utf8').split('\n').includes(midRun));
     await primary.stop('SIGKILL');
     await during;
     await waitFor('A on its secondary', async () => (await connectedAgents(secondary)) === 2, 20_000);
@@ -193,7 +196,7 @@ describe('primary and secondary server', () => {
     );
     const redelivered = settled.filter((c) => c.attempts > 1).length;
     t.diagnostic(`${queued.length} commands, ${redelivered} delivered more than once`);
-    assert.equal(queued.length, 36);
+    assert.equal(queued.length, 37);
     assert.deepEqual(
       settled.filter((c) => c.status !== 'complete').map((c) => `${c.id}: ${c.status}`),
       [],
