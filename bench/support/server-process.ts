@@ -155,4 +155,13 @@ export class MusterServerProcess {
     this.child = null;
     return { seconds: (performance.now() - started) / 1000, exitedGracefully };
   }
+
+  /** Kills the process with SIGKILL (no shutdown at all) and waits until it is gone. */
+  async kill(): Promise<StopOutcome> {
+    if (!this.child) return { seconds: 0, exitedGracefully: false };
+    const started = performance.now();
+    await stopChild(this.child, 10_000, 'SIGKILL');
+    this.child = null;
+    return { seconds: (performance.now() - started) / 1000, exitedGracefully: false };
+  }
 }

@@ -1,0 +1,69 @@
+import { measureFanout } from '../support/fanout';
+import { say } from '../support/progress';
+import type { SimPool } from '../support/sim/sim-pool';
+import type { LatencyPick } from '../support/sim/sim-protocol';
+import { summarize } from '../support/stats';
+import { sleep } from '../support/wait';
+import type { ScaleCluster } from './cluster';
+import type { NotifyCounter } from './notify-counter';
+import type { CommandsResult, LatencySide } from './results';
+import { SCALE_GROUP } from './seed-agents';
+
+const COMMAND_TYPE = 'audit';
+
+/** Single-target commands through the first node's API to agents on it (`same`) or on another node. */
+async function latencySide(
+  cluster: ScaleCluster,
+  pool: SimPool,
+  pick: LatencyPick,
+  count: number,
+): Promise<LatencySide> {
+  const node = cluster.agentAddresses[0] ?? null;
+  const runs = await pool.latency({
+    count,
+    timeoutMs: 10_000,
+    commandType: COMMAND_TYPE,
+    pick,
+    node,
+    httpUrl: cluster.first.httpUrl,
+  });
+  const samples = runs.flatMap((r) => r.samples);
+  const side: LatencySide = {
+    commands: samples.length,
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+    lastFailure:
+      runs
+        .map((r) => r.lastFailure)
+        .filter(Boolean)
+        .at(-1) ?? '',
+    enqueueToReceiptMs: summarize(samples.map((s) => s.enqueueToReceiptMs)),
+  };
+  const r = side.enqueueToReceiptMs;
+  say(
+    `latency (${pick === 'same' ? 'same node' : 'across nodes'}): ${side.commands} commands (${side.failures} failed), ` +
+      `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+  );
+  return side;
+}
+
+/**
+ * With every agent connected: enqueue-to-receipt latency on the node that took the request and
+ * across nodes, then one command fanned out to every agent through the first node while
+ * GET /api/v1/server is probed there.
+ */
+export async function runCommandsPhase(
+  cluster: ScaleCluster,
+  pool: SimPool,
+  agents: number,
+  latencyCommands: number,
+  notify: NotifyCounter,
+): Promise<CommandsResult> {
+  const span = notify.span();
+  const sameNode = await latencySide(cluster, pool, 'same', latencyCommands);
+  const crossNode = await latencySide(cluster, pool, 'other', latencyCommands);
+  cluster.assertRunning('the latency runs');
+  await sleep(2_000);
+  const fanout = await measureFanout(cluster.first, pool, SCALE_GROUP, Math.max(120_000, agents * 2));
+  cluster.assertRunning('the fan-out');
+  return { sameNode, crossNode, fanout, notify: span() };
+}

@@ -1,0 +1,148 @@
+import type { DeviceBackendResult } from '../commands/results';
+import type { FanoutResult } from '../support/fanout';
+import type { WindowResult } from '../support/load-window';
+import type { MachineInfo } from '../support/machine-info';
+import type { Summary } from '../support/stats';
+import type { TargetRow } from '../support/target-row';
+import type { NotifySpan } from './notify-counter';
+
+/** One node's memory before and after the agents connected. */
+export interface NodeMemory {
+  node: number;
+  /** Agents the node reports connected (GET /api/v1/server). */
+  agents: number;
+  baselineBytes: number;
+  connectedBytes: number;
+  /** (connected - baseline) / agents, bytes. */
+  perAgentBytes: number;
+}
+
+/** Every agent connecting to the cluster at once. */
+export interface ConnectResult {
+  requested: number;
+  connected: number;
+  onPrimary: number;
+  /** The nodes' own counts summed. */
+  serverConnected: number;
+  seconds: number;
+  failedAttempts: number;
+  lastError: string;
+  nodes: NodeMemory[];
+  /** All nodes' RSS growth over all agents, bytes. */
+  perAgentBytes: number;
+  notify: NotifySpan;
+}
+
+/** The check-in window over every node. */
+export interface CheckinResult {
+  window: WindowResult;
+  notify: NotifySpan;
+}
+
+/** Every node stopped at once and started again. */
+export interface StormResult {
+  signal: 'SIGTERM' | 'SIGKILL';
+  agentsBefore: number;
+  /** Until the slowest node had exited, s. */
+  stopSeconds: number;
+  /** Nodes that had to be killed after the grace time (SIGTERM only). */
+  killedAfterGrace: number;
+  /** From spawning the nodes again until every one answered, s. */
+  startSeconds: number;
+  back: number;
+  /** From the signal until every agent was welcomed again, s (null: not within the limit). */
+  backSeconds: number | null;
+  failedAttempts: number;
+  /** [seconds after the signal, agents welcomed again] about every 5 s. */
+  timeline: Array<[number, number]>;
+  /** What the store held afterwards. */
+  store: StoreCheck;
+  notify: NotifySpan;
+}
+
+/** The store after a storm: every account still there, and the nodes' counts agree with the agents'. */
+export interface StoreCheck {
+  machines: number;
+  expectedMachines: number;
+  /** Accounts the store marks connected, a few seconds after every agent was back. */
+  markedConnected: number;
+  serverConnected: number;
+  ok: boolean;
+}
+
+/** Commands queued while one node was killed and came back, and what became of them. */
+export interface CommandFlow {
+  queued: number;
+  enqueueFailures: number;
+  complete: number;
+  /** Queued commands not complete at the end of the wait. */
+  notComplete: number;
+  byStatus: Record<string, number>;
+  /** Deliveries of a command id an agent had already received (the simulator ran each again). */
+  duplicateDeliveries: number;
+  distinctReceived: number;
+}
+
+/** One node SIGKILLed while commands flow, then started again. */
+export interface NodeLossResult {
+  victim: number;
+  /** Agents whose primary is the victim (they were on it). */
+  victimAgents: number;
+  periodSeconds: number;
+  /** From SIGKILL until every victim agent was on its secondary (null: not within the limit). */
+  onSecondarySeconds: number | null;
+  onSecondary: number;
+  /** From the victim's restart until every agent was on its primary again. */
+  backToPrimarySeconds: number | null;
+  onPrimaryAtEnd: number;
+  flow: CommandFlow;
+  notify: NotifySpan;
+}
+
+/** Single-target commands, enqueue request to receipt by the agent. */
+export interface LatencySide {
+  commands: number;
+  failures: number;
+  lastFailure: string;
+  enqueueToReceiptMs: Summary;
+}
+
+/** The command measurements with every agent connected. */
+export interface CommandsResult {
+  sameNode: LatencySide;
+  crossNode: LatencySide;
+  fanout: FanoutResult;
+  notify: NotifySpan;
+}
+
+/** The bare ws TLS floor under the same per-process load as one node. */
+export interface FloorResult {
+  connections: number;
+  connected: number;
+  baselineBytes: number;
+  connectedBytes: number;
+  perConnectionBytes: number;
+  window: WindowResult;
+}
+
+/** Everything one run measured. */
+export interface ScaleResults {
+  benchmark: 'scale';
+  machine: MachineInfo;
+  revision: string;
+  commandLine: string;
+  config: Record<string, unknown>;
+  loadAverage: { atStart: number[]; atEnd: number[] };
+  seedSeconds: number;
+  nodeStartSeconds: number[];
+  connect: ConnectResult | null;
+  checkin: CheckinResult | null;
+  storms: StormResult[];
+  nodeLoss: NodeLossResult | null;
+  commands: CommandsResult | null;
+  devices: DeviceBackendResult[];
+  floor: FloorResult | null;
+  errors: string[];
+  targets: TargetRow[];
+  durationSeconds: number;
+}

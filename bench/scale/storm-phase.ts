@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { openDatabase } from '../../packages/server/src/store/sql/open-database';
+import { say, throttled } from '../support/progress';
+import type { SimPool } from '../support/sim/sim-pool';
+import { waitUntil } from '../support/wait';
+import type { ScaleCluster } from './cluster';
+import { nodeCounts } from './connect-phase';
+import type { NotifyCounter } from './notify-counter';
+import type { StoreCheck, StormResult } from './results';
+import { SCALE_GROUP } from './seed-agents';
+
+/** Reads what the store holds after a storm and compares it with the agents and the nodes. */
+async function checkStore(
+  databaseUrl: string,
+  cluster: ScaleCluster,
+  agents: number,
+  connectedNow: number,
+): Promise<StoreCheck> {
+  const { db, close } = openDatabase({ postgresUrl: databaseUrl });
+  try {
+    const row = await sql<{ machines: string; connected: string }>`
+      select count(*) as machines, count(*) filter (where connected = 1) as connected
+      from machines where group_id = ${SCALE_GROUP}`.execute(db);
+    const machines = Number(row.rows[0]?.machines ?? 0);
+    const markedConnected = Number(row.rows[0]?.connected ?? 0);
+    const serverConnected = (await nodeCounts(cluster)).reduce((a, b) => a + b, 0);
+    return {
+      machines,
+      expectedMachines: agents,
+      markedConnected,
+      serverConnected,
+      ok: machines === agents && markedConnected === connectedNow && serverConnected === connectedNow,
+    };
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Stops every node at once (SIGTERM: their own shutdown; SIGKILL: none at all), starts them all
+ * again, and times until every agent was welcomed again; then checks the store.
+ */
+export async function runStorm(
+  signal: 'SIGTERM' | 'SIGKILL',
+  cluster: ScaleCluster,
+  pool: SimPool,
+  databaseUrl: string,
+  agents: number,
+  timeLimitSeconds: number,
+  notify: NotifyCounter,
+): Promise<StormResult> {
+  const before = await pool.status();
+  await pool.mark();
+  const span = notify.span();
+  const signalledAt = performance.now();
+  say(`storm: ${signal} to all ${cluster.nodes.length} nodes with ${before.connected} agents connected`);
+  const stops = await cluster.stopAll(signal);
+  const stopSeconds = (performance.now() - signalledAt) / 1000;
+  const startSeconds = await cluster.restartStopped();
+  say(
+    `storm: nodes gone after ${stopSeconds.toFixed(1)} s, all answering again after ${startSeconds.toFixed(1)} s`,
+  );
+  const progress = throttled(5_000);
+  const timeline: Array<[number, number]> = [];
+  const outcome = await waitUntil(
+    () => pool.status(),
+    (s) => s.welcomedSinceMark >= before.connected,
+    Math.max(10_000, timeLimitSeconds * 1000 - (performance.now() - signalledAt)),
+    250,
+    (s) => {
+      cluster.assertRunning(`the ${signal} storm`);
+      const t = Math.round((performance.now() - signalledAt) / 100) / 10;
+      const last = timeline[timeline.length - 1];
+      if (!last || t - last[0] >= 5) timeline.push([t, s.welcomedSinceMark]);
+      progress(`storm: ${s.welcomedSinceMark}/${before.connected} welcomed again`);
+    },
+  );
+  const backSeconds = outcome.done ? (performance.now() - signalledAt) / 1000 : null;
+  timeline.push([Math.round((performance.now() - signalledAt) / 100) / 10, outcome.value.welcomedSinceMark]);
+  say(
+    `storm: ${outcome.value.welcomedSinceMark}/${before.connected} back` +
+      (backSeconds === null ? ' (time limit reached)' : ` ${backSeconds.toFixed(1)} s after ${signal}`),
+  );
+  const notifySpan = span();
+  // Connection state is written coalesced: the store may lag the sessions by a flush or two,
+  // so it is read until it agrees (or a minute has passed, and the disagreement is reported).
+  const agreed = await waitUntil(
+    async () => checkStore(databaseUrl, cluster, agents, (await pool.status()).connected),
+    (check) => check.ok,
+    60_000,
+    2_000,
+  );
+  const store = agreed.value;
+  const now = await pool.status();
+  say(
+    `storm: store holds ${store.machines}/${agents} accounts, ${store.markedConnected} marked connected, ` +
+      `nodes count ${store.serverConnected}, simulators ${now.connected}`,
+  );
+  return {
+    signal,
+    agentsBefore: before.connected,
+    stopSeconds,
+    killedAfterGrace: signal === 'SIGTERM' ? stops.filter((s) => !s.exitedGracefully).length : 0,
+    startSeconds,
+    back: outcome.value.welcomedSinceMark,
+    backSeconds,
+    failedAttempts: outcome.value.connectFailures - before.connectFailures,
+    timeline,
+    store,
+    notify: notifySpan,
+  };
+}
