@@ -1290,7 +1290,7 @@ export interface components {
             enabled: boolean;
             /** @description Machine group (office.acme) or organization (acme): the rule covers it and its subgroups */
             group: string;
-            /** @description offline and never-checked-in only: how many minutes (0: at the next evaluation) */
+            /** @description offline and never-checked-in only: how many minutes, a whole number from 0 to 10080 (0: at the next evaluation) */
             minutes?: number | null;
             name: string;
             /** @description also send alert.fired / alert.resolved to the organization's webhook */

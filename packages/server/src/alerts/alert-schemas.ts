@@ -21,9 +21,12 @@ export const AlertRuleBodyDefinition = Type.Object(
       description: 'Machine group (office.acme) or organization (acme): the rule covers it and its subgroups',
     }),
     condition: ConditionSchema,
+    // The range is checked by parseAlertRule rather than here, so a refusal says it in words
+    // ("a whole number from 0 to 10080, got -5") instead of the schema's anyOf errors.
     minutes: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0, maximum: 10080 }), Type.Null()], {
-        description: 'offline and never-checked-in only: how many minutes (0: at the next evaluation)',
+      Type.Union([Type.Number(), Type.Null()], {
+        description:
+          'offline and never-checked-in only: how many minutes, a whole number from 0 to 10080 (0: at the next evaluation)',
       }),
     ),
     emails: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 254 }), { maxItems: 50 })),

@@ -88,7 +88,16 @@ describe('alert API', () => {
         404,
         /no machine group or organization/,
       ],
-      [{ name: 'x', group: 'web.acme', condition: 'offline', minutes: -1 }, 400, /minutes/],
+      [
+        { name: 'x', group: 'web.acme', condition: 'offline', minutes: -1 },
+        400,
+        /^minutes: a whole number from 0 to 10080, got -1$/,
+      ],
+      [
+        { name: 'x', group: 'web.acme', condition: 'offline', minutes: 1.5 },
+        400,
+        /^minutes: a whole number from 0 to 10080, got 1.5$/,
+      ],
       [{ name: 'x', group: 'web.acme', condition: 'on-fire', minutes: 1 }, 400, /condition/],
       [{ name: 'x', group: 'web.acme', condition: 'offline' }, 400, /minutes: required/],
       [
