@@ -11,6 +11,7 @@ const PAGES = [
   ['Check-In Control', '/checkin-control'],
   ['Devices', '/devices'],
   ['Offsite Servers', '/replication'],
+  ['Alerts', '/alerts'],
   ['Enroll', '/enroll'],
   ['Administration', '/admin'],
 ] as const;

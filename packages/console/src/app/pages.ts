@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AccountPage } from '../pages/account/AccountPage';
 import { AdminPage } from '../pages/admin/AdminPage';
+import { AlertsPage } from '../pages/alerts/AlertsPage';
 import { CheckinControlPage } from '../pages/checkin-control/CheckinControlPage';
 import { DevicesPage } from '../pages/devices/DevicesPage';
 import { EnrollPage } from '../pages/enroll/EnrollPage';
@@ -38,6 +39,7 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'replication.view',
     component: ReplicationPage,
   },
+  { path: '/alerts', title: 'Alerts', permission: 'alerts.view', component: AlertsPage },
   { path: '/enroll', title: 'Enroll', permission: 'install-tokens.manage', component: EnrollPage },
   {
     path: '/admin',
