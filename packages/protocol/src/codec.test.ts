@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Kind, type TSchema, Type } from '@sinclair/typebox';
 import {
   type AgentMessage,
   AgentToServer,
@@ -216,6 +217,19 @@ describe('frame decoding: invalid frames throw FrameError', () => {
     for (const t of ['goodbye', 'Hello', 'toString', 'constructor', '__proto__', 'hasOwnProperty', '']) {
       assertRejected(JSON.stringify({ t }), new RegExp(`^unknown message type "${t}"$`));
     }
+  });
+
+  test('a type is compiled when its first frame arrives, not when the decoder is built', () => {
+    // A schema of a kind TypeCompiler does not know throws when compiled: building the decoder
+    // must not touch it, decoding another type must not either, only a frame of its own type.
+    const uncompilable = { [Kind]: 'NoSuchKind' } as unknown as TSchema;
+    const decoder = createDecoder<{ ok: { t: 'ok' }; odd: { t: 'odd' } }>({
+      ok: Type.Object({ t: Type.Literal('ok') }),
+      odd: uncompilable,
+    });
+    assert.deepEqual(decoder.decode('{"t":"ok"}'), { t: 'ok' });
+    assert.deepEqual(decoder.decode('{"t":"ok"}'), { t: 'ok' });
+    assert.throws(() => decoder.decode('{"t":"odd"}'), /NoSuchKind|Unknown/i);
   });
 
   test('an unknown type name is cut in the detail so a close reason stays short', () => {

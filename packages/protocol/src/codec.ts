@@ -19,12 +19,24 @@ export interface FrameDecoder<M extends Record<string, { t: string }>> {
 }
 
 /**
- * Builds a decoder for one direction of a protocol. Validation is compiled ahead of time
- * because the gateway decodes every check-in of every agent.
+ * Builds a decoder for one direction of a protocol. Each message type's checker is compiled the
+ * first time a frame of that type arrives and kept: the gateway decodes every check-in of every
+ * agent, so checking stays compiled code, while an agent, which sees a handful of the types it
+ * could be sent, never pays the memory of compiling the others (an idle agent's footprint is a
+ * target, see bench/footprint).
  */
 export function createDecoder<M extends Record<string, { t: string }>>(schemas: SchemaMap): FrameDecoder<M> {
   const checkers = new Map<string, TypeCheck<TSchema>>();
-  for (const [type, schema] of Object.entries(schemas)) checkers.set(type, TypeCompiler.Compile(schema));
+  const checkerFor = (type: string): TypeCheck<TSchema> | undefined => {
+    const known = checkers.get(type);
+    if (known) return known;
+    if (!Object.hasOwn(schemas, type)) return undefined;
+    const schema = schemas[type];
+    if (!schema) return undefined;
+    const compiled = TypeCompiler.Compile(schema);
+    checkers.set(type, compiled);
+    return compiled;
+  };
   return {
     decode(frame) {
       let value: unknown;
@@ -38,7 +50,7 @@ export function createDecoder<M extends Record<string, { t: string }>>(schemas: 
       }
       const type = (value as { t?: unknown }).t;
       if (typeof type !== 'string') throw new FrameError('frame has no message type');
-      const checker = checkers.get(type);
+      const checker = checkerFor(type);
       if (!checker) throw new FrameError(`unknown message type "${type.slice(0, 40)}"`);
       if (!checker.Check(value)) {
         const first = checker.Errors(value).First();
@@ -54,11 +66,3 @@ export function createDecoder<M extends Record<string, { t: string }>>(schemas: 
 export function encodeFrame<M extends { t: string }>(message: M): string {
   return JSON.stringify(message);
 }
-
-/**
- * A handler per message type. Dispatch is a map lookup, so adding a message type adds a
- * handler rather than another branch of a switch.
- */
-export type HandlerMap<M extends Record<string, { t: string }>, C> = {
-  [K in keyof M]?: (message: M[K], context: C) => void | Promise<void>;
-};
