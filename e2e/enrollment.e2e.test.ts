@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -167,7 +167,7 @@ describe('enrollment', () => {
     assert.deepEqual(m.checkinControl.primary, { host: 'localhost', port }, '--server localhost is accepted');
   });
 
-  it('refuses a URL, a secondary equal to the primary, and an address that is not an agent port, saying what is wrong', async () => {
+  it('refuses a URL, a secondary equal to the primary, an unknown log level, and an address that is not an agent port, saying what is wrong', async () => {
     const token = await server.installToken({ group: 'typo.acme' });
     const url = runMuster('agent:url', [
       'agent',
@@ -194,6 +194,26 @@ describe('enrollment', () => {
     ]);
     assert.equal(await twin.wait(), 2);
     assert.match(twin.output(), /the secondary server 127\.0\.0\.1:\d+ is the primary itself/);
+
+    // A log level the agent's log does not know (the agent logs without pino, so it checks
+    // the names itself): exit 2 naming the known ones, before any state is written.
+    const loud = runMuster('agent:log-level', [
+      'agent',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--token',
+      token,
+      '--log-level',
+      'loud',
+      '--state',
+      join(dir.path, 'typo-level'),
+    ]);
+    assert.equal(await loud.wait(), 2);
+    assert.match(
+      loud.output(),
+      /--log-level must be one of trace, debug, info, warn, error, fatal, silent, not "loud"/,
+    );
+    assert.equal(existsSync(join(dir.path, 'typo-level')), false, 'no state directory was made');
 
     // The API port speaks plain HTTP: the agent says so instead of an OpenSSL error.
     const apiPort = server.options.httpPort;

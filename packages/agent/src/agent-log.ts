@@ -1,4 +1,4 @@
-/** The logger the agent writes to (pino in the CLI; anything with these methods in tests). */
+/** The logger the agent writes to (json-line-log.ts in the CLI; anything with these methods in tests). */
 export interface AgentLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;

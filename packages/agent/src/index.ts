@@ -10,6 +10,13 @@ export { type AgentKey, generateAgentKey, loadOrCreateAgentKey } from './agent-k
 export type { AgentLog } from './agent-log';
 export { fullJitterDelay } from './backoff';
 export { collectInventory, localAddresses } from './inventory';
+export {
+  createJsonLineLog,
+  isLogLevel,
+  type JsonLineLogOptions,
+  LOG_LEVELS,
+  type LogLevelName,
+} from './json-line-log';
 export { type ReconnectDelay, reconnectDelay } from './reconnect-delay';
 export { confirmTrial, readTrial, rollBack, type UpdateTrial } from './self-update';
 export { BandwidthThrottle } from './throttle';

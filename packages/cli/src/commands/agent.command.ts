@@ -1,9 +1,17 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { AGENT_VERSION, confirmTrial, MusterAgent, readTrial, rollBack } from '@muster/agent';
+import {
+  AGENT_VERSION,
+  confirmTrial,
+  createJsonLineLog,
+  isLogLevel,
+  LOG_LEVELS,
+  MusterAgent,
+  readTrial,
+  rollBack,
+} from '@muster/agent';
 import { AGENT_REFUSED_EXIT_STATUS, parseServerAddress } from '@muster/protocol';
 import { Command } from 'commander';
-import pino from 'pino';
 import { agentServiceCommands, withServerOptions } from './agent-service.commands';
 
 /** How the agent command is run. */
@@ -57,7 +65,11 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
     )
     .option('--user-probe <command>', 'command printing {"user": ..., "idleSeconds": N} instead of `who -u`')
     .option('--local-address <ip>', 'source address for the connection to the server')
-    .option('--log-level <level>', 'log level', process.env.MUSTER_LOG_LEVEL ?? 'info')
+    .option(
+      '--log-level <level>',
+      `log level: ${Object.keys(LOG_LEVELS).join(', ')}`,
+      process.env.MUSTER_LOG_LEVEL ?? 'info',
+    )
     .option(
       '--enroll-only',
       'enroll (or check that the state directory is enrolled), then exit 0; what install scripts run',
@@ -78,7 +90,14 @@ export function agentCommand(options: AgentCommandOptions = {}): Command {
         `account deleted) ends the agent with exit status ${AGENT_REFUSED_EXIT_STATUS} and says why on standard error.`,
     )
     .action(async (opts: AgentCommandFlags) => {
-      const log = pino({ level: opts.logLevel ?? 'info', base: { component: 'agent' } });
+      const level = opts.logLevel ?? 'info';
+      if (!isLogLevel(level)) {
+        console.error(
+          `muster agent: --log-level must be one of ${Object.keys(LOG_LEVELS).join(', ')}, not "${level}"`,
+        );
+        process.exit(2);
+      }
+      const log = createJsonLineLog({ level, base: { component: 'agent' } });
       const enrollOnly = opts.enrollOnly === true;
       const enrollTimeoutSeconds = Number(opts.enrollTimeout);
       if (!Number.isFinite(enrollTimeoutSeconds) || enrollTimeoutSeconds <= 0) {
