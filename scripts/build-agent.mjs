@@ -82,6 +82,11 @@ async function main() {
       __MUSTER_AGENT_BUILD_VERSION__: JSON.stringify(version),
     },
     legalComments: 'none',
+    // Minified, the bundle is 0.7 MB instead of 1.6: an idle agent holds its source and code
+    // cache, so this is about 2 MB of its memory (bench/footprint). Names are kept, so errors
+    // and stack traces in the agent's log still name their classes and functions.
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
   });
 
