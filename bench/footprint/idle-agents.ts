@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readCpuSeconds, readRssBytes } from '../support/proc-stats';
 import type { MusterBuild } from './builds';
 import { type FootprintServer, spawnMuster, stopChild, waitUntil } from './fleet';
+import { evictFromPageCache, type RssSplit, readRssSplit } from './page-cache';
 
 /** What one idle agent used. */
 export interface IdleAgentUsage {
@@ -11,6 +12,8 @@ export interface IdleAgentUsage {
   machineId: string;
   /** RSS once the agent had been online on the idle period for the settle time, bytes. */
   rssAfterSettleBytes: number;
+  /** The same RSS split into private memory and mapped files (see page-cache.ts). */
+  rssSplitAfterSettle: RssSplit;
   /** RSS at the end of the idle window, and the highest seen during it, bytes. */
   rssAtEndBytes: number;
   rssMaxBytes: number;
@@ -58,6 +61,8 @@ export async function measureIdleAgents(
   if (created.status !== 201) throw new Error(`install token: ${JSON.stringify(created.body)}`);
   const token = (created.body as { token: string }).token;
   const agents: RunningAgent[] = builds.map((build) => {
+    // Each agent starts from an executable read from disk, as a service after a reboot does.
+    evictFromPageCache(build.agentCommand[0] as string);
     const stateDir = join(workDir, `agent-${build.id}`);
     const { child, stderr } = spawnMuster(build.agentCommand, [
       '--state',
@@ -108,6 +113,7 @@ export async function measureIdleAgents(
     await new Promise((r) => setTimeout(r, o.settleSeconds * 1000));
     const pids = agents.map((a) => a.child.pid as number);
     const rssAfterSettle = pids.map(readRssBytes);
+    const splitAfterSettle = pids.map(readRssSplit);
     const rssMax = [...rssAfterSettle];
     const cpuStart = pids.map(readCpuSeconds);
     const started = performance.now();
@@ -125,6 +131,7 @@ export async function measureIdleAgents(
         build: agent.build.id,
         machineId: ids[i] as string,
         rssAfterSettleBytes: rssAfterSettle[i] as number,
+        rssSplitAfterSettle: splitAfterSettle[i] as RssSplit,
         rssAtEndBytes: readRssBytes(pids[i] as number),
         rssMaxBytes: rssMax[i] as number,
         cpuSeconds,

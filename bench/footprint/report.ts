@@ -29,16 +29,18 @@ export function resultTable(r: FootprintResults): string {
   const help = (id: BuildId) => r.help.find((h) => h.build === id);
   const idle = (id: BuildId) => r.idle.find((a) => a.build === id);
   const columns: BuildId[] = ['before', 'after', 'sea'];
-  const rows: string[][] = [['', 'target', ...columns.map((id) => r.builds[id] ?? id), 'after vs target']];
+  const rows: string[][] = [['', 'target', ...columns.map((id) => r.builds[id] ?? id), 'verdict']];
+  /** A measured row, judged on `judged`: the build the target is about. */
   const row = (
     name: string,
     target: string,
     value: (id: BuildId) => number | undefined,
     format: (v: number) => string,
     bound: number,
+    judged: BuildId,
     strict = false,
   ) => {
-    const after = value('after');
+    const measured = value(judged);
     rows.push([
       name,
       target,
@@ -46,7 +48,7 @@ export function resultTable(r: FootprintResults): string {
         const v = value(id);
         return v === undefined ? '-' : format(v);
       }),
-      after === undefined ? '-' : `${verdict(after, bound, strict)} ${format(after)}`,
+      measured === undefined ? '-' : `${verdict(measured, bound, strict)} ${format(measured)} (${judged})`,
     ]);
   };
   row(
@@ -55,6 +57,7 @@ export function resultTable(r: FootprintResults): string {
     (id) => help(id)?.medianMs,
     ms,
     TARGETS.helpMs,
+    'after',
   );
   row(
     'idle agent RSS after settling',
@@ -62,6 +65,7 @@ export function resultTable(r: FootprintResults): string {
     (id) => idle(id)?.rssAfterSettleBytes,
     mb,
     TARGETS.idleRssBytes,
+    'sea',
   );
   row(
     `idle agent CPU, ${r.options.periodSeconds} s check-in period`,
@@ -69,6 +73,7 @@ export function resultTable(r: FootprintResults): string {
     (id) => idle(id)?.cpuShareOfCore,
     pct,
     TARGETS.idleCpuShare,
+    'sea',
     true,
   );
   rows.push([
@@ -77,6 +82,15 @@ export function resultTable(r: FootprintResults): string {
     ...columns.map((id) => {
       const a = idle(id);
       return a ? `${a.cpuSeconds.toFixed(2)} s / ${a.idleWindowSeconds.toFixed(0)} s` : '-';
+    }),
+    '',
+  ]);
+  rows.push([
+    'idle agent RSS after settling: private / files',
+    '',
+    ...columns.map((id) => {
+      const split = idle(id)?.rssSplitAfterSettle;
+      return split ? `${mb(split.anonBytes)} / ${mb(split.fileBytes)}` : '-';
     }),
     '',
   ]);
@@ -121,7 +135,8 @@ Produced by \`npm run bench:footprint\`; raw numbers in footprint.json next to t
 - Before: commit ${r.options.beforeRevision}, the last one before the compiled build, as it ran then: its \`bin/muster.mjs\` registered tsx and imported \`src/main.ts\`, which loaded every subcommand.
 - \`muster --help\`: ${r.options.helpRuns} runs per build, the builds taking turns, from spawning node to its exit, NODE_OPTIONS unset.
 - Single executable agent: \`npm run build:agent\` (the agent command bundled into node's single executable application), built in the same run; it is the agent alone, so it has no \`muster --help\` figure.
-- Idle agents: one of each build, side by side, enrolled with one server (compiled, same machine), check-in period set to ${r.options.periodSeconds} s through \`PUT /checkin-control\`, left alone ${r.options.settleSeconds} s once online on it, then RSS (VmRSS) and CPU (utime + stime of /proc/<pid>/stat) over ${window ? window.idleWindowSeconds.toFixed(0) : r.options.idleSeconds} s. Default log level, default user probe, output discarded.
+- Verdicts: \`muster --help\` is judged on the compiled build (after); the idle agent's RSS and CPU on the single executable, the agent \`muster install-token create --script\` and \`muster agent install\` put on a managed machine.
+- Idle agents: one of each build, side by side, each started from an executable evicted from the page cache (as after a reboot; see bench/footprint/page-cache.ts for why a file just written maps larger), enrolled with one server (compiled, same machine), check-in period set to ${r.options.periodSeconds} s through \`PUT /checkin-control\`, left alone ${r.options.settleSeconds} s once online on it, then RSS (VmRSS) and CPU (utime + stime of /proc/<pid>/stat) over ${window ? window.idleWindowSeconds.toFixed(0) : r.options.idleSeconds} s. Default log level, default user probe, output discarded.
 
 \`\`\`
 ${resultTable(r)}
