@@ -1,5 +1,6 @@
 import type { WindowResult } from '../support/load-window';
 import type { MachineInfo } from '../support/machine-info';
+import type { TargetRow } from '../support/target-row';
 
 /** Server memory before and after the clients connected. */
 export interface MemoryResult {
@@ -84,15 +85,6 @@ export interface Ratios {
   throughputCarried: number | null;
   /** Muster RSS per agent over the floor's RSS per connection. */
   memory: number | null;
-}
-
-/** One target and how the run did against it. */
-export interface TargetRow {
-  name: string;
-  target: string;
-  measured: string;
-  pass: boolean;
-  note: string;
 }
 
 /** How busy the shared machine was around the run (the figures are only as quiet as it was). */

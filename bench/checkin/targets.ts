@@ -1,4 +1,5 @@
-import type { FloorResult, MusterResult, Ratios, TargetRow } from './results';
+import type { TargetRow } from '../support/target-row';
+import type { FloorResult, MusterResult, Ratios } from './results';
 
 /** The targets. */
 export const TARGETS = {

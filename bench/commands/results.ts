@@ -1,6 +1,7 @@
 import type { FanoutResult } from '../support/fanout';
 import type { MachineInfo } from '../support/machine-info';
 import type { Summary } from '../support/stats';
+import type { TargetRow } from '../support/target-row';
 import type { Backend } from './args';
 import type { SeedResult } from './seed';
 
@@ -82,15 +83,6 @@ export interface DeviceBackendResult {
   error: string | null;
 }
 
-/** One target, PASS or MISS. */
-export interface TargetResult {
-  name: string;
-  target: string;
-  measured: string;
-  pass: boolean;
-  note: string;
-}
-
 /** Everything a run measured, as written to the JSON file. */
 export interface CommandsBenchResults {
   benchmark: 'commands';
@@ -102,7 +94,7 @@ export interface CommandsBenchResults {
   agents: AgentsResult | null;
   agentsError: string | null;
   devices: DeviceBackendResult[];
-  targets: TargetResult[];
+  targets: TargetRow[];
   findings: string[];
   durationSeconds: number;
 }

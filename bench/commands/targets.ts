@@ -1,4 +1,5 @@
-import type { AgentsResult, DeviceBackendResult, DeviceEnqueueResult, TargetResult } from './results';
+import type { TargetRow } from '../support/target-row';
+import type { AgentsResult, DeviceBackendResult, DeviceEnqueueResult } from './results';
 
 /** The issue's targets. */
 export const TARGETS = {
@@ -22,7 +23,7 @@ function sizeNote(measured: number, goal: number, what: string): string {
   return measured === goal ? '' : `measured with ${count(measured)} ${what} (target size ${count(goal)})`;
 }
 
-function agentTargets(a: AgentsResult): TargetResult[] {
+function agentTargets(a: AgentsResult): TargetRow[] {
   const l = a.latency.enqueueToReceiptMs;
   const at = `${count(a.connected)} agents`;
   const latencyNote = [
@@ -60,7 +61,7 @@ function agentTargets(a: AgentsResult): TargetResult[] {
   ];
 }
 
-function enqueueTarget(d: DeviceBackendResult, e: DeviceEnqueueResult): TargetResult {
+function enqueueTarget(d: DeviceBackendResult, e: DeviceEnqueueResult): TargetRow {
   const oneRequest = e.single.status === 201;
   const total = oneRequest ? e.single.ms : e.batchedTotalMs;
   const complete = oneRequest || e.batchedQueued === e.devices;
@@ -81,7 +82,7 @@ function enqueueTarget(d: DeviceBackendResult, e: DeviceEnqueueResult): TargetRe
   };
 }
 
-function deviceTargets(d: DeviceBackendResult): TargetResult[] {
+function deviceTargets(d: DeviceBackendResult): TargetRow[] {
   const db = d.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   if (d.error !== null && (!d.enqueue || !d.drain)) {
     return [
@@ -94,7 +95,7 @@ function deviceTargets(d: DeviceBackendResult): TargetResult[] {
       },
     ];
   }
-  const out: TargetResult[] = [];
+  const out: TargetRow[] = [];
   if (d.enqueue) out.push(enqueueTarget(d, d.enqueue));
   if (d.drain) {
     const c = d.drain.checkinMs;
@@ -117,6 +118,6 @@ function deviceTargets(d: DeviceBackendResult): TargetResult[] {
 }
 
 /** PASS/MISS of every target measured. */
-export function evaluateTargets(agents: AgentsResult | null, devices: DeviceBackendResult[]): TargetResult[] {
+export function evaluateTargets(agents: AgentsResult | null, devices: DeviceBackendResult[]): TargetRow[] {
   return [...(agents ? agentTargets(agents) : []), ...devices.flatMap(deviceTargets)];
 }

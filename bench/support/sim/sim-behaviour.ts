@@ -1,4 +1,4 @@
-import { fullJitterDelay } from '@muster/agent';
+import { reconnectDelay } from '@muster/agent';
 import type { ServerMessage } from '@muster/protocol';
 import type { SimAgent } from './sim-agent';
 
@@ -40,13 +40,14 @@ export interface SimBehaviour {
  * The default behaviour: every command completes at once with exit code 0 (its signature is
  * not checked: a real agent's verification runs on its own machine, and here it would only
  * take CPU from the server under test), the first check-in goes out at once, and reconnects
- * use full-jitter backoff capped at the check-in period.
+ * wait as the agent waits (its own reconnectDelay): a random moment in the window a mass close
+ * told, else full-jitter backoff capped at the check-in period.
  */
 export function agentBehaviour(observer: CommandObserver | null): SimBehaviour {
   return {
     runCommand: () => ({ status: 'complete', exitCode: 0 }),
     firstCheckinDelayMs: () => 0,
-    reconnectDelayMs: (_reason, attempt, capMs) => fullJitterDelay(attempt, capMs),
+    reconnectDelayMs: (reason, attempt, capMs) => reconnectDelay(reason, attempt, capMs).delayMs,
     observer,
   };
 }
