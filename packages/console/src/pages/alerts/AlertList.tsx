@@ -58,7 +58,7 @@ export function AlertList() {
             <option value="resolved">Resolved</option>
           </select>
         </label>
-        <button type="button" className="secondary" onClick={reload} disabled={alerts.loading}>
+        <button type="button" className="secondary" onClick={reload}>
           Refresh
         </button>
         <span className="muted">Newest first; read again every {ALERT_REFRESH_MS / 1000} seconds.</span>
@@ -99,7 +99,7 @@ export function AlertList() {
                 </td>
               </tr>
             ))}
-            {items.length === 0 && !alerts.loading ? (
+            {alerts.data !== null && items.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
                   {state === null ? 'No alert yet.' : `No ${state} alert.`}

@@ -232,7 +232,7 @@ export function AlertRules() {
                 ) : null}
               </tr>
             ))}
-            {items.length === 0 && !rules.loading ? (
+            {rules.data !== null && items.length === 0 ? (
               <tr>
                 <td colSpan={manage ? 7 : 6} className="muted">
                   No alert rule yet.

@@ -173,7 +173,7 @@ export function MaintenanceWindows() {
                 ) : null}
               </tr>
             ))}
-            {items.length === 0 && !windows.loading ? (
+            {windows.data !== null && items.length === 0 ? (
               <tr>
                 <td colSpan={manage ? 6 : 5} className="muted">
                   No maintenance window planned.
