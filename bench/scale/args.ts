@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultSimProcesses, defaultSourceAddresses, positiveOption } from '../support/args';
+import { defaultSimProcesses, positiveOption } from '../support/args';
 import { RESULTS_DIR } from '../support/paths';
 
 /** How a scale benchmark run is sized. */
@@ -41,7 +41,7 @@ export const USAGE = `npm run bench:scale -- [options]
   --agents N               simulated agents connected at once (default 100000)
   --nodes N                server processes on one PostgreSQL database (default 6)
   --sim-processes N        simulator processes (default max(2, agents/10000))
-  --source-addresses N     127.3.x.y source addresses (default max(8, agents/20000))
+  --source-addresses N     127.3.x.y source addresses (default agents/20, at least 8)
   --concurrency N          connection attempts in flight while connecting (default 400)
   --period S               check-in period in every agent's account (default 30)
   --window S               check-in window length (default 30)
@@ -56,6 +56,15 @@ export const USAGE = `npm run bench:scale -- [options]
   --out DIR                results directory (default bench/results)
   --keep                   keep the data directories and the database
   --max-minutes M          abort the whole run after M minutes (default max(30, agents/1000))`;
+
+/**
+ * Source addresses for the agents: one per 20, as many small sites behind NAT would be. The
+ * node's handshake gate shares its slots per source address, so a handful of addresses for
+ * 100,000 agents would look like a few huge NATs and measure the gate's fairness, not a fleet.
+ */
+function defaultScaleSources(agents: number): number {
+  return Math.min(60_000, Math.max(8, Math.ceil(agents / 20)));
+}
 
 /** Parses the command line (after `npm run bench:scale --`). */
 export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
@@ -101,7 +110,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
       positiveOption('sim-processes', values['sim-processes'], defaultSimProcesses(agents)),
     ),
     sourceAddresses: Math.floor(
-      positiveOption('source-addresses', values['source-addresses'], defaultSourceAddresses(agents)),
+      positiveOption('source-addresses', values['source-addresses'], defaultScaleSources(agents)),
     ),
     concurrency: Math.floor(positiveOption('concurrency', values.concurrency, 400)),
     periodSeconds: Math.floor(positiveOption('period', values.period, 30)),

@@ -48,6 +48,8 @@ export class SimAgent implements SimClient {
   private connection: AgentConnection | null = null;
   private timer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
+  /** Bounds the connection attempts in flight in this process (set at start). */
+  private gate: Semaphore | null = null;
   private enrolled: boolean;
   private stopped = false;
   private readonly checkin: AgentMessage['checkin'];
@@ -98,13 +100,10 @@ export class SimAgent implements SimClient {
   }
 
   private async run(gate: Semaphore): Promise<void> {
+    this.gate = gate;
     let attempt = 0;
-    let first = true;
     while (!this.stopped) {
-      const established = first
-        ? await gate.run(() => this.connectPreferred())
-        : await this.connectPreferred();
-      first = false;
+      const established = await this.connectPreferred();
       let reason: string | null = null;
       if (established) {
         attempt = 0;
@@ -125,7 +124,17 @@ export class SimAgent implements SimClient {
     return null;
   }
 
-  private async tryConnect(address: ServerAddress): Promise<AgentConnection | null> {
+  /**
+   * One connection attempt, in a slot of the process's gate: the simulated agents of one
+   * process share its CPU, and thousands of handshakes started at once (every agent back after
+   * a restart) would each take so long on the client side that the server times them all
+   * out. A real agent has its own machine; the gate keeps the simulated ones close to that.
+   */
+  private tryConnect(address: ServerAddress): Promise<AgentConnection | null> {
+    return this.gate ? this.gate.run(() => this.attempt(address)) : this.attempt(address);
+  }
+
+  private async attempt(address: ServerAddress): Promise<AgentConnection | null> {
     const s = this.spec;
     try {
       return await connectAgent({

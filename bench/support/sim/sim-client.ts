@@ -14,7 +14,7 @@ export interface SimCounters {
 
 /** One simulated connection, Muster agent or floor client, as the simulator drives it. */
 export interface SimClient {
-  /** Starts connecting; the first connection waits for a slot of `gate`. */
+  /** Starts connecting; connection attempts wait for a slot of `gate`. */
   start(gate: Semaphore): void;
   /** Whether a connection is open (welcomed, for an agent) now. */
   readonly connected: boolean;
