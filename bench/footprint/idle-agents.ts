@@ -17,6 +17,8 @@ export interface IdleAgentUsage {
   /** RSS at the end of the idle window, and the highest seen during it, bytes. */
   rssAtEndBytes: number;
   rssMaxBytes: number;
+  /** The split when the highest RSS was seen. */
+  rssSplitAtMax: RssSplit;
   /** CPU time (user + system) over the idle window, seconds, and as a share of one core. */
   cpuSeconds: number;
   cpuShareOfCore: number;
@@ -115,13 +117,18 @@ export async function measureIdleAgents(
     const rssAfterSettle = pids.map(readRssBytes);
     const splitAfterSettle = pids.map(readRssSplit);
     const rssMax = [...rssAfterSettle];
+    const splitAtMax = [...splitAfterSettle];
     const cpuStart = pids.map(readCpuSeconds);
     const started = performance.now();
     progress(`measuring idle CPU for ${o.idleSeconds} s`);
     while (performance.now() - started < o.idleSeconds * 1000) {
       await new Promise((r) => setTimeout(r, 5000));
       pids.forEach((pid, i) => {
-        rssMax[i] = Math.max(rssMax[i] as number, readRssBytes(pid));
+        const rss = readRssBytes(pid);
+        if (rss > (rssMax[i] as number)) {
+          rssMax[i] = rss;
+          splitAtMax[i] = readRssSplit(pid);
+        }
       });
     }
     const seconds = (performance.now() - started) / 1000;
@@ -134,6 +141,7 @@ export async function measureIdleAgents(
         rssSplitAfterSettle: splitAfterSettle[i] as RssSplit,
         rssAtEndBytes: readRssBytes(pids[i] as number),
         rssMaxBytes: rssMax[i] as number,
+        rssSplitAtMax: splitAtMax[i] as RssSplit,
         cpuSeconds,
         cpuShareOfCore: cpuSeconds / seconds,
         idleWindowSeconds: seconds,
