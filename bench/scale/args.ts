@@ -55,7 +55,7 @@ export const USAGE = `npm run bench:scale -- [options]
   --name NAME              results file base name (default scale-<agents>)
   --out DIR                results directory (default bench/results)
   --keep                   keep the data directories and the database
-  --max-minutes M          abort the whole run after M minutes (default max(30, agents/1000))`;
+  --max-minutes M          abort the whole run after M minutes (default max(60, agents/500))`;
 
 /**
  * Source addresses for the agents: one per 20, as many small sites behind NAT would be. The
@@ -133,6 +133,6 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
     name: values.name ?? `scale-${agents}`,
     outDir: values.out ?? RESULTS_DIR,
     keepDataDir: values.keep === true,
-    maxMinutes: positiveOption('max-minutes', values['max-minutes'], Math.max(30, Math.ceil(agents / 1000))),
+    maxMinutes: positiveOption('max-minutes', values['max-minutes'], Math.max(60, Math.ceil(agents / 500))),
   };
 }

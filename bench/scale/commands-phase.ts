@@ -63,7 +63,7 @@ export async function runCommandsPhase(
   const crossNode = await latencySide(cluster, pool, 'other', latencyCommands);
   cluster.assertRunning('the latency runs');
   await sleep(2_000);
-  const fanout = await measureFanout(cluster.first, pool, SCALE_GROUP, Math.max(120_000, agents * 2));
+  const fanout = await measureFanout(cluster.first, pool, SCALE_GROUP, Math.max(120_000, agents * 10));
   cluster.assertRunning('the fan-out');
   return { sameNode, crossNode, fanout, notify: span() };
 }

@@ -42,7 +42,7 @@ export async function runConnectPhase(
   const outcome = await waitUntil(
     () => pool.status(),
     (s) => s.connected >= agents,
-    Math.max(300_000, agents * 10),
+    Math.max(300_000, agents * 20),
     500,
     (s) => {
       cluster.assertRunning('the connection of every agent');
@@ -64,6 +64,13 @@ export async function runConnectPhase(
     connectedBytes: connected[node] ?? 0,
     perAgentBytes: count > 0 ? ((connected[node] ?? 0) - (baseline[node] ?? 0)) / count : Number.NaN,
   }));
+  const simulatorRssBytes = pool.pids.reduce((sum, pid) => {
+    try {
+      return sum + readRssBytes(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
   const growth = nodes.reduce((n, m) => n + m.connectedBytes - m.baselineBytes, 0);
   const serverConnected = counts.reduce((a, b) => a + b, 0);
   return {
@@ -76,6 +83,7 @@ export async function runConnectPhase(
     lastError: status.lastError,
     nodes,
     perAgentBytes: serverConnected > 0 ? growth / serverConnected : Number.NaN,
+    simulatorRssBytes,
     notify: span(),
   };
 }

@@ -54,7 +54,7 @@ export async function runNodeLoss(
   const moved = await waitUntil(
     () => pool.status(),
     (s) => s.onSecondary >= victimIndexes.length && s.connected >= before.connected,
-    Math.max(60_000, plan.periodSeconds * 3000),
+    Math.max(60_000, plan.periodSeconds * 3000, victimIndexes.length * 20),
     100,
     (s) => {
       cluster.assertRunning('the node loss', victimNode);
@@ -77,7 +77,7 @@ export async function runNodeLoss(
   const back = await waitUntil(
     () => pool.status(),
     (s) => s.onPrimary >= before.connected,
-    Math.max(60_000, plan.periodSeconds * 3000),
+    Math.max(60_000, plan.periodSeconds * 3000, victimIndexes.length * 20),
     250,
     (s) => {
       cluster.assertRunning('the return to the primary');

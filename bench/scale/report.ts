@@ -35,7 +35,7 @@ export function formatScaleReport(r: ScaleResults): string {
     lines.push('');
     lines.push(
       `Connect: ${int(c.connected)}/${int(c.requested)} agents in ${fixed(c.seconds, 1)} s (${int(c.onPrimary)} on their primary), ` +
-        `nodes count ${int(c.serverConnected)}; ${int(c.failedAttempts)} failed attempts${c.lastError ? ` (last: ${c.lastError})` : ''}; ${notified(c.notify)}.`,
+        `nodes count ${int(c.serverConnected)}; simulators' RSS ${mib(c.simulatorRssBytes)}; ${int(c.failedAttempts)} failed attempts${c.lastError ? ` (last: ${c.lastError})` : ''}; ${notified(c.notify)}.`,
     );
     const f = r.floor;
     lines.push(

@@ -30,6 +30,8 @@ export interface ConnectResult {
   nodes: NodeMemory[];
   /** All nodes' RSS growth over all agents, bytes. */
   perAgentBytes: number;
+  /** The simulator processes' RSS together with every agent connected (what a full run needs besides the nodes). */
+  simulatorRssBytes: number;
   notify: NotifySpan;
 }
 

@@ -158,7 +158,7 @@ async function run(o: ScaleOptions): Promise<void> {
     if (!o.skipRestart) {
       for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
         const storm = await phase(`${signal} storm`, errors, () =>
-          runStorm(signal, c, p, db.url, o.agents, Math.max(180, o.agents / 500), bus),
+          runStorm(signal, c, p, db.url, o.agents, Math.max(180, o.agents / 100), bus),
         );
         if (storm) partial.storms.push(storm);
       }
