@@ -68,7 +68,9 @@ async function machine(w: World, id: string, createdAt = T0): Promise<void> {
 }
 
 const connect = (w: World, id: string, connected: boolean) =>
-  w.store.checkins.recordConnections([{ machineId: id, connected, at: w.now.at, connectedAt: w.now.at }]);
+  w.store.checkins.recordConnections([
+    { machineId: id, connected, at: w.now.at, connectedAt: w.now.at, recordedBy: 'node-a' },
+  ]);
 
 const code = (error: unknown) => (error instanceof MusterError ? error.code : String(error));
 
@@ -219,7 +221,9 @@ describe('alert evaluation', () => {
     );
     await machine(w, 'pc.office.acme');
     // Connected with its last check-in at T0, like an agent with a long check-in period.
-    await w.store.checkins.recordConnections([{ machineId: 'pc.office.acme', connected: true, at: T0 }]);
+    await w.store.checkins.recordConnections([
+      { machineId: 'pc.office.acme', connected: true, recordedBy: 'node-a', at: T0 },
+    ]);
     await w.admin.createRule({ name: 'offline', group: 'office.acme', condition: 'offline', minutes: 10 });
     w.now.at = T0 + 11 * 60_000;
     assert.deepEqual((await evaluator.evaluate()).fired, [], 'connected');
@@ -229,7 +233,7 @@ describe('alert evaluation', () => {
     assert.equal(checks[1]?.[0]?.after, T0 + 60_000, 'the next one only past the previous cutoff');
     // The session ends now: the last check-in (T0) lies before the cutoff already read.
     await w.store.checkins.recordConnections([
-      { machineId: 'pc.office.acme', connected: false, at: w.now.at },
+      { machineId: 'pc.office.acme', connected: false, recordedBy: 'node-a', at: w.now.at },
     ]);
     evaluator.machineDisconnected('pc.office.acme');
     w.now.at += 60_000;

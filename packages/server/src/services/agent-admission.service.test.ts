@@ -47,7 +47,7 @@ function admissionSuite(
     let cleanup: () => Promise<void>;
     let admission: AgentAdmissionService;
     let tokens: InstallTokenService;
-    const connections: ConnectionUpdate[] = [];
+    const connections: Omit<ConnectionUpdate, 'recordedBy'>[] = [];
     const noSession = () => false;
 
     before(async () => {

@@ -41,7 +41,7 @@ export class AgentAdmissionService {
     private readonly machines: MachineReader,
     private readonly notifications: NotificationService,
     /** Session starts are written coalesced with the check-ins (see CheckinCoalescer). */
-    private readonly recordConnection: (update: ConnectionUpdate) => void,
+    private readonly recordConnection: (update: Omit<ConnectionUpdate, 'recordedBy'>) => void,
     private readonly clock: () => number,
   ) {}
 

@@ -30,6 +30,29 @@ describe('check-in coalescer', () => {
     assert.equal(batches.length, 1, 'nothing pending, nothing written');
   });
 
+  it('signs every session start and end with this node run, which no other coalescer shares', async () => {
+    const written: ConnectionUpdate[] = [];
+    const recorder: CheckinRecorder = {
+      recordCheckins: async () => {},
+      recordConnections: async (b) => void written.push(...b),
+    };
+    const a = new CheckinCoalescer(recorder, 1000, () => {});
+    const b = new CheckinCoalescer(recorder, 1000, () => {});
+    assert.notEqual(a.recordedBy, b.recordedBy);
+    assert.match(a.recordedBy, /^[A-Za-z0-9_-]{12}$/);
+    a.connection({ machineId: 'm1', connected: true, at: 1 });
+    b.connection({ machineId: 'm2', connected: false, at: 2 });
+    await a.flush();
+    await b.flush();
+    assert.deepEqual(
+      written.map((u) => [u.machineId, u.recordedBy]),
+      [
+        ['m1', a.recordedBy],
+        ['m2', b.recordedBy],
+      ],
+    );
+  });
+
   it('keeps a failed batch for the next flush unless newer state arrived', async () => {
     let fail = true;
     const written: CheckinUpdate[] = [];
@@ -63,7 +86,7 @@ describe('connection coalescing', () => {
       recordCheckins: async () => {},
       recordConnections: async (b) => void written.push(...b),
     };
-    const c = new CheckinCoalescer(recorder, 1000, () => {});
+    const c = new CheckinCoalescer(recorder, 1000, () => {}, 'node-a');
     c.connection({ machineId: 'a', connected: true, at: 10, remoteAddress: '192.0.2.1', hardwareId: 'hw' });
     c.connection({ machineId: 'a', connected: false, at: 15 });
     c.connection({ machineId: 'b', connected: false, at: 15 });
@@ -78,8 +101,9 @@ describe('connection coalescing', () => {
           connectedAt: 10,
           remoteAddress: '192.0.2.1',
           hardwareId: 'hw',
+          recordedBy: 'node-a',
         },
-        { machineId: 'b', connected: false, at: 15 },
+        { machineId: 'b', connected: false, at: 15, recordedBy: 'node-a' },
       ],
     );
   });

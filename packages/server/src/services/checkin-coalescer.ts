@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CheckinRecorder } from '../store/interfaces';
 import type { CheckinUpdate, ConnectionUpdate } from '../store/machine-record';
 
@@ -9,6 +10,12 @@ import type { CheckinUpdate, ConnectionUpdate } from '../store/machine-record';
 export class CheckinCoalescer {
   private pending = new Map<string, CheckinUpdate>();
   private connections = new Map<string, ConnectionUpdate>();
+  /**
+   * Who this node is when it writes a session's start or end (ConnectionUpdate.recordedBy):
+   * random for each run of the process, so a node that restarts is a new holder and no other
+   * node shares it.
+   */
+  readonly recordedBy: string;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -16,7 +23,10 @@ export class CheckinCoalescer {
     private readonly recorder: CheckinRecorder,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    recordedBy: string = randomBytes(9).toString('base64url'),
+  ) {
+    this.recordedBy = recordedBy;
+  }
 
   /** Starts the periodic flush. */
   start(): void {
@@ -33,7 +43,8 @@ export class CheckinCoalescer {
    * Records that an agent session began or ended. Written with the next batch, so ten
    * thousand agents reconnecting after a restart cost a few transactions, not ten thousand.
    */
-  connection(update: ConnectionUpdate): void {
+  connection(session: Omit<ConnectionUpdate, 'recordedBy'>): void {
+    const update: ConnectionUpdate = { ...session, recordedBy: this.recordedBy };
     const earlier = this.connections.get(update.machineId);
     // A session that starts and ends between two writes (an agent that connects, then fails or
     // is stopped within the interval) still checked in: its end carries the start's facts.

@@ -108,7 +108,9 @@ describe('machine event batcher', () => {
   });
 
   it('a machine whose session just ended reads offline though the store still says connected', async () => {
-    await store.checkins.recordConnections([{ machineId: 'pc1.web.acme', connected: true, at: T0 + 4000 }]);
+    await store.checkins.recordConnections([
+      { machineId: 'pc1.web.acme', connected: true, recordedBy: 'node-a', at: T0 + 4000 },
+    ]);
     const { batcher, published } = batcherOf(store, new Map());
     batcher.note('pc1.web.acme', 'disconnected', T0 + 4500);
     await batcher.stop();

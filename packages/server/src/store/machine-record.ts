@@ -51,6 +51,15 @@ export interface ConnectionUpdate {
   machineId: string;
   connected: boolean;
   at: number;
+  /**
+   * The server node that writes this start or end: one run of one node, unique among all nodes
+   * (see CheckinCoalescer). A start makes it the holder of the machine's connected flag; an end
+   * clears the flag only while this node holds it, so a late end from a node the agent has
+   * left cannot mark offline an agent that another node has welcomed since. A node's own
+   * sessions of one machine follow each other (a newer one replaces an older one), so its
+   * latest start or end is its whole say.
+   */
+  recordedBy: string;
   /** Where the connection came from and the hardware it reported (connections only). */
   remoteAddress?: string;
   hardwareId?: string;

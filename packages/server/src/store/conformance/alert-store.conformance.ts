@@ -95,10 +95,22 @@ export function alertLifecycleTests(store: StoreRef): void {
       assert.equal(await s.machines.createMachineAccount(account(id)), true);
     }
     await s.checkins.recordConnections([
-      { machineId: 'gone.office.acme', connected: false, at: T0 + 1000, connectedAt: T0 + 500 },
-      { machineId: 'here.office.acme', connected: true, at: T0 + 500 },
-      { machineId: 'far.beta', connected: false, at: T0 + 1000, connectedAt: T0 + 500 },
-      { machineId: 'paused.office.acme', connected: false, at: T0 + 1000, connectedAt: T0 + 500 },
+      {
+        machineId: 'gone.office.acme',
+        connected: false,
+        recordedBy: 'node-a',
+        at: T0 + 1000,
+        connectedAt: T0 + 500,
+      },
+      { machineId: 'here.office.acme', connected: true, recordedBy: 'node-a', at: T0 + 500 },
+      { machineId: 'far.beta', connected: false, recordedBy: 'node-a', at: T0 + 1000, connectedAt: T0 + 500 },
+      {
+        machineId: 'paused.office.acme',
+        connected: false,
+        recordedBy: 'node-a',
+        at: T0 + 1000,
+        connectedAt: T0 + 500,
+      },
     ]);
     await s.machines.setSuspended('paused.office.acme', true);
     const checks = [
@@ -159,7 +171,9 @@ export function alertLifecycleTests(store: StoreRef): void {
     );
     assert.deepEqual(await s.alerts.clearedMachineAlerts(100), [], 'still offline');
 
-    await s.checkins.recordConnections([{ machineId: 'gone.office.acme', connected: true, at: T0 + 20_000 }]);
+    await s.checkins.recordConnections([
+      { machineId: 'gone.office.acme', connected: true, recordedBy: 'node-a', at: T0 + 20_000 },
+    ]);
     assert.deepEqual(await s.alerts.clearedMachineAlerts(100), ['a1']);
     const resolved = await s.alerts.resolveAlerts(['a1'], T0 + 21_000, (a) => [mail(`r-${a.id}`)]);
     assert.deepEqual(
@@ -175,7 +189,7 @@ export function alertLifecycleTests(store: StoreRef): void {
 
     // Resolved, the same condition may fire again as a new alert.
     await s.checkins.recordConnections([
-      { machineId: 'gone.office.acme', connected: false, at: T0 + 30_000 },
+      { machineId: 'gone.office.acme', connected: false, recordedBy: 'node-a', at: T0 + 30_000 },
     ]);
     const again = await s.alerts.openAlerts([alert('a3', 'off', 'gone.office.acme', [])], T0 + 40_000);
     assert.deepEqual(

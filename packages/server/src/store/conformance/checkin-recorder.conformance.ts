@@ -15,12 +15,13 @@ export function checkinRecorderTests(store: StoreRef): void {
       {
         machineId: 'conn1.conn.acme',
         connected: true,
+        recordedBy: 'node-a',
         at: T0 + 5,
         remoteAddress: '192.0.2.9',
         hardwareId: 'hw-c1',
       },
-      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 6 },
-      { machineId: 'ghost.conn.acme', connected: true, at: T0 + 6 },
+      { machineId: 'conn2.conn.acme', connected: true, recordedBy: 'node-a', at: T0 + 6 },
+      { machineId: 'ghost.conn.acme', connected: true, recordedBy: 'node-a', at: T0 + 6 },
     ]);
     const c1 = await mustFind(s, 'conn1.conn.acme');
     assert.equal(c1.connected, true);
@@ -29,8 +30,14 @@ export function checkinRecorderTests(store: StoreRef): void {
     assert.equal(c1.remoteAddress, '192.0.2.9');
     assert.equal(c1.hardwareId, 'hw-c1');
     await s.checkins.recordConnections([
-      { machineId: 'conn1.conn.acme', connected: false, at: T0 + 9 },
-      { machineId: 'conn2.conn.acme', connected: true, at: T0 + 9, remoteAddress: '192.0.2.10' },
+      { machineId: 'conn1.conn.acme', connected: false, recordedBy: 'node-a', at: T0 + 9 },
+      {
+        machineId: 'conn2.conn.acme',
+        connected: true,
+        recordedBy: 'node-a',
+        at: T0 + 9,
+        remoteAddress: '192.0.2.10',
+      },
     ]);
     const after1 = await mustFind(s, 'conn1.conn.acme');
     assert.equal(after1.connected, false);
@@ -49,6 +56,7 @@ export function checkinRecorderTests(store: StoreRef): void {
       {
         machineId: 'brief1.brief.acme',
         connected: false,
+        recordedBy: 'node-a',
         at: T0 + 20,
         connectedAt: T0 + 12,
         remoteAddress: '192.0.2.7',
@@ -59,6 +67,56 @@ export function checkinRecorderTests(store: StoreRef): void {
     assert.equal(m.firstCheckinAt, T0 + 12, 'its start is the first check-in');
     assert.equal(m.lastSeenAt, T0 + 12);
     assert.equal(m.remoteAddress, '192.0.2.7');
+  });
+
+  it('a late end from a node the agent left does not mark offline the session another node holds', async () => {
+    const s = store();
+    await s.groups.ensureGroup('move.acme', T0);
+    for (const id of ['moved.move.acme', 'brief.move.acme', 'gone.move.acme'])
+      await s.machines.createMachineAccount(account(id));
+    // Welcomed by node A, then by node B (A's session broke), and only then A's end arrives.
+    await s.checkins.recordConnections([
+      { machineId: 'moved.move.acme', connected: true, recordedBy: 'node-a', at: T0 + 1 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'moved.move.acme', connected: true, recordedBy: 'node-b', at: T0 + 2 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'moved.move.acme', connected: false, recordedBy: 'node-a', at: T0 + 3 },
+    ]);
+    assert.equal((await mustFind(s, 'moved.move.acme')).connected, true, 'node B still holds it');
+    // B's own end does clear it; so does an end once nobody holds the flag.
+    await s.checkins.recordConnections([
+      { machineId: 'moved.move.acme', connected: false, recordedBy: 'node-b', at: T0 + 4 },
+    ]);
+    assert.equal((await mustFind(s, 'moved.move.acme')).connected, false);
+
+    // A session on A that began and ended within one of A's batches, written after B welcomed
+    // the agent: it counts as a check-in but leaves B's flag alone.
+    await s.checkins.recordConnections([
+      { machineId: 'brief.move.acme', connected: true, recordedBy: 'node-b', at: T0 + 10 },
+    ]);
+    await s.checkins.recordConnections([
+      {
+        machineId: 'brief.move.acme',
+        connected: false,
+        recordedBy: 'node-a',
+        at: T0 + 12,
+        connectedAt: T0 + 11,
+      },
+    ]);
+    const brief = await mustFind(s, 'brief.move.acme');
+    assert.equal(brief.connected, true);
+    assert.equal(brief.lastSeenAt, T0 + 11);
+
+    // The same node's later session takes over its earlier one, and its end clears the flag.
+    await s.checkins.recordConnections([
+      { machineId: 'gone.move.acme', connected: true, recordedBy: 'node-a', at: T0 + 20 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'gone.move.acme', connected: false, recordedBy: 'node-a', at: T0 + 21 },
+    ]);
+    assert.equal((await mustFind(s, 'gone.move.acme')).connected, false);
   });
 
   const COUNT = 5000;

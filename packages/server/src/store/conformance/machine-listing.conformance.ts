@@ -82,7 +82,9 @@ async function arrange(s: StoreBackend, f: Fixture): Promise<void> {
   await s.machines.createMachineAccount(account(f.id, { checkinControl: DEFAULT_CONTROL }));
   if (f.status === 'never-checked-in') return;
   const seenAt = f.seenAt ?? T0;
-  await s.checkins.recordConnections([{ machineId: f.id, connected: true, at: seenAt - 1 }]);
+  await s.checkins.recordConnections([
+    { machineId: f.id, connected: true, recordedBy: 'node-a', at: seenAt - 1 },
+  ]);
   await s.checkins.recordCheckins([
     {
       machineId: f.id,
@@ -102,7 +104,9 @@ async function arrange(s: StoreBackend, f: Fixture): Promise<void> {
   if (f.status === 'remote-control-disabled') await s.machines.setRemoteControlEnabled(f.id, false);
   if (f.status === 'suspended') await s.machines.setSuspended(f.id, true);
   if (f.status === 'offline')
-    await s.checkins.recordConnections([{ machineId: f.id, connected: false, at: seenAt + 1 }]);
+    await s.checkins.recordConnections([
+      { machineId: f.id, connected: false, recordedBy: 'node-a', at: seenAt + 1 },
+    ]);
 }
 
 const osOf = (f: Fixture) =>
@@ -327,12 +331,13 @@ export function manyMachineListingTests(store: StoreRef): void {
         machineId: idOf(n),
         connected: n % 3 !== 0,
         at: T0 + (n % 7),
+        recordedBy: 'node-a',
       })),
     );
     await s.checkins.recordConnections(
       Array.from({ length: COUNT }, (_, n) => n)
         .filter((n) => n % 3 === 1)
-        .map((n) => ({ machineId: idOf(n), connected: false, at: T0 + 100 })),
+        .map((n) => ({ machineId: idOf(n), connected: false, recordedBy: 'node-a', at: T0 + 100 })),
     );
   });
 

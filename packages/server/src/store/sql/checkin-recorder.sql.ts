@@ -66,14 +66,24 @@ async function connectionsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (c) =>
-      sql`(${c.machineId}, ${param(c.connected ? 1 : 0, 'int', typed)}, ${param(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${param(c.remoteAddress ?? null, 'text', typed)}, ${param(c.hardwareId ?? null, 'text', typed)})`,
+      sql`(${c.machineId}, ${param(c.connected ? 1 : 0, 'int', typed)}, ${param(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${param(c.remoteAddress ?? null, 'text', typed)}, ${param(c.hardwareId ?? null, 'text', typed)}, ${param(c.recordedBy, 'text', typed)})`,
   );
   // started_at: when the session began, if that falls in this batch (a start, or an end that
   // carries its start); such a start counts as a check-in even when the session has ended.
+  // A start takes the connected flag for the node writing it; an end clears the flag only while
+  // that node holds it (or none does): an agent that moved to another node meanwhile stays
+  // connected there, whichever node writes last.
   await sql`
-    with v(id, connected, started_at, remote, hardware) as (values ${sql.join(rows)})
+    with v(id, connected, started_at, remote, hardware, recorded_by) as (values ${sql.join(rows)})
     update machines set
-      connected = v.connected,
+      connected = case
+        when v.connected = 1 then 1
+        when machines.connected_by is null or machines.connected_by = v.recorded_by then 0
+        else machines.connected end,
+      connected_by = case
+        when v.connected = 1 then v.recorded_by
+        when machines.connected_by = v.recorded_by then null
+        else machines.connected_by end,
       last_seen_at = case when v.started_at is not null then v.started_at else machines.last_seen_at end,
       first_checkin_at = case when v.started_at is not null then coalesce(machines.first_checkin_at, v.started_at) else machines.first_checkin_at end,
       remote_address = coalesce(v.remote, machines.remote_address),

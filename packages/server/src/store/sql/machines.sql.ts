@@ -176,7 +176,11 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
       await db.updateTable('machines').set({ connected: 0 }).where('id', '=', id).execute();
     },
     async markAllDisconnected() {
-      await db.updateTable('machines').set({ connected: 0 }).where('connected', '=', 1).execute();
+      await db
+        .updateTable('machines')
+        .set({ connected: 0, connected_by: null })
+        .where('connected', '=', 1)
+        .execute();
     },
     async deleteMachine(id) {
       const result = await db.deleteFrom('machines').where('id', '=', id).executeTakeFirst();

@@ -13,6 +13,7 @@ import * as audit from './migrations/010-audit.migration';
 import * as fileGroups from './migrations/011-file-groups.migration';
 import * as listIndexes from './migrations/012-list-indexes.migration';
 import * as alerts from './migrations/013-alerts.migration';
+import * as connectedBy from './migrations/014-connected-by.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '011-file-groups': fileGroups,
   '012-list-indexes': listIndexes,
   '013-alerts': alerts,
+  '014-connected-by': connectedBy,
 };
 
 /**

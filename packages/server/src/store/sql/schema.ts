@@ -149,6 +149,8 @@ export interface MachinesTable {
   first_checkin_at: number | null;
   last_seen_at: number | null;
   connected: number;
+  /** The server node (one run of it) holding `connected` (migration 014): only its ends clear it. */
+  connected_by: string | null;
   remote_address: string | null;
   logged_on_user: string | null;
   user_idle_seconds: number;
