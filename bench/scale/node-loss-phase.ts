@@ -1,11 +1,11 @@
 import { say, throttled } from '../support/progress';
+import { nodesOf } from '../support/sim/placement';
 import type { SimPool } from '../support/sim/sim-pool';
 import { sleep, waitUntil } from '../support/wait';
 import type { ScaleCluster } from './cluster';
 import { CommandFlow, commandStatuses } from './command-flow';
 import type { NotifyCounter } from './notify-counter';
 import type { NodeLossResult } from './results';
-import { nodesOf } from './seed-agents';
 
 /** What the node-loss phase needs to know about the run. */
 export interface NodeLossPlan {

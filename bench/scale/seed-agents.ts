@@ -13,10 +13,7 @@ export function scaleMachineId(index: number): string {
   return `s${index}.${SCALE_GROUP}`;
 }
 
-/** An agent's primary and secondary node: node index % n and the next one (as the simulator places it). */
-export function nodesOf(index: number, nodes: number): { primary: number; secondary: number } {
-  return { primary: index % nodes, secondary: (index + 1) % nodes };
-}
+import { nodesOf } from '../support/sim/placement';
 
 const ROWS_PER_STATEMENT = 1000;
 const ROWS_PER_TRANSACTION = 20_000;

@@ -12,6 +12,7 @@ import { sleep } from '../wait';
 import { seededAgentKey } from './agent-keys';
 import { CommandRecorder } from './command-recorder';
 import { runLatency } from './latency-run';
+import { nodesOf } from './placement';
 import { SimAgent } from './sim-agent';
 import { agentBehaviour } from './sim-behaviour';
 import type { SimClient, SimCounters } from './sim-client';
@@ -41,10 +42,11 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-/** An agent's first primary and secondary: node index % n and the next one. */
+/** An agent's first primary and secondary (see placement.ts). */
 function placement(servers: ServerAddress[], index: number): [ServerAddress, ServerAddress | null] {
-  const primary = servers[index % servers.length] as ServerAddress;
-  const secondary = servers.length > 1 ? (servers[(index + 1) % servers.length] as ServerAddress) : null;
+  const placed = nodesOf(index, servers.length);
+  const primary = servers[placed.primary] as ServerAddress;
+  const secondary = servers.length > 1 ? (servers[placed.secondary] as ServerAddress) : null;
   return [primary, secondary];
 }
 
