@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { defaultSimProcesses, defaultSourceAddresses, positiveOption } from '../support/args';
+import {
+  defaultSimProcesses,
+  defaultSourceAddresses,
+  positiveOption,
+  SERVER_RUN_OPTIONS,
+} from '../support/args';
 import { RESULTS_DIR } from '../support/paths';
 
 /** A database backend the device measurements run on. */
@@ -88,13 +93,7 @@ export function parseCommandsArgs(argv: string[]): CommandsBenchOptions | 'help'
       'postgres-url': { type: 'string' },
       'skip-agents': { type: 'boolean', default: false },
       'skip-devices': { type: 'boolean', default: false },
-      'log-level': { type: 'string' },
-      'server-node-args': { type: 'string' },
-      name: { type: 'string' },
-      out: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      'max-minutes': { type: 'string' },
-      help: { type: 'boolean', default: false },
+      ...SERVER_RUN_OPTIONS,
     },
     strict: true,
   });

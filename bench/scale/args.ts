@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultSimProcesses, positiveOption } from '../support/args';
+import { defaultSimProcesses, positiveOption, SERVER_RUN_OPTIONS } from '../support/args';
 import { RESULTS_DIR } from '../support/paths';
 
 /** How a scale benchmark run is sized. */
@@ -88,13 +88,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
       'skip-node-loss': { type: 'boolean', default: false },
       'skip-commands': { type: 'boolean', default: false },
       'skip-devices': { type: 'boolean', default: false },
-      'log-level': { type: 'string' },
-      'server-node-args': { type: 'string' },
-      name: { type: 'string' },
-      out: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      'max-minutes': { type: 'string' },
-      help: { type: 'boolean', default: false },
+      ...SERVER_RUN_OPTIONS,
     },
     strict: true,
   });

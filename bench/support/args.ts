@@ -28,3 +28,18 @@ export function defaultSimProcesses(agents: number): number {
 export function defaultSourceAddresses(agents: number): number {
   return Math.max(8, Math.ceil(agents / 20_000));
 }
+
+/**
+ * The options every benchmark that runs server processes takes alike (server log level and node
+ * options, results name and directory, keeping the work directory, the watchdog, help), in
+ * `util.parseArgs` form: spread into a benchmark's own options.
+ */
+export const SERVER_RUN_OPTIONS = {
+  'log-level': { type: 'string' },
+  'server-node-args': { type: 'string' },
+  name: { type: 'string' },
+  out: { type: 'string' },
+  keep: { type: 'boolean', default: false },
+  'max-minutes': { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
