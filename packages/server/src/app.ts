@@ -21,6 +21,7 @@ import { fileRoutes } from './http/files.routes';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { installTokenRoutes } from './http/install-tokens.routes';
 import { registerJsonBodyParser } from './http/json-body.parser';
+import { type LazySerializers, lazySerializers } from './http/lazy-serializers';
 import { machinesRoutes } from './http/machines.routes';
 import { notificationRoutes } from './http/notifications.routes';
 import { registerComponents } from './http/openapi-components';
@@ -87,8 +88,10 @@ export interface AppServices {
 export async function buildApp(
   services: AppServices,
   logger: FastifyBaseLogger | boolean = false,
+  serializers: LazySerializers = lazySerializers(),
 ): Promise<FastifyInstance> {
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer } },
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
     logController: requestLogController(),

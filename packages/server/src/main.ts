@@ -27,6 +27,7 @@ import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { consoleDirectory, serveConsole } from './http/console-static';
+import type { LazySerializers } from './http/lazy-serializers';
 import { serverLanSubnets } from './lan-subnets';
 import { countedDeviceStore, countedWebhookStore } from './metrics/counted-stores';
 import { createMetricsRegistry } from './metrics/metrics-registry';
@@ -89,6 +90,8 @@ export interface StartOptions {
    * listens: route tests call the API through `app.inject`, with no socket in between.
    */
   listen?: boolean;
+  /** How the API builds its response serializers (each on first use by default). */
+  serializers?: LazySerializers;
 }
 
 /**
@@ -103,7 +106,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const claim = claimDataDir(config.dataDir);
   const undo: Array<() => unknown> = [];
   try {
-    return await wireServer(config, logRoot, claim, undo, options.listen ?? true);
+    return await wireServer(config, logRoot, claim, undo, options);
   } catch (error) {
     for (const step of undo.reverse()) {
       try {
@@ -127,8 +130,9 @@ async function wireServer(
   logRoot: Logger,
   claim: DataDirClaim,
   undo: Array<() => unknown>,
-  listen: boolean,
+  options: StartOptions,
 ): Promise<RunningServer> {
+  const listen = options.listen ?? true;
   const log = logRoot.child({ component: 'server' });
   const clock = () => Date.now();
   // Counted in memory on the hot paths, read at scrape time (GET /metrics).
@@ -517,6 +521,7 @@ async function wireServer(
       },
     },
     logRoot.child({ component: 'http' }),
+    options.serializers,
   );
   undo.push(() => app.close());
   agentInstallRoutes(app, {

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TlsCredentials } from '../gateway/tls-credentials';
 import { registerErrorHandling } from '../http/error-handler';
 import { assertJsonDepth } from '../http/json-depth';
+import { lazySerializers } from '../http/lazy-serializers';
 import { requestLogController } from '../http/request-log';
 import type { DeviceStore } from '../store/interfaces';
 import type { DeviceService } from './device.service';
@@ -33,6 +34,7 @@ export async function buildDeviceApi(
   logger: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers().buildSerializer } },
     https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' },
     loggerInstance: logger,
     logController: requestLogController(),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckinControl } from '@muster/protocol';
 import { loadServerConfig, type ServerConfig, sqliteFileOf } from '../config';
-import { type RunningServer, startServer } from '../main';
+import { type RunningServer, type StartOptions, startServer } from '../main';
 import { sqlGroupRegistry } from '../store/sql/groups.sql';
 import { openDatabase } from '../store/sql/open-database';
 
@@ -54,7 +54,7 @@ const CONTROL: CheckinControl = {
 /** Starts a server in its own temporary data directory; `overrides` are flags. */
 export async function startTestApiServer(
   overrides: Partial<ServerConfig> = {},
-  options: { listen?: boolean } = {},
+  options: Pick<StartOptions, 'listen' | 'serializers'> = {},
 ): Promise<TestApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'muster-api-'));
   const config = loadServerConfig(
@@ -72,7 +72,7 @@ export async function startTestApiServer(
   );
   let server: RunningServer;
   try {
-    server = await startServer(config, { listen: options.listen ?? false });
+    server = await startServer(config, { ...options, listen: options.listen ?? false });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
