@@ -104,7 +104,7 @@ export async function runNodeLoss(
   const complete = byStatus.complete ?? 0;
   say(
     `node loss: ${flow.ids.length} commands queued (${flow.failures} refused), ${complete} complete, ` +
-      `${final.duplicateDeliveries} delivered twice`,
+      `${final.duplicateDeliveries} delivered twice (${final.deliveredAfterAck} after their result was acknowledged)`,
   );
   return {
     victim,
@@ -121,6 +121,7 @@ export async function runNodeLoss(
       notComplete: flow.ids.length - complete,
       byStatus,
       duplicateDeliveries: final.duplicateDeliveries,
+      deliveredAfterAck: final.deliveredAfterAck,
       distinctReceived: final.distinctCommands,
     },
     notify: span(),

@@ -80,8 +80,13 @@ export interface CommandFlow {
   /** Queued commands not complete at the end of the wait. */
   notComplete: number;
   byStatus: Record<string, number>;
-  /** Deliveries of a command id an agent had already received (the simulator ran each again). */
+  /**
+   * Deliveries of a command id an agent had already received. A simulated agent answers them
+   * as the real one does: from its ledger, with the result it sent, without running again.
+   */
   duplicateDeliveries: number;
+  /** Of those, deliveries of a command whose result the server had acknowledged (a fault). */
+  deliveredAfterAck: number;
   distinctReceived: number;
 }
 

@@ -100,9 +100,10 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
     add(
       'Commands during the node loss: none lost or run twice',
       '0 lost, 0 twice',
-      `${int(l.flow.notComplete)} lost, ${int(l.flow.duplicateDeliveries)} twice`,
-      l.flow.queued > 0 && l.flow.notComplete === 0 && l.flow.duplicateDeliveries === 0,
-      `${int(l.flow.queued)} queued, ${int(l.flow.complete)} complete`,
+      `${int(l.flow.notComplete)} lost, ${int(l.flow.deliveredAfterAck)} twice`,
+      l.flow.queued > 0 && l.flow.notComplete === 0 && l.flow.deliveredAfterAck === 0,
+      `${int(l.flow.queued)} queued, ${int(l.flow.complete)} complete; twice = handed out again after the result was acknowledged ` +
+        `(${int(l.flow.duplicateDeliveries)} re-deliveries in all, answered from the agent's ledger)`,
     );
     add(
       'Agents back on their primary',

@@ -214,6 +214,7 @@ export class SimAgent implements SimClient {
         command: (m) => this.onCommand(connection, m, () => !closed, checkin),
         commandAck: (m) => {
           this.counters.acksReceived++;
+          this.counters.noteAck(m.id);
           this.behaviour.observer?.acked(this, m.id, performance.now());
         },
         close: (_code, reason) => {

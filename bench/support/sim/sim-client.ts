@@ -10,6 +10,8 @@ export interface SimCounters {
   acksReceived: number;
   /** Records a command delivery by id (repeats are counted as duplicates). */
   noteCommand(id: string): void;
+  /** Records the server's acknowledgement of a command's result. */
+  noteAck(id: string): void;
 }
 
 /** One simulated connection, Muster agent or floor client, as the simulator drives it. */

@@ -96,6 +96,7 @@ export function emptyStatus(): SimStatus {
     commandsReceived: 0,
     acksReceived: 0,
     duplicateDeliveries: 0,
+    deliveredAfterAck: 0,
     distinctCommands: 0,
   };
 }
@@ -166,6 +167,7 @@ export class SimPool {
       total.commandsReceived += s.commandsReceived;
       total.acksReceived += s.acksReceived;
       total.duplicateDeliveries += s.duplicateDeliveries;
+      total.deliveredAfterAck += s.deliveredAfterAck;
       total.distinctCommands += s.distinctCommands;
       if (s.lastError) total.lastError = s.lastError;
       for (const [k, v] of Object.entries(s.periods)) total.periods[k] = (total.periods[k] ?? 0) + v;

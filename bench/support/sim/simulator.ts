@@ -19,7 +19,9 @@ import type { SimClient, SimCounters } from './sim-client';
 import type { ChildMessage, LatencyRequest, ParentMessage, SimConfig, SimStatus } from './sim-protocol';
 
 const seenCommands = new Set<string>();
+const ackedCommands = new Set<string>();
 let duplicateDeliveries = 0;
+let deliveredAfterAck = 0;
 const counters: SimCounters = {
   sent: 0,
   connectFailures: 0,
@@ -29,6 +31,10 @@ const counters: SimCounters = {
   noteCommand(id) {
     if (seenCommands.has(id)) duplicateDeliveries++;
     else seenCommands.add(id);
+    if (ackedCommands.has(id)) deliveredAfterAck++;
+  },
+  noteAck(id) {
+    ackedCommands.add(id);
   },
 };
 const recorder = new CommandRecorder();
@@ -104,6 +110,7 @@ function status(): SimStatus {
     commandsReceived: counters.commandsReceived,
     acksReceived: counters.acksReceived,
     duplicateDeliveries,
+    deliveredAfterAck,
     distinctCommands: seenCommands.size,
   };
   for (const c of clients) {
@@ -175,7 +182,9 @@ const handlers: { [K in ParentMessage['type']]: (m: Extract<ParentMessage, { typ
   },
   'reset-command-counts': () => {
     seenCommands.clear();
+    ackedCommands.clear();
     duplicateDeliveries = 0;
+    deliveredAfterAck = 0;
   },
   status: (m) => send({ type: 'status', id: m.id, status: status() }),
   drain: (m) => void drain(m.id, m.timeoutMs),
