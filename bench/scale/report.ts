@@ -99,7 +99,7 @@ export function formatScaleReport(r: ScaleResults): string {
         `${l.backToPrimarySeconds === null ? `not all (${int(l.onPrimaryAtEnd)})` : `${fixed(l.backToPrimarySeconds, 1)} s after its restart`}. ` +
         `Commands: ${int(l.flow.queued)} queued (${int(l.flow.enqueueFailures)} refused), statuses ${JSON.stringify(l.flow.byStatus)}, ` +
         `${int(l.flow.duplicateDeliveries)} delivered again (${int(l.flow.deliveredAfterAck)} after their result was acknowledged; ` +
-        `the others answered from the agent's ledger), ${int(l.flow.distinctReceived)} distinct received; ${notified(l.notify)}.`,
+        `the others answered from the agent's command journal), ${int(l.flow.distinctReceived)} distinct received; ${notified(l.notify)}.`,
     );
   }
   const m = r.commands;

@@ -82,7 +82,7 @@ export interface CommandFlow {
   byStatus: Record<string, number>;
   /**
    * Deliveries of a command id an agent had already received. A simulated agent answers them
-   * as the real one does: from its ledger, with the result it sent, without running again.
+   * as the real one does: from its command journal, with the result it sent, without running again.
    */
   duplicateDeliveries: number;
   /** Of those, deliveries of a command whose result the server had acknowledged (a fault). */

@@ -103,7 +103,7 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
       `${int(l.flow.notComplete)} lost, ${int(l.flow.deliveredAfterAck)} twice`,
       l.flow.queued > 0 && l.flow.notComplete === 0 && l.flow.deliveredAfterAck === 0,
       `${int(l.flow.queued)} queued, ${int(l.flow.complete)} complete; twice = handed out again after the result was acknowledged ` +
-        `(${int(l.flow.duplicateDeliveries)} re-deliveries in all, answered from the agent's ledger)`,
+        `(${int(l.flow.duplicateDeliveries)} re-deliveries in all, answered from the agent's command journal)`,
     );
     add(
       'Agents back on their primary',

@@ -60,10 +60,11 @@ export interface SimStatus {
   /** Deliveries of a command id this child had already received since the last count reset. */
   duplicateDeliveries: number;
   /**
-   * Deliveries of a command whose result the server had already acknowledged: a server fault
-   * (a command it knew finished, handed out again). Other repeats are expected after a node
-   * dies between delivery and recording the result; the agent's ledger answers those with the
-   * stored result instead of running the command again (e2e/exactly-once proves the real one).
+   * Deliveries of a command whose result the server had already acknowledged: a real agent
+   * drops a command's journal entry once its result is acknowledged, so it would run such a
+   * command again. Other repeats are expected after a node dies between delivery and recording
+   * the result; the agent's command journal answers those with the stored result instead of
+   * running the command again (e2e/exactly-once proves the real one).
    */
   deliveredAfterAck: number;
   /** Distinct command ids received since the last count reset. */
