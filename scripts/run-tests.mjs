@@ -9,6 +9,9 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const roots = onlyIndex >= 0 ? [args[onlyIndex + 1]] : ['packages', 'e2e'];
+// --compiled: the packages were just built (npm test does), so the e2e tests run the compiled
+// muster command instead of the sources through tsx (see e2e/support/harness.ts).
+const compiled = args.includes('--compiled');
 
 /** Collects test files below a directory, skipping dependencies. */
 function collect(dir, out) {
@@ -37,6 +40,9 @@ if (files.length === 0) {
 // file: the replication e2e takes about 45 s, the slowest single test about 17 s (measured on
 // the shared 2-core machine), leaving room for a slower CI runner.
 const TEST_TIMEOUT_MS = 240_000;
+// Test files run at once. Most e2e time is spent waiting (for processes to start, agents to
+// check in, timers to pass) rather than computing, so three files share the two cores here.
+const CONCURRENCY = 3;
 // Output is passed through as it comes and the runner's own summary is read back, so the
 // last line is always "N passed, N failed, N skipped" whatever the reporter prints (skipped
 // counts todo tests too; the line before it tells them apart).
@@ -46,12 +52,15 @@ const child = spawn(
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${CONCURRENCY}`,
     `--test-timeout=${TEST_TIMEOUT_MS}`,
     '--test-reporter=spec',
     ...files,
   ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: compiled ? { ...process.env, MUSTER_E2E_BIN: 'compiled' } : process.env,
+  },
 );
 // The summary lines ("ℹ pass 12") are picked out of the stream as they pass, wherever they
 // are: the reporter may print the list of failing tests after them, too long to keep a tail of.
