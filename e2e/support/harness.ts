@@ -11,7 +11,9 @@ export const MUSTER_COMPILED_BIN = fileURLToPath(
 );
 
 /** The muster command run from its sources through tsx: a change shows without a build. */
-export const MUSTER_DEV_BIN = fileURLToPath(new URL('../../packages/cli/bin/muster-dev.mjs', import.meta.url));
+export const MUSTER_DEV_BIN = fileURLToPath(
+  new URL('../../packages/cli/bin/muster-dev.mjs', import.meta.url),
+);
 
 /**
  * The muster command the e2e tests run. `npm test` builds the packages first and sets
