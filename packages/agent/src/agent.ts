@@ -18,6 +18,7 @@ import { ConnectionManager, type ServerSlot } from './connection-manager';
 import { FileChannel } from './file-channel';
 import { detectHardwareId } from './hardware-id';
 import { collectInventory, localAddresses } from './inventory';
+import { pauseOptimizingCompiler } from './optimizing-compiler';
 import { RoleManager } from './roles/role-manager';
 import { BandwidthThrottle } from './throttle';
 import { type UserSessionProbe, userSessionProbe } from './user-session-probe';
@@ -222,6 +223,8 @@ export class MusterAgent {
   }
 
   start(): void {
+    // Checking in needs no optimizing compiler; a replication role turns it back on.
+    pauseOptimizingCompiler();
     this.manager.start();
     void this.roles.restore();
   }

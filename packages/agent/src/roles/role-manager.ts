@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ReplicationStatusMessage, StartLocalParams, StartOffsiteParams } from '@muster/protocol';
 import type { ReplicationIdentity } from '@muster/replication';
 import type { AgentLog } from '../agent-log';
+import { resumeOptimizingCompiler } from '../optimizing-compiler';
 import type { BandwidthThrottle } from '../throttle';
 import type { LocalRole } from './local-role';
 import type { OffsiteRole } from './offsite-role';
@@ -65,6 +66,9 @@ export class RoleManager {
   }
 
   private async runNow(type: RoleProcedure, params: Record<string, unknown>): Promise<string> {
+    // A replication role hashes and matches blocks in JavaScript: it needs V8's optimizing
+    // compiler, which an agent that only checks in does without (see optimizing-compiler.ts).
+    if (type === 'start-offsite-server' || type === 'start-local-server') resumeOptimizingCompiler();
     const identity = await this.replicationIdentity();
     const roles = this.store.load();
     switch (type) {
