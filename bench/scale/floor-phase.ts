@@ -46,6 +46,7 @@ export async function runScaleFloor(plan: FloorPlan): Promise<FloorResult> {
       },
       Math.max(1, Math.min(plan.simProcesses, Math.ceil(plan.connections / 5000))),
     );
+    const connectStarted = performance.now();
     pool.connect();
     const progress = throttled(5_000);
     const connected = await waitUntil(
@@ -55,6 +56,7 @@ export async function runScaleFloor(plan: FloorPlan): Promise<FloorResult> {
       250,
       (s) => progress(`floor: ${s.connected}/${plan.connections} connected`),
     );
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
     await sleep(5_000);
     const connectedBytes = readRssBytes(floor.pid);
     const count = (await pool.status()).connected;
@@ -77,6 +79,7 @@ export async function runScaleFloor(plan: FloorPlan): Promise<FloorResult> {
       baselineBytes,
       connectedBytes,
       perConnectionBytes: count > 0 ? (connectedBytes - baselineBytes) / count : Number.NaN,
+      connectSeconds,
       window,
     };
   } finally {

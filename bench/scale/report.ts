@@ -62,6 +62,11 @@ export function formatScaleReport(r: ScaleResults): string {
           : []),
       ]),
     );
+    if (f)
+      lines.push(
+        `Connection rate: agents ${int(c.connected / c.seconds)}/s over ${r.config.nodes} nodes; the floor ${int(f.connected / f.connectSeconds)}/s into one process ` +
+          `(same simulators, same machine), so ${int(c.requested)} connections take at least ${fixed(c.requested / (f.connected / f.connectSeconds), 0)} s here even bare.`,
+      );
   }
   const k = r.checkin;
   if (k) {
@@ -86,6 +91,10 @@ export function formatScaleReport(r: ScaleResults): string {
         `${int(s.failedAttempts)} failed attempts; ${notified(s.notify)}.`,
     );
     lines.push(`  timeline (s: agents back): ${s.timeline.map(([t, n]) => `${fixed(t, 0)}:${n}`).join(' ')}`);
+    lines.push(
+      `  CPU until all were back: nodes ${fixed(s.nodeCpuSeconds, 1)} s (start-up included), simulators ${fixed(s.simulatorCpuSeconds, 1)} s; ` +
+        `${fixed(((s.nodeCpuSeconds + s.simulatorCpuSeconds) / Math.max(1, s.back)) * 1000, 2)} ms per agent back.`,
+    );
     lines.push(
       `  store: ${int(s.store.machines)}/${int(s.store.expectedMachines)} accounts, ${int(s.store.markedConnected)} marked connected, nodes count ${int(s.store.serverConnected)}.`,
     );

@@ -60,6 +60,12 @@ export interface StormResult {
   /** What the store held afterwards. */
   store: StoreCheck;
   notify: NotifySpan;
+  /**
+   * CPU seconds from the signal until every agent was back: the new node processes (their
+   * start-up included) and the simulators (their connection attempts, failed ones included).
+   */
+  nodeCpuSeconds: number;
+  simulatorCpuSeconds: number;
 }
 
 /** The store after a storm: every account still there, and the nodes' counts agree with the agents'. */
@@ -129,6 +135,8 @@ export interface FloorResult {
   baselineBytes: number;
   connectedBytes: number;
   perConnectionBytes: number;
+  /** From starting the clients until all were connected, s: the floor's connection rate. */
+  connectSeconds: number;
   window: WindowResult;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { openDatabase } from '../../packages/server/src/store/sql/open-database';
+import { cpuOf } from '../support/load-window';
 import { say, throttled } from '../support/progress';
 import type { SimPool } from '../support/sim/sim-pool';
 import { waitUntil } from '../support/wait';
@@ -52,6 +53,7 @@ export async function runStorm(
   const before = await pool.status();
   await pool.mark();
   const span = notify.span();
+  const simCpuBefore = cpuOf(pool.pids);
   const signalledAt = performance.now();
   say(`storm: ${signal} to all ${cluster.nodes.length} nodes with ${before.connected} agents connected`);
   const stops = await cluster.stopAll(signal);
@@ -76,6 +78,9 @@ export async function runStorm(
     },
   );
   const backSeconds = outcome.done ? (performance.now() - signalledAt) / 1000 : null;
+  // The nodes are new processes: all their CPU time is the restart's.
+  const nodeCpuSeconds = cpuOf(cluster.pids);
+  const simulatorCpuSeconds = cpuOf(pool.pids) - simCpuBefore;
   timeline.push([Math.round((performance.now() - signalledAt) / 100) / 10, outcome.value.welcomedSinceMark]);
   say(
     `storm: ${outcome.value.welcomedSinceMark}/${before.connected} back` +
@@ -108,5 +113,7 @@ export async function runStorm(
     timeline,
     store,
     notify: notifySpan,
+    nodeCpuSeconds,
+    simulatorCpuSeconds,
   };
 }

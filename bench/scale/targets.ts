@@ -76,7 +76,10 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
       `<= ${T.stormSeconds} s`,
       s.backSeconds === null ? `${int(s.back)}/${int(s.agentsBefore)} back` : `${fixed(s.backSeconds, 1)} s`,
       ok(s.backSeconds, T.stormSeconds),
-      `nodes down ${fixed(s.stopSeconds, 1)} s, up again ${fixed(s.startSeconds, 1)} s`,
+      `nodes down ${fixed(s.stopSeconds, 1)} s, up again ${fixed(s.startSeconds, 1)} s` +
+        (r.floor
+          ? `; the bare floor connects ${int(r.floor.connected / r.floor.connectSeconds)}/s here: ${fixed(s.agentsBefore / (r.floor.connected / r.floor.connectSeconds), 0)} s for ${int(s.agentsBefore)}`
+          : ''),
     );
     add(
       `Store intact after ${s.signal}`,

@@ -51,7 +51,8 @@ export interface WindowTarget {
   received?: () => Promise<number | null>;
 }
 
-function cpuOf(pids: number[]): number {
+/** The CPU time (user + system) of several processes, seconds; one that has exited adds nothing. */
+export function cpuOf(pids: number[]): number {
   let total = 0;
   for (const pid of pids) {
     try {

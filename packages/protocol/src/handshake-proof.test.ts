@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { keyFingerprint, proofTranscript, signProof, verifyProof } from './handshake-proof';
+import { ed25519PublicKey, keyFingerprint, proofTranscript, signProof, verifyProof } from './handshake-proof';
 
 function ed25519() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -97,5 +97,19 @@ describe('handshake proof', () => {
       keyFingerprint(Buffer.from('muster')),
       '74cd18c016d902f940554dfd07545f219064b27fe6e890e9447f0c9e377903a8',
     );
+  });
+
+  test('an Ed25519 key read from its raw bytes is the key its DER names; any other DER is refused', () => {
+    const key = ed25519();
+    const read = ed25519PublicKey(key.publicKeyDer);
+    assert.ok(read);
+    assert.equal(read.asymmetricKeyType, 'ed25519');
+    assert.deepEqual(read.export({ format: 'der', type: 'spki' }), key.publicKeyDer);
+    // An X25519 key has the same length and differs only in the algorithm's OID.
+    const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' });
+    assert.equal(x25519.length, key.publicKeyDer.length);
+    assert.equal(ed25519PublicKey(x25519), null);
+    assert.equal(ed25519PublicKey(Buffer.concat([key.publicKeyDer, Buffer.from([0])])), null);
+    assert.equal(ed25519PublicKey(key.publicKeyDer.subarray(0, 43)), null);
   });
 });
