@@ -26,7 +26,7 @@ async function run(o: FootprintOptions): Promise<void> {
   let server: FootprintServer | null = null;
   try {
     log(`timing muster --help, ${o.helpRuns} runs per build`);
-    const help = await timeHelp(builds, o.helpRuns);
+    const { help, nodeAlone } = await timeHelp(builds, o.helpRuns);
     const census = [
       ...builds.flatMap((b) => [moduleCensus(b, ['--help']), moduleCensus(b, ['agent', '--help'])]),
     ];
@@ -39,6 +39,7 @@ async function run(o: FootprintOptions): Promise<void> {
       options: o,
       builds: { before: before.label, after: after.label, sea: sea.label },
       help,
+      nodeAlone,
       idle,
       census,
       clockTicksPerSecond: clockTicksPerSecond(),

@@ -1,7 +1,7 @@
 import type { MachineInfo } from '../support/machine-info';
 import type { FootprintOptions } from './args';
 import type { BuildId } from './builds';
-import type { HelpTimes } from './help-timing';
+import type { HelpTimes, NodeAloneTimes } from './help-timing';
 import type { IdleAgentUsage } from './idle-agents';
 import type { ModuleCensus } from './module-census';
 import { TARGETS, verdict } from './targets';
@@ -14,6 +14,8 @@ export interface FootprintResults {
   options: FootprintOptions;
   builds: Partial<Record<BuildId, string>>;
   help: HelpTimes[];
+  /** `node -e 0` in the same turns: node's own start-up on this machine at that time. */
+  nodeAlone: NodeAloneTimes;
   idle: IdleAgentUsage[];
   census: ModuleCensus[];
   /** USER_HZ: the unit of the CPU times read from /proc. */
@@ -59,6 +61,12 @@ export function resultTable(r: FootprintResults): string {
     TARGETS.helpMs,
     'after',
   );
+  rows.push([
+    'node -e 0 alone, same turns (median)',
+    '',
+    ...columns.map((id) => (id === 'after' ? ms(r.nodeAlone.medianMs) : '')),
+    `--help adds ${ms((help('after')?.medianMs ?? Number.NaN) - r.nodeAlone.medianMs)}`,
+  ]);
   row(
     // "At most" is about the whole idle window: the highest RSS seen, not a lucky moment.
     'idle agent RSS, highest over the window',
