@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Bus, BusEvent } from '../bus/bus';
+import { postgresBus } from '../bus/postgres.bus';
+import type { CommandChange } from '../store/command-record';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
+import { EventHub } from './event-hub';
+
+/** The change of one command, as a result makes it. */
+function change(n: number): CommandChange {
+  return {
+    id: `c${n}`,
+    targetKind: 'machine',
+    targetId: `m${n}.lab.acme`,
+    orgId: 'acme',
+    type: 'audit',
+    status: 'complete',
+    at: 1_700_000_000_000 + n,
+  };
+}
+
+// Two nodes on one PostgreSQL database, as two server processes: the changes one node
+// publishes are counted as the other node's bus hands them over.
+describe('command changes on the PostgreSQL bus', () => {
+  let database: TestPostgresDatabase;
+  const buses: Bus[] = [];
+  const errors: unknown[] = [];
+  before(async () => {
+    database = await createTestPostgresDatabase();
+    buses.push(await postgresBus(database.url, (e) => errors.push(e)));
+    buses.push(await postgresBus(database.url, (e) => errors.push(e)));
+  });
+  after(async () => {
+    for (const bus of buses) await bus.close();
+    await database.drop();
+  });
+
+  it('results arriving together share publishes, and every change arrives once, in order', async () => {
+    const [publisher, listener] = buses as [Bus, Bus];
+    const hub = new EventHub(publisher);
+    const published: Array<Extract<BusEvent, { type: 'command-changes' }>> = [];
+    const unsubscribe = listener.subscribe((event) => {
+      if (event.type === 'command-changes') published.push(event);
+    });
+    try {
+      // 300 agents' results at once, each finished on its own (one change per call).
+      const count = 300;
+      await Promise.all(Array.from({ length: count }, (_, n) => hub.commandChanges([change(n)])));
+      const deadline = Date.now() + 10_000;
+      while (published.flatMap((e) => e.changes).length < count && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const ids = published.flatMap((e) => e.changes.map((c) => c.id));
+      assert.deepEqual(
+        ids,
+        Array.from({ length: count }, (_, n) => `c${n}`),
+      );
+      // One NOTIFY per result before; the first goes alone, the rest wait for it and go
+      // together, split only by the payload limit (about 50 changes a NOTIFY).
+      assert.ok(published.length <= 20, `${published.length} events for ${count} changes`);
+      assert.deepEqual(errors, []);
+    } finally {
+      unsubscribe();
+      await hub.stop();
+    }
+  });
+
+  it('a lone change is published at once', async () => {
+    const [publisher, listener] = buses as [Bus, Bus];
+    const hub = new EventHub(publisher);
+    const seen: string[] = [];
+    const unsubscribe = listener.subscribe((event) => {
+      if (event.type === 'command-changes') seen.push(...event.changes.map((c) => c.id));
+    });
+    try {
+      await hub.commandChanges([change(1000)]);
+      const deadline = Date.now() + 10_000;
+      while (seen.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(seen, ['c1000']);
+    } finally {
+      unsubscribe();
+      await hub.stop();
+    }
+  });
+});
