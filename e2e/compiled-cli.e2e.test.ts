@@ -63,11 +63,24 @@ describe('compiled muster: runs from dist without TypeScript tooling', () => {
     assert.match(run.stdout, /agent +Run the Muster agent/);
     const modules = modulesIn(log);
     assert.ok(
-      modules.some((url) => url.endsWith('/packages/cli/dist/main.js')),
-      `the compiled entry was not loaded: ${modules.join('\n')}`,
+      modules.some((url) => url.endsWith('/packages/cli/dist/bundle/main.js')),
+      `the bundled entry was not loaded: ${modules.join('\n')}`,
     );
     assert.deepEqual(typeScriptToolingIn(modules), []);
     assert.deepEqual(serverPackagesIn(modules), []);
+    // scripts/bundle-cli.mjs: the CLI's modules and commander come as a handful of chunks, so
+    // `--help` resolves no file of node_modules and none of the unbundled dist.
+    assert.deepEqual(
+      modules.filter(
+        (url) => url.includes('/node_modules/') || /\/packages\/cli\/dist\/(?!bundle\/)/.test(url),
+      ),
+      [],
+    );
+    const bundleChunks = modules.filter((url) => url.includes('/packages/cli/dist/bundle/'));
+    assert.ok(
+      bundleChunks.length <= 6,
+      `--help loaded ${bundleChunks.length} chunks: ${bundleChunks.join('\n')}`,
+    );
   });
 
   describe('a compiled server and a compiled agent', () => {
