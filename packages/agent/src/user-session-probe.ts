@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readUtmpSession, UTMP_FILE } from './utmp-sessions';
 
 const run = promisify(execFile);
 
@@ -43,10 +44,16 @@ export function parseWhoOutput(text: string): UserSession {
 }
 
 /**
- * The default probe: `who -u` on Unix-like systems. A custom command (`--user-probe`) may be
- * given instead; it must print JSON `{"user": "name" | null, "idleSeconds": N}`.
+ * The default probe: on Linux the login records (`/var/run/utmp`) read directly, as `who -u`
+ * reads them, which spares a process and most of the memory each check-in used to allocate
+ * (bench/results/footprint.md); `who -u` on other Unix-like systems and wherever the records
+ * are not in the Linux layout. A custom command (`--user-probe`) may be given instead; it must
+ * print JSON `{"user": "name" | null, "idleSeconds": N}`. `utmp` names other files, for tests.
  */
-export function userSessionProbe(command?: string): UserSessionProbe {
+export function userSessionProbe(
+  command?: string,
+  utmp: { file: string; devDir: string } = { file: UTMP_FILE, devDir: '/dev' },
+): UserSessionProbe {
   if (command) {
     return async () => {
       const { stdout } = await run('/bin/sh', ['-c', command], { timeout: 5000 });
@@ -62,6 +69,12 @@ export function userSessionProbe(command?: string): UserSessionProbe {
   }
   return async () => {
     try {
+      if (process.platform === 'linux') {
+        const session = await readUtmpSession(utmp.file, utmp.devDir);
+        if (session === null) return NOBODY;
+        if (session !== undefined)
+          return { ...session, userIdleSeconds: Math.min(MAX_IDLE_SECONDS, session.userIdleSeconds) };
+      }
       const { stdout } = await run('who', ['-u'], { timeout: 5000 });
       return parseWhoOutput(stdout);
     } catch {
