@@ -38,7 +38,7 @@ function nodeRun(bin: string): Pick<MusterBuild, 'command' | 'agentCommand'> {
   return { command: [process.execPath, bin], agentCommand: [process.execPath, bin, 'agent'] };
 }
 
-/** This tree's compiled `muster` (bin/muster.mjs → packages/cli/dist), built now so it is current. */
+/** This tree's compiled `muster` (bin/muster.mjs → packages/cli/dist/bundle), built now so it is current. */
 export function compiledBuild(): MusterBuild {
   npmRun('build:packages');
   return {

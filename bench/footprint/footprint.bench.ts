@@ -8,7 +8,7 @@ import { clockTicksPerSecond } from '../support/proc-stats';
 import { type FootprintOptions, parseFootprintArgs, USAGE } from './args';
 import { compiledBuild, type MusterBuild, singleExecutableAgentBuild, tsxBuildAt } from './builds';
 import { FootprintServer } from './fleet';
-import { timeHelp } from './help-timing';
+import { helpReferences, timeHelp } from './help-timing';
 import { measureIdleAgents } from './idle-agents';
 import { moduleCensus } from './module-census';
 import { type FootprintResults, markdownReport, resultTable } from './report';
@@ -26,7 +26,7 @@ async function run(o: FootprintOptions): Promise<void> {
   let server: FootprintServer | null = null;
   try {
     log(`timing muster --help, ${o.helpRuns} runs per build`);
-    const { help, nodeAlone } = await timeHelp(builds, o.helpRuns);
+    const { help, nodeAlone, references } = await timeHelp(builds, o.helpRuns, helpReferences(workDir));
     const census = [
       ...builds.flatMap((b) => [moduleCensus(b, ['--help']), moduleCensus(b, ['agent', '--help'])]),
     ];
@@ -40,6 +40,7 @@ async function run(o: FootprintOptions): Promise<void> {
       builds: { before: before.label, after: after.label, sea: sea.label },
       help,
       nodeAlone,
+      helpReferences: references,
       idle,
       census,
       clockTicksPerSecond: clockTicksPerSecond(),

@@ -1,7 +1,7 @@
 import type { MachineInfo } from '../support/machine-info';
 import type { FootprintOptions } from './args';
 import type { BuildId } from './builds';
-import type { HelpTimes, NodeAloneTimes } from './help-timing';
+import type { HelpReferenceTimes, HelpTimes, NodeAloneTimes } from './help-timing';
 import type { IdleAgentUsage } from './idle-agents';
 import type { ModuleCensus } from './module-census';
 import { TARGETS, verdict } from './targets';
@@ -16,6 +16,8 @@ export interface FootprintResults {
   help: HelpTimes[];
   /** `node -e 0` in the same turns: node's own start-up on this machine at that time. */
   nodeAlone: NodeAloneTimes;
+  /** Other commands timed in the same turns (an empty ES module; the compiled CLI unbundled). */
+  helpReferences: HelpReferenceTimes[];
   idle: IdleAgentUsage[];
   census: ModuleCensus[];
   /** USER_HZ: the unit of the CPU times read from /proc. */
@@ -67,6 +69,13 @@ export function resultTable(r: FootprintResults): string {
     ...columns.map((id) => (id === 'after' ? ms(r.nodeAlone.medianMs) : '')),
     `--help adds ${ms((help('after')?.medianMs ?? Number.NaN) - r.nodeAlone.medianMs)}`,
   ]);
+  for (const reference of r.helpReferences ?? [])
+    rows.push([
+      `${reference.label}, same turns (median)`,
+      '',
+      ...columns.map((id) => (id === 'after' ? ms(reference.medianMs) : '')),
+      '',
+    ]);
   row(
     // "At most" is about the whole idle window: the highest RSS seen, not a lucky moment.
     'idle agent RSS, highest over the window',
@@ -140,7 +149,7 @@ export function markdownReport(r: FootprintResults): string {
 Produced by \`npm run bench:footprint\`; raw numbers in footprint.json next to this one.
 
 - Machine: ${m.cpuModel}, ${m.cores} cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.nodeVersion}, ${m.os}; load average ${m.loadAverageAtStart.join(' ')} at start (a shared machine); ${m.date}.
-- After: this tree at ${r.revision}, compiled (\`packages/cli/bin/muster.mjs\` → \`packages/cli/dist\`, plain node).
+- After: this tree at ${r.revision}, compiled and bundled (\`packages/cli/bin/muster.mjs\` → \`packages/cli/dist/bundle\`, see scripts/bundle-cli.mjs; plain node).
 - Before: commit ${r.options.beforeRevision}, the last one before the compiled build, as it ran then: its \`bin/muster.mjs\` registered tsx and imported \`src/main.ts\`, which loaded every subcommand.
 - \`muster --help\`: ${r.options.helpRuns} runs per build, the builds taking turns, from spawning node to its exit, NODE_OPTIONS unset.
 - Single executable agent: \`npm run build:agent\` (the agent command bundled into node's single executable application), built in the same run; it is the agent alone, so it has no \`muster --help\` figure.
