@@ -35,10 +35,15 @@ export class DeviceWakeService {
     if (!device) throw notFound(`no device "${deviceId}"`);
     if (!device.pushChannel)
       throw invalidInput(`device ${device.id} has no push channel; it checks in at its interval only`);
+    return this.wake(device, device.pushChannel);
+  }
+
+  /** Queues a wake-up of a device already read (with its push channel) and sends it in the background. */
+  async wake(device: DeviceRecord, channel: PushChannel): Promise<WakeRecord> {
     const wake: WakeRecord = {
       id: newId(),
       deviceId: device.id,
-      channel: device.pushChannel.kind,
+      channel: channel.kind,
       status: 'queued',
       reason: null,
       attempts: 0,
@@ -47,7 +52,7 @@ export class DeviceWakeService {
       checkinAt: null,
     };
     await this.store.addWake(wake);
-    void this.send(device, device.pushChannel, wake).catch(this.onError);
+    void this.send(device, channel, wake).catch(this.onError);
     return wake;
   }
 

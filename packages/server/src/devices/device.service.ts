@@ -177,14 +177,19 @@ export class DeviceService implements DeviceTargetResolver {
       throw invalidInput('message needs params.text');
   }
 
-  /** iOS devices support push: a push-capable command wakes them at once. */
+  /**
+   * iOS devices support push: a push-capable command wakes them at once. The targets are read
+   * in chunks, only the iOS ones with a push channel: one query per device made a queue of
+   * 100,000 Android devices take seconds for nothing (bench/results/scale-20000.md).
+   */
   async queued(commands: readonly CommandRecord[]): Promise<void> {
     if (!IOS_PUSH_COMMAND_TYPES.includes(commands[0]?.type ?? '')) return;
-    for (const c of commands) {
-      const device = await this.store.findDevice(c.targetId);
-      if (device?.platform === 'ios' && device.pushChannel) {
-        await this.wakes.request(device.id, EVERYTHING).catch(this.onError);
-      }
+    const pushable = await this.store.pushableDevices(
+      commands.map((c) => c.targetId),
+      'ios',
+    );
+    for (const device of pushable) {
+      if (device.pushChannel) await this.wakes.wake(device, device.pushChannel).catch(this.onError);
     }
   }
 }

@@ -140,4 +140,33 @@ export function deviceStoreTests(store: StoreRef): void {
       ],
     );
   });
+
+  it('finds the devices of a platform with a push channel among many ids, in chunks', async () => {
+    const d = store().devices;
+    await d.createEnrollmentToken({
+      id: 't-wake-android',
+      tokenHash: 'wake-android-token',
+      groupId: 'phones.acme',
+      platform: 'android',
+      expiresAt: null,
+      createdAt: T0,
+    });
+    await d.enrollDevice(enrollment('ios-token', 'wake-quiet', { pushChannel: null }));
+    await d.enrollDevice(
+      enrollment('wake-android-token', 'wake-droid', { platform: 'android', pushChannel: null }),
+    );
+    // More ids than one statement takes (1,000 per chunk), the pushable ones in different chunks.
+    const ids = [
+      'alice.phones.acme',
+      ...Array.from({ length: 2100 }, (_, i) => `ghost-${i}.phones.acme`),
+      'wake-quiet.phones.acme',
+      'wake-droid.phones.acme',
+      'alice-2.phones.acme',
+    ];
+    const found = await d.pushableDevices(ids, 'ios');
+    assert.deepEqual(found.map((x) => x.id).sort(), ['alice-2.phones.acme', 'alice.phones.acme']);
+    assert.deepEqual(found[0]?.pushChannel, { kind: 'apns', token: 'ab'.repeat(32) });
+    assert.deepEqual(await d.pushableDevices(['wake-droid.phones.acme'], 'android'), []);
+    assert.deepEqual(await d.pushableDevices([], 'ios'), []);
+  });
 }

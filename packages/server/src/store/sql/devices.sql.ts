@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
-import type { DeviceGroupSettings, WakeRecord } from '../device-record';
+import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
 import { listDevicePage } from './device-listing.sql';
 import { deviceFromRow } from './device-rows';
@@ -92,6 +92,21 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
     },
 
     listDevicePage: (query, scope) => listDevicePage(db, query, scope),
+
+    async pushableDevices(ids, platform) {
+      const out: DeviceRecord[] = [];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = await db
+          .selectFrom('devices')
+          .selectAll()
+          .where('id', 'in', ids.slice(i, i + 1000))
+          .where('platform', '=', platform)
+          .where('push_channel', 'is not', null)
+          .execute();
+        for (const row of rows) out.push(deviceFromRow(row));
+      }
+      return out;
+    },
 
     async deviceGroups(ids, scope = EVERYTHING) {
       const out = new Map<string, string>();
