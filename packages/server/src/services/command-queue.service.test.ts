@@ -134,6 +134,74 @@ describe('command queue service', () => {
     assert.equal(refusalOf(new Error('disk I/O error')), null, 'a store failure is no refusal');
   });
 
+  it('results that arrive in one turn are stored together, one transaction per 500, each caller with its own answer', async () => {
+    // 1,200 agents answer a fan-out at once (a real store, counted at its finishMany).
+    let transactions = 0;
+    const counted = new Proxy(store.commands, {
+      get(target, name, receiver) {
+        if (name === 'finishMany')
+          return (...args: Parameters<typeof target.finishMany>) => {
+            transactions++;
+            return target.finishMany(...args);
+          };
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const batched = new CommandQueueService(
+      counted,
+      store.machines,
+      store.machines,
+      { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
+      new EventHub(bus),
+      bus,
+      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 16, defaultTtlSeconds: 0 },
+      () => now,
+    );
+    const targets = Array.from({ length: 1200 }, (_, i) => `fan-${i}.svc.acme`);
+    const { commands } = await store.commands.enqueue(
+      targets.map((targetId, i) => ({
+        id: `fan-cmd-${i}`,
+        orgId: 'acme',
+        targetKind: 'machine' as const,
+        targetId,
+        groupId: 'svc.acme',
+        type: 'audit',
+        params: {},
+        priority: 0,
+        maxAttempts: 3,
+        expiresAt: null,
+      })),
+      null,
+      now,
+    );
+    await store.commands.claimFirstPerTarget(
+      'machine',
+      targets.map((targetId) => ({ targetId, holder: `s-${targetId}` })),
+      now,
+      60_000,
+    );
+    const outcome = { status: 'complete' as const, exitCode: 0, output: 'ok', error: null };
+    const answers = await Promise.allSettled([
+      ...commands.map((c) => batched.finish('machine', c.targetId, c.id, outcome)),
+      // Another endpoint's result in the same turn is refused to its own caller only.
+      batched.finish('machine', 'fan-1.svc.acme', 'fan-cmd-0', outcome),
+    ]);
+    assert.equal(transactions, 3, 'ceil(1201 / 500) transactions, not one per result');
+    const fulfilled = answers.filter((a) => a.status === 'fulfilled');
+    assert.equal(fulfilled.length, 1200);
+    assert.deepEqual(
+      fulfilled.slice(0, 2).map((a) => [a.value.id, a.value.status]),
+      [
+        ['fan-cmd-0', 'complete'],
+        ['fan-cmd-1', 'complete'],
+      ],
+    );
+    const refused = answers[1200];
+    assert.ok(refused?.status === 'rejected');
+    assert.equal(refusalOf(refused.reason), 'wrong-endpoint');
+    assert.equal((await store.commands.getCommand('fan-cmd-1199'))?.status, 'complete');
+  });
+
   it('capUtf8 never cuts a character in half', () => {
     assert.equal(capUtf8('héllo', 100), 'héllo');
     assert.equal(capUtf8('ééé', 3), 'é\n[output truncated at 3 bytes]');

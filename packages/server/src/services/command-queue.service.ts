@@ -18,6 +18,7 @@ import type { CommandQueueStore, MachineReader, MachineScope, MachineWriter } fr
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
 import { offerAgain } from './offer-again';
+import { ResultBatcher } from './result-batcher';
 import { newId } from './secrets';
 import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
 
@@ -116,7 +117,12 @@ export class CommandQueueService {
     private readonly settings: CommandQueueSettings,
     private readonly clock: () => number,
     private readonly preparers: ParamPreparers = {},
-  ) {}
+  ) {
+    this.results = new ResultBatcher(store, clock);
+  }
+
+  /** Results go to the store a turn of the event loop at a time (see ResultBatcher). */
+  private readonly results: ResultBatcher;
 
   /**
    * Queues a command for targets in `scope` (omitted: everything, the server's own calls): a
@@ -309,7 +315,7 @@ export class CommandQueueService {
       ...outcome,
       output: outcome.output === null ? null : capUtf8(outcome.output, this.settings.outputLimitBytes),
     };
-    const result = await this.store.finish(id, kind, targetId, capped, this.clock());
+    const result = await this.results.finish({ id, kind, targetId, outcome: capped });
     if (typeof result === 'string') throw refusalError(result, id);
     await this.events.commandChanges([toChange(result, this.clock())]);
     if (kind === 'machine' && result.type === 'uninstall' && result.status === 'complete') {

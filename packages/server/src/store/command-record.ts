@@ -103,6 +103,14 @@ export interface CommandChange {
  */
 export type CommandRefusal = 'not-found' | 'wrong-endpoint' | 'not-processing' | 'already-finished';
 
+/** An endpoint's result for one of its commands, as `CommandQueueStore.finishMany` takes it. */
+export interface FinishRequest {
+  id: string;
+  kind: TargetKind;
+  targetId: string;
+  outcome: CommandOutcome;
+}
+
 /** Filters of the command list. */
 export interface CommandQuery {
   /** Only commands whose target is in this scope (omitted: everything). */

@@ -1,4 +1,4 @@
-import type { CheckinControl, Inventory, PushChannel } from '@muster/protocol';
+import type { CheckinControl, DevicePlatform, Inventory, PushChannel } from '@muster/protocol';
 import type { ScopeEntry, ScopeFilter } from '../access/scope';
 import type { CheckinPolicy } from '../domain/checkin-policy';
 import type { FileStore } from '../files/file-record';
@@ -27,6 +27,7 @@ import type {
   CommandRecord,
   CommandRefusal,
   CommandTransition,
+  FinishRequest,
   NewCommand,
   TargetKind,
 } from './command-record';
@@ -425,6 +426,11 @@ export interface CommandQueueStore {
     now: number,
   ): Promise<CommandRecord | CommandRefusal>;
   /**
+   * Records many results as `finish` does each, in one transaction: each result's record or
+   * refusal, in the order given (a second result for one command meets it finished).
+   */
+  finishMany(requests: readonly FinishRequest[], now: number): Promise<Array<CommandRecord | CommandRefusal>>;
+  /**
    * Claims, for each listed endpoint, its next pending command (priority, then FIFO) in one
    * transaction: a fan-out to thousands of agents costs one round trip per batch, not one per
    * agent. Commands past their time to live are left to the sweeper.
@@ -493,6 +499,11 @@ export interface DeviceStore {
   listDevices(likePatterns: string | readonly string[] | null, scope?: ScopeFilter): Promise<DeviceRecord[]>;
   /** One sorted, searched page of the devices in scope, and how many the query matches in all. */
   listDevicePage(query: DeviceListQuery, scope?: ScopeFilter): Promise<DeviceList>;
+  /**
+   * The devices among `ids` of one platform that have a push channel (unknown ids are absent):
+   * the ones a push-capable command can wake, looked up in chunks for a queue of 100,000.
+   */
+  pushableDevices(ids: readonly string[], platform: DevicePlatform): Promise<DeviceRecord[]>;
   /** The groups of the given ids (unknown and out-of-scope ids are absent). */
   deviceGroups(ids: readonly string[], scope?: MachineScope): Promise<Map<string, string>>;
   recordDeviceCheckin(

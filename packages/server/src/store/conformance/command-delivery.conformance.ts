@@ -111,6 +111,62 @@ export function commandDeliveryTests(store: StoreRef): void {
     assert.equal(next.claimed.length, 0, 'nothing is delivered again');
   });
 
+  it('finishMany stores a batch of results in order, each with its own refusal or record', async () => {
+    const q = store().commands;
+    const a = 'batch-a.dq.acme';
+    const b = 'batch-b.dq.acme';
+    const { commands } = await q.enqueue([cmd(a), cmd(b), cmd(a), cmd(b)], null, T0);
+    const [a1, b1, a2, b2] = commands as [CommandRecord, CommandRecord, CommandRecord, CommandRecord];
+    await q.claimNext('machine', a, T0, 60_000, 1, 'batch-session-a');
+    await q.claimNext('machine', b, T0, 100, 1, 'batch-session-b');
+    // b1's lease runs out and it goes back to the queue: its result comes late.
+    assert.deepEqual(
+      (await q.expireLeases(T0 + 200, 100)).map((c) => c.id),
+      [b1.id],
+    );
+    const failed: CommandOutcome = { status: 'failed', exitCode: 2, output: 'no', error: 'exit 2' };
+    const results = await q.finishMany(
+      [
+        { id: a1.id, kind: 'machine', targetId: a, outcome: ran },
+        { id: b1.id, kind: 'machine', targetId: b, outcome: failed },
+        { id: a1.id, kind: 'machine', targetId: a, outcome: failed }, // repeated in the batch
+        { id: a2.id, kind: 'machine', targetId: a, outcome: ran }, // never delivered
+        { id: b2.id, kind: 'machine', targetId: a, outcome: ran }, // another endpoint's
+        { id: 'no-such-command', kind: 'machine', targetId: a, outcome: ran },
+      ],
+      T0 + 300,
+    );
+    assert.deepEqual(
+      results.map((r) => (typeof r === 'string' ? r : [r.id, r.status, r.output])),
+      [
+        [a1.id, 'complete', 'ran once'],
+        [b1.id, 'failed', 'no'],
+        'already-finished',
+        'not-processing',
+        'wrong-endpoint',
+        'not-found',
+      ],
+    );
+    assert.equal((await q.getCommand(a1.id))?.output, 'ran once', 'the repeated result changed nothing');
+    assert.equal((await q.getCommand(a2.id))?.status, 'pending');
+    assert.equal((await q.getCommand(b2.id))?.status, 'pending');
+    assert.deepEqual(
+      (await q.transitionsOf(a1.id)).map((x) => [x.status, x.detail]),
+      [
+        ['pending', null],
+        ['processing', null],
+        ['complete', null],
+      ],
+    );
+    const late = await q.transitionsOf(b1.id);
+    assert.deepEqual(
+      late.map((x) => x.status),
+      ['pending', 'processing', 'pending', 'failed'],
+    );
+    assert.match(late[3]?.detail ?? '', /after the command had been returned to the queue/);
+    assert.deepEqual(await q.finishMany([], T0 + 400), []);
+  });
+
   it('refuses a result for a command never delivered, and stores nothing', async () => {
     const q = store().commands;
     const t = 'never.dq.acme';

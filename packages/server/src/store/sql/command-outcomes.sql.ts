@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { CommandOutcome, CommandRecord, CommandRefusal, TargetKind } from '../command-record';
+import type { CommandRecord, CommandRefusal, FinishRequest } from '../command-record';
 import { commandFromRow } from './command-rows';
-import { MAY_HAVE_RUN, recordTransitions } from './command-transitions.sql';
+import { MAY_HAVE_RUN, type Row, recordTransitions } from './command-transitions.sql';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
 
@@ -23,47 +23,67 @@ function lateDetail(status: string): string | null {
 }
 
 /**
- * Records an endpoint's result in one transaction, or says why not. The row is read and locked
- * first (FOR UPDATE on PostgreSQL; SQLite serializes writers), so the refusal names the state
- * the result met, not a guess.
+ * Records endpoints' results, all in one transaction, each one or the reason it was refused, in
+ * the order given. The rows are read and locked first, in one statement (FOR UPDATE on
+ * PostgreSQL, in `seq` order so two nodes never wait on each other; SQLite serializes writers),
+ * so a refusal names the state the result met, not a guess. A second result for one command in
+ * the same call meets it finished. One transaction for a turn's results, rather than one each,
+ * is what lets a fan-out's 100,000 answers be stored at the rate they arrive.
  */
-export async function finishCommand(
+export async function finishCommands(
   db: Kysely<Database>,
   dialect: Dialect,
-  id: string,
-  kind: TargetKind,
-  targetId: string,
-  outcome: CommandOutcome,
+  requests: readonly FinishRequest[],
   now: number,
-): Promise<CommandRecord | CommandRefusal> {
+): Promise<Array<CommandRecord | CommandRefusal>> {
+  if (requests.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     let read = trx
       .selectFrom('commands')
-      .select(['seq', 'target_kind', 'target_id', 'status', 'attempts'])
-      .where('id', '=', id);
+      .select(['id', 'seq', 'target_kind', 'target_id', 'status', 'attempts'])
+      .where('id', 'in', [...new Set(requests.map((r) => r.id))])
+      .orderBy('seq');
     if (dialect === 'postgres') read = read.forUpdate();
-    const row = await read.executeTakeFirst();
-    if (!row) return 'not-found';
-    if (row.target_kind !== kind || row.target_id !== targetId) return 'wrong-endpoint';
-    if (row.status === 'complete' || row.status === 'failed') return 'already-finished';
-    if (!takesResult(row.status, row.attempts)) return 'not-processing';
-    const updated = await trx
-      .updateTable('commands')
-      .set({
-        status: outcome.status,
-        finished_at: now,
-        updated_at: now,
-        lease_expires_at: null,
-        holder: null,
-        exit_code: outcome.exitCode,
-        output: outcome.output,
-        error: outcome.error,
-      })
-      .where('seq', '=', Number(row.seq))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordTransitions(trx, [updated], now, lateDetail(row.status));
-    return commandFromRow(updated);
+    const rows = new Map((await read.execute()).map((row) => [row.id, row]));
+    const finished = new Set<string>();
+    const transitions = new Map<string | null, Row[]>();
+    const results: Array<CommandRecord | CommandRefusal> = [];
+    for (const { id, kind, targetId, outcome } of requests) {
+      const row = rows.get(id);
+      if (!row) {
+        results.push('not-found');
+        continue;
+      }
+      if (row.target_kind !== kind || row.target_id !== targetId) results.push('wrong-endpoint');
+      else if (finished.has(id) || row.status === 'complete' || row.status === 'failed')
+        results.push('already-finished');
+      else if (!takesResult(row.status, row.attempts)) results.push('not-processing');
+      else {
+        const updated = await trx
+          .updateTable('commands')
+          .set({
+            status: outcome.status,
+            finished_at: now,
+            updated_at: now,
+            lease_expires_at: null,
+            holder: null,
+            exit_code: outcome.exitCode,
+            output: outcome.output,
+            error: outcome.error,
+          })
+          .where('seq', '=', Number(row.seq))
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        finished.add(id);
+        const detail = lateDetail(row.status);
+        const same = transitions.get(detail);
+        if (same) same.push(updated);
+        else transitions.set(detail, [updated]);
+        results.push(commandFromRow(updated));
+      }
+    }
+    for (const [detail, updated] of transitions) await recordTransitions(trx, updated, now, detail);
+    return results;
   });
 }
 

@@ -9,7 +9,7 @@ import type {
 } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
 import { listCommandPage, listCommands } from './command-listing.sql';
-import { cancelCommand, finishCommand } from './command-outcomes.sql';
+import { cancelCommand, finishCommands } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
 import {
   change,
@@ -265,8 +265,13 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
-    finish(id, kind, targetId, outcome, now) {
-      return finishCommand(db, dialect, id, kind, targetId, outcome, now);
+    async finish(id, kind, targetId, outcome, now) {
+      const [result] = await finishCommands(db, dialect, [{ id, kind, targetId, outcome }], now);
+      return result ?? 'not-found';
+    },
+
+    finishMany(requests, now) {
+      return finishCommands(db, dialect, requests, now);
     },
 
     async extendLease(id, until) {
