@@ -420,7 +420,10 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       const now = this.deps.clock();
       this.deps.coalescer.connection({ machineId: this.machineId, connected: false, at: now });
       this.deps.onMachineChange(this.machineId, 'disconnected', now, this.live ?? undefined);
-      void this.deps.dispatcher.gone(this);
     }
+    // Replaced by a newer connection or not, an admitted session gives back what it holds: a
+    // claim of its own may still be running, and only the dispatcher can return what that
+    // claim takes once it commits.
+    if (this.live) void this.deps.dispatcher.gone(this);
   }
 }

@@ -60,12 +60,17 @@ class RecordingTarget implements DispatchTarget {
 class HeldClaimQueue extends CommandQueueService {
   hold: Promise<void> | null = null;
   claimedOnce: (() => void) | null = null;
+  /** Held before the claim's transaction starts. */
+  holdBefore: Promise<void> | null = null;
+  claimStarting: (() => void) | null = null;
   override async claim(
     kind: TargetKind,
     targetId: string,
     limit: number,
     holder: string | null = null,
   ): Promise<CommandRecord[]> {
+    this.claimStarting?.();
+    if (this.holdBefore) await this.holdBefore;
     const claimed = await super.claim(kind, targetId, limit, holder);
     this.claimedOnce?.();
     if (this.hold) await this.hold;
@@ -126,6 +131,8 @@ describe('command dispatcher', () => {
   beforeEach(() => {
     queue.hold = null;
     queue.claimedOnce = null;
+    queue.holdBefore = null;
+    queue.claimStarting = null;
     warnings.length = 0;
   });
   after(async () => {
@@ -153,6 +160,33 @@ describe('command dispatcher', () => {
     await first;
     assert.equal(agent.commands.length, 1, 'the command reached the agent without another wake-up');
     assert.equal(agent.inFlight, agent.commands[0]?.id);
+  });
+
+  it('a session that ends while its claim runs leaves nothing processing under its name, and is sent nothing', async () => {
+    const agent = new RecordingTarget('ended.d.acme', 'ended-session');
+    const { commands } = await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    const id = commands[0]?.id as string;
+    let release = () => {};
+    queue.holdBefore = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const starting = new Promise<void>((resolve) => {
+      queue.claimStarting = resolve;
+    });
+    const pumping = dispatcher.pump(agent);
+    await starting;
+    // The connection closes while the claim waits to start, and the session's end is settled
+    // (nothing held yet) before the claim commits.
+    await dispatcher.gone(agent);
+    queue.holdBefore = null;
+    release();
+    await pumping;
+    assert.deepEqual(agent.commands, [], 'nothing is sent to an ended session');
+    assert.equal((await store.commands.getCommand(id))?.status, 'pending', 'back in the queue at once');
+    // Nor does a fan-out claim for it any more.
+    await dispatcher.pumpMany([agent]);
+    assert.deepEqual(agent.commands, []);
+    assert.equal((await store.commands.getCommand(id))?.status, 'pending');
   });
 
   it('a fan-out that meets an agent mid-claim looks again for it afterwards', async () => {

@@ -58,6 +58,13 @@ export class CommandDispatcher {
     await this.pumpChunk(chunk);
   });
   private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (holders) => this.endedMany(holders));
+  /**
+   * Sessions that have ended. A claim that was running when its session ended may commit after
+   * the session's commands were returned to the queue; what it claimed must then be returned
+   * too, or it stays "processing" under a session nobody holds until its lease runs out
+   * (bench/results/scale-20000.md, node loss: one command left processing).
+   */
+  private readonly ended = new WeakSet<DispatchTarget>();
 
   constructor(
     private readonly queue: CommandQueueService,
@@ -74,7 +81,7 @@ export class CommandDispatcher {
    * command was committed, so an empty claim looks once more.
    */
   async pump(target: DispatchTarget): Promise<void> {
-    if (target.suspended) return;
+    if (target.suspended || this.ended.has(target)) return;
     if (target.inFlight === CLAIMING) {
       target.recheck = true;
       return;
@@ -97,6 +104,10 @@ export class CommandDispatcher {
     target.recheck = false;
     if (!command) {
       target.inFlight = null;
+      return;
+    }
+    if (this.ended.has(target)) {
+      await this.departures.add(target.holder);
       return;
     }
     this.deliver(target, command);
@@ -127,7 +138,7 @@ export class CommandDispatcher {
     const now = this.clock();
     const free: DispatchTarget[] = [];
     for (const t of targets) {
-      if (t.suspended) continue;
+      if (t.suspended || this.ended.has(t)) continue;
       if (t.inFlight === CLAIMING) t.recheck = true;
       else if (t.inFlight === null || now > t.inFlightUntil) free.push(t);
     }
@@ -148,8 +159,14 @@ export class CommandDispatcher {
     }
     const byMachine = new Map(claimed.map((c) => [c.targetId, c]));
     const again: DispatchTarget[] = [];
+    const endedMeanwhile: Promise<void>[] = [];
     for (const t of free) {
       const command = byMachine.get(t.machineId);
+      if (this.ended.has(t)) {
+        // The session ended while the claim ran: what it was just given goes back.
+        if (command) endedMeanwhile.push(this.departures.add(t.holder));
+        continue;
+      }
       if (command) {
         this.deliver(t, command);
         continue;
@@ -158,6 +175,7 @@ export class CommandDispatcher {
       // Announced while the fan-out claim ran: look once more, one at a time.
       if (t.recheck) again.push(t);
     }
+    await Promise.all(endedMeanwhile);
     for (const t of again) await this.pump(t);
   }
 
@@ -227,7 +245,8 @@ export class CommandDispatcher {
    * like new sessions, so a mass disconnect (a network outage, a shutdown) is one transaction per
    * thousand agents rather than one each.
    */
-  gone(target: Pick<DispatchTarget, 'holder'>): Promise<void> {
+  gone(target: DispatchTarget): Promise<void> {
+    this.ended.add(target);
     return this.departures.add(target.holder);
   }
 
