@@ -160,6 +160,36 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
         for (const r of seen) assert.deepEqual(r.events, sent);
       }));
 
+    it('publishAll delivers many events, some split to fit, whole and in order to every node', () =>
+      withWorld(open, async ({ nodes }) => {
+        const seen = nodes.map(recorder);
+        // More pieces than one PostgreSQL statement sends (1,000), the large ones split in two.
+        const sent: BusEvent[] = Array.from({ length: 1100 }, (_, i) =>
+          i % 100 === 0
+            ? {
+                type: 'commands-queued',
+                machineIds: Array.from({ length: MAX_IDS_PER_EVENT }, (_, j) => longMachineId(i + j)),
+              }
+            : { type: 'commands-queued', machineIds: [`pa${i}.web.acme`] },
+        );
+        await (nodes.at(-1) as Bus).publishAll(sent);
+        await (nodes.at(-1) as Bus).publishAll([]);
+        const ids = sent.flatMap((e) => (e.type === 'commands-queued' ? e.machineIds : []));
+        await until('every node has every id', () =>
+          seen.every(
+            (r) =>
+              r.events.flatMap((e) => (e.type === 'commands-queued' ? e.machineIds : [])).length >=
+              ids.length,
+          ),
+        );
+        for (const r of seen) {
+          assert.deepEqual(
+            r.events.flatMap((e) => (e.type === 'commands-queued' ? e.machineIds : [])),
+            ids,
+          );
+        }
+      }));
+
     it('publish returns before any subscriber runs', () =>
       withWorld(open, async ({ nodes }) => {
         let publishing = false;

@@ -16,6 +16,12 @@ export type BusEvent =
 /** Publishes events to every server node, this one included. */
 export interface Bus {
   publish(event: BusEvent): Promise<void>;
+  /**
+   * Publishes events in order, together where the transport allows: on PostgreSQL one
+   * statement and one transaction for all of them, where publishing each would cost a round
+   * trip and a commit (and NOTIFY takes a cluster-wide lock at every commit).
+   */
+  publishAll(events: readonly BusEvent[]): Promise<void>;
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(handler: (event: BusEvent) => void): () => void;
   close(): Promise<void>;

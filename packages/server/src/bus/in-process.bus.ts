@@ -7,17 +7,24 @@ import type { Bus, BusEvent } from './bus';
  */
 export function inProcessBus(onError: (error: unknown) => void = reportToStderr): Bus {
   const handlers = new Set<(event: BusEvent) => void>();
+  const deliver = (event: BusEvent) => {
+    for (const h of handlers) {
+      try {
+        h(event);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
   return {
     async publish(event) {
       // Delivered on the next tick so a publisher never runs subscriber code re-entrantly.
+      queueMicrotask(() => deliver(event));
+    },
+    async publishAll(events) {
+      const all = [...events];
       queueMicrotask(() => {
-        for (const h of handlers) {
-          try {
-            h(event);
-          } catch (error) {
-            onError(error);
-          }
-        }
+        for (const event of all) deliver(event);
       });
     },
     subscribe(handler) {

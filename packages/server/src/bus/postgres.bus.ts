@@ -9,6 +9,9 @@ const CHANNEL = 'muster_events';
  */
 export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
 
+/** NOTIFYs sent by one statement at most: about 8 MB of payloads, a bounded transaction. */
+export const NOTIFY_PIECES_PER_STATEMENT = 1000;
+
 /**
  * The bus of several server nodes sharing one PostgreSQL: LISTEN/NOTIFY on one channel.
  * NOTIFY is transactional and delivered to every listening node, this one included. An event
@@ -39,12 +42,22 @@ export async function postgresBus(url: string, onError: (error: unknown) => void
     }
   });
   await listener.query(`LISTEN ${CHANNEL}`);
+  /** Sends the events' pieces, in order, NOTIFY_PIECES_PER_STATEMENT to a statement (and a transaction). */
+  const publishAll = async (events: readonly BusEvent[]) => {
+    const payloads = events.flatMap((event) =>
+      splitToFit(event, MAX_NOTIFY_PAYLOAD_BYTES).map((piece) => JSON.stringify(piece)),
+    );
+    for (let i = 0; i < payloads.length; i += NOTIFY_PIECES_PER_STATEMENT) {
+      const chunk = payloads.slice(i, i + NOTIFY_PIECES_PER_STATEMENT);
+      if (chunk.length === 1) await listener.query('select pg_notify($1, $2)', [CHANNEL, chunk[0]]);
+      // unnest yields the array's elements in order, and NOTIFYs of one transaction are
+      // delivered in the order they were sent.
+      else await listener.query('select pg_notify($1, p) from unnest($2::text[]) as p', [CHANNEL, chunk]);
+    }
+  };
   return {
-    async publish(event) {
-      for (const piece of splitToFit(event, MAX_NOTIFY_PAYLOAD_BYTES)) {
-        await listener.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(piece)]);
-      }
-    },
+    publish: (event) => publishAll([event]),
+    publishAll,
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);

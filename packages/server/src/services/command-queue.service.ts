@@ -209,9 +209,12 @@ export class CommandQueueService {
     if (!result.created) return result;
     await this.events.commandChanges(result.commands.map((c) => toChange(c, now)));
     if (kind === 'machine') {
-      for (const chunk of chunkIds(result.commands.map((c) => c.targetId))) {
-        await this.bus.publish({ type: 'commands-queued', machineIds: chunk });
-      }
+      await this.bus.publishAll(
+        chunkIds(result.commands.map((c) => c.targetId)).map((machineIds) => ({
+          type: 'commands-queued' as const,
+          machineIds,
+        })),
+      );
     } else {
       await this.devices.queued(result.commands);
     }

@@ -75,11 +75,13 @@ export class EventHub {
     this.clock = sources?.clock ?? Date.now;
     const onError = sources?.onError ?? (() => undefined);
     this.machines = sources
-      ? new MachineEventBatcher(sources, (events) => bus.publish({ type: 'machine-events', events }))
+      ? new MachineEventBatcher(sources, (chunks) =>
+          bus.publishAll(chunks.map((events) => ({ type: 'machine-events' as const, events }))),
+        )
       : null;
     this.suspensions = sources
-      ? new MachineEventBatcher(sources, async (events) => {
-          for (const e of events) this.deliver(e);
+      ? new MachineEventBatcher(sources, async (chunks) => {
+          for (const e of chunks.flat()) this.deliver(e);
         })
       : null;
     this.replication = new ReplicationEventThrottle(
@@ -119,12 +121,10 @@ export class EventHub {
       this.pendingChanges = [];
       this.changeWaiters = [];
       try {
-        for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_EVENT) {
-          await this.bus.publish({
-            type: 'command-changes',
-            changes: changes.slice(i, i + MAX_CHANGES_PER_EVENT),
-          });
-        }
+        const events: BusEvent[] = [];
+        for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_EVENT)
+          events.push({ type: 'command-changes', changes: changes.slice(i, i + MAX_CHANGES_PER_EVENT) });
+        await this.bus.publishAll(events);
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);

@@ -28,7 +28,7 @@ function batcherOf(store: StoreBackend, live: Map<string, LiveMachineFacts>, win
       clock: () => T0 + 5000,
       onError: (error) => errors.push(error),
     },
-    async (events) => void published.push(events),
+    async (chunks) => void published.push(...chunks),
     windowMs,
   );
   return { batcher, published, errors };
@@ -218,7 +218,7 @@ describe('machine event batcher', () => {
         clock: () => T0,
         onError: (error) => errors.push(error),
       },
-      async (events) => void published.push(...events),
+      async (chunks) => void published.push(...chunks.flat()),
       5,
     );
     batcher.note('pc5.web.acme', 'suspended', T0);

@@ -83,7 +83,7 @@ export class MachineEventBatcher {
 
   constructor(
     private readonly sources: MachineEventSources,
-    private readonly publish: (events: MachineEvent[]) => Promise<void>,
+    private readonly publish: (chunks: MachineEvent[][]) => Promise<void>,
     private readonly windowMs = MACHINE_EVENT_WINDOW_MS,
   ) {}
 
@@ -133,9 +133,10 @@ export class MachineEventBatcher {
         if (noted) events.push(this.eventOf(record, noted, now));
       }
     }
-    for (let i = 0; i < events.length; i += MAX_MACHINE_EVENTS_PER_EVENT) {
-      await this.publish(events.slice(i, i + MAX_MACHINE_EVENTS_PER_EVENT));
-    }
+    const chunks: MachineEvent[][] = [];
+    for (let i = 0; i < events.length; i += MAX_MACHINE_EVENTS_PER_EVENT)
+      chunks.push(events.slice(i, i + MAX_MACHINE_EVENTS_PER_EVENT));
+    if (chunks.length > 0) await this.publish(chunks);
   }
 
   private eventOf(record: MachineRecord, noted: Noted, now: number): MachineEvent {
