@@ -19,6 +19,7 @@ class RecordingApns implements WakeProvider {
     this.woken.push(target.deviceId);
     return { status: 'sent', attempts: 1 };
   }
+  async close(): Promise<void> {}
 }
 
 /** A pending command of `type` for one device. */
