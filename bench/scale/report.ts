@@ -120,8 +120,11 @@ export function formatScaleReport(r: ScaleResults): string {
     lines.push(
       `Commands: same node p50 ${fixed(s.p50, 1)} / p99 ${fixed(s.p99, 1)} ms (${int(m.sameNode.commands)}), ` +
         `across nodes p50 ${fixed(x.p50, 1)} / p99 ${fixed(x.p99, 1)} ms (${int(m.crossNode.commands)}); ` +
-        `fan-out ${int(fo.queued)} queued in ${int(fo.postMs)} ms, ${int(fo.received)} received, last after ${int(fo.receiptMs.max)} ms, ` +
-        `GET /server p50 ${fixed(fo.apiAnswerMs.p50, 0)} max ${fixed(fo.apiAnswerMs.max, 0)} ms; ${notified(m.notify)}.`,
+        (fo
+          ? `fan-out ${int(fo.queued)} queued in ${int(fo.postMs)} ms, ${int(fo.received)} received, last after ${int(fo.receiptMs.max)} ms, ` +
+            `GET /server p50 ${fixed(fo.apiAnswerMs.p50, 0)} max ${fixed(fo.apiAnswerMs.max, 0)} ms`
+          : `fan-out failed: ${m.fanoutError ?? 'unknown'}`) +
+        `; ${notified(m.notify)}.`,
     );
   }
   for (const e of r.errors) lines.push(`Error: ${e}`);

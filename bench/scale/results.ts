@@ -124,7 +124,9 @@ export interface LatencySide {
 export interface CommandsResult {
   sameNode: LatencySide;
   crossNode: LatencySide;
-  fanout: FanoutResult;
+  /** Null when the fan-out failed (its reason in fanoutError); the latency runs before it are kept. */
+  fanout: FanoutResult | null;
+  fanoutError?: string;
   notify: NotifySpan;
 }
 

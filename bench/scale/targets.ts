@@ -149,7 +149,9 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
       ? fo.allReceivedMs === null
         ? `${int(fo.received)}/${int(fo.queued)}`
         : `${int(fo.allReceivedMs)} ms`
-      : 'not run',
+      : m?.fanoutError
+        ? `failed: ${m.fanoutError.slice(0, 60)}`
+        : 'not run',
     ok(fo?.allReceivedMs, T.fanoutMs),
     fo ? `${int(fo.queued)} queued by one POST in ${int(fo.postMs)} ms` : '',
   );
