@@ -244,6 +244,17 @@ describe('primary and secondary server', () => {
 
     const sigterm = Date.now();
     await primary.stop('SIGTERM');
+    // Its log says how long each step of the shutdown took, and how many sessions it closed.
+    const stopped = primary.proc.logs('server stopped').at(-1);
+    assert.equal(stopped?.sessions, held);
+    assert.deepEqual(Object.keys((stopped?.seconds as object) ?? {}), [
+      'api',
+      'gateway',
+      'checkins',
+      'events',
+      'bus',
+      'store',
+    ]);
     // The node stays down for the whole window: each agent lands on its secondary at its moment.
     const back = await waitFor(
       'the crowd on the secondary',

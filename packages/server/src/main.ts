@@ -584,13 +584,23 @@ async function wireServer(
       clearInterval(deviceSweep);
       await devices.close();
       unsubscribeIdentity();
-      await app.close();
-      await gateway.close();
-      await coalescer.stop();
-      await events.stop();
-      await bus.close();
-      await store.close();
+      // Each step timed: with thousands of sessions a slow shutdown delays every agent's return
+      // (bench/results/scale-*.md), and the log says which step it was.
+      const seconds: Record<string, number> = {};
+      const timed = async (step: string, work: () => Promise<void>) => {
+        const started = performance.now();
+        await work();
+        seconds[step] = Math.round(performance.now() - started) / 1000;
+      };
+      const sessions = gateway.connectedAgents;
+      await timed('api', () => app.close());
+      await timed('gateway', () => gateway.close());
+      await timed('checkins', () => coalescer.stop());
+      await timed('events', () => events.stop());
+      await timed('bus', () => bus.close());
+      await timed('store', () => store.close());
       claim.release();
+      log.info({ sessions, seconds }, 'server stopped');
     },
   };
 }
