@@ -14,13 +14,13 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  agentState,
   freePort,
   type Proc,
   runMuster,
   startAgent,
   TestServer,
   tempDir,
+  waitEnrolled,
   waitFor,
 } from './support/harness';
 
@@ -101,8 +101,9 @@ describe('offsite replication between agents', () => {
     const token = await server.installToken({ group: 'rep.acme', maxUses: 5 });
     for (const name of ['off', 'loc', 'loc2']) {
       const state = join(dir.path, name);
-      agents.set(name, startAgent(name, { stateDir: state, server: `127.0.0.1:${agentPort}`, token }));
-      const id = await waitFor(`${name} enrolled`, () => agentState(state).machineId);
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${agentPort}`, token });
+      agents.set(name, agent);
+      const id = await waitEnrolled(agent, state);
       ids.set(name, id);
       await server.waitForStatus(id, 'online');
       guids.set(name, ((await server.api.get(`/machines/${id}`)).body as { guid: string }).guid);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { RESULTS_DIR } from '../support/paths';
+import { MUSTER_RUNTIMES, type MusterRuntime } from './child-scripts';
 
 /** The tools a run can compare. */
 export const TOOL_NAMES = ['muster', 'rsync-ssh', 'rsync-daemon'] as const;
@@ -22,6 +23,12 @@ export interface ReplicationBenchOptions {
   keep: boolean;
   /** Extra node options for Muster's sender and offsite processes (e.g. --cpu-prof). */
   musterNodeArgs: string[];
+  /** The offsite's hash worker threads (its hashThreads option; 0 hashes on the event loop). */
+  offsiteHashThreads: number;
+  /** How Muster's processes run: compiled packages/replication/dist (default) or sources under tsx. */
+  musterRuntime: MusterRuntime;
+  /** Compile packages/replication to dist/ before the run (else a stale dist fails the run). */
+  build: boolean;
   /** The whole run is aborted after this many minutes. */
   maxMinutes: number;
 }
@@ -38,6 +45,12 @@ export const USAGE = `node --import tsx bench/replication/replication.bench.ts [
   --out DIR          results directory (default bench/results)
   --keep             keep the work directory
   --muster-node-args="A B"  extra node options for Muster's processes (e.g. "--cpu-prof --cpu-prof-dir=DIR")
+  --muster-runtime R dist (default): Muster's sender and offsite run on plain node from
+                     packages/replication/dist, which must be newer than its sources; tsx: they
+                     run the TypeScript sources under tsx (for profiling; more memory)
+  --offsite-hash-threads N  worker threads hashing received blocks on Muster's offsite
+                     (its hashThreads option; default 0: on the event loop)
+  --build            compile packages/replication to dist first (tsc -b + scripts/finish-dist.mjs)
   --max-minutes M    abort the whole run after M minutes (default 120)`;
 
 function positive(name: string, text: string | undefined, fallback: number): number {
@@ -56,6 +69,22 @@ function toolList(text: string | undefined): ToolName[] {
   return names as ToolName[];
 }
 
+function runtime(text: string | undefined): MusterRuntime {
+  if (text === undefined) return 'dist';
+  if (!(MUSTER_RUNTIMES as readonly string[]).includes(text))
+    throw new Error(`--muster-runtime must be one of ${MUSTER_RUNTIMES.join(', ')}, not "${text}"`);
+  return text as MusterRuntime;
+}
+
+/** The --offsite-hash-threads value: a whole number, 0 when absent. */
+function hashThreads(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--offsite-hash-threads must be a whole number >= 0, not "${text}"`);
+  return n;
+}
+
 /** Parses the command line. */
 export function parseReplicationArgs(argv: string[], tmp: string): ReplicationBenchOptions | 'help' {
   const { values } = parseArgs({
@@ -70,6 +99,9 @@ export function parseReplicationArgs(argv: string[], tmp: string): ReplicationBe
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'muster-node-args': { type: 'string' },
+      'muster-runtime': { type: 'string' },
+      'offsite-hash-threads': { type: 'string' },
+      build: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -87,6 +119,9 @@ export function parseReplicationArgs(argv: string[], tmp: string): ReplicationBe
     outDir: values.out ?? RESULTS_DIR,
     keep: values.keep === true,
     musterNodeArgs: (values['muster-node-args'] ?? '').split(' ').filter(Boolean),
+    musterRuntime: runtime(values['muster-runtime']),
+    offsiteHashThreads: hashThreads(values['offsite-hash-threads']),
+    build: values.build === true,
     maxMinutes: positive('max-minutes', values['max-minutes'], 120),
   };
 }

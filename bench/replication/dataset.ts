@@ -13,6 +13,8 @@ export const DATA_PATHS = {
   grow: 'images/grow.img',
   increments: ['images/inc-1.img', 'images/inc-2.img', 'images/inc-3.img'],
   resume: 'images/resume.img',
+  /** W6b's file (W6 with the receiver killed): as large as W6's, a different file. */
+  resumeReceiver: 'images/resume-receiver.img',
   smallDir: 'small',
 } as const;
 
@@ -25,7 +27,7 @@ export interface DatasetSizes {
   growByBytes: number;
   /** Each of W2's three new files (1/8 of the image: 512 MiB). */
   incrementBytes: number;
-  /** The fresh file W6 sends and interrupts (1/4 of the image: 1 GiB). */
+  /** The fresh file W6 (and W6b) sends and interrupts (1/4 of the image: 1 GiB). */
   resumeBytes: number;
   smallFiles: number;
   overwriteCount: number;
@@ -72,7 +74,11 @@ export function seedBytes(sizes: DatasetSizes): number {
 /** Bytes the source tree holds after every workload. */
 export function finalSourceBytes(sizes: DatasetSizes): number {
   return (
-    seedBytes(sizes) + sizes.growByBytes + 3 * sizes.incrementBytes + sizes.resumeBytes + sizes.insertBytes
+    seedBytes(sizes) +
+    sizes.growByBytes +
+    3 * sizes.incrementBytes +
+    2 * sizes.resumeBytes +
+    sizes.insertBytes
   );
 }
 

@@ -1,4 +1,5 @@
 import type { OffsiteEvent, ReplicationSummary } from '@muster/replication';
+import type { LatencySummary } from './results';
 
 /** Environment variable carrying a Muster child's settings as JSON. */
 export const MUSTER_CHILD_ENV = 'MUSTER_BENCH_CHILD';
@@ -11,6 +12,8 @@ export interface OffsiteChildConfig {
   allow: { guid: string; keyFingerprint: string }[];
   /** Build a synthetic full after the pass (W8). */
   syntheticFull: boolean;
+  /** Hash worker threads (the offsite's hashThreads option). */
+  hashThreads: number;
 }
 
 /** Settings of the sender child. */
@@ -45,13 +48,19 @@ export type SenderLine =
       summary: ReplicationSummary;
       wallMs: number;
       cpuSeconds: number;
+      /** Its own peak resident set, VmHWM (own-peak-rss.ts), bytes. */
       maxRssBytes: number;
       phases: SenderPhases;
+      /** The sender's event loop delay while replicate() ran. */
+      eventLoopDelay: LatencySummary;
     }
   | { type: 'failed'; at: number; message: string };
 
-/** A line the offsite child prints on stdout (JSON): an offsite event, stamped. */
-export type OffsiteLine = OffsiteEvent & { at: number };
+/**
+ * A line the offsite child prints on stdout (JSON), stamped: an offsite event, or its event
+ * loop delay since the session started (after each session-end and snapshot).
+ */
+export type OffsiteLine = (OffsiteEvent | { type: 'loop-delay'; delay: LatencySummary }) & { at: number };
 
 /** Wall clock in ms with sub-ms precision, comparable across processes. */
 export function epochMs(): number {

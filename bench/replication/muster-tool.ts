@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OFFSITE_DIRS, type ReplicationIdentity } from '@muster/replication';
 import { spawnNode, stopChild } from '../support/children';
 import { REPO_ROOT } from '../support/paths';
+import type { ChildScripts } from './child-scripts';
+import { CommandProbe } from './command-probe';
 import { JsonLines } from './json-lines';
 import {
   epochMs,
@@ -15,16 +16,18 @@ import {
   type SenderChildConfig,
   type SenderLine,
 } from './muster-protocol';
-import { ownCpuSeconds, peakRssBytes, reapedChildrenCpu, TreeSampler } from './process-meter';
+import { ownCpuSeconds, peakRssBytes, reapedChildrenCpu, TreeSampler, waitQuiet } from './process-meter';
 import { type CountingProxy, wireBetween } from './proxy-handle';
 import type { PassRequest, ReplicationTool } from './replication-tool';
 import type { PassResult } from './results';
 
-const OFFSITE_CHILD = fileURLToPath(new URL('./offsite-child.ts', import.meta.url));
-const SENDER_CHILD = fileURLToPath(new URL('./sender-child.ts', import.meta.url));
 const SERVICE = 'muster';
 /** Longest wait for the offsite to finish a session (commits, snapshot) after the sender is done. */
 const SETTLE_MS = 10 * 60_000;
+/** Longest wait for the sender to notice its offsite was killed and end the pass. */
+const SENDER_AFTER_KILL_MS = 120_000;
+/** Longest wait for the pongs still due once the sender is done. */
+const PROBE_GRACE_MS = 2000;
 
 /** What the Muster tool needs from the benchmark. */
 export interface MusterSetup {
@@ -38,6 +41,10 @@ export interface MusterSetup {
   offsite: ReplicationIdentity;
   /** Extra node options for both processes (profiling). */
   nodeArgs: string[];
+  /** How the two processes start (compiled or under tsx). */
+  scripts: ChildScripts;
+  /** The offsite's hash worker threads (0: hashed on its event loop). */
+  hashThreads: number;
 }
 
 interface OffsiteProcess {
@@ -47,7 +54,8 @@ interface OffsiteProcess {
 
 /**
  * Muster under test: each pass starts a fresh offsite process (so its peak RSS is the pass's)
- * and a sender process running one replicate() to it through the counting proxy.
+ * and a sender process running one replicate() to it through the counting proxy, pinged over
+ * IPC while it runs (CommandProbe).
  */
 export class MusterTool implements ReplicationTool {
   readonly name = 'muster' as const;
@@ -69,11 +77,12 @@ export class MusterTool implements ReplicationTool {
       identity: this.setup.offsite,
       allow: [{ guid: this.setup.guid, keyFingerprint: this.setup.local.fingerprint }],
       syntheticFull,
+      hashThreads: this.setup.hashThreads,
     };
-    const child = spawnNode([...this.setup.nodeArgs, '--import', 'tsx', OFFSITE_CHILD], {
+    const child = spawnNode([...this.setup.nodeArgs, ...this.setup.scripts.offsite], {
       cwd: REPO_ROOT,
       env: { ...process.env, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const lines = new JsonLines<OffsiteLine>(child.stdout!);
     const listening = await lines.waitFor((line) => line.type === 'listening', 60_000);
@@ -106,19 +115,52 @@ export class MusterTool implements ReplicationTool {
       };
       const reaped0 = reapedChildrenCpu('self');
       const spawned = performance.now();
-      const sender = spawnNode([...this.setup.nodeArgs, '--import', 'tsx', SENDER_CHILD], {
+      const sender = spawnNode([...this.setup.nodeArgs, ...this.setup.scripts.sender], {
         cwd: REPO_ROOT,
         env: { ...process.env, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       });
       const lines = new JsonLines<SenderLine>(sender.stdout!);
       const sampler = new TreeSampler(sender.pid!, true);
       sampler.start();
+      // Pings from replicate()'s start to its end: a command reaching a busy agent.
+      const probe = new CommandProbe(sender);
+      // The offsite from the same moment to the end of its session (its commits, W8's snapshot).
+      const offsiteProbe = new CommandProbe(offsite.child);
+      void lines
+        .waitFor((line) => line.type === 'started', SETTLE_MS)
+        .then((line) => {
+          if (!line) return;
+          if (sender.exitCode === null && sender.signalCode === null) probe.start();
+          if (offsite.child.exitCode === null && offsite.child.signalCode === null) offsiteProbe.start();
+        });
+      const probed = lines
+        .waitFor((line) => line.type !== 'started', SETTLE_MS)
+        .then(async (line) => {
+          const result = await probe.stop(PROBE_GRACE_MS, line?.type === 'done' ? line.eventLoopDelay : null);
+          // The sender holds its IPC channel open until every pong is in: let it go now.
+          if (sender.connected) sender.disconnect();
+          return result;
+        });
+      const stdoutClosed = new Promise<void>((resolve) => sender.stdout!.once('close', resolve));
       let killedAt: number | undefined;
-      void cut?.cut.then(() => {
+      // What the offsite used up to its kill (W6b): it is gone when the pass is accounted.
+      let offsiteAtKill: { cpuSeconds: number; peakRssBytes: number } | undefined;
+      const killSide = request.kill ?? 'sender';
+      void cut?.cut.then(async () => {
         if (sender.exitCode !== null) return;
+        if (killSide === 'sender') {
+          killedAt = epochMs();
+          sender.kill('SIGKILL');
+          return;
+        }
+        // The link is cut: let the offsite deal with what reached it, then kill it.
+        await waitQuiet(() => [offsitePid]);
+        offsiteAtKill = { cpuSeconds: ownCpuSeconds(offsitePid), peakRssBytes: peakRssBytes(offsitePid) };
         killedAt = epochMs();
-        sender.kill('SIGKILL');
+        offsite.child.kill('SIGKILL');
+        // The sender should see its link die and end the pass; it must not hang the run.
+        setTimeout(() => sender.kill('SIGKILL'), SENDER_AFTER_KILL_MS).unref();
       });
       const exitCode = await new Promise<number | null>((resolve) => {
         if (sender.exitCode !== null || sender.signalCode !== null) resolve(sender.exitCode);
@@ -126,20 +168,34 @@ export class MusterTool implements ReplicationTool {
       });
       const exitedAt = epochMs();
       const processWallSeconds = (performance.now() - spawned) / 1000;
+      await stdoutClosed;
       const polled = await sampler.stop();
       const reapedCpu = reapedChildrenCpu('self') - reaped0;
       const started = lines.lines.find((line) => line.type === 'started');
       const done = lines.lines.find((line) => line.type === 'done');
       const failed = lines.lines.find((line) => line.type === 'failed');
+      // A killed sender printed neither 'done' nor 'failed': its probe ends with it.
+      const probeResult = done || failed ? await probed : await probe.stop(0, null);
 
       // The offsite ends its session once the connection closes; W8 waits for the snapshot.
-      const end = await offsite.lines.waitFor(
-        (line) => line.type === (snapshot && done ? 'snapshot' : 'session-end'),
-        SETTLE_MS,
+      const end = offsiteAtKill
+        ? undefined
+        : await offsite.lines.waitFor(
+            (line) => line.type === (snapshot && done ? 'snapshot' : 'session-end'),
+            SETTLE_MS,
+          );
+      const endAt = end?.at;
+      const delayLine =
+        endAt === undefined
+          ? undefined
+          : await offsite.lines.waitFor((line) => line.type === 'loop-delay' && line.at >= endAt, 5000);
+      const offsiteProbeResult = await offsiteProbe.stop(
+        end ? PROBE_GRACE_MS : 0,
+        delayLine?.type === 'loop-delay' ? delayLine.delay : null,
       );
       const after = await this.setup.proxy.settle(SERVICE);
-      const receiverCpu = ownCpuSeconds(offsitePid) - offsiteCpu0;
-      const receiverPeak = peakRssBytes(offsitePid);
+      const receiverCpu = (offsiteAtKill?.cpuSeconds ?? ownCpuSeconds(offsitePid)) - offsiteCpu0;
+      const receiverPeak = offsiteAtKill?.peakRssBytes ?? peakRssBytes(offsitePid);
 
       const startedAt = started?.at ?? epochMs();
       let wallSeconds = processWallSeconds;
@@ -153,7 +209,12 @@ export class MusterTool implements ReplicationTool {
         wire: wireBetween(before, after),
         sender:
           done?.type === 'done'
-            ? { cpuSeconds: done.cpuSeconds, peakRssBytes: done.maxRssBytes, processes: 1 }
+            ? {
+                cpuSeconds: done.cpuSeconds,
+                // The work left after replicate() resolved (its index write) counts as well.
+                peakRssBytes: Math.max(done.maxRssBytes, polled.peakRssBytes),
+                processes: 1,
+              }
             : {
                 cpuSeconds: Math.max(reapedCpu, polled.polledCpuSeconds),
                 peakRssBytes: polled.peakRssBytes,
@@ -162,6 +223,8 @@ export class MusterTool implements ReplicationTool {
         receiver: { cpuSeconds: receiverCpu, peakRssBytes: receiverPeak, processes: 1 },
         killed: killedAt !== undefined,
         exitCode,
+        probe: probeResult,
+        offsiteProbe: offsiteProbeResult,
       };
       if (done?.type === 'done') {
         result.muster = { summary: done.summary, phases: done.phases, exitAfterPassMs: exitedAt - done.at };
@@ -188,6 +251,11 @@ export class MusterTool implements ReplicationTool {
   /** The snapshot folder the offsite reported. */
   snapshotDir(pass: PassResult): string | undefined {
     return pass.muster?.snapshot?.path;
+  }
+
+  /** Nothing: Muster's partials live in its own state folder and the next pass resumes from them. */
+  removeLeftovers(): string[] {
+    return [];
   }
 
   /** Size of the offsite's partial file for `path` (named by the SHA-256 of the path). */

@@ -80,8 +80,8 @@ export async function insertInMiddle(root: string, sizes: DatasetSizes): Promise
   return [DATA_PATHS.image];
 }
 
-/** W6: a fresh large file, the one whose transfer is interrupted. */
-export async function addResumeFile(root: string, sizes: DatasetSizes): Promise<string[]> {
-  await writeDataFile(root, DATA_PATHS.resume, sizes.resumeBytes);
-  return [DATA_PATHS.resume];
+/** W6 and W6b: a fresh large file at `path`, the one whose transfer is interrupted. */
+export async function addResumeFile(root: string, sizes: DatasetSizes, path: string): Promise<string[]> {
+  await writeDataFile(root, path, sizes.resumeBytes);
+  return [path];
 }

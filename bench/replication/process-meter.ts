@@ -146,3 +146,36 @@ export class TreeSampler {
     return { peakRssBytes: peak, polledCpuSeconds: cpu, processes: this.peaks.size };
   }
 }
+
+/** CPU of the processes `pids()` lists now, seconds (those gone in between count 0). */
+function cpuOf(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += ownCpuSeconds(pid);
+    } catch {
+      // exited between listing and reading
+    }
+  }
+  return total;
+}
+
+/**
+ * Waits until the processes `pids()` lists use under `idleCpuSeconds` over a `windowMs` window
+ * (they have dealt with every byte that reached them and wait for more), or `timeoutMs` passed.
+ * Returns how long it waited, ms.
+ */
+export async function waitQuiet(
+  pids: () => number[],
+  { windowMs = 300, idleCpuSeconds = 0.03, timeoutMs = 15_000 } = {},
+): Promise<number> {
+  const start = performance.now();
+  let before = cpuOf(pids());
+  for (;;) {
+    await sleep(windowMs);
+    const now = cpuOf(pids());
+    if (now - before < idleCpuSeconds || performance.now() - start >= timeoutMs)
+      return performance.now() - start;
+    before = now;
+  }
+}

@@ -1,10 +1,16 @@
 import type { ToolName } from './args';
-import type { PassResult } from './results';
+import type { KilledSide, PassResult } from './results';
 
 /** What one pass is asked to do beyond mirroring the source. */
 export interface PassRequest {
-  /** Cut the connection once this many bytes went from sender to receiver, and kill the sender (W6). */
+  /** Cut the connection once this many bytes went from sender to receiver, and kill a side (W6). */
   cutAfterBytes?: number;
+  /**
+   * The side killed with SIGKILL at the cut (default the sender, at once). The receiver is
+   * killed once it has gone quiet: it has dealt with every byte that reached it, so bytes still
+   * in its socket buffers are not counted against its resume.
+   */
+  kill?: KilledSide;
   /** rsync: keep a partially received file to resume from (--partial). Muster always does. */
   partial?: boolean;
   /** W8: Muster builds a synthetic full after the pass; rsync copies into a new --link-dest folder. */
@@ -22,4 +28,9 @@ export interface ReplicationTool {
   snapshotDir(pass: PassResult): string | undefined;
   /** Bytes the receiver kept of an interrupted file (its partial), 0 if none. */
   keptBytes(path: string): number;
+  /**
+   * Removes what an interrupted transfer of `path` left in the mirror that no later pass will
+   * (rsync's temporary file after its receiver was killed); returns the names removed.
+   */
+  removeLeftovers(path: string): string[];
 }

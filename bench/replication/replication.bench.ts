@@ -1,10 +1,13 @@
 /**
- * `npm run bench:replication [-- --image-gib 4 --small-files 10000 --quick --keep]`: Muster's
+ * `npm run bench:replication [-- --image-gib 4 --small-files 10000 --quick --keep --build]`: Muster's
  * offsite replication against rsync 3.x over ssh (aes256-gcm) and against an rsync daemon, in
  * one run over loopback, on deterministic incompressible data: seeding, new files, a growing
- * file, overwrites, an insertion, a killed and resumed transfer, a no-change rescan and a
- * synthetic full. Prints a table and writes bench/results/replication-<size>.json and .md.
- * Targets are reported as PASS/MISS; a miss does not fail the run.
+ * file, overwrites, an insertion, a transfer resumed after its sender (W6) or its receiver
+ * (W6b) was killed, a no-change rescan and a synthetic full. Muster's processes run the compiled
+ * packages/replication/dist on plain node (--muster-runtime tsx: the sources) and are pinged
+ * while they replicate (the command answer target). Prints a table and writes
+ * bench/results/replication-<size>.json and .md. Targets (issue 13) are reported as PASS/MISS;
+ * a miss does not fail the run.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +18,7 @@ import { machineInfo } from '../support/machine-info';
 import { freePort } from '../support/ports';
 import { say } from '../support/progress';
 import { parseReplicationArgs, type ReplicationBenchOptions, TOOL_NAMES, USAGE } from './args';
+import { prepareChildScripts } from './child-scripts';
 import { createSeedTree, sizeLabel } from './dataset';
 import { fitToDisk, freeBytes } from './disk-space';
 import { MusterTool } from './muster-tool';
@@ -41,6 +45,17 @@ function sample(): EnvironmentSample {
 
 async function run(options: ReplicationBenchOptions): Promise<void> {
   const started = performance.now();
+  const runtimeNote =
+    options.musterRuntime === 'dist'
+      ? options.build
+        ? 'building packages/replication/dist'
+        : 'checking packages/replication/dist is current'
+      : 'Muster runs its sources under tsx';
+  say(runtimeNote);
+  // Before any data is written: a stale build must fail the run in seconds, not after an hour.
+  const scriptsDir = mkdtempSync(join(tmpdir(), 'muster-replication-children-'));
+  process.once('exit', () => rmSync(scriptsDir, { recursive: true, force: true }));
+  const scripts = await prepareChildScripts(options.musterRuntime, scriptsDir, options.build);
   const external = ensureExternalTools(say);
   say(`${external.rsyncVersion}; ${external.sshVersion}`);
   mkdirSync(options.workParent, { recursive: true });
@@ -89,6 +104,8 @@ async function run(options: ReplicationBenchOptions): Promise<void> {
         local,
         offsite,
         nodeArgs: options.musterNodeArgs,
+        scripts,
+        hashThreads: options.offsiteHashThreads,
       }),
     ];
     if (ssh)
@@ -142,6 +159,7 @@ async function run(options: ReplicationBenchOptions): Promise<void> {
         insertBytes: sizes.insertBytes,
         tools: toolOrder.join(','),
         musterDeleteDelaySeconds: 0,
+        musterRuntime: options.musterRuntime,
         quick: options.quick,
       },
       tools: {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alignColumns } from '../support/columns';
 import type { ToolName } from './args';
-import type { PassResult, ReplicationBenchResults, WorkloadResult } from './results';
+import type { CommandProbeResult, PassResult, ReplicationBenchResults, WorkloadResult } from './results';
 import { ratio, wireTotal } from './targets';
 
 const MIB = 2 ** 20;
@@ -158,23 +158,68 @@ function rsyncTable(workloads: readonly WorkloadResult[], tool: ToolName): strin
   return alignColumns(rows);
 }
 
-function resumeLines(w6: WorkloadResult | undefined): string[] {
-  if (!w6?.resume) return [];
+function resumeLines(w: WorkloadResult | undefined): string[] {
+  if (!w?.resume) return [];
+  const killed = Object.values(w.resume)[0]?.killed ?? 'sender';
   const lines = [
-    'W6 resume (sender killed with SIGKILL once about half the file had gone through the proxy):',
+    killed === 'sender'
+      ? `${w.id} resume (sender killed with SIGKILL once about half the file had gone through the proxy):`
+      : `${w.id} resume (the proxy cut the link once about half the file had gone through, the receiving side ` +
+        'was killed with SIGKILL as soon as it had gone quiet, having dealt with what reached it):',
   ];
-  for (const [tool, r] of Object.entries(w6.resume)) {
+  for (const [tool, r] of Object.entries(w.resume)) {
     const [a, b] = r.attempts;
     lines.push(
-      `  ${tool}: cut at ${mib(r.cutAtBytes, 2)} MiB up after ${fixed(a.wallSeconds, 2)} s; receiver kept ` +
+      `  ${tool}: cut at ${mib(r.cutAtBytes, 2)} MiB up, killed ${fixed(a.wallSeconds, 2)} s after the start; receiver kept ` +
         `${mib(r.keptBytes, 2)} MiB (about ${mib(r.crossedBytes, 2)} MiB of file data had crossed); the rerun sent ` +
         `${mib(r.secondAttemptDataBytes, 2)} MiB of file data in ${fixed(b.wallSeconds, 2)} s: re-sent beyond the ` +
         `remainder ${fixed(r.resentBytes / 1024, 1)} KiB (estimate), of what the receiver kept ` +
         `${fixed(r.resentOfKeptBytes / 1024, 1)} KiB` +
-        (tool === 'muster' ? ` (block ${r.blockBytes / 1024} KiB)` : ''),
+        (tool === 'muster' ? ` (block ${r.blockBytes / 1024} KiB)` : '') +
+        (r.leftovers?.length
+          ? `; left ${r.leftovers.join(', ')} in the mirror (removed before the check)`
+          : ''),
     );
   }
   return lines;
+}
+
+function probeTable(workloads: readonly WorkloadResult[]): string {
+  const rows: string[][] = [
+    [
+      'Command answer',
+      'Sender pings',
+      'RTT p50/p99/max ms',
+      'Loop delay p99/max ms',
+      'Offsite pings',
+      'RTT p50/p99/max ms',
+      'Loop delay p99/max ms',
+      'Unanswered',
+    ],
+  ];
+  const rtt = (p: CommandProbeResult | undefined): string =>
+    p
+      ? `${fixed(p.roundTrip.p50Ms, 1)}/${fixed(p.roundTrip.p99Ms, 1)}/${fixed(p.roundTrip.maxMs, 1)}`
+      : 'n/a';
+  for (const w of workloads) {
+    const m = w.passes.muster;
+    if (!m?.probe && !m?.offsiteProbe) continue;
+    const delay = (p: CommandProbeResult | undefined): string =>
+      p?.eventLoopDelay?.count
+        ? `${fixed(p.eventLoopDelay.p99Ms, 1)}/${fixed(p.eventLoopDelay.maxMs, 1)}`
+        : 'n/a';
+    rows.push([
+      w.id,
+      int(m.probe?.roundTrip.count),
+      rtt(m.probe),
+      delay(m.probe),
+      int(m.offsiteProbe?.roundTrip.count),
+      rtt(m.offsiteProbe),
+      delay(m.offsiteProbe),
+      `${int(m.probe?.unanswered)}/${int(m.offsiteProbe?.unanswered)}`,
+    ]);
+  }
+  return alignColumns(rows);
 }
 
 function snapshotLines(w8: WorkloadResult | undefined): string[] {
@@ -191,6 +236,12 @@ function snapshotLines(w8: WorkloadResult | undefined): string[] {
     );
   }
   return lines;
+}
+
+function runtimeText(runtime: unknown): string {
+  return runtime === 'tsx'
+    ? 'the TypeScript sources under tsx, loader included'
+    : "plain node running the compiled packages/replication/dist (the bench's child script bundled by esbuild around it), no tsx";
 }
 
 /** The human-readable report. */
@@ -213,7 +264,7 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
   );
   lines.push(
     `Tools: ${r.tools.rsyncVersion}; ${r.tools.sshVersion}, cipher ${r.tools.sshCipher}; Muster TLS 1.3 ` +
-      `(AES-256-GCM). rsync runs \`rsync -a --stats\` (W6 adds --partial, W8 --link-dest).` +
+      `(AES-256-GCM). rsync runs \`rsync -a --stats\` (W6 and W6b add --partial, W8 --link-dest).` +
       (r.tools.installed.length > 0 ? ` Installed for this run: ${r.tools.installed.join(', ')}.` : ''),
   );
   lines.push('');
@@ -224,6 +275,7 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
   lines.push(ratioTable(r.workloads));
   lines.push('');
   lines.push(...resumeLines(r.workloads.find((w) => w.id === 'W6')));
+  lines.push(...resumeLines(r.workloads.find((w) => w.id === 'W6b')));
   lines.push(...snapshotLines(r.workloads.find((w) => w.id === 'W8')));
   lines.push('');
   const resent = r.workloads.flatMap((w) =>
@@ -234,6 +286,8 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
   if (resent.length > 0)
     lines.push(`Sent although the workload did not change them: ${resent.join('; ')}.`, '');
   lines.push(engineTable(r.workloads));
+  lines.push('');
+  lines.push(probeTable(r.workloads));
   for (const tool of toolOrder.filter((t) => t !== 'muster')) {
     lines.push('');
     lines.push(rsyncTable(r.workloads, tool));
@@ -248,8 +302,18 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
       'payload bytes through the proxy, client to server and back (TLS and ssh overhead included). CPU: ' +
       "user+system of each side's processes (rsync over ssh: rsync and ssh; sshd's session and rsync on the " +
       "receiving side). RSS: sum of the peak resident sets of the side's processes (Muster: one node process " +
-      `each, tsx loaded). The proxy used ${fixed(r.proxyCpuSeconds, 1)} CPU-s over the run, shared by all tools. ` +
-      'Failed checks are listed in the JSON (check.problems).',
+      `each, ${runtimeText(r.config['musterRuntime'])}). The proxy used ${fixed(r.proxyCpuSeconds, 1)} CPU-s over the run, shared by all tools. ` +
+      'Failed checks are listed in the JSON (check.problems). ' +
+      'Command answer: from the moment replicate() starts until it resolves (the offsite: until its session has ended), ' +
+      'the benchmark sends each Muster process a ping over its IPC channel (a pipe) every 50 ms and times the pong, ' +
+      'which the process answers from its event loop as an agent answers a command: RTT is that round trip as the ' +
+      "benchmark saw it; the loop delay is the process's own perf_hooks monitorEventLoopDelay over the pass (the offsite's: its session) " +
+      '(10 ms timer, lateness beyond it); unanswered: sender/offsite pings with no pong when the pass ended. Each target is on the worst ' +
+      'p99 over W1-W6b (the passes that move or hash data at full speed): a delay the engine causes again and again ' +
+      'shows there, while a single maximum on a shared two-core machine may be the scheduler; the highest maximum is ' +
+      'printed beside it. W6b: rsync is killed alike ' +
+      "(the receiving session's processes, SIGKILL): its temporary file stays behind and is not resumed from " +
+      '(--partial keeps it only on a signal rsync can catch), so the rerun sends the whole file.',
   );
   lines.push('');
   lines.push(

@@ -5,8 +5,39 @@ import type { SenderPhases } from './muster-protocol';
 import type { SideUsage } from './process-meter';
 import type { WireBytes } from './proxy-handle';
 
-/** The eight workloads, in the order they run. */
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W8';
+/** The workloads, in the order they run (W6b: W6 with the receiver killed instead). */
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W6b' | 'W7' | 'W8';
+
+/** Which side of a transfer W6 kills with SIGKILL. */
+export type KilledSide = 'sender' | 'receiver';
+
+/** Order statistics of round trips or delays, ms (null fields when there were none). */
+export interface LatencySummary {
+  count: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+/**
+ * How fast one of Muster's processes answered while it replicated: the benchmark pings it over
+ * its IPC channel every `intervalMs` (the sender from replicate()'s start to its end, the
+ * offsite from then to the end of its session) and times each pong: the end-to-end figure of a
+ * command reaching a busy agent and its answer coming back.
+ */
+export interface CommandProbeResult {
+  intervalMs: number;
+  /** Ping to pong, as the benchmark process saw it. */
+  roundTrip: LatencySummary;
+  /** Pings sent while the pass ran that had no pong when the sender was done (or killed). */
+  unanswered: number;
+  /**
+   * The process's own event loop delay over the pass (perf_hooks monitorEventLoopDelay, the
+   * timer's lateness beyond its resolution): where a slow pong was spent. The offsite's runs from
+   * its session's start to its end.
+   */
+  eventLoopDelay: LatencySummary | null;
+}
 
 /** rsync's own account of a transfer (--stats). */
 export interface RsyncStats {
@@ -54,10 +85,14 @@ export interface PassResult {
   wire: WireBytes;
   sender: SideUsage;
   receiver: SideUsage;
-  /** The sender was killed on purpose (W6's first attempt). */
+  /** A side was killed on purpose (W6's and W6b's first attempt). */
   killed: boolean;
   exitCode: number | null;
   muster?: MusterDetail;
+  /** Muster: how fast the sender answered pings while it replicated. */
+  probe?: CommandProbeResult;
+  /** Muster: how fast the offsite answered pings, from the sender's start to the session's end. */
+  offsiteProbe?: CommandProbeResult;
   rsync?: RsyncStats;
   check?: CheckResult;
   /**
@@ -69,10 +104,12 @@ export interface PassResult {
   error?: string;
 }
 
-/** W6: a transfer cut at about half, then run again. */
+/** W6 and W6b: a transfer cut at about half, then run again. */
 export interface ResumeDetail {
+  /** The side killed with SIGKILL at the cut. */
+  killed: KilledSide;
   fileBytes: number;
-  /** Bytes the sender had put through when it was killed (client to server). */
+  /** Bytes the sender had put through when the link was cut (client to server). */
   cutAtBytes: number;
   /** Size of what the receiver kept of the file (Muster's partial, rsync's --partial file). */
   keptBytes: number;
@@ -89,6 +126,8 @@ export interface ResumeDetail {
   resentOfKeptBytes: number;
   /** The file's block size (the granularity a resume can lose). */
   blockBytes: number;
+  /** What the interrupted transfer left in the mirror after the rerun, removed before the check. */
+  leftovers: string[];
   attempts: [PassResult, PassResult];
 }
 

@@ -5,7 +5,7 @@ function dataBytes(pass: PassResult | undefined): number | undefined {
 }
 
 /**
- * Fills in W6's `crossedBytes` and `resentBytes` once the run is over. What a killed sender
+ * Fills in W6's and W6b's `crossedBytes` and `resentBytes` once the run is over. What a killed sender
  * got across is known only in wire bytes (framing, TLS or ssh records, rsync's file list); each
  * tool's W7 upload is its fixed cost per pass, and its W2 pass (all new data) gives its file
  * bytes per wire byte, so: crossed = (cut - W7 upload) x W2 ratio.
@@ -14,9 +14,8 @@ export function finalizeResume(workloads: readonly WorkloadResult[]): void {
   const byId = (id: string) => workloads.find((w) => w.id === id);
   const w2 = byId('W2');
   const w7 = byId('W7');
-  const w6 = byId('W6');
-  if (!w6?.resume) return;
-  for (const [tool, detail] of Object.entries(w6.resume)) {
+  const details = [byId('W6'), byId('W6b')].flatMap((w) => Object.entries(w?.resume ?? {}));
+  for (const [tool, detail] of details) {
     const p2 = w2?.passes[tool as keyof typeof w2.passes];
     const p7 = w7?.passes[tool as keyof typeof w7.passes];
     const data2 = dataBytes(p2);

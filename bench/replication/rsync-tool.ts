@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { waitUntil } from '../support/wait';
-import { descendants, reapedChildrenCpu, TreeSampler } from './process-meter';
+import { descendants, reapedChildrenCpu, TreeSampler, waitQuiet } from './process-meter';
 import { type CountingProxy, wireBetween } from './proxy-handle';
 import type { PassRequest, ReplicationTool } from './replication-tool';
 import type { PassResult, RsyncStats } from './results';
@@ -85,8 +85,22 @@ export class RsyncTool implements ReplicationTool {
       stderr += chunk.toString();
     });
     let killedAt: number | undefined;
-    void cut?.cut.then(() => {
+    void cut?.cut.then(async () => {
       if (child.exitCode !== null) return;
+      if (request.kill === 'receiver') {
+        // The receiving session (sshd's session process and its rsyncs, or the daemon's fork)
+        // once it has dealt with what reached it; the client then sees its link die.
+        await waitQuiet(() => descendants(receiverPid));
+        killedAt = performance.now();
+        for (const pid of descendants(receiverPid)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        return;
+      }
       killedAt = performance.now();
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -108,6 +122,7 @@ export class RsyncTool implements ReplicationTool {
       20,
     );
     const receiverPolled = await receiverSampler.stop();
+    // Killed sessions are reaped by their daemon all the same (sshd, rsync --daemon).
     const receiverCpu = reapedChildrenCpu(receiverPid) - receiverCpu0;
     const after = await proxy.settle(this.name);
     const killed = killedAt !== undefined;
@@ -144,6 +159,28 @@ export class RsyncTool implements ReplicationTool {
     return join(this.setup.destRoot, SNAPSHOT_DIR);
   }
 
+  /** rsync's temporary files of `path` (`.name.XXXXXX`), full paths. */
+  private temporaries(path: string): string[] {
+    const target = join(this.mirrorDir, path);
+    try {
+      return readdirSync(dirname(target))
+        .filter((name) => name.startsWith(`.${basename(target)}.`))
+        .map((name) => join(dirname(target), name));
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * A receiver killed with SIGKILL leaves its `.name.XXXXXX` behind (only a signal it can catch
+   * turns it into the --partial file), and a later rsync without --delete never removes it.
+   */
+  removeLeftovers(path: string): string[] {
+    const found = this.temporaries(path);
+    for (const file of found) rmSync(file, { force: true });
+    return found.map((file) => basename(file));
+  }
+
   /**
    * What rsync kept of an interrupted file: with --partial the partial file takes the file's
    * name; without it a killed receiver may leave its temporary `.name.XXXXXX`.
@@ -156,13 +193,7 @@ export class RsyncTool implements ReplicationTool {
     } catch {
       // not there
     }
-    try {
-      for (const name of readdirSync(dirname(target)))
-        if (name.startsWith(`.${basename(target)}.`))
-          kept = Math.max(kept, statSync(join(dirname(target), name)).size);
-    } catch {
-      // no folder yet
-    }
+    for (const file of this.temporaries(path)) kept = Math.max(kept, statSync(file).size);
     return kept;
   }
 }

@@ -3,23 +3,29 @@ import { idealBlockSize } from '@muster/replication';
 import { say } from '../support/progress';
 import { flushFileSystem, warmFiles } from './page-cache';
 import type { ReplicationTool } from './replication-tool';
-import type { PassResult, ResumeDetail, WorkloadResult } from './results';
+import type { KilledSide, PassResult, ResumeDetail, WorkloadResult } from './results';
 import { checkTree, listTree, type SourceDigests } from './tree-check';
-import { RESUME_PATH, type WorkloadSpec } from './workloads';
+import type { WorkloadSpec } from './workloads';
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-/** W6 for one tool: a pass cut at half the file, then a pass that finishes it. */
+/** W6 and W6b for one tool: a pass cut at half the file (one side killed), then a pass that finishes it. */
 async function runResume(
   tool: ReplicationTool,
   fileBytes: number,
+  resume: { path: string; kill: KilledSide },
 ): Promise<{ pass: PassResult; detail: ResumeDetail }> {
-  const first = await tool.run({ cutAfterBytes: Math.floor(fileBytes / 2), partial: true });
-  const keptBytes = tool.keptBytes(RESUME_PATH);
+  const first = await tool.run({
+    cutAfterBytes: Math.floor(fileBytes / 2),
+    partial: true,
+    kill: resume.kill,
+  });
+  const keptBytes = tool.keptBytes(resume.path);
   say(
-    `  ${tool.name} W6 attempt 1: killed=${first.killed} after ${mib(first.wire.clientToServer)}, kept ${mib(keptBytes)}`,
+    `  ${tool.name} attempt 1: ${resume.kill} killed=${first.killed} after ${mib(first.wire.clientToServer)}, kept ${mib(keptBytes)}`,
   );
   const second = await tool.run({ partial: true });
+  const leftovers = tool.removeLeftovers(resume.path);
   const secondData = second.muster?.summary.literalBytes ?? second.rsync?.literalBytes ?? Number.NaN;
   const sum = (a: number | null, b: number | null): number | null =>
     a === null || b === null ? null : a + b;
@@ -49,9 +55,12 @@ async function runResume(
   };
   if (second.muster) pass.muster = second.muster;
   if (second.rsync) pass.rsync = second.rsync;
+  if (second.probe) pass.probe = second.probe;
+  if (second.offsiteProbe) pass.offsiteProbe = second.offsiteProbe;
   if (!first.killed) pass.error = 'the first attempt finished before the cut';
   else if (second.error) pass.error = second.error;
   const detail: ResumeDetail = {
+    killed: resume.kill,
     fileBytes,
     cutAtBytes: first.wire.clientToServer,
     keptBytes,
@@ -61,6 +70,7 @@ async function runResume(
     resentBytes: Number.NaN,
     resentOfKeptBytes: secondData - (fileBytes - keptBytes),
     blockBytes: idealBlockSize(fileBytes),
+    leftovers,
     attempts: [first, second],
   };
   return { pass, detail };
@@ -110,7 +120,8 @@ export async function runWorkload(spec: WorkloadSpec, ctx: WorkloadContext): Pro
     ]);
     let pass: PassResult;
     if (spec.kind === 'resume') {
-      const resume = await runResume(tool, ctx.resumeFileBytes);
+      if (!spec.resume) throw new Error(`${spec.id} is a resume workload without its file and side`);
+      const resume = await runResume(tool, ctx.resumeFileBytes, spec.resume);
       pass = resume.pass;
       result.resume ??= {};
       result.resume[tool.name] = resume.detail;

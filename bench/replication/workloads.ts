@@ -1,6 +1,6 @@
 import { DATA_PATHS, type DatasetSizes, sizeLabel } from './dataset';
 import { addIncrements, addResumeFile, growFile, insertInMiddle, overwriteBlocks } from './mutations';
-import type { WorkloadId } from './results';
+import type { KilledSide, WorkloadId } from './results';
 import { listTree } from './tree-check';
 
 /** What a workload did to the source. */
@@ -17,6 +17,8 @@ export interface WorkloadSpec {
   title: string;
   /** normal: one pass; resume: W6's cut and rerun; snapshot: W8's synthetic full / --link-dest. */
   kind: 'normal' | 'resume' | 'snapshot';
+  /** resume: the file interrupted and the side killed at the cut. */
+  resume?: { path: string; kill: KilledSide };
   /** Changes the source tree. */
   prepare(sourceDir: string): Promise<Preparation>;
   /** Hash every file in the check (W1), not only the changed ones. */
@@ -28,7 +30,7 @@ function bytesOf(sourceDir: string, paths: readonly string[]): number {
   return paths.reduce((sum, path) => sum + (tree.get(path)?.size ?? 0), 0);
 }
 
-/** The eight workloads at the given sizes, in order (each builds on the one before). */
+/** The nine workloads at the given sizes, in order (each builds on the one before). */
 export function workloadSpecs(sizes: DatasetSizes): WorkloadSpec[] {
   const s = sizes;
   return [
@@ -77,8 +79,23 @@ export function workloadSpecs(sizes: DatasetSizes): WorkloadSpec[] {
       id: 'W6',
       title: `fresh ${sizeLabel(s.resumeBytes)} file, sender killed at ~50%, run again`,
       kind: 'resume',
+      resume: { path: DATA_PATHS.resume, kill: 'sender' },
       checkAll: false,
-      prepare: async (dir) => ({ paths: await addResumeFile(dir, s), changedBytes: s.resumeBytes }),
+      prepare: async (dir) => ({
+        paths: await addResumeFile(dir, s, DATA_PATHS.resume),
+        changedBytes: s.resumeBytes,
+      }),
+    },
+    {
+      id: 'W6b',
+      title: `fresh ${sizeLabel(s.resumeBytes)} file, receiver killed at ~50%, run again`,
+      kind: 'resume',
+      resume: { path: DATA_PATHS.resumeReceiver, kill: 'receiver' },
+      checkAll: false,
+      prepare: async (dir) => ({
+        paths: await addResumeFile(dir, s, DATA_PATHS.resumeReceiver),
+        changedBytes: s.resumeBytes,
+      }),
     },
     {
       id: 'W7',
@@ -96,6 +113,3 @@ export function workloadSpecs(sizes: DatasetSizes): WorkloadSpec[] {
     },
   ];
 }
-
-/** The file W6 interrupts. */
-export const RESUME_PATH = DATA_PATHS.resume;

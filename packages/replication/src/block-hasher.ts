@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HashList } from './hash-list';
 import { weakChecksum } from './rolling-checksum';
 
 /** SHA-256 of one buffer. */
@@ -11,7 +12,7 @@ export function sha256(data: Uint8Array): Buffer {
  * It covers every byte, and lets a receiver that already holds verified block hashes (an
  * aligned match, a resumed partial) check the whole file without hashing data twice.
  */
-export function fileDigest(blockSize: number, size: number, strongs: readonly Buffer[]): string {
+export function fileDigest(blockSize: number, size: number, strongs: Iterable<Uint8Array>): string {
   const hash = createHash('sha256');
   const head = Buffer.alloc(12);
   head.writeUInt32BE(blockSize, 0);
@@ -29,8 +30,8 @@ export function fileDigest(blockSize: number, size: number, strongs: readonly Bu
 export class BlockHasher {
   /** Weak checksum per completed block (empty unless `withWeak`). */
   readonly weaks: number[] = [];
-  /** SHA-256 per completed block. */
-  readonly strongs: Buffer[] = [];
+  /** SHA-256 per completed block (hash-list.ts: 32 bytes a block, not a Buffer each). */
+  readonly strongs = new HashList();
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private total = 0;
@@ -56,7 +57,8 @@ export class BlockHasher {
     let offset = 0;
     if (this.pendingLength > 0) {
       const need = Math.min(this.blockSize - this.pendingLength, data.length);
-      this.pending.push(data.subarray(0, need));
+      // Pieces of a block are copied: the caller may reuse its buffer once this returns.
+      this.pending.push(Buffer.from(data.subarray(0, need)));
       this.pendingLength += need;
       offset = need;
       if (this.pendingLength < this.blockSize) return;
@@ -69,7 +71,7 @@ export class BlockHasher {
       offset += this.blockSize;
     }
     if (offset < data.length) {
-      this.pending.push(data.subarray(offset));
+      this.pending.push(Buffer.from(data.subarray(offset)));
       this.pendingLength = data.length - offset;
     }
   }

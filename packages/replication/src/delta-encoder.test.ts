@@ -104,3 +104,22 @@ test('a shrunk file and a file shorter than a block rebuild exactly', async () =
     assert.ok(result.rebuilt.equals(next));
   }
 });
+
+test('matches after long runs of new data are found across reads and literal chunks', async () => {
+  // New data is rolled through in one tight loop up to each filter hit, chunk end and read end
+  // (reads are 1 MiB): matches right after those places must still be found.
+  const basis = randomBytes(3 * 1024 * 1024);
+  const next = Buffer.concat([
+    randomBytes(1024 * 1024 + 4093),
+    basis.subarray(0, 1024 * 1024),
+    randomBytes(700_001),
+    basis.subarray(2 * 1024 * 1024, 3 * 1024 * 1024 - 5),
+    randomBytes(333),
+  ]);
+  const result = await delta(basis, next, 4096);
+  assert.ok(result.rebuilt.equals(next));
+  const fresh = 1024 * 1024 + 4093 + 700_001 + 333;
+  // Each run of new data may take up to a block more before the next match lines up.
+  assert.ok(result.literal >= fresh && result.literal <= fresh + 4 * 4096, `literal ${result.literal}`);
+  assert.ok(result.copies >= 500, `copies ${result.copies}`);
+});

@@ -1,7 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { sha256 } from './block-hasher';
 import type { BasisSignature } from './block-signature';
-import { basisBlockLength, SignatureIndex, strongMatches } from './block-signature';
+import { basisBlockLength, FILTER_MASK, SignatureIndex, strongMatches } from './block-signature';
+import { dataBuffers } from './buffer-pool';
+import { yieldIfBusy } from './event-loop-turn';
 import { ReplicationError } from './replication-error';
 import { RollingChecksum } from './rolling-checksum';
 
@@ -10,14 +12,18 @@ export const LITERAL_CHUNK = 256 * 1024;
 
 const READ_CHUNK = 1024 * 1024;
 
-/** Where the encoder sends what it finds, in file order. */
+/**
+ * Where the encoder sends what it finds, in file order. Literal and copy pieces together cover
+ * every byte from `start` exactly once, so they can feed the whole-file digest too.
+ */
 export interface DeltaSink {
-  /** New bytes the offsite does not hold. */
+  /** New bytes the offsite does not hold; never crossing a multiple of the literal chunk. */
   literal(data: Buffer): Promise<void>;
-  /** Basis block `index` (of `length` bytes) reappears here. */
-  copy(index: number, length: number): Promise<void>;
-  /** Every byte read from the file, in order from `start`: feeds the whole-file digest. */
-  read?(data: Buffer): void;
+  /**
+   * Basis block `index` (of `length` bytes) reappears here: `data` is those bytes of the new
+   * file and `hash` their full SHA-256 (computed to confirm the match, so nobody hashes them again).
+   */
+  copy(index: number, length: number, data: Buffer, hash: Buffer): Promise<void>;
 }
 
 /** What the encoder is given: an open file, where to start, and the offsite's basis (if any). */
@@ -28,6 +34,12 @@ export interface DeltaInput {
   basis: BasisSignature | null;
   sink: DeltaSink;
   signal?: AbortSignal;
+  /**
+   * Literals are cut at every multiple of this (default LITERAL_CHUNK). One block of the new
+   * file makes each literal frame one block: its SHA-256 serves the frame check and the digest
+   * on both ends, and a broken connection loses at most one block in flight.
+   */
+  literalChunk?: number;
 }
 
 /**
@@ -38,8 +50,9 @@ export interface DeltaInput {
  */
 export async function encodeDelta(input: DeltaInput): Promise<void> {
   const { handle, size, basis, sink } = input;
+  const chunk = input.literalChunk ?? LITERAL_CHUNK;
   let bufStart = input.start;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let eofRead = input.start;
 
   const ensure = async (until: number): Promise<void> => {
@@ -47,27 +60,35 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
     while (eofRead < want) {
       input.signal?.throwIfAborted();
       const length = Math.min(READ_CHUNK, size - eofRead);
-      const chunk = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(chunk, 0, length, eofRead);
+      // A fresh buffer each time (pieces handed to the sink may still be queued on the socket);
+      // only the unconsumed tail, at most a block and a literal chunk, is copied into it.
+      const next = dataBuffers.take(buf.length + length);
+      buf.copy(next, 0);
+      const { bytesRead } = await handle.read(next, buf.length, length, eofRead);
       if (bytesRead !== length) throw new ReplicationError('source-changed', 'file shrank while it was read');
-      sink.read?.(chunk);
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      // The sink copies what it keeps, so the old buffer is free once its tail is moved over.
+      dataBuffers.give(buf);
+      buf = next;
       eofRead += length;
     }
   };
   const discardBefore = (position: number): void => {
-    if (position - bufStart >= READ_CHUNK) {
+    if (position > bufStart) {
       buf = buf.subarray(position - bufStart);
       bufStart = position;
     }
   };
 
   if (!basis || basis.blocks === 0) {
-    for (let pos = input.start; pos < size; pos += LITERAL_CHUNK) {
-      await ensure(pos + LITERAL_CHUNK);
-      await sink.literal(buf.subarray(pos - bufStart, Math.min(size, pos + LITERAL_CHUNK) - bufStart));
-      discardBefore(pos + LITERAL_CHUNK);
+    for (let pos = input.start; pos < size; ) {
+      const end = Math.min(size, pos - (pos % chunk) + chunk);
+      await ensure(end);
+      await sink.literal(buf.subarray(pos - bufStart, end - bufStart));
+      await yieldIfBusy();
+      pos = end;
+      discardBefore(pos);
     }
+    dataBuffers.give(buf);
     return;
   }
 
@@ -81,13 +102,20 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
   let expected = pos % blockSize === 0 ? pos / blockSize : -1;
 
   const flushLiteral = async (): Promise<void> => {
-    if (pos > literalStart) await sink.literal(buf.subarray(literalStart - bufStart, pos - bufStart));
-    literalStart = pos;
+    // Rolling through new data is synchronous between reads: give the event loop its turns.
+    await yieldIfBusy();
+    while (pos > literalStart) {
+      const end = Math.min(pos, literalStart - (literalStart % chunk) + chunk);
+      await sink.literal(buf.subarray(literalStart - bufStart, end - bufStart));
+      literalStart = end;
+    }
     discardBefore(pos);
   };
-  const matched = async (block: number, length: number): Promise<void> => {
+  const matched = async (block: number, length: number, hash: Buffer): Promise<void> => {
     await flushLiteral();
-    await sink.copy(block, length);
+    const at = pos - bufStart;
+    await sink.copy(block, length, buf.subarray(at, at + length), hash);
+    await yieldIfBusy();
     pos += length;
     literalStart = pos;
     expected = block + 1;
@@ -101,11 +129,12 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
     // Awaiting only when the window runs past the buffer keeps the per-byte path synchronous.
     if (pos + blockSize + 1 > eofRead && eofRead < size) await ensure(pos + blockSize + 1);
     const remaining = size - pos;
-    const at = pos - bufStart;
+    let at = pos - bufStart;
     if (expected >= 0 && expected < basis.blocks && !damaged.has(expected)) {
       const length = basisBlockLength(basis, expected);
-      if (length <= remaining && strongMatches(basis, expected, sha256(buf.subarray(at, at + length)))) {
-        await matched(expected, length);
+      const hash = length <= remaining ? sha256(buf.subarray(at, at + length)) : undefined;
+      if (hash && strongMatches(basis, expected, hash)) {
+        await matched(expected, length, hash);
         continue;
       }
       expected = -1;
@@ -115,8 +144,9 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
         remaining === lastLength &&
         !damaged.has(lastBlock) &&
         basis.weaks[lastBlock] === weakOf(buf, at, remaining);
-      if (tailMatches && strongMatches(basis, lastBlock, sha256(buf.subarray(at, at + remaining)))) {
-        await matched(lastBlock, remaining);
+      const hash = tailMatches ? sha256(buf.subarray(at, at + remaining)) : undefined;
+      if (hash && strongMatches(basis, lastBlock, hash)) {
+        await matched(lastBlock, remaining, hash);
         continue;
       }
       pos = size;
@@ -126,21 +156,35 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
       roll.reset(buf, at, at + blockSize);
       rolling = true;
     }
+    // Through new data, slide at once to the next position whose weak checksum passes the
+    // filter, stopping at the literal chunk's end (its literal goes out there), where the
+    // buffer ends and where the last whole window of the file starts. The expected block was
+    // tried at this position above; it is tried again only after the next match.
+    const stop = Math.min(pos - (pos % chunk) + chunk, eofRead - blockSize, size - blockSize);
+    if (stop > pos + 1) {
+      pos += roll.slideUntil(buf, at, at + (stop - pos), index.filter, FILTER_MASK) - at;
+      if (pos === stop) {
+        if (pos % chunk === 0) await flushLiteral();
+        continue;
+      }
+      at = pos - bufStart;
+    }
     const candidates = index.candidates(roll.value);
     if (candidates) {
       const hash = sha256(buf.subarray(at, at + blockSize));
       const hit = candidates.find((block) => strongMatches(basis, block, hash));
       if (hit !== undefined) {
-        await matched(hit, blockSize);
+        await matched(hit, blockSize, hash);
         continue;
       }
     }
     if (remaining > blockSize) roll.roll(buf[at]!, buf[at + blockSize]!);
     else rolling = false;
     pos += 1;
-    if (pos - literalStart >= LITERAL_CHUNK) await flushLiteral();
+    if (pos % chunk === 0) await flushLiteral();
   }
   await flushLiteral();
+  dataBuffers.give(buf);
 }
 
 function weakOf(buf: Buffer, at: number, length: number): number {

@@ -15,6 +15,42 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+const directorySyncs = new Map<string, { running?: Promise<void>; waiting?: Promise<void> }>();
+
+/**
+ * Fsyncs a directory after every rename made in it so far, sharing the work: callers that come
+ * while an fsync of that directory runs all wait for the one fsync that starts after it (their
+ * renames may have missed the running one). Files committed at the same time in one folder
+ * then cost one directory fsync, not one each.
+ */
+export function fsyncDirectoryShared(dir: string): Promise<void> {
+  let state = directorySyncs.get(dir);
+  if (!state) {
+    state = {};
+    directorySyncs.set(dir, state);
+  }
+  const current = state;
+  if (!current.running) return startDirectorySync(dir, current);
+  current.waiting ??= current.running.then(() => {
+    current.waiting = undefined;
+    return startDirectorySync(dir, current);
+  });
+  return current.waiting;
+}
+
+function startDirectorySync(
+  dir: string,
+  state: { running?: Promise<void>; waiting?: Promise<void> },
+): Promise<void> {
+  const run: Promise<void> = fsyncDirectory(dir).finally(() => {
+    if (state.running !== run) return;
+    state.running = undefined;
+    if (!state.waiting) directorySyncs.delete(dir);
+  });
+  state.running = run;
+  return run;
+}
+
 /**
  * Replaces a file so that a crash leaves the old or the new content, never a torn one: write a
  * temporary sibling, fsync it, rename it over, fsync the directory. With `durable` false the

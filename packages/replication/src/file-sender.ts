@@ -3,6 +3,8 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlockHasher, sha256 } from './block-hasher';
 import { type BasisSignature, decodeSignature } from './block-signature';
+import { idealBlockSize } from './block-size';
+import { dataBuffers } from './buffer-pool';
 import { encodeDelta } from './delta-encoder';
 import { FrameType } from './frame-codec';
 import type { PassLink } from './pass-link';
@@ -10,6 +12,7 @@ import { ReplicationError } from './replication-error';
 import {
   type FileBasisHeader,
   type FileBeginHeader,
+  INLINE_MAX_SIZE,
   parseFileBasis,
   parseResult,
   type ResultHeader,
@@ -19,6 +22,10 @@ import {
 const MAX_SIGNATURE_BYTES = 512 * 1024 * 1024;
 const COPY_RUNS_PER_FRAME = 4096;
 const READ_CHUNK = 1024 * 1024;
+/** Blocks from this size on travel one per literal frame (files from about 16 MiB). */
+const MIN_BLOCK_FRAME = 4 * 1024;
+/** Smaller blocks are grouped into literal frames of at most this. */
+const SMALL_BLOCK_FRAME = 32 * 1024;
 
 /** Byte counters of one pass, updated as files go out. */
 export interface SendCounters {
@@ -44,6 +51,7 @@ export async function sendFile(
   attempts: number,
   counters: SendCounters,
   signal?: AbortSignal,
+  inline = false,
 ): Promise<SendOutcome> {
   let handle: FileHandle;
   try {
@@ -53,6 +61,8 @@ export async function sendFile(
   }
   try {
     const before = await handle.stat();
+    if (inline && before.size <= INLINE_MAX_SIZE)
+      return await sendInline(link, handle, path, before, attempts, counters);
     const begin: FileBeginHeader = { path, size: before.size, mtimeMs: Math.floor(before.mtimeMs) };
     if (attempts > 0) begin.strong = 32;
     await link.channel.send(FrameType.fileBegin, begin);
@@ -77,21 +87,38 @@ export async function sendFile(
       runs.length = 0;
       await link.channel.send(FrameType.copy, undefined, payload);
     };
+    // Each piece feeds the digest once: a whole block of the new file with the SHA-256 already
+    // computed for it (the literal frame's check, or the hash that confirmed a match).
+    const digestPiece = (data: Buffer, hash: Buffer): void => {
+      const whole =
+        data.length === hasher.blockSize ||
+        (data.length < hasher.blockSize && hasher.length + data.length === before.size);
+      if (hasher.atBoundary && whole) hasher.addKnownBlock(data.length, 0, hash);
+      else hasher.update(data);
+    };
     await encodeDelta({
       handle,
       size: before.size,
       start: answer.resumeFrom,
       basis,
       signal,
+      literalChunk: literalChunkFor(answer.blockSize),
       sink: {
-        read: (chunk) => hasher.update(chunk),
         literal: async (data) => {
           await flushRuns();
-          await link.channel.send(FrameType.literal, undefined, Buffer.concat([sha256(data), data]));
+          const hash = sha256(data);
+          digestPiece(data, hash);
+          // Copied into a frame of its own (the encoder reuses its read buffer), given back
+          // to the pool once the socket has written it.
+          const frame = dataBuffers.take(hash.length + data.length);
+          hash.copy(frame, 0);
+          data.copy(frame, hash.length);
+          await link.channel.sendReleasing(FrameType.literal, frame, () => dataBuffers.give(frame));
           counters.literalBytes += data.length;
           counters.currentFileBytes += data.length;
         },
-        copy: async (index, length) => {
+        copy: async (index, length, data, hash) => {
+          digestPiece(data, hash);
           counters.matchedBytes += length;
           counters.currentFileBytes += length;
           const last = runs.length - 2;
@@ -122,6 +149,57 @@ export async function sendFile(
   }
 }
 
+/**
+ * The literal frame size for a file of this block size: one block where blocks are large
+ * enough that frames stay cheap (4 KiB, files from about 16 MiB), so that both ends hash each
+ * byte once and a broken connection loses at most one block; otherwise whole blocks up to
+ * 32 KiB.
+ */
+export function literalChunkFor(blockSize: number): number {
+  if (blockSize >= MIN_BLOCK_FRAME) return blockSize;
+  return Math.max(blockSize, SMALL_BLOCK_FRAME - (SMALL_BLOCK_FRAME % blockSize));
+}
+
+/**
+ * Sends a small file the offsite does not have yet without waiting for its answer: file-begin
+ * (inline), one literal frame, file-end. Saves a round trip per file, which is most of what a
+ * small file costs. The result comes back later, in order, like any other.
+ */
+async function sendInline(
+  link: PassLink,
+  handle: FileHandle,
+  path: string,
+  before: { size: number; mtimeMs: number; ino: number },
+  attempts: number,
+  counters: SendCounters,
+): Promise<SendOutcome> {
+  const data = Buffer.allocUnsafe(before.size);
+  const { bytesRead } = before.size > 0 ? await handle.read(data, 0, before.size, 0) : { bytesRead: 0 };
+  const after = await handle.stat();
+  const changed = bytesRead !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs;
+  const content = data.subarray(0, bytesRead);
+  const hasher = new BlockHasher(idealBlockSize(before.size), false);
+  hasher.update(content);
+  hasher.finish();
+  const begin: FileBeginHeader = {
+    path,
+    size: before.size,
+    mtimeMs: Math.floor(before.mtimeMs),
+    inline: true,
+  };
+  await link.channel.send(FrameType.fileBegin, begin);
+  if (content.length > 0) await link.channel.send(FrameType.literal, undefined, sha256(content), content);
+  // A file that changed while it was read is ended with abort: the offsite drops what it got.
+  await link.channel.send(
+    FrameType.fileEnd,
+    changed ? { digest: hasher.digest(), abort: true } : { digest: hasher.digest() },
+  );
+  counters.literalBytes += content.length;
+  counters.currentFileBytes += content.length;
+  link.outstandingFiles.push({ path, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, attempts });
+  return { kind: 'sent' };
+}
+
 async function receiveSignature(link: PassLink, answer: FileBasisHeader): Promise<BasisSignature> {
   const description = answer.basis!;
   const expected = description.blocks * (4 + description.strongLength);
@@ -140,8 +218,11 @@ async function receiveSignature(link: PassLink, answer: FileBasisHeader): Promis
 
 /** Hashes the part the offsite already holds, locally: the digest covers the whole file. */
 async function hashPrefix(handle: FileHandle, length: number, hasher: BlockHasher): Promise<void> {
+  // One buffer for the whole prefix (the hasher copies what it keeps): a fresh one per read
+  // left hundreds of megabytes of garbage buffers, 30 MiB of peak RSS on a resumed 256 MiB file.
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, length));
   for (let position = 0; position < length; ) {
-    const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, length - position));
+    const chunk = buffer.subarray(0, Math.min(READ_CHUNK, length - position));
     const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
     if (bytesRead !== chunk.length)
       throw new ReplicationError('source-changed', 'file shrank while it was read');

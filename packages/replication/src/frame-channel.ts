@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { encodeFrame, type Frame, FrameDecoder, FrameType, type FrameTypeCode } from './frame-codec';
+import { encodeFrameParts, type Frame, FrameDecoder, FrameType, type FrameTypeCode } from './frame-codec';
 import { ReplicationError, type ReplicationErrorCode } from './replication-error';
 
 /** Anything that can pace bytes before they are written (the agent's BandwidthThrottle fits). */
@@ -7,8 +7,12 @@ export interface ByteThrottle {
   take(bytes: number): Promise<void>;
 }
 
-/** Received frames held before the socket is paused: bounds per-connection memory. */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/**
+ * Received frames held before the socket is paused: bounds per-connection memory. The kernel's
+ * socket buffers keep the sender going meanwhile; 4 MiB here cost the offsite that much resident
+ * memory and gained no speed.
+ */
+export const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /**
  * Frames over one socket: ordered sends that pass through the throttle and wait for 'drain',
@@ -47,12 +51,43 @@ export class FrameChannel {
     });
   }
 
-  /** Sends one frame, after the throttle allows it and the socket has room. */
-  send(type: FrameTypeCode, header?: object, payload?: Buffer): Promise<void> {
-    const bytes = encodeFrame(type, header, payload);
-    const turn = this.sending.then(() => this.write(bytes));
+  /**
+   * Sends one frame, after the throttle allows it and the socket has room. The payload may come
+   * in parts (a checksum and its data), written as they are, without a copy into one buffer.
+   */
+  send(type: FrameTypeCode, header?: object, ...payload: Buffer[]): Promise<void> {
+    return this.sendParts(type, header, payload);
+  }
+
+  /**
+   * Sends a frame whose payload buffer is handed over: `release` runs once the socket no
+   * longer needs it (written, or the connection gone), so the buffer can be reused.
+   */
+  sendReleasing(type: FrameTypeCode, payload: Buffer, release: () => void): Promise<void> {
+    return this.sendParts(type, undefined, [payload], release);
+  }
+
+  private sendParts(
+    type: FrameTypeCode,
+    header: object | undefined,
+    payload: readonly Buffer[],
+    release?: () => void,
+  ): Promise<void> {
+    let parts: Buffer[];
+    try {
+      parts = encodeFrameParts(type, header, payload);
+    } catch (error) {
+      release?.();
+      return Promise.reject(error);
+    }
+    const turn = this.sending.then(() => this.write(parts, release));
     this.sending = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Frames received and not yet taken: none means the next receive() waits for the peer. */
+  get queuedFrames(): number {
+    return this.queue.length;
   }
 
   /** The next frame, or null once the peer has ended the stream cleanly. */
@@ -89,12 +124,28 @@ export class FrameChannel {
     this.socket.destroy();
   }
 
-  private async write(bytes: Buffer): Promise<void> {
-    if (this.throttle) await this.throttle.take(bytes.length);
-    if (this.socket.destroyed || this.socket.writableEnded)
-      throw new ReplicationError('connection-lost', 'connection closed');
-    this.bytesWritten += bytes.length;
-    if (this.socket.write(bytes)) return;
+  private async write(parts: readonly Buffer[], release?: () => void): Promise<void> {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    try {
+      if (this.throttle) await this.throttle.take(length);
+      if (this.socket.destroyed || this.socket.writableEnded)
+        throw new ReplicationError('connection-lost', 'connection closed');
+    } catch (error) {
+      release?.();
+      throw error;
+    }
+    this.bytesWritten += length;
+    // Corked, the parts leave in one writev (one TLS record run), as one buffer would.
+    this.socket.cork();
+    let room = true;
+    for (let i = 0; i < parts.length; i++)
+      room = this.socket.write(parts[i], i === parts.length - 1 && release ? () => release() : undefined);
+    this.socket.uncork();
+    // Each frame waits until the socket has taken the one before: frames written while the
+    // socket is busy are encrypted together, and a TLS record then spans two frames, so a
+    // connection cut inside it loses a whole frame more (the resume target is one block).
+    if (room) return;
     await new Promise<void>((resolve, reject) => {
       const done = (): void => {
         this.socket.off('drain', done);

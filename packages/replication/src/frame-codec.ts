@@ -1,3 +1,4 @@
+import { dataBuffers } from './buffer-pool';
 import { ReplicationError } from './replication-error';
 
 /**
@@ -44,9 +45,23 @@ const KNOWN_TYPES = new Set<number>(Object.values(FrameType));
 
 /** Encodes one frame; throws if it would exceed the limits the other end enforces. */
 export function encodeFrame(type: FrameTypeCode, header?: object, payload?: Buffer): Buffer {
+  const parts = encodeFrameParts(type, header, payload ? [payload] : []);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * Encodes one frame as its head (prefix and JSON header) followed by the payload parts as
+ * given, so that bulk data is written to the socket without being copied into a frame first.
+ */
+export function encodeFrameParts(
+  type: FrameTypeCode,
+  header: object | undefined,
+  payload: readonly Buffer[],
+): Buffer[] {
   const json =
     header && Object.keys(header).length > 0 ? Buffer.from(JSON.stringify(header)) : Buffer.alloc(0);
-  const payloadLength = payload?.length ?? 0;
+  let payloadLength = 0;
+  for (const part of payload) payloadLength += part.length;
   const body = FIXED + json.length + payloadLength;
   if (json.length > MAX_HEADER_BYTES || body > MAX_FRAME_BODY)
     throw new ReplicationError('frame-too-large', `frame of ${body} bytes exceeds the limit`);
@@ -55,7 +70,7 @@ export function encodeFrame(type: FrameTypeCode, header?: object, payload?: Buff
   out.writeUInt8(type, 4);
   out.writeUInt32BE(json.length, 5);
   json.copy(out, 9);
-  return payload && payloadLength > 0 ? Buffer.concat([out, payload]) : out;
+  return [out, ...payload.filter((part) => part.length > 0)];
 }
 
 /**
@@ -85,7 +100,8 @@ export class FrameDecoder {
       if (body < FIXED)
         throw new ReplicationError('frame-malformed', `frame body of ${body} bytes is too short`);
       if (this.buffered < PREFIX + body) break;
-      frames.push(decodeBody(this.take(PREFIX + body).subarray(PREFIX)));
+      const { bytes, owned } = this.take(PREFIX + body);
+      frames.push(decodeBody(bytes.subarray(PREFIX), owned));
     }
     return frames;
   }
@@ -97,18 +113,33 @@ export class FrameDecoder {
     return this.chunks[0]!;
   }
 
-  private take(length: number): Buffer {
-    const joined = this.peek(length);
-    const frame = joined.subarray(0, length);
-    const rest = joined.subarray(length);
-    this.chunks[0] = rest;
-    if (rest.length === 0) this.chunks.shift();
+  /**
+   * Removes one frame's bytes. A frame inside one received chunk is a view of it (`owned`
+   * false: its payload must be copied out to let the chunk go); one spread over several chunks
+   * is gathered into a buffer of its own, its only copy.
+   */
+  private take(length: number): { bytes: Buffer; owned: boolean } {
     this.buffered -= length;
-    return frame;
+    const first = this.chunks[0]!;
+    if (first.length >= length) {
+      if (first.length === length) this.chunks.shift();
+      else this.chunks[0] = first.subarray(length);
+      return { bytes: first.subarray(0, length), owned: false };
+    }
+    const out = dataBuffers.take(length);
+    for (let at = 0; at < length; ) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length, length - at);
+      chunk.copy(out, at, 0, n);
+      at += n;
+      if (n === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(n);
+    }
+    return { bytes: out, owned: true };
   }
 }
 
-function decodeBody(body: Buffer): Frame {
+function decodeBody(body: Buffer, owned: boolean): Frame {
   const type = body.readUInt8(0);
   if (!KNOWN_TYPES.has(type)) throw new ReplicationError('frame-malformed', `unknown frame type ${type}`);
   const headerLength = body.readUInt32BE(1);
@@ -126,7 +157,12 @@ function decodeBody(body: Buffer): Frame {
       throw new ReplicationError('frame-malformed', 'frame header is not a JSON object');
     header = parsed as Record<string, unknown>;
   }
-  // Copy the payload out so the connection's receive buffers can be released.
-  const payload = Buffer.from(body.subarray(FIXED + headerLength));
+  // A view of a receive buffer is copied out so that buffer can be released.
+  const view = body.subarray(FIXED + headerLength);
+  let payload = view;
+  if (!owned) {
+    payload = dataBuffers.take(view.length);
+    view.copy(payload);
+  }
   return { type: type as FrameTypeCode, header, payload };
 }

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { BlockHasher } from './block-hasher';
 import { idealBlockSize } from './block-size';
 import { inDirectory } from './durable-file';
+import { type FileStamp, fileStamp, handleStamp } from './file-stamp';
+import { HashList } from './hash-list';
 import { manifestFile, OFFSITE_DIRS } from './offsite-layout';
 
 /**
@@ -18,7 +20,13 @@ export interface Manifest {
   digest: string;
   damaged: number[];
   weaks: number[];
-  strongs: Buffer[];
+  strongs: HashList;
+  /**
+   * The file's stamp when these hashes were last known to describe its bytes (taken right
+   * after the file was committed or hashed). Only while the file still has this stamp may its
+   * blocks be used without reading them (clone-and-patch); absent in manifests of old versions.
+   */
+  stamp?: FileStamp;
 }
 
 const ENTRY = 4 + 32;
@@ -34,7 +42,7 @@ export function encodeManifest(m: Manifest): Buffer {
   let at = 4 + json.length;
   for (let i = 0; i < weaks.length; i++) {
     out.writeUInt32BE(weaks[i]!, at);
-    strongs[i]!.copy(out, at + 4);
+    strongs.get(i).copy(out, at + 4);
     at += ENTRY;
   }
   return out;
@@ -48,10 +56,10 @@ export function decodeManifest(bytes: Buffer): Manifest | undefined {
     const blocks = (bytes.length - 4 - length) / ENTRY;
     if (!Number.isInteger(blocks) || blocks !== Math.ceil(head.size / head.blockSize)) return undefined;
     const weaks: number[] = [];
-    const strongs: Buffer[] = [];
+    const strongs = new HashList();
     for (let i = 0, at = 4 + length; i < blocks; i++, at += ENTRY) {
       weaks.push(bytes.readUInt32BE(at));
-      strongs.push(Buffer.from(bytes.subarray(at + 4, at + ENTRY)));
+      strongs.push(bytes.subarray(at + 4, at + ENTRY));
     }
     return { ...head, damaged: head.damaged ?? [], weaks, strongs };
   } catch {
@@ -93,21 +101,27 @@ export async function hashStoredFile(
   const handle = await open(file, 'r');
   try {
     const info = await handle.stat();
+    const before = await handleStamp(handle);
     const hasher = new BlockHasher(blockSize ?? idealBlockSize(info.size), true);
     let reported = 0;
+    // One buffer for the whole file: the hasher copies any piece of a block it keeps.
+    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, info.size)));
     for (let position = 0; position < info.size; ) {
-      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, info.size - position));
+      const chunk = buffer.subarray(0, Math.min(READ_CHUNK, info.size - position));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
       if (bytesRead === 0) break;
       hasher.update(chunk.subarray(0, bytesRead));
       position += bytesRead;
       for (; onBlock && reported < hasher.strongs.length; reported++)
-        onBlock(reported, hasher.strongs[reported]!);
+        onBlock(reported, hasher.strongs.get(reported));
     }
     hasher.finish();
     for (; onBlock && reported < hasher.strongs.length; reported++)
-      onBlock(reported, hasher.strongs[reported]!);
+      onBlock(reported, hasher.strongs.get(reported));
+    // A file written to while it was read has no stamp: its hashes describe no single state.
+    const after = await handleStamp(handle);
     return {
+      ...(before === after ? { stamp: after } : {}),
       path: relativePath,
       size: hasher.length,
       blockSize: hasher.blockSize,
@@ -123,9 +137,10 @@ export async function hashStoredFile(
 }
 
 /**
- * The manifest of a stored file, rebuilt by hashing the file when it is missing or belongs to
- * another inode or size (a crash between manifest write and rename, or a file put there by hand).
- * Undefined when the file does not exist.
+ * The manifest of a stored file, rebuilt by hashing the file when it is missing, belongs to
+ * another inode or size (a crash between manifest write and rename, or a file put there by
+ * hand), or the file no longer has the stamp it had when hashed. Undefined when the file does
+ * not exist.
  */
 export async function loadManifest(
   guidDir: string,
@@ -139,7 +154,11 @@ export async function loadManifest(
     return undefined;
   }
   const manifest = await readManifest(guidDir, relativePath);
-  if (manifest && manifest.ino === info.ino && manifest.size === info.size) return manifest;
+  // Only a manifest whose stamp the file still has describes its bytes: a file written behind
+  // our back (even with its size and mtime put back) is hashed again, which also gives it a
+  // stamp, so the delta against it can be applied by clone-and-patch.
+  if (manifest && manifest.ino === info.ino && manifest.size === info.size && manifest.stamp !== undefined)
+    if (manifest.stamp === (await fileStamp(file))) return manifest;
   const rebuilt = await hashStoredFile(file, relativePath);
   await writeManifest(guidDir, rebuilt);
   return rebuilt;

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
 import type { FrameChannel } from './frame-channel';
 import { FrameType } from './frame-codec';
+import type { HashPool } from './hash-pool';
 import type { KeyedLock } from './keyed-lock';
 import type { OffsiteEvent, OffsiteStats } from './offsite-events';
 import { GUID_PATTERN, guidDirectory } from './offsite-layout';
@@ -10,7 +11,7 @@ import { ReplicationError } from './replication-error';
 import type { RetentionPolicy } from './snapshot-retention';
 import { loadStoreId, readStalePaths } from './store-state';
 import { buildSyntheticFull, pruneSnapshots } from './synthetic-full';
-import { PROTOCOL_VERSION, parseHello, type WelcomeHeader } from './wire-messages';
+import { FEATURE_INLINE, PROTOCOL_VERSION, parseHello, type WelcomeHeader } from './wire-messages';
 
 /** What the server hands one pinned connection. */
 export interface HandshakeContext {
@@ -26,6 +27,7 @@ export interface HandshakeContext {
   statfs: StatfsFunction;
   reserveBytes: number;
   syntheticFull: { retention: RetentionPolicy } | undefined;
+  hashPool: HashPool | undefined;
 }
 
 /**
@@ -79,6 +81,7 @@ async function runLocked(ctx: HandshakeContext, guid: string): Promise<void> {
       v: PROTOCOL_VERSION,
       storeId: await loadStoreId(guidDir),
       stale: [...stale],
+      features: [FEATURE_INLINE],
     };
     await ctx.channel.send(FrameType.welcome, welcome);
     ctx.stats.sessions += 1;
@@ -92,6 +95,7 @@ async function runLocked(ctx: HandshakeContext, guid: string): Promise<void> {
       reserveBytes: ctx.reserveBytes,
       stats: ctx.stats,
       emit: ctx.emit,
+      ...(ctx.hashPool ? { hashPool: ctx.hashPool } : {}),
       onPassComplete: async () => {
         if (!ctx.syntheticFull) return;
         const snapshot = await buildSyntheticFull(guidDir);

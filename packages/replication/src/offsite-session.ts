@@ -1,8 +1,10 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { FileReceiver } from './file-receiver';
+import { fileStamp } from './file-stamp';
 import type { FrameChannel } from './frame-channel';
 import { type Frame, FrameType, type FrameTypeCode } from './frame-codec';
+import type { HashPool } from './hash-pool';
 import { deleteManifest, loadManifest, writeManifest } from './manifest-store';
 import type { OffsiteEvent, OffsiteStats } from './offsite-events';
 import { partialFiles } from './offsite-layout';
@@ -31,7 +33,12 @@ export interface SessionContext {
   stats: OffsiteStats;
   emit: (event: OffsiteEvent) => void;
   onPassComplete: () => Promise<void>;
+  /** Worker threads hashing received blocks (the server's; none: hashed on the event loop). */
+  hashPool?: HashPool;
 }
+
+/** Silence on the connection after which batched bytes are written. */
+const IDLE_FLUSH_MS = 10;
 
 /** Files committing at once; the disk, not the CPU, sets the pace. */
 const MAX_CONCURRENT_COMMITS = 8;
@@ -46,6 +53,8 @@ const FATAL = new Set(['frame-malformed', 'frame-too-large', 'protocol-violation
  */
 export class OffsiteSession {
   private current: FileReceiver | undefined;
+  /** An inline file that failed at its file-begin: its data frames are skipped up to its file-end. */
+  private skipping: { path: string; failure: ReplicationError } | undefined;
   private readonly verifiedDirectories = new Set<string>();
   private readonly committing = new Map<string, Promise<ResultHeader>>();
   private results: Promise<void> = Promise.resolve();
@@ -73,7 +82,16 @@ export class OffsiteSession {
   async run(): Promise<void> {
     try {
       for (;;) {
-        const frame = await this.ctx.channel.receive();
+        const next = this.ctx.channel.receive();
+        const receiver = this.current;
+        // Bytes batched for writing are written once the connection has been quiet a moment,
+        // so a process killed while it waits has lost nothing it was sent (and a busy one
+        // still writes in large batches).
+        if (receiver && this.ctx.channel.queuedFrames === 0 && (await quietFor(next, IDLE_FLUSH_MS)))
+          await receiver.flush().catch((error: unknown) => {
+            receiver.failure ??= asReplicationError(error);
+          });
+        const frame = await next;
         if (!frame) return;
         const handler = this.handlers[frame.type];
         if (!handler) throw new ReplicationError('protocol-violation', `unexpected frame type ${frame.type}`);
@@ -87,13 +105,20 @@ export class OffsiteSession {
   }
 
   private async onFileBegin(frame: Frame): Promise<void> {
-    if (this.current) throw new ReplicationError('protocol-violation', 'file-begin inside a file');
+    if (this.current || this.skipping)
+      throw new ReplicationError('protocol-violation', 'file-begin inside a file');
     const begin = parseFileBegin(frame.header);
     if (this.committing.has(begin.path)) await this.settle();
-    const target = await this.resolve(begin.path, FrameType.fileResult);
-    if (!target) return;
+    // An inline file's data is already on its way: a refusal waits for its file-end, and goes
+    // out in order with the results of the files before it.
+    const inline = begin.inline === true;
+    const target = await this.resolve(begin.path, FrameType.fileResult, !inline);
+    if (typeof target !== 'string') {
+      if (inline) this.skipping = { path: begin.path, failure: target };
+      return;
+    }
     try {
-      const basis = await loadManifest(this.ctx.guidDir, begin.path, target);
+      const basis = inline ? undefined : await loadManifest(this.ctx.guidDir, begin.path, target);
       this.current = await FileReceiver.start({
         guidDir: this.ctx.guidDir,
         begin,
@@ -101,14 +126,17 @@ export class OffsiteSession {
         basis,
         channel: this.ctx.channel,
         checkSpace: (needed) => this.checkSpace(needed),
+        ...(this.ctx.hashPool ? { hashPool: this.ctx.hashPool } : {}),
       });
     } catch (error) {
       if (isFatal(error)) throw error;
-      await this.fileFailed(begin.path, error);
+      if (inline) this.skipping = { path: begin.path, failure: this.recordFailure(begin.path, error) };
+      else await this.fileFailed(begin.path, error);
     }
   }
 
   private async onData(frame: Frame, apply: (receiver: FileReceiver) => Promise<void>): Promise<void> {
+    if (this.skipping) return;
     const receiver = this.current;
     if (!receiver)
       throw new ReplicationError('protocol-violation', `data frame ${frame.type} outside a file`);
@@ -121,14 +149,23 @@ export class OffsiteSession {
   }
 
   private async onFileEnd(frame: Frame): Promise<void> {
+    const end = parseFileEnd(frame.header);
+    const skipped = this.skipping;
+    if (skipped) {
+      this.skipping = undefined;
+      await this.queueResult(skipped.path, Promise.resolve(result(skipped.path, skipped.failure)));
+      return;
+    }
     const receiver = this.current;
     if (!receiver) throw new ReplicationError('protocol-violation', 'file-end outside a file');
     this.current = undefined;
-    const end = parseFileEnd(frame.header);
-    const path = receiver.begin.path;
     // Committing (fsync, manifest, rename, directory fsync) is mostly waiting on the disk, so
     // several files commit at once while the next ones arrive; results still go out in order.
-    const work = this.commit(receiver, end.digest, end.abort === true);
+    await this.queueResult(receiver.begin.path, this.commit(receiver, end.digest, end.abort === true));
+  }
+
+  /** Sends a file's result after those of the files ended before it; waits while too many commit at once. */
+  private async queueResult(path: string, work: Promise<ResultHeader>): Promise<void> {
     this.committing.set(path, work);
     const previous = this.results;
     this.results = (async () => {
@@ -147,8 +184,13 @@ export class OffsiteSession {
       if (abort)
         throw new ReplicationError('source-changed', 'the sender saw the file change while reading it');
       const manifest = await receiver.finish(digest);
-      await writeManifest(this.ctx.guidDir, manifest);
       await receiver.partial.commit(receiver.target);
+      // The manifest is written after the rename, with the stamp the file has now: its hashes
+      // were verified a moment ago. A crash before this write leaves the old manifest, whose
+      // inode no longer matches, so the file is hashed again on next use.
+      const stamp = await fileStamp(receiver.target);
+      if (stamp?.startsWith(`${manifest.ino}:`)) manifest.stamp = stamp;
+      await writeManifest(this.ctx.guidDir, manifest);
       await this.clearStale(path);
       const { literalBytes, matchedBytes } = receiver;
       this.ctx.stats.filesCommitted += 1;
@@ -189,7 +231,7 @@ export class OffsiteSession {
     const { path } = parseDeleteFile(frame.header);
     if (this.committing.has(path)) await this.settle();
     const target = await this.resolve(path, FrameType.deleteResult);
-    if (!target) return;
+    if (typeof target !== 'string') return;
     try {
       await rm(target, { force: true });
       this.verifiedDirectories.clear();
@@ -209,14 +251,22 @@ export class OffsiteSession {
 
   private async onPassEnd(frame: Frame): Promise<void> {
     const { complete } = parsePassEnd(frame.header);
-    if (this.current) throw new ReplicationError('protocol-violation', 'pass-end inside a file');
+    if (this.current || this.skipping)
+      throw new ReplicationError('protocol-violation', 'pass-end inside a file');
     await this.settle();
     await this.ctx.channel.send(FrameType.passDone, {});
     if (complete) await this.ctx.onPassComplete();
   }
 
-  /** Confines a wire path to the GUID folder; a refusal is reported to the sender, not fatal. */
-  private async resolve(path: string, replyType: FrameTypeCode): Promise<string | undefined> {
+  /**
+   * Confines a wire path to the GUID folder; a refusal is reported to the sender (now, unless
+   * `reply` is false), not fatal, and returned.
+   */
+  private async resolve(
+    path: string,
+    replyType: FrameTypeCode,
+    reply = true,
+  ): Promise<string | ReplicationError> {
     const check = validateWirePath(path);
     let reason = check.ok ? '' : check.reason;
     if (check.ok) {
@@ -229,8 +279,8 @@ export class OffsiteSession {
     this.ctx.stats.pathsRefused += 1;
     this.ctx.emit({ type: 'path-refused', guid: this.ctx.guid, path, reason });
     const refusal = new ReplicationError('path-refused', `path refused: ${reason}`);
-    await this.ctx.channel.send(replyType, result(path, refusal));
-    return undefined;
+    if (reply) await this.ctx.channel.send(replyType, result(path, refusal));
+    return refusal;
   }
 
   private async checkSpace(needed: number): Promise<void> {
@@ -249,6 +299,11 @@ export class OffsiteSession {
   }
 
   private async fileFailed(path: string, error: unknown): Promise<void> {
+    await this.ctx.channel.send(FrameType.fileResult, result(path, this.recordFailure(path, error)));
+  }
+
+  /** Counts and reports a file that failed; returns the failure as the sender will see it. */
+  private recordFailure(path: string, error: unknown): ReplicationError {
     const failure = asReplicationError(error);
     this.ctx.stats.filesFailed += 1;
     this.ctx.emit({
@@ -258,7 +313,7 @@ export class OffsiteSession {
       code: failure.code,
       message: failure.message,
     });
-    await this.ctx.channel.send(FrameType.fileResult, result(path, failure));
+    return failure;
   }
 
   private async clearStale(path: string): Promise<void> {
@@ -274,6 +329,25 @@ export class OffsiteSession {
         return;
       }
     }
+  }
+}
+
+/** True when `next` has not settled within `ms` (it is awaited again by the caller either way). */
+async function quietFor(next: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const quiet = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  try {
+    return await Promise.race([
+      next.then(
+        () => false,
+        () => false,
+      ),
+      quiet,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,16 +1,37 @@
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BlockHasher, sha256 } from './block-hasher';
-import { fsyncDirectory, inDirectory } from './durable-file';
+import { dataBuffers } from './buffer-pool';
+import { fsyncDirectoryShared, inDirectory } from './durable-file';
 import { partialFiles } from './offsite-layout';
+import { patchStep } from './patch-steps';
 import { ReplicationError } from './replication-error';
+import { weakChecksum } from './rolling-checksum';
+import { verifyOnDisk } from './verify-on-disk';
 
 /** Files up to this size arrive in one literal frame and are not journaled. */
-const JOURNAL_THRESHOLD = 256 * 1024;
+export const JOURNAL_THRESHOLD = 256 * 1024;
 
 /** Data written between two fsyncs of a partial file and its journal. */
 const SYNC_EVERY = 16 * 1024 * 1024;
+
+/**
+ * Largest piece a journal record describes (pieces are a block, at most 128 KiB, or a literal
+ * frame): a longer one is not ours, and reading it back would need that much memory.
+ */
+const MAX_RECORD = 4 * 1024 * 1024;
+
+/** Journal records a clone holds in memory before they are synced (blocks kept in place cost no write). */
+const CLONE_RECORDS_PER_SYNC = 4096;
+
+/**
+ * Contiguous bytes gathered before one write (with one journal write before it). The write
+ * then runs while the next pieces arrive; a process killed meanwhile loses at most this much
+ * and the one write in flight, which the sender sends again.
+ */
+const WRITE_BATCH = 512 * 1024;
 
 /** Which version of which file a partial belongs to; a partial of another version is dropped. */
 export interface PartialIdentity {
@@ -19,38 +40,113 @@ export interface PartialIdentity {
   mtimeMs: number;
 }
 
+/** One piece of the new file as the journal records it: its length and SHA-256. */
+interface PieceRecord {
+  length: number;
+  hash: Buffer;
+}
+
+interface JournalHead extends PartialIdentity {
+  blockSize: number;
+  /** The data file started as a clone of the stored file: bytes past the journaled prefix are the clone's. */
+  clone?: boolean;
+}
+
 /**
  * A file being received, kept in the partial folder until it is whole and verified. Its journal
- * records the SHA-256 of every piece written; after any crash the pieces whose data still match
- * are kept, so a transfer resumes exactly where the verified data stops.
+ * records the SHA-256 of every piece, in file order from offset 0; after any crash the pieces
+ * whose data still match are kept, so a transfer resumes exactly where the verified data stops.
+ *
+ * A partial is either written from empty (each record is journaled before its data is
+ * written), or starts as a clone of the stored file and only the pieces that changed are
+ * written (clone-and-patch). A clone's records are written only after an fsync of the data
+ * they describe, so its journal never vouches for bytes a power loss could take back.
  */
 export class PartialFile {
   private sinceSync = 0;
+  private pendingRecords: string[] = [];
+  private batch: Buffer[] = [];
+  private batchLines: string[] = [];
+  private batchBytes = 0;
+  private batchAt = 0;
+  private writing: Promise<void> | undefined;
+  private writeError: unknown;
+  private syncing: Promise<void> | undefined;
+  /**
+   * Set when the bytes on disk must be read back before the file may become visible: the
+   * file it was cloned from changed while it was in use, so the hashes reused for its blocks
+   * may not describe what the clone holds.
+   */
+  verifyOnDisk = false;
 
   private constructor(
     readonly identity: PartialIdentity,
     readonly files: { data: string; journal: string },
     readonly hasher: BlockHasher,
     private readonly data: FileHandle,
-    private readonly journal: FileHandle | undefined,
+    private journal: FileHandle | undefined,
+    /** True when the data file started as a clone of the stored file (clone-and-patch). */
+    readonly cloned = false,
   ) {}
 
   /**
    * Opens the partial of `identity`, resuming a matching one (its block size wins) or starting
-   * a new one with `blockSize`.
+   * a new one with `blockSize`: empty, or as a clone of the stored file `clone.source`, after
+   * `clone.before` (which tells the sender to start) has run.
    */
-  static async open(guidDir: string, identity: PartialIdentity, blockSize: number): Promise<PartialFile> {
+  static async open(
+    guidDir: string,
+    identity: PartialIdentity,
+    blockSize: number,
+    clone?: { source: string; before: () => Promise<void> },
+  ): Promise<PartialFile> {
     const files = partialFiles(guidDir, identity.path);
     const resumed = identity.size > JOURNAL_THRESHOLD ? await PartialFile.resume(files, identity) : undefined;
     if (resumed) return resumed;
+    if (clone) {
+      await clone.before();
+      try {
+        return await PartialFile.openClone(files, identity, blockSize, clone.source);
+      } catch {
+        // The sender already goes from offset 0: an empty partial serves as well (each copied
+        // block is then read and checked as it is written).
+      }
+    }
     const data = await inDirectory(dirname(files.data), () => open(files.data, 'w+', 0o600));
     // A file that fits in one literal frame is never half-received, so it needs no journal.
     let journal: FileHandle | undefined;
     if (identity.size > JOURNAL_THRESHOLD) {
       journal = await open(files.journal, 'w', 0o600);
-      await journal.write(`${JSON.stringify({ ...identity, blockSize })}\n`);
+      await journal.write(`${JSON.stringify({ ...identity, blockSize } satisfies JournalHead)}\n`);
     }
     return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, journal);
+  }
+
+  /**
+   * Starts the partial as a clone of the stored file `source` (a reflink where the file system
+   * can; libuv falls back to copy_file_range, then sendfile, all in the kernel), cut or grown
+   * to the new size. Only what changed is then written.
+   */
+  private static async openClone(
+    files: { data: string; journal: string },
+    identity: PartialIdentity,
+    blockSize: number,
+    source: string,
+  ): Promise<PartialFile> {
+    // A journal left by an earlier attempt must not describe this data file; the clone's own
+    // journal appears at its first sync.
+    await rm(files.journal, { force: true });
+    await inDirectory(dirname(files.data), () => copyFile(source, files.data, constants.COPYFILE_FICLONE));
+    const data = await open(files.data, 'r+');
+    try {
+      await data.chmod(0o600);
+      await data.truncate(identity.size);
+    } catch (error) {
+      await data.close();
+      throw error;
+    }
+    await patchStep('cloned', identity.path);
+    return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, undefined, true);
   }
 
   private static async resume(
@@ -64,9 +160,9 @@ export class PartialFile {
       return undefined;
     }
     const lines = text.split('\n');
-    let head: PartialIdentity & { blockSize: number };
+    let head: JournalHead;
     try {
-      head = JSON.parse(lines[0]!) as PartialIdentity & { blockSize: number };
+      head = JSON.parse(lines[0]!) as JournalHead;
     } catch {
       return undefined;
     }
@@ -80,24 +176,36 @@ export class PartialFile {
       return undefined;
     }
     const hasher = new BlockHasher(head.blockSize, true);
-    // Records are journaled before their data is written: keep each one, in order, whose bytes
-    // read back with the recorded SHA-256; the first that does not ends what was received.
+    // Keep each record, in order, whose bytes read back with the recorded SHA-256; the first
+    // that does not ends what was received.
     const kept: string[] = [];
+    // One buffer for every record (a record is one piece: a block, or a literal frame): a
+    // buffer per record left a resumed 4 GiB file's worth of garbage for the collector.
+    let buffer = Buffer.alloc(0);
     for (const line of lines.slice(1, -1)) {
       const [offset, length, hash] = line.split(' ');
       const size = Number(length);
       if (Number(offset) !== hasher.length || !Number.isSafeInteger(size) || size <= 0) break;
-      if (hasher.length + size > identity.size || hash?.length !== 64) break;
-      const bytes = Buffer.alloc(size);
+      if (hasher.length + size > identity.size || size > MAX_RECORD || hash?.length !== 64) break;
+      if (buffer.length < size) buffer = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
+      // The hasher copies what it keeps of a piece, so the buffer is free again after update().
+      const bytes = buffer.subarray(0, size);
       const { bytesRead } = await data.read(bytes, 0, size, hasher.length);
       if (bytesRead !== size || sha256(bytes).toString('hex') !== hash) break;
       hasher.update(bytes);
       kept.push(`${line}\n`);
     }
-    await data.truncate(hasher.length);
+    // A clone keeps its full length: past the verified prefix it still holds the stored file.
+    if (!head.clone) await data.truncate(hasher.length);
     const journal = await open(files.journal, 'w', 0o600);
     await journal.write(`${JSON.stringify(head)}\n${kept.join('')}`);
-    return new PartialFile(identity, files, hasher, data, journal);
+    if (!head.clone) return new PartialFile(identity, files, hasher, data, journal);
+    await journal.sync();
+    const partial = new PartialFile(identity, files, hasher, data, journal, true);
+    // Past the verified prefix a resumed clone holds bytes nobody watched in between: they are
+    // read back before the file may become visible.
+    partial.verifyOnDisk = true;
+    return partial;
   }
 
   /** Bytes held (and verified), which is where the sender resumes. */
@@ -105,10 +213,17 @@ export class PartialFile {
     return this.hasher.length;
   }
 
-  /** Appends bytes of the new file; `hash` is their SHA-256 when already known. */
-  async write(bytes: Buffer, hash?: Buffer): Promise<void> {
-    await this.append(bytes, hash);
-    this.hasher.update(bytes);
+  /**
+   * Appends bytes of the new file; `hash` is their SHA-256 and `weak` their weak checksum when
+   * already computed (by a hash worker: then a whole block is not hashed again here).
+   */
+  async write(bytes: Buffer, hash?: Buffer, weak?: number): Promise<void> {
+    const digest = hash ?? sha256(bytes);
+    await this.append(bytes, [{ length: bytes.length, hash: digest }]);
+    // A whole block whose SHA-256 came with it needs at most its weak checksum computed here.
+    if (this.hasher.atBoundary && this.isWholeBlock(bytes.length))
+      this.hasher.addKnownBlock(bytes.length, weak ?? weakChecksum(bytes), digest);
+    else this.hasher.update(bytes);
     this.afterWrite(bytes.length);
   }
 
@@ -121,30 +236,146 @@ export class PartialFile {
     bytes: Buffer,
     blocks: readonly { length: number; weak: number; strong: Buffer }[],
   ): Promise<void> {
-    await this.append(bytes);
-    let offset = 0;
-    for (const block of blocks) {
-      const piece = bytes.subarray(offset, offset + block.length);
-      offset += block.length;
-      const whole =
-        block.length === this.hasher.blockSize || this.hasher.length + block.length === this.identity.size;
-      if (this.hasher.atBoundary && whole) this.hasher.addKnownBlock(block.length, block.weak, block.strong);
-      else this.hasher.update(piece);
-    }
+    await this.append(
+      bytes,
+      blocks.map((block) => ({ length: block.length, hash: block.strong })),
+    );
+    this.addBlocks(blocks, (offset, length) => bytes.subarray(offset, offset + length));
     this.afterWrite(bytes.length);
   }
 
   /**
-   * Journals a record (offset, length, SHA-256) and then writes the data. In that order a
-   * process killed between the two leaves a record whose data does not verify (dropped on
-   * resume), never data without a record (which would have to be sent again).
+   * Accepts blocks of a cloned partial that are already in place (the stored file had them at
+   * the same offset): nothing is written. Whole blocks take their known hashes; a piece that is
+   * not a whole block of the new file is read back and hashed.
    */
-  private async append(bytes: Buffer, hash?: Buffer): Promise<void> {
-    if (this.journal) {
-      const digest = (hash ?? sha256(bytes)).toString('hex');
-      await this.journal.write(`${this.hasher.length} ${bytes.length} ${digest}\n`);
+  async keepInPlace(blocks: readonly { length: number; weak: number; strong: Buffer }[]): Promise<void> {
+    if (!this.cloned) throw new Error('keepInPlace needs a cloned partial');
+    const length = blocks.reduce((sum, block) => sum + block.length, 0);
+    let bytes: Buffer | undefined;
+    const needsBytes = blocks.length > 1 || !this.hasher.atBoundary || !this.isWholeBlock(length);
+    if (needsBytes) {
+      bytes = Buffer.allocUnsafe(length);
+      const { bytesRead } = await this.data.read(bytes, 0, length, this.hasher.length);
+      if (bytesRead !== length)
+        throw new ReplicationError('basis-corrupt', 'the cloned file is shorter than its manifest');
     }
-    await this.data.write(bytes, 0, bytes.length, this.hasher.length);
+    // Records go to the journal in file order: the writes before these blocks come first.
+    await this.drainWrites();
+    this.record(blocks.map((block) => ({ length: block.length, hash: block.strong })));
+    this.addBlocks(blocks, (offset, size) => bytes!.subarray(offset, offset + size));
+    this.afterWrite(0);
+  }
+
+  private addBlocks(
+    blocks: readonly { length: number; weak: number; strong: Buffer }[],
+    piece: (offset: number, length: number) => Buffer,
+  ): void {
+    let offset = 0;
+    for (const block of blocks) {
+      if (this.hasher.atBoundary && this.isWholeBlock(block.length))
+        this.hasher.addKnownBlock(block.length, block.weak, block.strong);
+      else this.hasher.update(piece(offset, block.length));
+      offset += block.length;
+    }
+  }
+
+  /** Whether `length` bytes at the current (block-aligned) end make exactly one block of the new file. */
+  private isWholeBlock(length: number): boolean {
+    const { blockSize } = this.hasher;
+    return length === blockSize || (length < blockSize && this.hasher.length + length === this.identity.size);
+  }
+
+  /**
+   * Adds the pieces' bytes (and journal records) to the batch written at the current end; a
+   * full batch is written while the caller goes on. `bytes` must not change afterwards.
+   */
+  private async append(bytes: Buffer, pieces: readonly PieceRecord[]): Promise<void> {
+    if (this.batchBytes === 0) this.batchAt = this.hasher.length;
+    if (this.identity.size > JOURNAL_THRESHOLD) this.batchLines.push(...this.recordLines(pieces));
+    this.batch.push(bytes);
+    this.batchBytes += bytes.length;
+    if (this.batchBytes >= WRITE_BATCH) await this.startWrite();
+  }
+
+  /**
+   * Starts writing the batch: its journal records first, then the data. In that order a
+   * process killed between the two leaves records whose data does not verify (dropped on
+   * resume), never data without a record. A clone's records wait for the next sync instead.
+   * One batch is written at a time; the caller waits only when the previous one is still going.
+   */
+  private async startWrite(): Promise<void> {
+    if (this.writing) await this.writing;
+    this.throwWriteError();
+    if (this.batchBytes === 0) return;
+    const buffers = this.batch;
+    const lines = this.batchLines;
+    const at = this.batchAt;
+    this.batch = [];
+    this.batchLines = [];
+    this.batchBytes = 0;
+    const write = async (): Promise<void> => {
+      if (!this.cloned && this.journal && lines.length > 0) await this.journal.write(lines.join(''));
+      for (let i = 0, position = at; i < buffers.length; ) {
+        // writev takes at most IOV_MAX (1024) buffers.
+        const group = buffers.slice(i, i + 1024);
+        const expected = group.reduce((sum, b) => sum + b.length, 0);
+        const { bytesWritten } = await this.data.writev(group, position);
+        if (bytesWritten !== expected)
+          throw new ReplicationError('io-error', 'short write to a partial file');
+        position += expected;
+        i += group.length;
+      }
+      // Written: received frames and reads of the stored file are nowhere else referred to.
+      for (const buffer of buffers) dataBuffers.give(buffer);
+      if (this.cloned) {
+        this.pendingRecords.push(...lines);
+        await patchStep('patched', this.identity.path);
+      }
+    };
+    this.writing = write().then(
+      () => {
+        this.writing = undefined;
+      },
+      (error: unknown) => {
+        this.writing = undefined;
+        this.writeError ??= error;
+      },
+    );
+  }
+
+  /**
+   * Starts writing whatever is batched, without waiting for it: called when nothing more has
+   * arrived, so bytes received are never held in memory while the connection is quiet (a
+   * process killed then loses nothing it was sent).
+   */
+  async flush(): Promise<void> {
+    await this.startWrite();
+  }
+
+  /** Writes whatever is batched and waits until it is written. */
+  private async drainWrites(): Promise<void> {
+    await this.startWrite();
+    if (this.writing) await this.writing;
+    this.throwWriteError();
+  }
+
+  private throwWriteError(): void {
+    if (this.writeError !== undefined) throw this.writeError;
+  }
+
+  /** Journal records of blocks kept in place (a clone's; written at the next sync). */
+  private record(pieces: readonly PieceRecord[]): void {
+    if (this.identity.size > JOURNAL_THRESHOLD) this.pendingRecords.push(...this.recordLines(pieces));
+  }
+
+  private recordLines(pieces: readonly PieceRecord[]): string[] {
+    let offset = this.hasher.length;
+    return pieces.map((piece) => {
+      const line = `${offset} ${piece.length} ${piece.hash.toString('hex')}\n`;
+      offset += piece.length;
+      return line;
+    });
   }
 
   private afterWrite(written: number): void {
@@ -152,15 +383,48 @@ export class PartialFile {
     this.sinceSync += written;
   }
 
-  /** Fsyncs every SYNC_EVERY bytes, bounding what a power loss can take back. */
+  /**
+   * Fsyncs every SYNC_EVERY bytes written (or, for a clone, records held), bounding what a
+   * power loss can take back. A partial written from empty fsyncs in the background: its
+   * journal never gets ahead of what a resume verifies anyway.
+   */
   async checkpoint(): Promise<void> {
-    if (this.sinceSync >= SYNC_EVERY) await this.sync();
+    this.throwWriteError();
+    if (this.cloned) {
+      if (this.sinceSync >= SYNC_EVERY || this.pendingRecords.length >= CLONE_RECORDS_PER_SYNC)
+        await this.sync();
+      return;
+    }
+    if (this.sinceSync < SYNC_EVERY || this.syncing) return;
+    this.sinceSync = 0;
+    const data = this.data;
+    const journal = this.journal;
+    this.syncing = (async () => {
+      await data.sync();
+      await journal?.sync();
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.syncing = undefined;
+      });
   }
 
-  /** Fsyncs data, then journal. */
+  /** Fsyncs data, then journal (a clone's records are written only now, after its data is durable). */
   async sync(): Promise<void> {
+    await this.drainWrites();
+    await this.syncing;
     this.sinceSync = 0;
     await this.data.sync();
+    if (this.cloned && this.pendingRecords.length > 0) {
+      if (!this.journal) {
+        this.journal = await open(this.files.journal, 'w', 0o600);
+        const head: JournalHead = { ...this.identity, blockSize: this.hasher.blockSize, clone: true };
+        this.pendingRecords.unshift(`${JSON.stringify(head)}\n`);
+      }
+      const lines = this.pendingRecords.join('');
+      this.pendingRecords = [];
+      await this.journal.write(lines);
+    }
     await this.journal?.sync();
   }
 
@@ -171,11 +435,25 @@ export class PartialFile {
         'protocol-violation',
         `file ended at ${this.hasher.length} of ${this.identity.size}`,
       );
+    await this.drainWrites();
+    await this.syncing;
     this.hasher.finish();
     if (this.hasher.digest() !== expectedDigest)
       throw new ReplicationError('digest-mismatch', 'the rebuilt file does not match the sender digest');
+    if (this.verifyOnDisk) {
+      // Some hashes were taken on trust from a file that has since changed: read every byte
+      // back; the block hashes of what is really there replace the ones taken on trust.
+      const read = await verifyOnDisk(this.data, this.identity, this.hasher.blockSize);
+      if (read.digest !== expectedDigest)
+        throw new ReplicationError('digest-mismatch', 'the cloned file does not match the sender digest');
+      for (let i = 0; i < read.strongs.length; i++) {
+        this.hasher.weaks[i] = read.weaks[i]!;
+        this.hasher.strongs.set(i, read.strongs.get(i));
+      }
+    }
     const seconds = this.identity.mtimeMs / 1000;
     await this.data.utimes(seconds, seconds);
+    await patchStep('before-fsync', this.identity.path);
     await this.data.sync();
     return { ino: (await this.data.stat()).ino };
   }
@@ -183,19 +461,25 @@ export class PartialFile {
   /** Makes the verified file visible at `finalPath` by an atomic rename, then drops the journal. */
   async commit(finalPath: string): Promise<void> {
     await this.closeHandles();
+    await patchStep('before-rename', this.identity.path);
     await inDirectory(dirname(finalPath), () => rename(this.files.data, finalPath));
-    await fsyncDirectory(dirname(finalPath));
-    if (this.journal) await rm(this.files.journal, { force: true });
+    await patchStep('renamed', this.identity.path);
+    await fsyncDirectoryShared(dirname(finalPath));
+    await rm(this.files.journal, { force: true });
   }
 
   /** Keeps the partial for a later resume (the connection broke). */
   async suspend(): Promise<void> {
     await this.sync().catch(() => undefined);
+    await this.writing;
+    await this.syncing;
     await this.closeHandles();
   }
 
   /** Throws the partial away (it can never become the file). */
   async discard(): Promise<void> {
+    await this.writing;
+    await this.syncing;
     await this.closeHandles();
     await rm(this.files.data, { force: true });
     await rm(this.files.journal, { force: true });

@@ -8,7 +8,8 @@ import { planPass, type ScannedFile, scanLocalDirectory } from './local-scan';
 import { connectOffsite, type OffsiteAddress } from './offsite-connect';
 import { PassLink } from './pass-link';
 import { ReplicationError, type ReplicationErrorCode } from './replication-error';
-import { PROTOCOL_VERSION, parseError, parseWelcome } from './wire-messages';
+import { FEATURE_INLINE, PROTOCOL_VERSION, parseError, parseWelcome } from './wire-messages';
+import { keepYoungGenerationSmall } from './young-generation';
 
 /** Progress of a pass, reported as files go out. */
 export interface ReplicationProgress {
@@ -71,6 +72,7 @@ const SAVE_EVERY_MS = 2000;
  * when the pass cannot run or the connection fails (the caller retries; nothing is lost).
  */
 export async function replicate(options: ReplicateOptions): Promise<ReplicationSummary> {
+  keepYoungGenerationSmall();
   const started = performance.now();
   const now = options.now ?? Date.now;
   const guid = options.localServerGuid;
@@ -151,6 +153,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     if (first.type !== FrameType.welcome)
       throw new ReplicationError('protocol-violation', 'expected welcome');
     const welcome = parseWelcome(first.header);
+    const canInline = welcome.features?.includes(FEATURE_INLINE) === true;
     if (index.storeId !== welcome.storeId || index.offsiteFingerprint !== options.offsite.keyFingerprint)
       index = {
         version: 1,
@@ -223,6 +226,9 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
           bytesSent: channel.bytesWritten,
         });
         counters.currentFileBytes = 0;
+        // A first attempt at a file the offsite has never committed needs no basis: small
+        // ones go inline when the offsite can take them.
+        const inline = canInline && item.attempts === 0 && index.files[item.path] === undefined;
         const outcome = await sendFile(
           link,
           options.localDir,
@@ -230,6 +236,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
           item.attempts,
           counters,
           options.signal,
+          inline,
         );
         if (item.attempts === 0) bytesRemaining = Math.max(0, bytesRemaining - size);
         if (outcome.kind === 'refused')

@@ -1,7 +1,9 @@
 // A process for the kill -9 tests: run as `node --import tsx resume-child.fixture.ts <role>`
-// with its settings as JSON in MUSTER_CHILD. "offsite" serves and prints its port; "replicate"
-// runs one throttled pass. Either is killed with SIGKILL mid-file by the test.
+// with its settings as JSON in MUSTER_CHILD. "offsite" serves and prints its port (and, given
+// killAt, kills itself at that step of a clone-and-patch); "replicate" runs one throttled pass.
+// Either is killed with SIGKILL mid-file by the test.
 import { startOffsiteServer } from './offsite-server';
+import { setPatchStepHook } from './patch-steps';
 import { replicate } from './replicate';
 
 const role = process.argv[2];
@@ -15,9 +17,21 @@ const config = JSON.parse(process.env['MUSTER_CHILD'] ?? '{}') as {
   port: number;
   keyFingerprint: string;
   bytesPerSecond: number;
+  /** "step" or "step:n": the offsite kills itself (SIGKILL) at the n-th (default first) such step. */
+  killAt?: string;
 };
 
 if (role === 'offsite') {
+  if (config.killAt) {
+    const [step, nth] = config.killAt.split(':');
+    let seen = 0;
+    setPatchStepHook((at) => {
+      if (at === step && ++seen >= Number(nth ?? 1)) {
+        process.stdout.write(`killed at ${at}\n`);
+        process.kill(process.pid, 'SIGKILL');
+      }
+    });
+  }
   const server = await startOffsiteServer({
     root: config.root,
     port: 0,

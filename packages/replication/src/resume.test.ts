@@ -14,12 +14,22 @@ const SIZE = 6 * 1024 * 1024;
 const BLOCK = idealBlockSize(SIZE);
 const fixture = fileURLToPath(new URL('./resume-child.fixture.ts', import.meta.url));
 
-/** Bytes the offsite holds in partial files for this local server. */
+/**
+ * Bytes the offsite holds of new versions in partial files for this local server: a partial
+ * written from empty holds its length; one cloned from the stored file (clone-and-patch) holds
+ * the prefix its journal records, the rest being the old file's bytes.
+ */
 async function partialBytes(world: TestWorld): Promise<number> {
   const dir = join(world.guidDir, OFFSITE_DIRS.partial);
   let total = 0;
-  for (const name of await readdir(dir).catch(() => [] as string[]))
-    if (name.endsWith('.part')) total += (await stat(join(dir, name))).size;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.endsWith('.part')) continue;
+    const journal = await readFile(join(dir, name.replace(/\.part$/, '.journal')), 'utf8').catch(() => '');
+    const [head, ...records] = journal.split('\n');
+    if (head && (JSON.parse(head) as { clone?: boolean }).clone)
+      for (const record of records) total += Number(record.split(' ')[1] ?? 0);
+    else total += (await stat(join(dir, name))).size;
+  }
   return total;
 }
 

@@ -1,8 +1,34 @@
+import { endianness } from 'node:os';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /**
  * rsync's weak checksum: s1 = sum of bytes, s2 = sum of the running s1, both mod 2^16, packed
  * as s1 | s2 << 16. Cheap enough to recompute at every byte offset when rolling.
  */
 export function weakChecksum(data: Uint8Array, start = 0, end = data.length): number {
+  const length = end - start;
+  if (!LITTLE_ENDIAN || length < 64) return weakChecksumBytes(data, start, end);
+  // Every block the offsite stores needs one: a word at a time is about a third faster. The
+  // words must be aligned in memory (a frame's data rarely is), so up to three bytes at each
+  // end go byte by byte, and the parts combine: for X then Y, s1 = s1X + s1Y and
+  // s2 = s2X + len(Y) * s1X + s2Y.
+  const head = (4 - ((data.byteOffset + start) & 3)) & 3;
+  const middleEnd = start + head + ((length - head) & ~3);
+  let value = weakChecksumBytes(data, start, start + head);
+  value = combine(value, weakChecksumWords(data, start + head, middleEnd), middleEnd - start - head);
+  return combine(value, weakChecksumBytes(data, middleEnd, end), end - middleEnd);
+}
+
+/** The checksum of X followed by Y, from theirs (`yLength` is the length of Y). */
+function combine(x: number, y: number, yLength: number): number {
+  const s1 = ((x & 0xffff) + (y & 0xffff)) | 0;
+  const s2 = ((x >>> 16) + Math.imul(yLength, x & 0xffff) + (y >>> 16)) | 0;
+  return ((s1 & 0xffff) | ((s2 & 0xffff) << 16)) >>> 0;
+}
+
+/** The definition, byte by byte. */
+function weakChecksumBytes(data: Uint8Array, start: number, end: number): number {
   let s1 = 0;
   let s2 = 0;
   for (let i = start; i < end; i++) {
@@ -10,6 +36,30 @@ export function weakChecksum(data: Uint8Array, start = 0, end = data.length): nu
     s2 = (s2 + s1) | 0;
   }
   return ((s1 & 0xffff) | ((s2 & 0xffff) << 16)) >>> 0;
+}
+
+/**
+ * The same checksum read four bytes at a time: s2 = n * s1 - sum(i * b[i]), and the weighted
+ * sum splits into 4 * sum(j * wordSum[j]) + sum(b1 + 2 b2 + 3 b3) over words j. Everything is
+ * kept mod 2^32, which keeps the low 16 bits that count.
+ */
+function weakChecksumWords(data: Uint8Array, start: number, end: number): number {
+  const words = new Uint32Array(data.buffer, data.byteOffset + start, (end - start) >>> 2);
+  let sum = 0;
+  let weighted = 0;
+  let inner = 0;
+  for (let j = 0; j < words.length; j++) {
+    const w = words[j]!;
+    const b1 = (w >>> 8) & 255;
+    const b2 = (w >>> 16) & 255;
+    const b3 = w >>> 24;
+    const wordSum = (w & 255) + b1 + b2 + b3;
+    sum = (sum + wordSum) | 0;
+    weighted = (weighted + Math.imul(j, wordSum)) | 0;
+    inner = (inner + b1 + 2 * b2 + 3 * b3) | 0;
+  }
+  const s2 = (Math.imul(end - start, sum) - (Math.imul(4, weighted) + inner)) | 0;
+  return ((sum & 0xffff) | ((s2 & 0xffff) << 16)) >>> 0;
 }
 
 /**
@@ -45,6 +95,29 @@ export class RollingChecksum {
     this.s1 = (this.s1 - out) | 0;
     this.s2 = (this.s2 - Math.imul(this.length, out)) | 0;
     this.length -= 1;
+  }
+
+  /**
+   * Slides the window, which starts at `from` in `data`, one byte at a time until its checksum's
+   * slot in `filter` (the checksum masked with `mask`) is set, or until it starts at `stop`;
+   * returns where it starts then. data[stop - 1 + window length] must exist. One tight loop over
+   * locals: rolling through new data byte by byte through method calls ran at 30-50 MB/s, this
+   * at several hundred (the sender rolls through every byte a grown file appends).
+   */
+  slideUntil(data: Uint8Array, from: number, stop: number, filter: Uint8Array, mask: number): number {
+    let s1 = this.s1;
+    let s2 = this.s2;
+    const length = this.length;
+    let at = from;
+    for (; at < stop; at++) {
+      if (filter[((s1 & 0xffff) | ((s2 & 0xffff) << 16)) & mask] !== 0) break;
+      const out = data[at]!;
+      s1 = (s1 - out + data[at + length]!) | 0;
+      s2 = (s2 - Math.imul(length, out) + s1) | 0;
+    }
+    this.s1 = s1;
+    this.s2 = s2;
+    return at;
   }
 
   /** The current window's checksum. */

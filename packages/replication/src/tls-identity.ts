@@ -7,9 +7,17 @@ import {
   webcrypto,
 } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * @peculiar/x509 (and what it pulls in: reflect-metadata, tsyringe, ASN.1 schemas) costs about
+ * 20 MiB of resident memory once loaded. Only making a certificate needs it, not a transfer:
+ * it is loaded then, so a process that is handed its identity never carries it.
+ */
+async function loadX509(): Promise<typeof import('@peculiar/x509')> {
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 /** TLS 1.3 only: nothing older is offered or accepted. */
 export const TLS_VERSION = 'TLSv1.3';
@@ -79,6 +87,7 @@ export async function createReplicationIdentity(
   };
   const now = Date.now();
   const fingerprint = publicKeyFingerprint(publicKey);
+  const x509 = await loadX509();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: `01${fingerprint.slice(0, 30)}`,
     name: `CN=muster-replication-${fingerprint.slice(0, 16)}`,

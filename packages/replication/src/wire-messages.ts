@@ -12,19 +12,36 @@ export interface HelloHeader {
   guid: string;
 }
 
-/** Offsite → local: the store's identity and the files whose copy the offsite knows is bad. */
+/**
+ * Offsite → local: the store's identity, the files whose copy the offsite knows is bad, and
+ * what it can do beyond version 1 (older offsites send no `features`; older senders ignore it).
+ */
 export interface WelcomeHeader {
   v: number;
   storeId: string;
   stale: string[];
+  features?: string[];
 }
 
-/** Local → offsite: a file is about to change; `strong` asks for full-length block hashes. */
+/**
+ * Feature: a small new file may come as file-begin (with `inline`), its one literal frame and
+ * file-end at once, without waiting for a file-basis answer (which the offsite does not send).
+ */
+export const FEATURE_INLINE = 'inline';
+
+/** Largest file sent inline: one literal frame, never journaled. */
+export const INLINE_MAX_SIZE = 256 * 1024;
+
+/**
+ * Local → offsite: a file is about to change; `strong` asks for full-length block hashes;
+ * `inline` says its data follows at once (see FEATURE_INLINE), hashed with idealBlockSize(size).
+ */
 export interface FileBeginHeader {
   path: string;
   size: number;
   mtimeMs: number;
   strong?: number;
+  inline?: boolean;
 }
 
 /** The offsite's current copy, described by its block signature (sent in signature chunks). */
@@ -110,7 +127,14 @@ export function parseHello(h: Record<string, unknown>): HelloHeader {
 export function parseWelcome(h: Record<string, unknown>): WelcomeHeader {
   const stale = h['stale'];
   if (!Array.isArray(stale) || !stale.every((s) => typeof s === 'string')) fail('field stale');
-  return { v: int(h, 'v', 1000), storeId: str(h, 'storeId', 128), stale: stale as string[] };
+  const welcome: WelcomeHeader = {
+    v: int(h, 'v', 1000),
+    storeId: str(h, 'storeId', 128),
+    stale: stale as string[],
+  };
+  const features = h['features'];
+  if (Array.isArray(features)) welcome.features = features.filter((f): f is string => typeof f === 'string');
+  return welcome;
 }
 
 /** Validates a file-begin header. */
@@ -121,6 +145,10 @@ export function parseFileBegin(h: Record<string, unknown>): FileBeginHeader {
     mtimeMs: int(h, 'mtimeMs', 2 ** 52),
   };
   if (h['strong'] !== undefined) begin.strong = int(h, 'strong', 32);
+  if (h['inline'] === true) {
+    if (begin.size > INLINE_MAX_SIZE) fail('field inline');
+    begin.inline = true;
+  }
   return begin;
 }
 

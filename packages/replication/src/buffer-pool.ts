@@ -1,0 +1,69 @@
+/**
+ * Reuses the large buffers that carry file data (received frames, reads of the file), so a
+ * transfer at full speed runs in a few megabytes instead of leaving garbage for the collector
+ * to find later (a gigabyte a few seconds is enough to hold tens of megabytes of dead buffers).
+ * Only buffers taken here are ever given back; a buffer must be given back only once nothing
+ * refers to it any more. With `shared`, the memory is a SharedArrayBuffer, which a hash worker
+ * reads in place (hash-pool.ts) instead of being sent a copy.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, ArrayBufferLike[]>();
+  private readonly mine = new WeakSet<ArrayBufferLike>();
+  private retained = 0;
+
+  constructor(
+    /** Bytes kept for reuse at most; beyond that, given buffers are left to the collector. */
+    private readonly maxRetained: number,
+    /** Smaller requests are plain allocations (node's own slab serves them well). */
+    private readonly minSize = 16 * 1024,
+    /** Back the buffers with shared memory, for worker threads to read. */
+    private readonly shared = false,
+  ) {}
+
+  /** A buffer of exactly `length` bytes (contents undefined). */
+  take(length: number): Buffer {
+    if (length < this.minSize) return Buffer.allocUnsafe(length);
+    const capacity = sizeClass(length);
+    const list = this.free.get(capacity);
+    let backing = list?.pop();
+    if (backing) this.retained -= capacity;
+    else {
+      backing = this.shared ? new SharedArrayBuffer(capacity) : new ArrayBuffer(capacity);
+      this.mine.add(backing);
+    }
+    return Buffer.from(backing, 0, length);
+  }
+
+  /** Gives back a buffer from take() (or a view of one); anything else is ignored. */
+  give(buffer: Buffer): void {
+    const backing = buffer.buffer;
+    if (!this.mine.has(backing)) return;
+    if (this.retained + backing.byteLength > this.maxRetained) {
+      this.mine.delete(backing);
+      return;
+    }
+    const list = this.free.get(backing.byteLength);
+    if (list?.includes(backing)) return;
+    if (list) list.push(backing);
+    else this.free.set(backing.byteLength, [backing]);
+    this.retained += backing.byteLength;
+  }
+}
+
+/**
+ * The capacity a request of `length` bytes is served with: the next power of two would waste
+ * up to half (a 64 KiB block with its 32-byte checksum took 128 KiB, doubling every received
+ * frame's memory), so each power of two is split in eight steps: at most 1/8 more than asked,
+ * and requests of one size (a file's frames, the encoder's reads) still share one free list.
+ */
+export function sizeClass(length: number): number {
+  if (length <= 8) return 8;
+  const step = 2 ** (Math.floor(Math.log2(length)) - 3);
+  return Math.ceil(length / step) * step;
+}
+
+/**
+ * The pool of this process's file data buffers (both roles draw on it). Shared memory, so the
+ * offsite's hash workers read received blocks without a copy.
+ */
+export const dataBuffers = new BufferPool(4 * 1024 * 1024, 16 * 1024, true);
