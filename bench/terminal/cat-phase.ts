@@ -1,0 +1,131 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readCpuSeconds } from '../support/proc-stats';
+import type { SimPool } from '../support/sim/sim-pool';
+import { type LatenessWindow, probeLateness } from './crowd-lateness';
+import type { TerminalSocket } from './terminal-socket';
+
+/** `cat` of a large file through the terminal, and the crowd's check-ins meanwhile. */
+export interface CatResult {
+  fileBytes: number;
+  /** Output bytes the client received between the start and end markers. */
+  receivedBytes: number;
+  /**
+   * The output bytes the server stored for the session when it ended (bytesOut of
+   * GET /terminal-sessions): prompts and markers included, so a little above fileBytes.
+   */
+  sessionBytesOut: number | null;
+  /**
+   * The size of the session's stored asciicast recording (recordingBytes): below the output
+   * bytes when the recorder left events out because the store did not keep up.
+   */
+  recordingBytes: number | null;
+  /** From the start marker to the end marker, seconds. */
+  seconds: number;
+  mibPerSecond: number;
+  /** Average cores used during the cat: the node of the agent and client, the other node, the agent, this process (the client). */
+  cores: { server: number; otherServer: number; agent: number; client: number };
+  /** Check-ins of the crowd without the cat (null without a crowd). */
+  baseline: LatenessWindow | null;
+  /** Check-ins of the crowd during the cat. */
+  duringCat: LatenessWindow | null;
+}
+
+/** How long the cat may take before the run gives up on it (a stalled stream), seconds. */
+const catLimitSeconds = 180;
+
+/** Writes `bytes` of lowercase letters (no marker can appear in them), 1 MiB at a time. */
+export function writeCatFile(path: string, bytes: number): void {
+  const block = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < block.length; i++) block[i] = 97 + ((i * 7919) % 26);
+  const fd = openSync(path, 'w');
+  try {
+    for (let left = bytes; left > 0; left -= block.length)
+      writeSync(fd, block, 0, Math.min(left, block.length));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Processes whose CPU is read during the cat. */
+export interface CatPids {
+  server: number;
+  otherServer: number;
+  agent: number;
+}
+
+/**
+ * Measures a baseline window of the crowd's check-ins, then prints the file with `cat` on a raw
+ * terminal (no newline translation: the bytes received are the file's) while the crowd keeps
+ * checking in, and reads how late its check-ins were during the cat.
+ */
+export async function runCatPhase(
+  t: TerminalSocket,
+  file: { path: string; bytes: number },
+  pids: CatPids,
+  crowd: { pool: SimPool; lateMs: number; baselineSeconds: number } | null,
+  say: (line: string) => void,
+): Promise<CatResult> {
+  let baseline: LatenessWindow | null = null;
+  if (crowd) {
+    say(`crowd: ${crowd.baselineSeconds} s of check-ins without the cat`);
+    baseline = await probeLateness(crowd.pool, crowd.lateMs, crowd.baselineSeconds, () => true);
+  }
+  await t.runUntil('stty raw -echo; echo RE""ADY\r', 'READY');
+  await new Promise((r) => setTimeout(r, 300));
+  let catDone = false;
+  const lateness = crowd ? probeLateness(crowd.pool, crowd.lateMs, 0, () => catDone) : null;
+  const cpu = (pid: number) => readCpuSeconds(pid);
+  const client0 = process.cpuUsage();
+  const cpu0 = { server: cpu(pids.server), otherServer: cpu(pids.otherServer), agent: cpu(pids.agent) };
+  say(`cat of ${(file.bytes / 1048576).toFixed(0)} MiB through the terminal`);
+  await t.runUntil(`echo ST""ART; cat ${file.path}; echo EN""D\r`, 'START', 60_000);
+  const started = performance.now();
+  // Output bytes before the end marker; it may share a frame with the prompt after it.
+  const received = await new Promise<number>((resolve, reject) => {
+    let count = 0;
+    let carry = Buffer.alloc(0);
+    const ticker = setInterval(() => say(`cat: ${(count / 1048576).toFixed(1)} MiB received`), 5000);
+    const timer = setTimeout(() => {
+      clearInterval(ticker);
+      reject(new Error(`cat not done after ${catLimitSeconds} s (${count} bytes)`));
+    }, catLimitSeconds * 1000);
+    const take = (data: Buffer) => {
+      const joined = carry.length > 0 ? Buffer.concat([carry, data]) : data;
+      const at = joined.indexOf('END');
+      if (at < 0) {
+        count += data.length;
+        carry = Buffer.from(joined.subarray(Math.max(0, joined.length - 2)));
+        return;
+      }
+      count += at - carry.length;
+      clearTimeout(timer);
+      clearInterval(ticker);
+      t.onOutput = () => undefined;
+      resolve(count);
+    };
+    t.onOutput = take;
+    for (const data of t.takeHeld()) take(data);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu1 = { server: cpu(pids.server), otherServer: cpu(pids.otherServer), agent: cpu(pids.agent) };
+  const client1 = process.cpuUsage(client0);
+  catDone = true;
+  // The newline after START is not the file's.
+  const receivedBytes = received - 1;
+  return {
+    fileBytes: file.bytes,
+    receivedBytes,
+    sessionBytesOut: null,
+    recordingBytes: null,
+    seconds,
+    mibPerSecond: receivedBytes / 1048576 / seconds,
+    cores: {
+      server: (cpu1.server - cpu0.server) / seconds,
+      otherServer: (cpu1.otherServer - cpu0.otherServer) / seconds,
+      agent: (cpu1.agent - cpu0.agent) / seconds,
+      client: (client1.user + client1.system) / 1e6 / seconds,
+    },
+    baseline,
+    duringCat: lateness ? await lateness : null,
+  };
+}
