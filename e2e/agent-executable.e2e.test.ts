@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { agentState, freePort, Proc, runMuster, TestServer, tempDir, waitFor } from './support/harness';
+import { TerminalTestClient } from './support/terminal-client';
 import { systemdAnalyzeAvailable, verifyUnits } from './support/unit-file';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build-agent.mjs', import.meta.url));
@@ -112,6 +113,23 @@ describe('the self-contained agent executable', () => {
     });
     assert.match(done.result?.output ?? '', /from-the-executable/);
     assert.doesNotMatch(agent.output(), /Warning/, 'no runtime warning from the executable');
+  });
+
+  it('opens a remote terminal: the pseudo-terminal library comes out of the executable', async () => {
+    const state = join(lone, 'state');
+    const id = agentState(state).machineId;
+    assert.ok(agent && id, 'the agent of the test before runs');
+    const t = await TerminalTestClient.open(server.api.baseUrl, server.api.token(), id, {
+      cols: 80,
+      rows: 24,
+    });
+    await t.waitForControl('opened');
+    t.type('echo exe-$((6*7))\r');
+    await t.waitForOutput(/exe-42/);
+    t.type('exit\r');
+    assert.equal((await t.closed).code, 1000);
+    // node-pty's native addon is an asset of the executable, written under the agent's state.
+    assert.ok(readdirSync(join(state, 'native')).length > 0, 'the addon extracted under <state>/native');
   });
 
   const base = () => `http://127.0.0.1:${server.options.httpPort}`;

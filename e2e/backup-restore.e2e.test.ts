@@ -12,6 +12,7 @@ import {
   startAgent,
   TestServer,
   tempDir,
+  waitEnrolled,
   waitFor,
 } from './support/harness';
 
@@ -43,7 +44,7 @@ describe('backup and restore of a running server', () => {
     for (const name of ['b1', 'b2', 'b3']) {
       const state = join(dir.path, name);
       const proc = startAgent(name, { stateDir: state, server: `127.0.0.1:${agentPort}`, token });
-      const id = await waitFor(`${name} enrolled`, () => agentState(state).machineId);
+      const id = await waitEnrolled(proc, state);
       agents.push({ name, state, proc, id });
     }
     for (const a of agents) await server.waitForStatus(a.id, 'online');
@@ -92,6 +93,7 @@ describe('backup and restore of a running server', () => {
       'admin-token',
       'manifest.json',
       'muster.db',
+      'node-id',
       'tls-cert.pem',
       'tls-key.pem',
     ]);

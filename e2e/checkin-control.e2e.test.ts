@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  agentState,
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -33,8 +42,9 @@ describe('check-in control', () => {
       ['c3', nested],
     ] as const) {
       const state = join(dir.path, name);
-      agents.push(startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token: t }));
-      ids.push(await waitFor(`${name} enrolled`, () => agentState(state).machineId));
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token: t });
+      agents.push(agent);
+      ids.push(await waitEnrolled(agent, state));
     }
     for (const id of ids) await server.waitForStatus(id, 'online');
   });

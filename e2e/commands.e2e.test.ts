@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  agentState,
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 interface CommandJson {
   id: string;
@@ -45,8 +54,9 @@ describe('command queue with agents', () => {
     const token = await server.installToken({ group: 'cmd.acme', maxUses: 10 });
     for (const name of ['q1', 'q2', 'q3']) {
       const state = join(dir.path, name);
-      agents.set(name, startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token }));
-      ids.set(name, await waitFor(`${name} enrolled`, () => agentState(state).machineId));
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token });
+      agents.set(name, agent);
+      ids.set(name, await waitEnrolled(agent, state));
     }
     for (const id of ids.values()) await server.waitForStatus(id, 'online');
   });

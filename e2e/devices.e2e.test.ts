@@ -190,6 +190,12 @@ describe('mobile devices', () => {
   });
 
   it('an Android device is woken by SMS over SMPP; its queued command then runs', async () => {
+    // Its first check-in, which it makes on its own at start, must be behind it: one landing in
+    // the half second below ran the command without a wake-up (seen under load in CI).
+    await waitFor("the Android device's first check-in", async () => {
+      const view = (await server.api.get(`/devices/${android}`)).body as DeviceJson;
+      return view.lastCheckinAt !== null;
+    });
     const q = await server.api.post('/commands', {
       targets: { devices: [android] },
       type: 'message',

@@ -25,7 +25,9 @@ import {
   AgentToServer,
   CloseCode,
   createDecoder,
+  decodeTerminalOutputFrame,
   encodeFrame,
+  encodeTerminalOutputFrame,
   FrameError,
   type HandshakeProof,
   type Inventory,
@@ -255,6 +257,7 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
       );
       assert.equal(connection.welcome.machineId, `good-${i}.${GROUP}`);
       assert.equal(connection.serverId, server.serverId);
+      assert.equal(connection.binaryTerminalOutput, true, 'the agent port names binary terminal output');
       connection.on({ close: (code, reason) => goodCloses.push(`good-${i}: ${code} ${reason}`) });
       assert.ok(checkin(connection, `user-${i}`));
       good.push({ key, hardwareId, machineId: connection.welcome.machineId, connection });
@@ -327,10 +330,22 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
     return CloseCode.tokenInvalid;
   }
 
+  /** Binary terminal output frames sent in established sessions (the category may end up another). */
+  let binaryOutputFramesSent = 0;
+
   /** The close code a frame must get in an established session, or null when it is accepted. */
   function predictActive(frame: Buffer, binary: boolean): number | null {
     if (frame.length > MAX_AGENT_FRAME_BYTES) return 1009;
-    if (binary) return CloseCode.protocolError;
+    if (binary) {
+      // Terminal output is the one binary frame, and only once welcomed (for a session the
+      // server does not know, it answers with a terminal-close and reads on).
+      try {
+        decodeTerminalOutputFrame(frame);
+        return null;
+      } catch {
+        return CloseCode.protocolError;
+      }
+    }
     if (!isValidUtf8(frame)) return 1007;
     try {
       const message = agentDecoder.decode(frame);
@@ -670,10 +685,18 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
           category = 'active-oversized';
           frame = Buffer.from(JSON.stringify({ ...base, pad: 'p'.repeat(MAX_AGENT_FRAME_BYTES) }));
           binary = caseRng.bool(0.3);
-        } else {
+        } else if (caseRng.bool()) {
           category = 'active-binary';
           frame = Buffer.from(encodeFrame(base));
           binary = true;
+        } else {
+          // Terminal output for no session of this node, as it is or with bytes flipped.
+          category = 'active-binary-output';
+          frame = encodeTerminalOutputFrame(`s${caseRng.int(0, 1e6)}`, caseRng.bytes(caseRng.int(1, 4096)));
+          for (let flips = caseRng.int(0, 2); flips > 0; flips--)
+            frame[caseRng.int(0, Math.min(frame.length - 1, 12))] = caseRng.int(0, 255);
+          binary = true;
+          binaryOutputFramesSent++;
         }
         expected = predictActive(frame, binary);
         conn.send(frame, binary);
@@ -783,6 +806,7 @@ describe('agent gateway under fuzzing', { timeout: 120_000 }, () => {
       }
     }
     // Every kind of abuse was actually exercised.
+    assert.ok(binaryOutputFramesSent > 0, 'binary terminal output frames were sent');
     for (const category of [
       'random-bytes',
       'random-binary',

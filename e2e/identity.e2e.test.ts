@@ -11,6 +11,7 @@ import {
   startAgent,
   TestServer,
   tempDir,
+  waitEnrolled,
   waitFor,
 } from './support/harness';
 
@@ -147,8 +148,9 @@ describe('port change: old and new port at once', () => {
     const ids: string[] = [];
     for (const name of ['m1', 'm2']) {
       const state = join(dir.path, name);
-      agents.push(startAgent(name, { stateDir: state, server: `127.0.0.1:${oldPort}`, token }));
-      ids.push(await waitFor(`${name} enrolled`, () => agentState(state).machineId));
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${oldPort}`, token });
+      agents.push(agent);
+      ids.push(await waitEnrolled(agent, state));
     }
     // Steps 1-3 of the spec: primary = new port, secondary = old port, wait for every agent.
     const r = await server.api.put('/checkin-control', {

@@ -10,7 +10,16 @@ import {
   type ReadEvent,
 } from '../packages/server/src/test-support/event-stream';
 import { createTestPostgresDatabase } from '../packages/server/src/test-support/postgres';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  agentState,
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 // The live events of issue 10 with whole processes: `muster server` and real `muster agent`s,
 // killed the way a crash kills them, read from a real event stream as the console reads it.
@@ -45,8 +54,9 @@ describe('live events with real agent processes', () => {
   /** Starts and enrolls an agent, and waits for it to be online. */
   const enroll = async (name: string, token: string) => {
     const state = join(dir.path, name);
-    agents.set(name, startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token }));
-    const id = await waitFor(`${name} enrolled`, () => agentState(state).machineId);
+    const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token });
+    agents.set(name, agent);
+    const id = await waitEnrolled(agent, state);
     ids.set(name, id);
     return id;
   };

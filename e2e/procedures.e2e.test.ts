@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 /** Collects server-sent events from GET /events. */
 function followEvents(
@@ -65,7 +73,7 @@ describe('agent procedures and events', () => {
     const state = join(dir.path, name);
     const proc = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token });
     agents.push(proc);
-    const id = await waitFor(`${name} enrolled`, () => agentState(state).machineId);
+    const id = await waitEnrolled(proc, state);
     await server.waitForStatus(id, 'online');
     return { id, proc, state };
   }

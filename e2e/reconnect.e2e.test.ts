@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  agentState,
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 // Reconnection after the server dies, and a primary whose name does not resolve.
 describe('reconnection', () => {
@@ -46,8 +55,9 @@ describe('reconnection', () => {
     const ids: string[] = [];
     for (const name of ['d1', 'd2', 'd3']) {
       const state = join(dir.path, name);
-      agents.push(startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token }));
-      ids.push(await waitFor(`${name} enrolled`, () => agentState(state).machineId));
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token });
+      agents.push(agent);
+      ids.push(await waitEnrolled(agent, state));
     }
     const period = 4;
     await server.api.put('/checkin-control', { filter: '*.drop.acme', settings: { periodSeconds: period } });

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agentState, freePort, type Proc, startAgent, TestServer, tempDir, waitFor } from './support/harness';
+import {
+  freePort,
+  type Proc,
+  startAgent,
+  TestServer,
+  tempDir,
+  waitEnrolled,
+  waitFor,
+} from './support/harness';
 
 // The bandwidth throttle measured on a real transfer: a command result of 32 KiB sent by a
 // real agent process, once limited to 4 KB/s and once unlimited.
@@ -17,8 +25,9 @@ describe('bandwidth throttle', () => {
     const token = await server.installToken({ group: 'bw.acme', maxUses: 2 });
     for (const name of ['slow', 'fast']) {
       const state = join(dir.path, name);
-      agents.push(startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token }));
-      ids.push(await waitFor(`${name} enrolled`, () => agentState(state).machineId));
+      const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${port}`, token });
+      agents.push(agent);
+      ids.push(await waitEnrolled(agent, state));
     }
     for (const id of ids) await server.waitForStatus(id, 'online');
   });

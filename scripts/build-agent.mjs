@@ -6,12 +6,26 @@
 //      can require only node's built-in modules);
 //   2. node turns the script into a preparation blob (`--experimental-sea-config`);
 //   3. postject injects the blob into a copy of this node binary.
+//   The remote terminal's pseudo-terminal library (node-pty) has a native add-on, which cannot be
+//   bundled nor loaded from inside the executable: its files go in as SEA assets, and the agent
+//   writes them to its state directory at the first terminal and loads them from there
+//   (packages/agent/src/terminal/pty-library.ts).
 // The result needs no node, no node_modules and no TypeScript on the managed machine. Beside it
 // go its SHA-256 and a manifest (version, size, hash), which the server serves to install scripts.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -46,6 +60,35 @@ function options() {
   }
 }
 
+/** The asset that lists node-pty's files (PTY_ASSET_MANIFEST in the agent), each an asset `node-pty/<path>`. */
+const PTY_ASSET_MANIFEST = 'node-pty/files.json';
+
+/**
+ * node-pty's files the agent loads at run time on this platform: its package.json, its JavaScript
+ * (no tests, nothing only Windows uses) and the add-on built at install (build/Release/pty.node).
+ */
+function ptyFiles() {
+  const packageJson = createRequire(join(ROOT, 'packages/agent/package.json')).resolve(
+    'node-pty/package.json',
+  );
+  const dir = dirname(packageJson);
+  const addon = join(dir, 'build/Release/pty.node');
+  try {
+    statSync(addon);
+  } catch {
+    throw new Error(
+      `${addon} is missing: node-pty was not built at install (npm ci runs its install script)`,
+    );
+  }
+  const lib = readdirSync(join(dir, 'lib'))
+    .filter((name) => name.endsWith('.js') && !name.endsWith('.test.js') && !/^(windows|conpty)/.test(name))
+    .map((name) => join(dir, 'lib', name));
+  return [packageJson, ...lib, addon].map((path) => ({
+    path,
+    name: relative(dir, path).split('\\').join('/'),
+  }));
+}
+
 async function main() {
   const chosen = options();
   const { out } = chosen;
@@ -74,7 +117,7 @@ async function main() {
     conditions: ['source'],
     // ws speeds itself up with these native add-ons when they can be required; a single
     // executable cannot require them (node warns at every try), so ws is told not to look.
-    external: ['bufferutil', 'utf-8-validate'],
+    external: ['bufferutil', 'utf-8-validate', 'node-pty'],
     define: {
       'process.env.WS_NO_BUFFER_UTIL': '"1"',
       'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
@@ -92,9 +135,20 @@ async function main() {
 
   const blob = join(work, 'sea-prep.blob');
   const config = join(work, 'sea-config.json');
+  const pty = ptyFiles();
+  const ptyManifest = join(work, 'node-pty-files.json');
+  writeFileSync(ptyManifest, JSON.stringify(pty.map((file) => file.name)));
+  const assets = { [PTY_ASSET_MANIFEST]: ptyManifest };
+  for (const file of pty) assets[`node-pty/${file.name}`] = file.path;
   writeFileSync(
     config,
-    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    JSON.stringify({
+      main: script,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets,
+    }),
   );
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 

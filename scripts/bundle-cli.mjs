@@ -9,7 +9,7 @@
 // (the other workspace packages' dist, every other npm package, node's built-ins) stays outside
 // and is imported from where it is, so its paths, native addons and workers behave as before.
 // Build time only: esbuild is a development dependency, nothing of it runs with the product.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -45,10 +45,15 @@ const bundleOnlyTheCli = {
 };
 
 if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run tsc -b tsconfig.build.json first`);
-rmSync(OUT_DIR, { recursive: true, force: true });
+// Built beside the bundle (same depth, so the same relative imports) and swapped in by rename: a
+// `muster` started while a build runs (a test rebuilding, another terminal) never finds the bundle
+// gone, as it did when the old one was deleted first and rebuilt in place.
+const BUILD_DIR = `${OUT_DIR}.building-${process.pid}`;
+const OLD_DIR = `${OUT_DIR}.old-${process.pid}`;
+rmSync(BUILD_DIR, { recursive: true, force: true });
 const result = await build({
   entryPoints: [ENTRY],
-  outdir: OUT_DIR,
+  outdir: BUILD_DIR,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -62,6 +67,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+if (existsSync(OUT_DIR)) renameSync(OUT_DIR, OLD_DIR);
+renameSync(BUILD_DIR, OUT_DIR);
+rmSync(OLD_DIR, { recursive: true, force: true });
 console.log(
   `bundle-cli: ${Object.keys(result.metafile.outputs).length} files in ${relative(process.cwd(), OUT_DIR)}`,
 );

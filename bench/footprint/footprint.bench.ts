@@ -8,7 +8,7 @@ import { clockTicksPerSecond } from '../support/proc-stats';
 import { type FootprintOptions, parseFootprintArgs, USAGE } from './args';
 import { compiledBuild, type MusterBuild, singleExecutableAgentBuild, tsxBuildAt } from './builds';
 import { FootprintServer } from './fleet';
-import { helpReferences, timeHelp } from './help-timing';
+import { helpReferences, inheritedNodeVariables, timeHelp } from './help-timing';
 import { measureIdleAgents } from './idle-agents';
 import { moduleCensus } from './module-census';
 import { type FootprintResults, markdownReport, resultTable } from './report';
@@ -40,6 +40,7 @@ async function run(o: FootprintOptions): Promise<void> {
       builds: { before: before.label, after: after.label, sea: sea.label },
       help,
       nodeAlone,
+      inheritedNodeVariables: inheritedNodeVariables(),
       helpReferences: references,
       idle,
       census,

@@ -4,9 +4,40 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../support/paths';
 import type { MusterBuild } from './builds';
 
-/** `muster --help` wall times of one build, from spawning the process to its exit, ms. */
+/**
+ * The environments every command is timed in, each in the same turns.
+ * - `inherited`: the benchmark's own environment, NODE_OPTIONS unset. On this workplace's machines
+ *   it holds NODE_EXTRA_CA_CERTS (the whole system CA bundle), which node reads and parses while it
+ *   starts, before any JavaScript runs: measured here, that alone adds 35-60 ms to `node -e 0`.
+ * - `node-defaults`: every NODE_* variable unset, as on a machine nobody configured node on; what
+ *   an administrator running `muster` gets by default, and what the target is judged on.
+ */
+export const STARTUP_ENVIRONMENTS = ['node-defaults', 'inherited'] as const;
+/** One of STARTUP_ENVIRONMENTS. */
+export type StartupEnvironment = (typeof STARTUP_ENVIRONMENTS)[number];
+
+/** The NODE_* variables of this process's environment that `inherited` keeps and `node-defaults` drops. */
+export function inheritedNodeVariables(): string[] {
+  return Object.keys(process.env)
+    .filter((name) => name.startsWith('NODE_') && name !== 'NODE_OPTIONS')
+    .sort();
+}
+
+/** The environment a timed process gets. */
+export function startupEnv(environment: StartupEnvironment): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name === 'NODE_OPTIONS') continue;
+    if (environment === 'node-defaults' && name.startsWith('NODE_')) continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+/** `muster --help` wall times of one build in one environment, from spawning the process to its exit, ms. */
 export interface HelpTimes {
   build: MusterBuild['id'];
+  environment: StartupEnvironment;
   runsMs: number[];
   medianMs: number;
 }
@@ -22,6 +53,7 @@ export function median(values: number[]): number {
 
 /** What node alone takes to start and exit here (`node -e 0`), timed in the same turns, ms. */
 export interface NodeAloneTimes {
+  environment: StartupEnvironment;
   runsMs: number[];
   medianMs: number;
 }
@@ -35,6 +67,7 @@ export interface HelpReference {
 /** A reference's wall times, ms. */
 export interface HelpReferenceTimes {
   label: string;
+  environment: StartupEnvironment;
   runsMs: number[];
   medianMs: number;
 }
@@ -42,9 +75,9 @@ export interface HelpReferenceTimes {
 /** Node starting and exiting with nothing to run: the part of `--help` no build can save. */
 const NODE_ALONE = [process.execPath, '-e', '0'];
 
-/** Runs `muster --help` once with NODE_OPTIONS unset; resolves with its wall time in ms. */
-function timeHelpOnce(command: string[], args: string[] = ['--help']): Promise<number> {
-  const { NODE_OPTIONS: _unset, ...env } = process.env;
+/** Runs a command once in `environment`; resolves with its wall time in ms. */
+function timeOnce(command: string[], args: string[], environment: StartupEnvironment): Promise<number> {
+  const env = startupEnv(environment);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const [file, ...first] = command as [string, ...string[]];
@@ -62,40 +95,52 @@ function timeHelpOnce(command: string[], args: string[] = ['--help']): Promise<n
   });
 }
 
+/** One command to time: a build's `--help`, node alone, or a reference, in one environment. */
+interface Timed {
+  command: string[];
+  args: string[];
+  environment: StartupEnvironment;
+  runsMs: number[];
+}
+
 /**
- * Times `muster --help` for each build, `runs` times, taking turns so that the machine's other
- * work weighs on all alike; one unmeasured run each first warms the file cache. `node -e 0`
- * takes its turn too (on a slow or busy machine node's own start-up is most of the figure), and
- * so does each reference command.
+ * Times `muster --help` for each build, `runs` times, in each of STARTUP_ENVIRONMENTS, taking
+ * turns so that the machine's other work weighs on all alike; one unmeasured run each first warms
+ * the file cache. `node -e 0` takes its turn too (on a slow or busy machine node's own start-up is
+ * most of the figure), and so does each reference command.
  */
 export async function timeHelp(
   builds: MusterBuild[],
   runs: number,
   references: HelpReference[] = [],
-): Promise<{ help: HelpTimes[]; nodeAlone: NodeAloneTimes; references: HelpReferenceTimes[] }> {
+): Promise<{ help: HelpTimes[]; nodeAlone: NodeAloneTimes[]; references: HelpReferenceTimes[] }> {
   const round = (ms: number) => Math.round(ms * 10) / 10;
-  for (const build of builds) await timeHelpOnce(build.command);
-  await timeHelpOnce(NODE_ALONE, []);
-  for (const reference of references) await timeHelpOnce(reference.command, []);
-  const times = new Map(builds.map((b) => [b.id, [] as number[]]));
-  const alone: number[] = [];
-  const referenceTimes = references.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) {
-    for (const build of builds) times.get(build.id)?.push(await timeHelpOnce(build.command));
-    alone.push(await timeHelpOnce(NODE_ALONE, []));
-    for (const [index, reference] of references.entries())
-      referenceTimes[index]?.push(await timeHelpOnce(reference.command, []));
-  }
+  const entry = (command: string[], args: string[], environment: StartupEnvironment): Timed => ({
+    command,
+    args,
+    environment,
+    runsMs: [],
+  });
+  const helps = STARTUP_ENVIRONMENTS.flatMap((env) =>
+    builds.map((b) => ({ build: b.id, timed: entry(b.command, ['--help'], env) })),
+  );
+  const alone = STARTUP_ENVIRONMENTS.map((env) => entry(NODE_ALONE, [], env));
+  const refs = STARTUP_ENVIRONMENTS.flatMap((env) =>
+    references.map((r) => ({ label: r.label, timed: entry(r.command, [], env) })),
+  );
+  const all = [...helps.map((h) => h.timed), ...alone, ...refs.map((r) => r.timed)];
+  for (const t of all) await timeOnce(t.command, t.args, t.environment);
+  for (let i = 0; i < runs; i++)
+    for (const t of all) t.runsMs.push(await timeOnce(t.command, t.args, t.environment));
+  const summary = (t: Timed) => ({
+    environment: t.environment,
+    runsMs: t.runsMs.map(round),
+    medianMs: median(t.runsMs),
+  });
   return {
-    help: builds.map((b) => {
-      const runsMs = times.get(b.id) ?? [];
-      return { build: b.id, runsMs: runsMs.map(round), medianMs: median(runsMs) };
-    }),
-    nodeAlone: { runsMs: alone.map(round), medianMs: median(alone) },
-    references: references.map((reference, index) => {
-      const runsMs = referenceTimes[index] ?? [];
-      return { label: reference.label, runsMs: runsMs.map(round), medianMs: median(runsMs) };
-    }),
+    help: helps.map((h) => ({ build: h.build, ...summary(h.timed) })),
+    nodeAlone: alone.map(summary),
+    references: refs.map((r) => ({ label: r.label, ...summary(r.timed) })),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { ConsoleTab, launchChromium } from './support/chromium';
 import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { tabUntil } from './support/page-checks';
 
 const PASSWORD = 'correct horse battery';
 
@@ -219,6 +220,41 @@ describe('console: administration', () => {
     tab.assertClean();
   });
 
+  it('creates a scope by keyboard alone (Tab, Space, Enter); it lists its entry and the API has it', async () => {
+    // Something to name: a scope entry must name a group that exists.
+    await site.server.installToken({ group: 'web.acme' });
+    const { page } = tab;
+    await page.goto('/admin/scopes');
+    await page.getByRole('heading', { level: 2, name: 'Scopes' }).waitFor();
+    await tabUntil(page, 'New scope', (f) => f.text === 'New scope');
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('form', { name: 'New scope' });
+    await form.waitFor();
+    await tabUntil(page, 'Scope name', (f) => f.label === 'Scope name');
+    await page.keyboard.type('web-team');
+    // A new entry includes a group, as wanted here: no list box needs the arrow keys.
+    await tabUntil(page, 'Add entry', (f) => f.text === 'Add entry');
+    await page.keyboard.press('Space');
+    await tabUntil(page, 'the entry ID', (f) => f.label === 'ID', { backwards: true });
+    await page.keyboard.type('web.acme');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Scope web-team created.' }).waitFor();
+    await form.waitFor({ state: 'detached' });
+    const listed = page
+      .getByRole('table', { name: 'Scopes' })
+      .getByRole('row')
+      .filter({ hasText: 'web-team' });
+    // The list is read again after the form closes: wait for the row, not for the first render.
+    await listed.waitFor();
+    assert.deepEqual(await listed.getByRole('cell').allTextContents(), ['web-team', '+ group web.acme']);
+    const stored = await api().get('/scopes/web-team');
+    assert.equal(stored.status, 200);
+    assert.deepEqual((stored.body as { entries: unknown }).entries, [
+      { kind: 'group', id: 'web.acme', include: true },
+    ]);
+    tab.assertClean();
+  });
+
   it('makes an API token limited to one permission, shows it once, and revokes it', async () => {
     const { page } = tab;
     await openSection(page, 'API tokens');
@@ -266,6 +302,12 @@ describe('console: administration', () => {
     const shown = page.getByLabel('Server ID');
     const before = await shown.inputValue();
     assert.equal(((await api().get('/server')).body as { serverId: string }).serverId, before);
+    // The node directory: this node, with the agent port other nodes relay to.
+    const nodes = page.getByRole('table', { name: 'Server nodes' });
+    const row = nodes.getByRole('row').filter({ hasText: '(this node)' });
+    await row.waitFor();
+    assert.equal(await nodes.getByRole('row').count(), 2, 'a header and this one node');
+    assert.match((await row.textContent()) ?? '', new RegExp(`:${site.agentPort}`));
 
     await page.getByRole('button', { name: 'Change ID…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change the Server ID?' });

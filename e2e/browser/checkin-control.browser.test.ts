@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
-import { agentState, tempDir, waitFor } from '../support/harness';
+import { agentState, startAgent, tempDir, waitFor } from '../support/harness';
 import { ConsoleTab, DESKTOP, launchChromium, PHONE } from './support/chromium';
 import { type ConsoleServer, startConsoleServer } from './support/console-server';
 import { type EnrolledAgent, startEnrolledAgent } from './support/machine-agents';
@@ -157,7 +158,7 @@ describe('console: Check-In Control', () => {
     tab.assertClean();
   });
 
-  it('switches the two warnings and lists warnings', async () => {
+  it('switches the two warnings; a second agent on one account is listed with what was seen', async () => {
     const page = await openPage();
     const warnings = page.getByRole('region', { name: 'Warnings' });
     const lan = warnings.getByLabel('Warn if agent on same LAN as KServer connects through gateway');
@@ -170,6 +171,45 @@ describe('console: Check-In Control', () => {
     });
     assert.equal(await lan.isChecked(), false);
     await warnings.getByText('No warnings.').waitFor();
+
+    // A second agent presents cc1's account (a fixed-name token used on another machine): the
+    // server refuses it and raises the duplicate-account warning, which is still switched on.
+    const token = await site.server.installToken({ group: 'web.acme', machineName: 'cc1' });
+    const twin = startAgent('cc1-twin', {
+      stateDir: join(dir.path, 'agent-cc1-twin'),
+      server: `127.0.0.1:${site.agentPort}`,
+      token,
+    });
+    try {
+      await waitFor('the twin refused', () => twin.logs('code 4015').length > 0, 20_000);
+    } finally {
+      await twin.stop();
+    }
+    await waitFor(
+      'the warning raised',
+      async () => (await site.server.notifications('duplicate-account')).length === 1,
+    );
+    await warnings.getByRole('button', { name: 'Refresh warnings' }).click();
+    const listed = warnings.getByRole('table', { name: 'Warnings' }).getByRole('row');
+    await listed.nth(1).waitFor();
+    assert.equal(await listed.count(), 2, 'a header and the one warning');
+    const cells = await listed.nth(1).getByRole('cell').allTextContents();
+    assert.equal(cells[1], 'multiple agents use same account');
+    assert.equal(cells[2], agent.id);
+    assert.match(
+      cells[3] ?? '',
+      new RegExp(`Two agents present the machine account ${agent.id.replaceAll('.', '\\.')}`),
+    );
+    assert.match(
+      cells[3] ?? '',
+      /a second agent on host ".*" \(hardware id hw-cc1-twin, from [:a-f]*127\.0\.0\.1\) was refused/,
+    );
+    assert.match(cells[3] ?? '', /give the second machine its own token/);
+    assert.match(
+      (await listed.nth(1).locator('time').getAttribute('datetime')) ?? '',
+      /^\d{4}-\d\d-\d\dT.*Z$/,
+    );
+    assert.equal(await warnings.getByText('No warnings.').count(), 0);
     tab.assertClean();
   });
 

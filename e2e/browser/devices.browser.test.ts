@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { freePort, type Proc, runMuster, tempDir, waitFor } from '../support/harness';
 import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
 import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { tabUntil } from './support/page-checks';
 
 const PASSWORD = 'correct horse battery';
 const WAKE_SECRET = 'browser-test-wake-secret';
@@ -167,6 +168,31 @@ describe('console: Devices', () => {
     assert.equal(wakes.items[0]?.channel, 'webhook');
     assert.equal(wakes.items[0]?.status, 'sent');
     assert.ok(wakes.items[0]?.checkinAt);
+    tab.assertClean();
+    await tab.close();
+  });
+
+  it('saves a check-in interval by keyboard alone (Tab to the field, type, Enter)', async () => {
+    const tab = await ConsoleTab.open(browser, site.baseUrl);
+    const { page } = tab;
+    await tab.signIn('dana', PASSWORD);
+    await page.goto(`/devices?device=${DEVICE}`);
+    const status = page.getByRole('region', { name: `Device Status: ${DEVICE}` });
+    await status.getByRole('button', { name: 'Save settings' }).waitFor();
+    // The field is empty (the group's interval) until the device has its own.
+    await tabUntil(page, 'the interval field', (f) => f.label === 'Check-in interval (minutes)', {
+      limit: 120,
+    });
+    await page.keyboard.type('30');
+    await page.keyboard.press('Enter');
+    await status
+      .getByRole('status')
+      .filter({ hasText: /^Saved\./ })
+      .waitFor();
+    const device = (await site.server.api.get(`/devices/${DEVICE}`)).body as {
+      checkinIntervalMinutes: number;
+    };
+    assert.equal(device.checkinIntervalMinutes, 30);
     tab.assertClean();
     await tab.close();
   });

@@ -7,12 +7,20 @@ import { tempDir, waitFor } from '../support/harness';
 import { ConsoleTab, DESKTOP, launchChromium, PHONE } from './support/chromium';
 import { type ConsoleServer, startConsoleServer } from './support/console-server';
 import { type EnrolledAgent, startEnrolledAgent } from './support/machine-agents';
-import { assertNoPageOverflow, markDocument, stillSameDocument, storedItem } from './support/page-checks';
+import {
+  assertNoPageOverflow,
+  markDocument,
+  stillSameDocument,
+  storedItem,
+  textColor,
+} from './support/page-checks';
 
 /** What an agent reports as its logged-on user: markup that must be shown as text. */
 const HOSTILE = '<img src=x onerror=alert(1)>';
 /** Machine accounts made by fixed-name install tokens (never checked in), for the pager. */
 const SEEDED = 120;
+/** The red of the temporary agent's clock (src/styles.css --red). */
+const RED = 'rgb(179, 38, 30)';
 
 // The Machines page against a real server and real agents: a hostile logged-on user name shown
 // as text, the filter remembered per user and in force on Check-In Control, suspend and resume,
@@ -282,6 +290,85 @@ describe('console: Machines', () => {
   it('fits a phone: nothing but the table scrolls sideways', async () => {
     const page = await openPage(PHONE);
     await assertNoPageOverflow(page);
+    tab.assertClean();
+  });
+
+  // Last: it adds a machine and binds pcx, which the counts and names above do not expect.
+  it("lists the manual's eight statuses and the two badges in the Legend; a temporary agent wears the red clock, a bound one the lock", async () => {
+    // The manual's eight check-in statuses, each by the words its legend entry must carry.
+    const manual: Array<[string, RegExp]> = [
+      ['online-awaiting-audit', /^Online, awaiting the first audit$/],
+      ['online', /^Online$/],
+      ['user-logged-on', /^Online, user logged on$/],
+      ['user-idle', /^Online, user logged on but idle for 10 minutes or more$/],
+      ['offline', /^Offline$/],
+      ['never-checked-in', /^Has never checked in$/],
+      ['remote-control-disabled', /^Online, remote control disabled$/],
+      ['suspended', /^Suspended$/],
+    ];
+    // A temporary agent's account (a temporary install token with a fixed name), and pcx bound.
+    const kiosk = 'kiosk.tmp.acme';
+    await site.server.installToken({ group: 'tmp.acme', machineName: 'kiosk', temporary: true });
+    assert.equal((await site.server.machine(kiosk))?.temporary, true);
+    const bind = await site.server.api.put('/checkin-control', {
+      machines: [pcx.id],
+      settings: { bindToServer: true },
+    });
+    assert.equal(bind.status, 200, JSON.stringify(bind.body));
+
+    const page = await openPage();
+    const legend = page.locator('details.legend');
+    const entries = legend.getByRole('listitem');
+    assert.equal(await entries.first().isVisible(), false, 'closed until asked for');
+    await legend.getByText('Legend', { exact: true }).click();
+    await entries.first().waitFor();
+    const shown = await Promise.all(
+      (await entries.all()).map(async (entry) => ({
+        status: await entry.locator('[data-status]').getAttribute('data-status'),
+        tooltip: await entry.getByRole('img').getAttribute('title'),
+        text: ((await entry.textContent()) ?? '').trim(),
+        clocks: await entry.locator('.badge-clock').count(),
+        locks: await entry.locator('.badge-lock').count(),
+      })),
+    );
+    assert.equal(shown.length, 10, 'eight statuses and two badges');
+    const statuses = shown.slice(0, 8);
+    assert.deepEqual(statuses.map((s) => s.status).sort(), manual.map(([status]) => status).sort());
+    for (const [status, words] of manual) {
+      const entry = statuses.find((s) => s.status === status);
+      assert.match(entry?.text ?? '', words, status);
+      assert.match(entry?.tooltip ?? '', words, `the tooltip of ${status}`);
+      assert.deepEqual([entry?.clocks, entry?.locks], [0, 0], `${status} has no badge`);
+    }
+    const [temporary, bound] = shown.slice(8);
+    assert.match(temporary?.text ?? '', /^Temporary agent \(red clock\)$/);
+    assert.deepEqual([temporary?.clocks, temporary?.locks], [1, 0]);
+    assert.match(bound?.text ?? '', /^Agent bound to this server \(lock\)$/);
+    assert.deepEqual([bound?.clocks, bound?.locks], [0, 1]);
+
+    /** The one row a search finds, and its status icon. */
+    const found = async (search: string, id: string) => {
+      await page.getByLabel('Search').fill(search);
+      await waitFor(`the search for ${search}`, async () => (await pagerText(page)) === '1–1 of 1');
+      await row(page, id).waitFor();
+      return row(page, id).getByRole('img');
+    };
+    const kioskIcon = await found('kiosk', kiosk);
+    assert.equal(await kioskIcon.getAttribute('title'), 'Has never checked in · temporary agent');
+    assert.equal(await kioskIcon.getAttribute('aria-label'), 'Has never checked in · temporary agent');
+    assert.equal(await kioskIcon.locator('.badge-lock').count(), 0);
+    const clock = kioskIcon.locator('.badge-clock');
+    assert.equal(await clock.isVisible(), true);
+    assert.equal(await textColor(clock), RED, 'the clock is red');
+
+    const pcxIcon = await found('pcx', pcx.id);
+    await waitFor('the lock on pcx', async () => (await pcxIcon.locator('.badge-lock').count()) === 1);
+    assert.equal(await pcxIcon.locator('.badge-lock').isVisible(), true);
+    assert.equal(await pcxIcon.locator('.badge-clock').count(), 0);
+    assert.equal(
+      await pcxIcon.getAttribute('title'),
+      `Online, user logged on · user: ${HOSTILE} · bound to this server`,
+    );
     tab.assertClean();
   });
 });

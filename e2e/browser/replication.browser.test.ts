@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { agentState, type Proc, startAgent, tempDir, waitFor } from '../support/harness';
+import { type Proc, startAgent, tempDir, waitEnrolled, waitFor } from '../support/harness';
 import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
 import { type ConsoleServer, startConsoleServer } from './support/console-server';
 
@@ -69,8 +69,9 @@ describe('console: Offsite Servers and Local Servers', () => {
       ['off', 'loc'].map(async (name) => {
         const token = await site.server.installToken({ group: 'rep.acme', machineName: name });
         const state = join(dir.path, `agent-${name}`);
-        agents.set(name, startAgent(name, { stateDir: state, server: `127.0.0.1:${site.agentPort}`, token }));
-        await waitFor(`${name} enrolled`, () => agentState(state).machineId, 60_000);
+        const agent = startAgent(name, { stateDir: state, server: `127.0.0.1:${site.agentPort}`, token });
+        agents.set(name, agent);
+        await waitEnrolled(agent, state, 60_000);
         const machine = await site.server.waitForStatus(`${name}.rep.acme`, 'online', 60_000);
         guids.set(name, machine.guid);
       }),
@@ -154,6 +155,13 @@ describe('console: Offsite Servers and Local Servers', () => {
         .textContent()) ?? '',
       /^\d+(\.\d)? (KiB|MiB) still to send$/,
     );
+    // Once the agent has measured it, the rate (about the 1 MiB/s limit) and the time left.
+    const figures = localRow(page, 'loc.rep.acme').locator('.rep-transfer-figures');
+    await figures.filter({ hasText: / left$/ }).waitFor({ timeout: 15_000 });
+    assert.match(
+      (await figures.textContent()) ?? '',
+      /^\d+(\.\d)? (KiB|MiB) still to send · \d+(\.\d)? (KiB|MiB)\/s · (\d+ s|\d+ min \d+ s) left$/,
+    );
     const lastPass = localRow(page, 'loc.rep.acme').locator('[data-field="last-pass"]');
     await lastPass.getByText(/^Complete: 1 files, 6\.0 MiB sent/).waitFor({ timeout: 40_000 });
     assert.ok(sameContent('full.img'), 'the image arrived whole at the offsite server');
@@ -205,6 +213,27 @@ describe('console: Offsite Servers and Local Servers', () => {
       .getByText(/^Complete: 1 files, 3\.0 MiB sent/)
       .waitFor({ timeout: 40_000 });
     assert.ok(sameContent('incr.img'));
+
+    // Restart starts the local server afresh, and a restarted local server sends at once.
+    const starts = async () =>
+      (
+        (await site.server.api.get('/machines/loc.rep.acme/commands')).body as {
+          items: Array<{ type: string }>;
+        }
+      ).items.filter((c) => c.type === 'start-local-server').length;
+    const startsBefore = await starts();
+    writeFileSync(join(localDir, machineGuid, 'after-restart.img'), randomBytes(512 * 1024));
+    await page.getByRole('button', { name: 'Restart local server loc.rep.acme' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Restarting the local server on loc.rep.acme.' })
+      .waitFor();
+    await localRow(page, 'loc.rep.acme')
+      .locator('[data-field="last-pass"]')
+      .getByText(/^Complete: 1 files, 51\d\.\d KiB sent/)
+      .waitFor({ timeout: 40_000 });
+    assert.ok(sameContent('after-restart.img'));
+    assert.equal(await starts(), startsBefore + 1, 'the restart is one start procedure for the agent');
 
     // The Machine ID / Group ID filter of the machine pages applies here too.
     await page.getByLabel('Machine ID / Group ID filter').fill('loc.rep.acme');

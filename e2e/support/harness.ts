@@ -101,6 +101,15 @@ export class Proc {
     return this.lines.join('\n');
   }
 
+  /** How the process stands and its last lines: what a failed wait needs to say why. */
+  describe(lastLines = 30): string {
+    const { exitCode, signalCode } = this.child;
+    const state =
+      exitCode !== null ? `exited ${exitCode}` : signalCode !== null ? `killed by ${signalCode}` : 'running';
+    const tail = this.lines.slice(-lastLines);
+    return `${this.name} (${state}), ${tail.length ? `its last ${tail.length} lines:\n${tail.join('\n')}` : 'no output'}`;
+  }
+
   /** Stops the process: SIGTERM by default, SIGKILL for a crash. Resolves once it exited. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
@@ -330,6 +339,18 @@ export function startAgent(name: string, o: TestAgentOptions): Proc {
   // The probe reads a JSON file the test writes, standing in for a person at the console.
   args.push('--user-probe', o.userProbeFile ? `cat ${o.userProbeFile}` : 'echo \'{"user":null}\'');
   return runMuster(`agent:${name}`, args, o.env, o.bin);
+}
+
+/**
+ * Waits until an agent has stored its machine id, and returns it. On a timeout the error carries
+ * the agent's state and last log lines: a slow start, a refusal or a crash each read differently.
+ */
+export async function waitEnrolled(agent: Proc, stateDir: string, timeoutMs = 30_000): Promise<string> {
+  try {
+    return await waitFor(`${agent.name} enrolled`, () => agentState(stateDir).machineId, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${agent.describe()}`);
+  }
 }
 
 /** Copies an agent state directory (a cloned machine). */

@@ -5,6 +5,7 @@ import {
   AgentHandshake,
   type AgentLinkMessage,
   type AgentMessage,
+  BINARY_TERMINAL_OUTPUT_FEATURE,
   CHANNEL_BINDING_LABEL,
   CloseCode,
   createDecoder,
@@ -15,11 +16,15 @@ import {
   formatServerAddress,
   MAX_AGENT_FRAME_BYTES,
   type MessageHandlers,
+  namesFeature,
+  SERVER_FEATURES_HEADER,
   type ServerAddress,
   type ServerMessage,
+  type ServerTerminalMessage,
   ServerToAgent,
   serverMessageVerdict,
   signedAuth,
+  zeroMask,
 } from '@muster/protocol';
 import WebSocket from 'ws';
 import type { AgentKey } from './agent-key';
@@ -76,6 +81,8 @@ export interface ConnectionEvents {
   commandAck?: (message: ServerMessage['command-ack']) => void;
   /** A reply to a file request (put-file, get-file). */
   file?: (message: FileReply) => void;
+  /** A remote terminal request or its input, size, acknowledgements or close. */
+  terminal?: (message: ServerTerminalMessage) => void;
   close?: (code: number, reason: string) => void;
 }
 
@@ -106,6 +113,8 @@ export class AgentConnection {
     /** The verified server identity key: commands must be signed with it. */
     readonly serverPublicKeyDer: Buffer,
     readonly welcome: Welcome,
+    /** Whether the server takes terminal output as binary frames (it named the feature at the upgrade). */
+    readonly binaryTerminalOutput = false,
   ) {
     ws.on('message', (data: Buffer) => {
       let message: ServerMessage[keyof ServerMessage];
@@ -138,6 +147,11 @@ export class AgentConnection {
     'file-data': (m, c) => c.dispatch((e) => e.file?.(m)),
     'file-ack': (m, c) => c.dispatch((e) => e.file?.(m)),
     'file-error': (m, c) => c.dispatch((e) => e.file?.(m)),
+    'terminal-open': (m, c) => c.dispatch((e) => e.terminal?.(m)),
+    'terminal-input': (m, c) => c.dispatch((e) => e.terminal?.(m)),
+    'terminal-resize': (m, c) => c.dispatch((e) => e.terminal?.(m)),
+    'terminal-close': (m, c) => c.dispatch((e) => e.terminal?.(m)),
+    'terminal-output-ack': (m, c) => c.dispatch((e) => e.terminal?.(m)),
   };
 
   /** Sets the handlers for what the server sends next, first handing them what came before. */
@@ -165,7 +179,16 @@ export class AgentConnection {
   /** Sends a message; false when the connection is no longer open. */
   send(message: AgentMessage[keyof AgentMessage]): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    const frame = encodeFrame(message);
+    return this.sendFrame(encodeFrame(message));
+  }
+
+  /** Sends a binary frame (terminal output, see terminal-frames); false when no longer open. */
+  sendBinary(frame: Buffer): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    return this.sendFrame(frame);
+  }
+
+  private sendFrame(frame: string | Buffer): boolean {
     if (!this.throttle || this.throttle.rateKBps === 0) {
       this.ws.send(frame);
       return true;
@@ -272,8 +295,10 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
       handshakeTimeout: options.timeoutMs,
       maxPayload: MAX_AGENT_FRAME_BYTES,
       perMessageDeflate: false,
+      generateMask: zeroMask, // inside TLS, see zeroMask
     } as WebSocket.ClientOptions);
     let socket: TLSSocket | null = null;
+    let binaryTerminalOutput = false;
     const handshake = new AgentHandshake(options.pinnedServerId);
     let done = false;
     const timer = setTimeout(
@@ -294,6 +319,10 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
     };
     ws.on('upgrade', (response) => {
       socket = response.socket as TLSSocket;
+      binaryTerminalOutput = namesFeature(
+        response.headers[SERVER_FEATURES_HEADER],
+        BINARY_TERMINAL_OUTPUT_FEATURE,
+      );
     });
     ws.on('open', () => ws.send(encodeFrame(handshake.hello())));
     ws.on('unexpected-response', (_request, response) =>
@@ -352,6 +381,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
             step.server.serverId,
             step.server.publicKeyDer,
             step.welcome,
+            binaryTerminalOutput,
           ),
         );
       }

@@ -20,6 +20,8 @@ import { detectHardwareId } from './hardware-id';
 import { collectInventory, localAddresses } from './inventory';
 import { pauseOptimizingCompiler } from './optimizing-compiler';
 import { RoleManager } from './roles/role-manager';
+import { loadPtyLibrary, PtyLoader } from './terminal/pty-library';
+import { TerminalSessions } from './terminal/terminal-sessions';
 import { BandwidthThrottle } from './throttle';
 import { type UserSessionProbe, userSessionProbe } from './user-session-probe';
 
@@ -75,6 +77,7 @@ export class MusterAgent {
   private readonly manager: ConnectionManager;
   private readonly runner: CommandRunner;
   private readonly roles: RoleManager;
+  private readonly terminals: TerminalSessions;
   /** The connection being served, for reports sent outside the check-in rhythm. */
   private connection: AgentConnection | null = null;
   /** Restarts the check-in timer of the session being served (after a period change). */
@@ -130,6 +133,12 @@ export class MusterAgent {
       roles: this.roles,
       executable: options.executable ?? null,
       stateDir: options.stateDir,
+    });
+    this.terminals = new TerminalSessions({
+      machineId: () => this.state.value.machineId,
+      pty: new PtyLoader(() => loadPtyLibrary(options.stateDir)),
+      bytesPerSecond: () => this.throttle.rateKBps * 1024,
+      log: options.log,
     });
     this.manager = new ConnectionManager({
       settings: () => this.settings(),
@@ -231,6 +240,7 @@ export class MusterAgent {
 
   async stop(): Promise<void> {
     await this.manager.stop();
+    this.terminals.closeAll();
     await this.roles.stopAll();
   }
 
@@ -337,8 +347,10 @@ export class MusterAgent {
         command: (m) => void this.runCommand(connection, m, files),
         file: (m) => files.deliver(m),
         commandAck: (m) => this.runner.acknowledge(m.id),
+        terminal: (m) => this.terminals.handle(connection, m),
         close: (code, reason) => {
           closed = true;
+          this.terminals.connectionEnded(connection);
           if (code === CloseCode.machineRemoved) this.removedByServer = true;
           files.closed();
           if (this.connection === connection) this.connection = null;

@@ -64,6 +64,27 @@ export class ApiClient {
     );
   }
 
+  /**
+   * Where and how to open a WebSocket on an API path with this client's token (`muster terminal`):
+   * the ws:// or wss:// address beside the API's http:// or https:// one, and the bearer header.
+   */
+  webSocketTarget(path: string): { url: URL; headers: Record<string, string> } {
+    const url = new URL(`${this.options.api.replace(/\/$/, '')}/api/v1${path}`);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return { url, headers: { authorization: `Bearer ${this.token}` } };
+  }
+
+  /** The ApiError of a request the server refused, from its status and (JSON error) body. */
+  refusal(status: number, body: string): ApiError {
+    let e: { code?: string; message?: string } | undefined;
+    try {
+      e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+    } catch {
+      e = undefined;
+    }
+    return this.failure(status, e?.code, e?.message);
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.options.api.replace(/\/$/, '')}/api/v1${path}`;
     let response: Response;

@@ -77,6 +77,12 @@ export const COMMAND_CATALOG: readonly CatalogEntry[] = [
     load: async (globals) => (await import('./commands/replication.commands')).localServerCommand(globals),
   },
   {
+    name: 'terminal',
+    description:
+      'Open an interactive shell on a machine through the API (a remote terminal); every session is recorded',
+    load: async (globals) => (await import('./commands/terminal.command')).terminalCommand(globals),
+  },
+  {
     name: 'audit',
     description: 'The audit log: who changed what, hash-chained',
     load: async (globals) => (await import('./commands/audit.commands')).auditCommand(globals),

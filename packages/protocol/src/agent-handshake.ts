@@ -20,6 +20,11 @@ export const SERVER_MESSAGE_PHASE = {
   'file-data': 'active',
   'file-ack': 'active',
   'file-error': 'active',
+  'terminal-open': 'active',
+  'terminal-input': 'active',
+  'terminal-resize': 'active',
+  'terminal-close': 'active',
+  'terminal-output-ack': 'active',
 } as const satisfies { readonly [K in keyof ServerMessage]: 'challenge' | 'welcome' | 'active' };
 
 /** Server message types of an established connection. */

@@ -3,6 +3,7 @@ import { CheckinControlSchema, ServerAddressSchema } from './checkin-control';
 import { CommandAckSchema, CommandResultSchema, CommandSchema } from './command-messages';
 import { AgentFileMessages, ServerFileMessages } from './file-messages';
 import { ReplicationStatusSchema } from './replication-params';
+import { AgentTerminalMessages, ServerTerminalMessages } from './terminal-messages';
 
 const Base64 = (maxLength: number) => Type.String({ maxLength, pattern: '^[A-Za-z0-9+/=]*$' });
 const ShortText = (maxLength = 256) => Type.String({ maxLength });
@@ -129,6 +130,7 @@ export const AgentToServer = {
   'command-result': CommandResultSchema,
   ...AgentFileMessages,
   'replication-status': ReplicationStatusSchema,
+  ...AgentTerminalMessages,
 } as const;
 
 /** Messages a server may send, by type. */
@@ -138,6 +140,7 @@ export const ServerToAgent = {
   command: CommandSchema,
   'command-ack': CommandAckSchema,
   ...ServerFileMessages,
+  ...ServerTerminalMessages,
 } as const;
 
 /** A message an agent sends, discriminated by `t`. */

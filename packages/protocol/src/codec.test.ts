@@ -92,6 +92,11 @@ const validAgentMessages = {
       durationMs: 3,
     },
   },
+  'terminal-opened': { t: 'terminal-opened', sessionId: 's1', shell: '/bin/bash' },
+  'terminal-refused': { t: 'terminal-refused', sessionId: 's1', reason: 'the signature does not verify' },
+  'terminal-output': { t: 'terminal-output', sessionId: 's1', data: b64(30) },
+  'terminal-input-ack': { t: 'terminal-input-ack', sessionId: 's1', bytes: 30 },
+  'terminal-exit': { t: 'terminal-exit', sessionId: 's1', exitCode: 0, signal: null },
 } satisfies Partial<{ [K in keyof AgentMessage]: AgentMessage[K] }>;
 
 const validServerMessages = {
@@ -118,6 +123,20 @@ const validServerMessages = {
   'file-data': { t: 'file-data', commandId: 'c2', offset: 0, data: b64(30), eof: true },
   'file-ack': { t: 'file-ack', commandId: 'c3', received: 99, fileId: 'f1' },
   'file-error': { t: 'file-error', commandId: 'c3', message: 'hash mismatch', reset: true },
+  'terminal-open': {
+    t: 'terminal-open',
+    sessionId: 's1',
+    machineId: 'pc1.web.acme',
+    user: 'olivia',
+    cols: 80,
+    rows: 24,
+    issuedAt: 1_700_000_000_000,
+    signature: b64(64),
+  },
+  'terminal-input': { t: 'terminal-input', sessionId: 's1', data: b64(3) },
+  'terminal-resize': { t: 'terminal-resize', sessionId: 's1', cols: 120, rows: 40 },
+  'terminal-close': { t: 'terminal-close', sessionId: 's1' },
+  'terminal-output-ack': { t: 'terminal-output-ack', sessionId: 's1', bytes: 30 },
 } satisfies Partial<{ [K in keyof ServerMessage]: ServerMessage[K] }>;
 
 /** Asserts the frame is refused with a FrameError whose detail matches. */

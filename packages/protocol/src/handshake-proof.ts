@@ -1,10 +1,12 @@
 import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 
 /**
- * The two roles that sign a handshake transcript. Each signs a different label so a
- * signature made by one side can never be replayed as the other side's proof.
+ * The roles that sign a handshake transcript: a server and an agent on the agent link, and the
+ * two ends of a relay between server nodes (both hold the server identity, so their labels
+ * differ too). Each signs a different label so a signature made by one side can never be
+ * replayed as another side's proof.
  */
-export type ProofRole = 'server' | 'agent';
+export type ProofRole = 'server' | 'agent' | 'relay-server' | 'relay-client';
 
 /** The TLS exporter label of RFC 9266 (tls-exporter channel binding for TLS 1.3). */
 export const CHANNEL_BINDING_LABEL = 'EXPORTER-Channel-Binding';

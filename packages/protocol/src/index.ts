@@ -14,3 +14,5 @@ export * from './handshake-proof';
 export * from './handshake-refusal';
 export * from './replication-params';
 export * from './server-handshake';
+export * from './terminal-frames';
+export * from './terminal-messages';

@@ -25,6 +25,11 @@ export const AGENT_MESSAGE_PHASE = {
   'file-write': 'active',
   'file-done': 'active',
   'replication-status': 'active',
+  'terminal-opened': 'active',
+  'terminal-refused': 'active',
+  'terminal-output': 'active',
+  'terminal-input-ack': 'active',
+  'terminal-exit': 'active',
 } as const satisfies { readonly [K in keyof AgentMessage]: 'hello' | 'auth' | 'active' };
 
 /** Agent message types of an established session. */

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AccessModule } from './access/access-module';
@@ -13,6 +14,7 @@ import type { DeviceModule } from './devices/wire-devices';
 import type { FileService } from './files/file.service';
 import { type Authenticators, registerAuthentication } from './http/authentication';
 import { checkinControlRoutes } from './http/checkin-control.routes';
+import { checkinHistoryRoutes } from './http/checkin-history.routes';
 import { commandRoutes } from './http/commands.routes';
 import { deviceRoutes } from './http/devices.routes';
 import { registerErrorHandling } from './http/error-handler';
@@ -31,6 +33,7 @@ import { rolesAndScopesRoutes } from './http/roles-scopes.routes';
 import { registerRoutePermissions } from './http/route-permission';
 import { type ServerInfo, serverRoutes } from './http/server.routes';
 import { sessionRoutes } from './http/session.routes';
+import { type TerminalRoutesServices, terminalRoutes } from './http/terminal.routes';
 import { tokensRoutes } from './http/tokens.routes';
 import { usersRoutes } from './http/users.routes';
 import { metricsRoutes } from './metrics/metrics.routes';
@@ -38,6 +41,7 @@ import { replicationRoutes } from './replication/replication.routes';
 import type { ReplicationControlService } from './replication/replication-control.service';
 import type { ReplicationWatch } from './replication/replication-watch';
 import type { CheckinControlService } from './services/checkin-control.service';
+import type { CheckinHistoryService } from './services/checkin-history.service';
 import type { CheckinPolicyService } from './services/checkin-policy.service';
 import type { CommandQueueService } from './services/command-queue.service';
 import type { EventHub } from './services/event-hub';
@@ -59,6 +63,8 @@ export interface AppServices {
   signInFailureDelayMs?: number;
   machines: MachinesService;
   machineRemoval: MachineRemovalService;
+  /** Each machine's connections (check-in history). */
+  checkinHistory: CheckinHistoryService;
   checkinControl: CheckinControlService;
   policies: CheckinPolicyService;
   installTokens: InstallTokenService;
@@ -74,6 +80,8 @@ export interface AppServices {
   replication: { control: ReplicationControlService; watch: ReplicationWatch; reportStaleMs: number };
   devices: Pick<DeviceModule, 'service' | 'admin' | 'wakes'>;
   audit: AuditService;
+  /** Remote terminals: the WebSocket, sessions, recordings. */
+  terminals: TerminalRoutesServices;
   clock: () => number;
   /** Probes and metrics for operators: /healthz, /readyz, /metrics (with its own token). */
   operations: { readiness: ReadinessChecks; metrics: Registry; metricsToken: string };
@@ -106,12 +114,15 @@ export async function buildApp(
   registerRoutePermissions(app);
   registerComponents(app);
   await app.register(swagger, openapiOptions(services.serverInfo.version));
+  // A terminal's frames are small: keystrokes in, and a resize; output goes the other way.
+  await app.register(websocket, { options: { maxPayload: 128 * 1024, perMessageDeflate: false } });
   healthRoutes(app, services.operations.readiness);
   metricsRoutes(app, services.operations.metrics, services.operations.metricsToken);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
       machinesRoutes(typed, services.machines, services.machineRemoval);
+      checkinHistoryRoutes(typed, services.checkinHistory);
       checkinControlRoutes(typed, services.checkinControl, services.policies);
       installTokenRoutes(typed, services.installTokens);
       notificationRoutes(typed, services.notifications);
@@ -131,6 +142,7 @@ export async function buildApp(
       );
       deviceRoutes(typed, services.devices.service, services.devices.admin, services.devices.wakes);
       auditRoutes(typed, services.audit);
+      terminalRoutes(typed, services.terminals);
       const people = {
         ...services.access,
         audit: services.audit,

@@ -50,6 +50,15 @@ describe('server configuration', () => {
     assert.throws(() => loadServerConfig({}, {}, '/nonexistent/muster.json'), /cannot read config file/);
   });
 
+  it('keeps terminal recordings 90 days unless told otherwise, and at least a day', () => {
+    assert.equal(loadServerConfig({}, {}).terminalRecordingDays, 90);
+    assert.equal(loadServerConfig({}, { MUSTER_TERMINAL_RECORDING_DAYS: '365' }).terminalRecordingDays, 365);
+    assert.throws(
+      () => loadServerConfig({}, { MUSTER_TERMINAL_RECORDING_DAYS: '0' }),
+      (error: unknown) => error instanceof ConfigError && /terminalRecordingDays/.test(error.message),
+    );
+  });
+
   it('maps setting names to MUSTER_ environment variables', () => {
     assert.equal(envName('dataDir'), 'MUSTER_DATA_DIR');
     assert.equal(envName('lanSubnetsFromInterfaces'), 'MUSTER_LAN_SUBNETS_FROM_INTERFACES');

@@ -58,6 +58,22 @@ export const ServerConfigSchema = Type.Object(
       description: 'How often each node looks for agents to update.',
     }),
     agentHost: Type.String({ default: '0.0.0.0', description: 'Address the agent gateway listens on.' }),
+    nodeAddress: Type.String({
+      default: '',
+      maxLength: 253,
+      description:
+        "Host other server nodes reach this node's first agent port at, to relay a remote terminal; empty: agentHost, or this machine's first non-loopback IPv4 address when agentHost is a wildcard.",
+    }),
+    terminalIdleMinutes: Type.Integer({
+      minimum: 0,
+      maximum: 10080,
+      default: 15,
+      description: 'A remote terminal with no input and no output this long ends (0: never).',
+    }),
+    terminalRecordInput: Type.Boolean({
+      default: true,
+      description: 'Record what is typed in a remote terminal beside its output (output is always recorded).',
+    }),
     agentPorts: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), {
       minItems: 1,
       default: [5721],
@@ -100,6 +116,13 @@ export const ServerConfigSchema = Type.Object(
       default: 1000,
       description:
         'How often coalesced check-ins are written: one batch for all agents, never more than once a second.',
+    }),
+    checkinHistoryKeep: Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      default: 100,
+      description:
+        "How many connections each machine's check-in history keeps (the newest); older ones are deleted as new ones begin.",
     }),
     authFailureDelayMs: Type.Integer({
       minimum: 0,
@@ -216,6 +239,12 @@ export const ServerConfigSchema = Type.Object(
       minimum: 0,
       default: 30,
       description: 'Finished commands older than this are deleted.',
+    }),
+    terminalRecordingDays: Type.Number({
+      minimum: 1,
+      default: 90,
+      description:
+        'Remote terminal sessions ended longer ago than this are deleted with their recordings (the audit log keeps its entries).',
     }),
     queueSweepMs: Type.Integer({
       minimum: 100,

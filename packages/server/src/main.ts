@@ -33,12 +33,14 @@ import { countedDeviceStore, countedWebhookStore } from './metrics/counted-store
 import { createMetricsRegistry } from './metrics/metrics-registry';
 import { ReplicationPasses } from './metrics/replication-passes';
 import { ServerMetrics, storeQueryObserver } from './metrics/server-metrics';
+import { nodeIdOf } from './node-id';
 import { checkSchedule, ReplicationControlService } from './replication/replication-control.service';
 import { ReplicationWatch } from './replication/replication-watch';
 import { listening } from './server-start-error';
 import { AgentAdmissionService } from './services/agent-admission.service';
 import { CheckinCoalescer } from './services/checkin-coalescer';
 import { CheckinControlService } from './services/checkin-control.service';
+import { CheckinHistoryService } from './services/checkin-history.service';
 import { CheckinPolicyService } from './services/checkin-policy.service';
 import { CommandQueueService } from './services/command-queue.service';
 import { EventHub } from './services/event-hub';
@@ -52,6 +54,8 @@ import { ServerIdentityService } from './services/server-identity.service';
 import { TemporaryAgentReaper } from './services/temporary-agent-reaper';
 import type { CommandChange } from './store/command-record';
 import { openSqlStore } from './store/sql/sql-store';
+import { AgentTerminals } from './terminal/agent-terminals';
+import { wireTerminals } from './terminal/wire-terminals';
 import { WebhookService } from './webhooks/webhook.service';
 
 /**
@@ -168,6 +172,7 @@ async function wireServer(
   undo.push(() => access.stop());
 
   const registry = new SessionRegistry<AgentSession>();
+  const agentTerminals = new AgentTerminals(() => identity.identity, clock);
   // Alerts: rules evaluated on a timer (never per check-in), warnings and command outcomes as
   // they happen; their messages go out through an outbox in the store.
   const alertEvaluator = new AlertEvaluator(
@@ -181,7 +186,18 @@ async function wireServer(
     alertEvaluator.onWarning(type, machineId, message, key),
   );
   const policies = new CheckinPolicyService(store.groups, store.policies);
-  const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError);
+  // Sessions this node held when it last ran are gone, whether it stopped or was killed: their
+  // flags are cleared before anyone is admitted, so the store never shows them connected.
+  const nodeId = nodeIdOf(config.dataDir);
+  const released = await store.checkins.releaseConnections(nodeId);
+  // A warning: the last run was killed, or its shutdown could not write its sessions' ends.
+  if (released > 0) log.warn({ nodeId, released }, "cleared connected flags left by this node's last run");
+  // Their history entries end too, as lost with this node (when, exactly, no one wrote down).
+  await store.connectionHistory.closeLeftOpen(nodeId, clock());
+  const coalescer = new CheckinCoalescer(store.checkins, config.checkinFlushMs, onError, nodeId, {
+    store: store.connectionHistory,
+    keepPerMachine: config.checkinHistoryKeep,
+  });
   const admission = new AgentAdmissionService(
     store.installTokens,
     store.machines,
@@ -365,6 +381,19 @@ async function wireServer(
     notifications,
     clock,
   );
+  const terminals = wireTerminals({
+    store,
+    nodeId,
+    identity: () => identity.identity,
+    agents: registry,
+    agentTerminals,
+    bus,
+    audit,
+    clock,
+    config,
+    log: logRoot.child({ component: 'terminal' }),
+    onError,
+  });
   const gateway = new AgentGateway(
     tls,
     {
@@ -377,6 +406,7 @@ async function wireServer(
       dispatcher,
       files: fileTransfers,
       replication,
+      terminals: agentTerminals,
       onCheckin: (machineId, at) => {
         metrics.agentCheckin();
         events.checkin(machineId, at);
@@ -407,12 +437,15 @@ async function wireServer(
     if (event.type === 'identity-changed') identity.reload().catch(onError);
   });
 
+  gateway.onRelay(terminals.acceptRelay);
   undo.push(() => gateway.close());
   const agentPorts = listen
     ? await listening('agent gateway', '--agent-host and --agent-port', () =>
         gateway.listen({ host: config.agentHost, ports: config.agentPorts }),
       )
     : [];
+  await terminals.start(agentPorts);
+  undo.push(() => terminals.stop());
   coalescer.start();
   reaper.start();
   maintenance.start();
@@ -459,10 +492,12 @@ async function wireServer(
 
   // What /readyz reports of this node besides its store.
   const lifecycle = { listening: false, closing: false };
+  const machines = new MachinesService(store.machines, (id) => registry.has(id), bus, clock);
   const app = await buildApp(
     {
       access,
-      machines: new MachinesService(store.machines, (id) => registry.has(id), bus, clock),
+      machines,
+      checkinHistory: new CheckinHistoryService(store.connectionHistory, machines),
       machineRemoval: new MachineRemovalService(
         store.machineRemoval,
         (changes) => events.commandChanges(changes),
@@ -485,6 +520,8 @@ async function wireServer(
         agentPorts: () => agentPorts,
         connectedAgents: () => registry.size,
         announceIdentityChange: () => bus.publish({ type: 'identity-changed' }),
+        nodeId,
+        nodes: () => store.nodes.list(),
       },
       commands,
       files,
@@ -499,6 +536,7 @@ async function wireServer(
         clock,
       ),
       audit,
+      terminals: terminals.routes,
       clock,
       operations: {
         readiness: {

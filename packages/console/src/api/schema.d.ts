@@ -578,6 +578,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/machines/{id}/checkin-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A machine's check-in history: its agent's connections, newest first, paged
+         * @description Each connection with when it began and ended, where from, the server node that held it, how it ended and its check-ins. The server keeps the newest checkinHistoryKeep connections per machine. Pass the answer's next as after for the following page (null after the last).
+         */
+        get: operations["listMachineCheckinHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/machines/{id}/commands": {
         parameters: {
             query?: never;
@@ -1020,6 +1040,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/server/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server nodes on this store, newest heartbeat first */
+        get: operations["listServerNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session": {
         parameters: {
             query?: never;
@@ -1036,6 +1073,57 @@ export interface paths {
         post: operations["signIn"];
         /** Sign out: ends this console session and clears its cookie */
         delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List terminal sessions, live and recorded, newest first */
+        get: operations["listTerminalSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a live terminal session, wherever it runs */
+        delete: operations["endTerminalSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal-sessions/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's recording (asciicast v2) */
+        get: operations["getTerminalRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1819,6 +1907,36 @@ export interface components {
             /** @description "platform release" */
             os: string;
         };
+        MachineConnection: {
+            /** @description check-ins in this connection; counted in memory and written when it ends, so null while it lasts */
+            checkins: number | null;
+            /** Format: date-time */
+            connectedAt: string;
+            /**
+             * Format: date-time
+             * @description null while the connection lasts
+             */
+            disconnectedAt: string | null;
+            /** @description from connect to disconnect; null while the connection lasts */
+            durationSeconds: number | null;
+            /** @description how it ended: agent-closed, connection-lost, replaced, server-restart, machine-removed, protocol-error, node-lost (its server node was killed); null while it lasts */
+            endReason: string | null;
+            /** @description the connection (agent session) id */
+            id: string;
+            /** Format: date-time */
+            lastCheckinAt: string | null;
+            /** @description the server node that held it */
+            nodeId: string;
+            /** @description where the connection came from */
+            remoteAddress: string;
+        };
+        MachineConnectionPage: {
+            items: components["schemas"]["MachineConnection"][];
+            /** @description pass as `after` for the next page; null after the last page (and without a limit) */
+            next: string | null;
+            /** @description how many items the list holds with its filters and search (all pages) */
+            total: number;
+        };
         MachineEvent: {
             /** Format: date-time */
             at: string;
@@ -2069,6 +2187,24 @@ export interface components {
             /** @description fingerprint of the server's identity key */
             serverId: string;
         };
+        ServerNode: {
+            /** @description where other nodes reach it (host:port of its first agent port) */
+            address: string;
+            /**
+             * Format: date-time
+             * @description when it last started
+             */
+            announcedAt: string;
+            /** @description the node's id, the same across its restarts */
+            id: string;
+            /**
+             * Format: date-time
+             * @description its latest heartbeat
+             */
+            lastSeenAt: string;
+            /** @description the node that answered */
+            thisNode: boolean;
+        };
         ServerStatus: {
             /** @description the ports agents connect to */
             agentPorts: number[];
@@ -2114,6 +2250,35 @@ export interface components {
             status: "receiving" | "complete";
         };
         StreamEvent: components["schemas"]["CommandEvent"] | components["schemas"]["CheckinEvent"] | components["schemas"]["MachineEvent"] | components["schemas"]["ReplicationEvent"];
+        TerminalSession: {
+            /** @description the node that held the agent */
+            agentNode: string | null;
+            /** @description bytes typed */
+            bytesIn: number;
+            /** @description bytes the terminal printed */
+            bytesOut: number;
+            cols: number;
+            /**
+             * Format: date-time
+             * @description null while live
+             */
+            endedAt: string | null;
+            endedBy: string | null;
+            endReason: string | null;
+            id: string;
+            live: boolean;
+            machineId: string;
+            /** @description the node that served the person */
+            node: string;
+            recordingBytes: number;
+            /** @description whether keystrokes are in the recording */
+            recordInput: boolean;
+            rows: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** @description who opened it */
+            user: string;
+        };
         User: {
             /** Format: date-time */
             createdAt: string | null;
@@ -4896,6 +5061,69 @@ export interface operations {
             };
         };
     };
+    listMachineCheckinHistory: {
+        parameters: {
+            query?: {
+                /** @description where the page starts: the answer's `next` of the page before (opaque) */
+                after?: string;
+                /** @description a page of at most this many (default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineConnectionPage"];
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listMachineCommands: {
         parameters: {
             query?: {
@@ -7151,6 +7379,46 @@ export interface operations {
             };
         };
     };
+    listServerNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ServerNode"][];
+                    };
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     signIn: {
         parameters: {
             query?: never;
@@ -7233,6 +7501,185 @@ export interface operations {
             };
             /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTerminalSessions: {
+        parameters: {
+            query: {
+                /** @description the next of the page before */
+                after?: string;
+                limit: number;
+                live?: boolean;
+                machineId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TerminalSession"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    endTerminalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description conflict or invalid-state: the change clashes with what exists, or the object is not in a state that allows it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTerminalRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description asciicast v2 lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description invalid-input: a malformed body, query or path, or a value the server refuses; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthorized: no valid credentials (a missing, revoked or expired token, or an ended session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden: the caller lacks the permission (or holds it on part of the data where all of it is needed), or a cookie-authenticated change came without the CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not-found: it does not exist, or lies outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import { EnrollPage } from '../pages/enroll/EnrollPage';
 import { MachinePage } from '../pages/machine/MachinePage';
 import { MachinesPage } from '../pages/machines/MachinesPage';
 import { ReplicationPage } from '../pages/replication/ReplicationPage';
+import { TerminalSessionsPage } from '../pages/terminal-sessions/TerminalSessionsPage';
 
 /** A page of the console: where it is, its title in the menu, and who may see it. */
 export interface PageEntry {
@@ -38,6 +39,12 @@ export const PAGES: readonly PageEntry[] = [
     title: 'Offsite Servers',
     permission: 'replication.view',
     component: ReplicationPage,
+  },
+  {
+    path: '/terminal-sessions',
+    title: 'Terminal sessions',
+    permission: 'remote.terminal',
+    component: TerminalSessionsPage,
   },
   { path: '/alerts', title: 'Alerts', permission: 'alerts.view', component: AlertsPage },
   { path: '/enroll', title: 'Enroll', permission: 'install-tokens.manage', component: EnrollPage },

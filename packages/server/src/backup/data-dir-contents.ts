@@ -30,4 +30,6 @@ export const KNOWN_FILES: Readonly<Record<string, string>> = {
   'admin-token':
     'the first admin API token in plain text (the store keeps only its hash): the CLI beside the server reads it by default',
   'admin-password': 'the console password made for admin at the first start, kept until it is changed',
+  'node-id':
+    "this node's id, which marks the machines whose agents it holds: a restored node clears the flags its last run left",
 };

@@ -4,6 +4,8 @@ import type { CommandChange } from '../store/command-record';
 import {
   type Bus,
   type BusEvent,
+  type CommandBatchEvent,
+  MAX_BATCH_ITEMS_PER_EVENT,
   MAX_CHANGES_PER_EVENT,
   MAX_IDS_PER_EVENT,
   MAX_MACHINE_EVENTS_PER_EVENT,
@@ -35,6 +37,21 @@ function longChange(n: number): CommandChange {
     type: `t${'y'.repeat(63)}`,
     status: 'processing',
     at: 1_700_000_000_000 + n,
+  };
+}
+
+/** A command-batch event of `count` changes with the longest ids and names. */
+function longBatch(count: number): CommandBatchEvent {
+  const changes = Array.from({ length: count }, (_, i) => longChange(i));
+  return {
+    type: 'command-batch',
+    targetKind: 'machine',
+    commandType: changes[0]?.type ?? 'audit',
+    status: 'pending',
+    at: 1_700_000_000_000,
+    orgId: 'o'.repeat(63),
+    ids: changes.map((c) => c.id),
+    targetIds: changes.map((c) => c.targetId),
   };
 }
 
@@ -148,6 +165,7 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
           { type: 'machine-suspension', machineId: 'pc1.web.acme', suspended: true },
           { type: 'commands-queued', machineIds: ['pc3.web.acme'] },
           { type: 'command-changes', changes: [longChange(1)] },
+          longBatch(2),
           { type: 'machine-events', events: [longMachineEvent(1)] },
           { type: 'replication-events', events: [longReplicationEvent(1)] },
         ];
@@ -237,6 +255,8 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
         await publisher.publish({ type: 'commands-queued', machineIds: ids });
         await publisher.publish({ type: 'machines-removed', machineIds: ids });
         await publisher.publish({ type: 'command-changes', changes });
+        const batch = longBatch(MAX_BATCH_ITEMS_PER_EVENT);
+        await publisher.publish(batch);
         await publisher.publish({ type: 'machine-events', events: machineEvents });
         await publisher.publish({ type: 'replication-events', events: replicationEvents });
         await publisher.publish({ type: 'identity-changed' }); // marks the end
@@ -255,6 +275,20 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
             r.events.flatMap((e) => (e.type === 'command-changes' ? e.changes : [])),
             changes,
           );
+          // A batch split to fit keeps its shared fields in every piece, and each id with its target.
+          const pieces = r.events.filter((e): e is CommandBatchEvent => e.type === 'command-batch');
+          assert.deepEqual(
+            pieces.flatMap((e) => e.ids),
+            batch.ids,
+          );
+          assert.deepEqual(
+            pieces.flatMap((e) => e.targetIds),
+            batch.targetIds,
+          );
+          for (const piece of pieces) {
+            assert.deepEqual({ ...piece, ids: [], targetIds: [] }, { ...batch, ids: [], targetIds: [] });
+            assert.equal(piece.ids.length, piece.targetIds.length);
+          }
           assert.deepEqual(
             r.events.flatMap((e) => (e.type === 'machine-events' ? e.events : [])),
             machineEvents,

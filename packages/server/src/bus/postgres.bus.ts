@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Bus, type BusEvent, splitToFit } from './bus';
+import { type Bus, type BusEvent, payloadsToFit } from './bus';
 
 const CHANNEL = 'muster_events';
 
@@ -44,9 +44,7 @@ export async function postgresBus(url: string, onError: (error: unknown) => void
   await listener.query(`LISTEN ${CHANNEL}`);
   /** Sends the events' pieces, in order, NOTIFY_PIECES_PER_STATEMENT to a statement (and a transaction). */
   const publishAll = async (events: readonly BusEvent[]) => {
-    const payloads = events.flatMap((event) =>
-      splitToFit(event, MAX_NOTIFY_PAYLOAD_BYTES).map((piece) => JSON.stringify(piece)),
-    );
+    const payloads = events.flatMap((event) => payloadsToFit(event, MAX_NOTIFY_PAYLOAD_BYTES));
     for (let i = 0; i < payloads.length; i += NOTIFY_PIECES_PER_STATEMENT) {
       const chunk = payloads.slice(i, i + NOTIFY_PIECES_PER_STATEMENT);
       if (chunk.length === 1) await listener.query('select pg_notify($1, $2)', [CHANNEL, chunk[0]]);

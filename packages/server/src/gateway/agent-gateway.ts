@@ -1,9 +1,16 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { CloseCode, MAX_AGENT_FRAME_BYTES, withReconnectWindow } from '@muster/protocol';
-import { WebSocketServer } from 'ws';
+import {
+  BINARY_TERMINAL_OUTPUT_FEATURE,
+  CloseCode,
+  MAX_AGENT_FRAME_BYTES,
+  SERVER_FEATURES_HEADER,
+  withReconnectWindow,
+} from '@muster/protocol';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
+import { RELAY_PATH } from '../terminal/relay-messages';
 import { AgentSession, type SessionDependencies } from './agent-session';
 import { type GateTicket, HandshakeGate, type HandshakeLimits } from './handshake-gate';
 import { reconnectWindowSeconds } from './reconnect-window';
@@ -24,6 +31,15 @@ export interface GatewayLimits {
   /** Agents per second this node asks back after dropping its sessions at once (see dropAll). */
   reconnectRatePerSecond: number;
 }
+
+/**
+ * How long a shutdown waits for agents to answer their close frames before it ends their
+ * connections itself. An agent that does not answer (stopped, or its network gone) held the
+ * shutdown for ws's 30 s close timeout; with thousands such a node took a minute to stop
+ * (bench/results/scale-100000.md). The close frames are in the kernel's buffers long before
+ * this, and the kernel still sends them after the socket is closed.
+ */
+export const SHUTDOWN_CLOSE_GRACE_MS = 2000;
 
 /** Slots kept for addresses agents were admitted from: a quarter, at least one when there are two. */
 function gateLimits(limits: GatewayLimits, handshakeTimeoutMs: number): HandshakeLimits {
@@ -66,6 +82,16 @@ export class AgentGateway {
     this.gate = new HandshakeGate(gateLimits(limits, deps.handshakeTimeoutMs));
   }
 
+  /** Every TCP connection of the agent ports still open, so a shutdown can end those left. */
+  private readonly sockets = new Set<Socket>();
+
+  private relay: ((ws: WebSocket, socket: TLSSocket) => void) | null = null;
+
+  /** Serves connections to RELAY_PATH (terminal relays between nodes) with `accept`. */
+  onRelay(accept: (ws: WebSocket, socket: TLSSocket) => void): void {
+    this.relay = accept;
+  }
+
   /** Starts listening on every port; resolves with the bound ports (0 picks a free one). */
   async listen(options: GatewayListen): Promise<number[]> {
     this.unsubscribe = this.bus.subscribe((event) => void this.onBusEvent(event));
@@ -93,6 +119,10 @@ export class AgentGateway {
         perMessageDeflate: false,
         clientTracking: false,
       });
+      // The optional features this port takes; an agent uses one only when it is named here.
+      wss.on('headers', (headers) =>
+        headers.push(`${SERVER_FEATURES_HEADER}: ${BINARY_TERMINAL_OUTPUT_FEATURE}`),
+      );
       server.on('connection', (tcp: Socket) => this.onTcpConnection(tcp));
       server.on('secureConnection', (socket: TLSSocket & { _parent?: Socket }) => {
         if (socket._parent) this.gateSlots.get(socket._parent)?.ticket.secured();
@@ -103,6 +133,12 @@ export class AgentGateway {
         const slot = socket._parent ? this.gateSlots.get(socket._parent) : undefined;
         // From here the session's own handshake timer applies (it closes with code 4002).
         slot?.upgraded();
+        if (req.url === RELAY_PATH && this.relay) {
+          // Another node relaying a remote terminal: it proves the server identity itself.
+          slot?.leave();
+          this.relay(ws, socket);
+          return;
+        }
         // The slot is given back once the agent is welcomed (or the socket closes); an address
         // an agent was welcomed from counts as known from then on (see HandshakeGate).
         const welcomed = () => {
@@ -131,6 +167,8 @@ export class AgentGateway {
    * that says nothing gives its slot back quickly (the session then times the proof).
    */
   private onTcpConnection(tcp: Socket): void {
+    this.sockets.add(tcp);
+    tcp.once('close', () => this.sockets.delete(tcp));
     const metrics = this.deps.metrics;
     const ticket = this.gate.tryEnter(tcp.remoteAddress ?? 'unknown', () => {
       metrics.handshake('busy');
@@ -200,11 +238,14 @@ export class AgentGateway {
     this.deps.registry.closeAll(CloseCode.serverRestart, withReconnectWindow(reason, window));
   }
 
-  /** Stops listening and closes every session. */
+  /**
+   * Stops listening and closes every session: each agent gets its close frame (with the
+   * reconnect window), and connections still open SHUTDOWN_CLOSE_GRACE_MS later are ended.
+   */
   async close(): Promise<void> {
     this.unsubscribe?.();
     this.dropAll('server shutting down');
-    await Promise.all(
+    const closed = Promise.all(
       this.servers.map(
         (s) =>
           new Promise<void>((resolve) => {
@@ -213,5 +254,21 @@ export class AgentGateway {
           }),
       ),
     );
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), SHUTDOWN_CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (graceOver && this.sockets.size > 0) {
+      this.deps.log.info(
+        { connections: this.sockets.size, graceMs: SHUTDOWN_CLOSE_GRACE_MS },
+        'ending agent connections that did not answer their close in time',
+      );
+      for (const socket of this.sockets) socket.destroy();
+    }
+    await closed;
   }
 }

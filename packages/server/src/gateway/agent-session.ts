@@ -8,6 +8,7 @@ import {
   CloseCode,
   type CommandMessage,
   createDecoder,
+  decodeTerminalOutputFrame,
   dispatchMessage,
   encodeFrame,
   FrameError,
@@ -19,6 +20,7 @@ import {
   type ServerHandshakeStep,
   type ServerIdentityKey,
   type ServerMessage,
+  type ServerTerminalMessage,
 } from '@muster/protocol';
 import type { WebSocket } from 'ws';
 import type { MachineChange } from '../bus/live-events';
@@ -31,8 +33,10 @@ import type { CheckinCoalescer } from '../services/checkin-coalescer';
 import type { LanGatewayDetector } from '../services/lan-gateway.detector';
 import { applyCheckin, type LiveMachineFacts } from '../services/machine-event-batcher';
 import type { ServerIdentity } from '../services/server-identity.service';
+import type { ConnectionEndReason } from '../store/checkin-history-record';
 import type { MachineWriter } from '../store/interfaces';
 import type { LocalReport } from '../store/replication-record';
+import type { TerminalAgentLink } from '../terminal/agent-terminals';
 import type { CommandDispatcher, DispatchTarget } from './command-dispatcher';
 import type { LiveSession, SessionRegistry } from './session-registry';
 
@@ -49,6 +53,8 @@ export interface SessionDependencies {
   dispatcher: CommandDispatcher;
   files: FileTransferService;
   replication: Pick<ReplicationControlService, 'report'>;
+  /** The remote terminal streams of this node's agents. */
+  terminals: TerminalAgentLink;
   onCheckin: (machineId: string, at: number) => void;
   /**
    * A change of what the machine's row shows (session began or ended, audit, settings applied),
@@ -75,6 +81,22 @@ const HANDSHAKE_FAILURE: Partial<Record<number, HandshakeOutcome>> = {
   [CloseCode.accountConflict]: 'account-conflict',
   [CloseCode.unsupportedVersion]: 'unsupported-version',
 };
+
+/** How a connection the server closed ended, for the connection history. */
+const SERVER_CLOSE_REASON: Partial<Record<number, ConnectionEndReason>> = {
+  [CloseCode.replaced]: 'replaced',
+  [CloseCode.serverRestart]: 'server-restart',
+  [CloseCode.machineRemoved]: 'machine-removed',
+};
+
+/**
+ * How a connection ended: as the server closed it, else by the agent's close code (1000 or
+ * 1001: it closed cleanly), else lost (1006: no close frame, or a socket error).
+ */
+function endReasonOf(closedWith: number | null, code: number | null): ConnectionEndReason {
+  if (closedWith !== null) return SERVER_CLOSE_REASON[closedWith] ?? 'protocol-error';
+  return code === 1000 || code === 1001 ? 'agent-closed' : 'connection-lost';
+}
 
 const ERROR_CLOSE: Partial<Record<string, number>> = {
   [ErrorCode.tokenInvalid]: CloseCode.tokenInvalid,
@@ -113,6 +135,16 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
   }
   /** The handshake's outcome is counted (welcomed, or failed once, however the socket ends). */
   private handshakeCounted = false;
+  /**
+   * Check-ins of this connection, counted here and written once with its end (the connection
+   * history): a check-in costs no write of its own.
+   */
+  private checkins = 0;
+  private lastCheckinAt: number | null = null;
+  /** Whether this connection's start went to the history and its end has not yet. */
+  private historyOpen = false;
+  /** The close code the server ended this connection with, if it did (how it ended). */
+  private closedWith: number | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -127,15 +159,18 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       if (refusal) this.close(refusal.code, refusal.reason);
     }, deps.handshakeTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
-    ws.on('close', () => this.onClosed());
-    ws.on('error', () => this.onClosed());
+    ws.on('close', (code) => this.onClosed(code));
+    ws.on('error', () => this.onClosed(null));
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (!this.handshake.reading) return;
+    if (isBinary) {
+      this.onBinaryFrame(data);
+      return;
+    }
     let message: AgentMessage[keyof AgentMessage];
     try {
-      if (isBinary) throw new FrameError('binary frames are not part of the protocol');
       message = decoder.decode(data);
     } catch (error) {
       this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
@@ -161,6 +196,17 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       this.admit(step.agent).catch((error) => this.fail(error));
     } else if (step.kind === 'refuse') {
       this.refuse(step.refusal);
+    }
+  }
+
+  /** A binary frame: terminal output, and only from a welcomed agent (see terminal-frames). */
+  private onBinaryFrame(data: Buffer): void {
+    try {
+      if (this.handshake.phase !== 'active')
+        throw new FrameError('binary frames come only after the welcome');
+      this.deps.terminals.output(this, decodeTerminalOutputFrame(data));
+    } catch (error) {
+      this.close(CloseCode.protocolError, error instanceof FrameError ? error.detail : 'bad frame');
     }
   }
 
@@ -220,6 +266,13 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       settingsRevision: machine.settingsRevision,
       auditRequired: machine.audit === null,
     });
+    this.historyOpen = true;
+    this.deps.coalescer.connectionBegan({
+      id: this.holder,
+      machineId: machine.id,
+      connectedAt: now,
+      remoteAddress: this.remoteAddress,
+    });
     this.deps.log.info({ machineId: machine.id, from: this.remoteAddress }, 'agent connected');
     this.deps.onMachineChange(machine.id, 'connected', now);
     await this.deps.dispatcher.activated(this);
@@ -235,6 +288,8 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
         const now = session.deps.clock();
         session.deps.onCheckin(session.machineId, now);
         session.noteCheckin(m, now);
+        session.checkins++;
+        session.lastCheckinAt = now;
         session.deps.coalescer.record({
           machineId: session.machineId,
           seenAt: now,
@@ -273,6 +328,11 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
         });
         return run;
       },
+      'terminal-opened': (m, session) => session.deps.terminals.fromAgent(session, m),
+      'terminal-refused': (m, session) => session.deps.terminals.fromAgent(session, m),
+      'terminal-output': (m, session) => session.deps.terminals.fromAgent(session, m),
+      'terminal-input-ack': (m, session) => session.deps.terminals.fromAgent(session, m),
+      'terminal-exit': (m, session) => session.deps.terminals.fromAgent(session, m),
       'file-read': (m, session) =>
         session.fileRequest(m.commandId, async () => {
           const piece = await session.deps.files.read(session.machineId, m.commandId, m.offset, m.length);
@@ -341,6 +401,13 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
     this.send(message);
   }
 
+  /** Sends a remote terminal message; false when the connection is no longer open. */
+  sendTerminal(message: ServerTerminalMessage): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    this.ws.send(encodeFrame(message));
+    return true;
+  }
+
   /** Confirms a stored result. */
   sendAck(id: string): void {
     this.send({ t: 'command-ack', id });
@@ -364,6 +431,7 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
 
   /** Closes the connection with a code and a short reason. */
   close(code: number, reason: string): void {
+    this.closedWith ??= code;
     this.countHandshake(HANDSHAKE_FAILURE[code] ?? 'internal');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -410,7 +478,17 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
     this.deps.metrics.handshake(outcome);
   }
 
-  private onClosed(): void {
+  private onClosed(code: number | null): void {
+    if (this.historyOpen) {
+      this.historyOpen = false;
+      this.deps.coalescer.connectionEnded({
+        id: this.holder,
+        disconnectedAt: this.deps.clock(),
+        reason: endReasonOf(this.closedWith, code),
+        checkins: this.checkins,
+        lastCheckinAt: this.lastCheckinAt,
+      });
+    }
     this.countHandshake('disconnected');
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -424,6 +502,9 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
     // Replaced by a newer connection or not, an admitted session gives back what it holds: a
     // claim of its own may still be running, and only the dispatcher can return what that
     // claim takes once it commits.
-    if (this.live) void this.deps.dispatcher.gone(this);
+    if (this.live) {
+      void this.deps.dispatcher.gone(this);
+      this.deps.terminals.sessionEnded(this);
+    }
   }
 }

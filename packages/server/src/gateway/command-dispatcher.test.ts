@@ -63,12 +63,23 @@ class HeldClaimQueue extends CommandQueueService {
   /** Held before the claim's transaction starts. */
   holdBefore: Promise<void> | null = null;
   claimStarting: (() => void) | null = null;
+  /** Claims made, one agent at a time and many at once. */
+  singleClaims = 0;
+  manyClaims = 0;
+  override async claimFirstPerTarget(
+    kind: TargetKind,
+    targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
+  ): Promise<CommandRecord[]> {
+    this.manyClaims += 1;
+    return super.claimFirstPerTarget(kind, targets);
+  }
   override async claim(
     kind: TargetKind,
     targetId: string,
     limit: number,
     holder: string | null = null,
   ): Promise<CommandRecord[]> {
+    this.singleClaims += 1;
     this.claimStarting?.();
     if (this.holdBefore) await this.holdBefore;
     const claimed = await super.claim(kind, targetId, limit, holder);
@@ -229,6 +240,44 @@ describe('command dispatcher', () => {
     const stored = await store.commands.getCommand(second);
     assert.equal(stored?.status, 'complete');
     assert.equal(stored?.output, 'late');
+  });
+
+  it('results that arrive together are followed by one claim for all their agents, not one each', async () => {
+    // A fan-out's results come back together; a claim per agent after each queued thousands of
+    // transactions on the pool, and an API request waited behind them for 18 s (bench:scale).
+    const agents = Array.from(
+      { length: 40 },
+      (_, i) => new RecordingTarget(`batch${i}.d.acme`, `batch-${i}`),
+    );
+    await store.commands.enqueue(
+      agents.flatMap((a) => [newCommand(a.machineId), newCommand(a.machineId)]),
+      null,
+      now,
+    );
+    await dispatcher.pumpMany(agents);
+    assert.ok(agents.every((a) => a.commands.length === 1));
+    queue.singleClaims = 0;
+    queue.manyClaims = 0;
+    await Promise.all(agents.map((a) => dispatcher.result(a, result(a.commands[0]?.id as string))));
+    for (const a of agents) {
+      assert.deepEqual(a.acks, [a.commands[0]?.id], a.machineId);
+      assert.equal(a.commands.length, 2, `${a.machineId} was handed its next command`);
+      assert.equal(a.inFlight, a.commands[1]?.id);
+    }
+    assert.equal(queue.singleClaims, 0, 'no claim for one agent alone');
+    assert.equal(queue.manyClaims, 1, 'one claim for the forty');
+  });
+
+  it('two results of one agent in the same turn hand out its next command once', async () => {
+    const agent = new RecordingTarget('twice.d.acme', 'twice-session');
+    await store.commands.enqueue([newCommand(agent.machineId), newCommand(agent.machineId)], null, now);
+    await dispatcher.pump(agent);
+    const first = agent.commands[0]?.id as string;
+    // The result and its repeat (a report sent again after a lost acknowledgement) in one read.
+    await Promise.all([dispatcher.result(agent, result(first)), dispatcher.result(agent, result(first))]);
+    assert.deepEqual(agent.acks, [first, first]);
+    assert.equal(agent.commands.length, 2, 'the next command went out once');
+    assert.equal(agent.inFlight, agent.commands[1]?.id);
   });
 
   it('a repeated result is acknowledged and changes nothing; another agent’s command closes the session', async () => {

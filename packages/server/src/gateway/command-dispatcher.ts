@@ -59,6 +59,13 @@ export class CommandDispatcher {
   });
   private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (holders) => this.endedMany(holders));
   /**
+   * Agents that reported a result and may be free for their next command. A fan-out's results
+   * come back together: a claim each queued thousands of transactions on the database pool, and
+   * every other request of the node (an API call's sign-in lookup) waited behind them for up to
+   * 18 s (bench:scale at 20,000). Gathered for one turn, they cost one claim per thousand.
+   */
+  private readonly reported = new TurnBatcher<DispatchTarget>(CLAIM_CHUNK, (chunk) => this.pumpChunk(chunk));
+  /**
    * Sessions that have ended. A claim that was running when its session ended may commit after
    * the session's commands were returned to the queue; what it claimed must then be returned
    * too, or it stays "processing" under a session nobody holds until its lease runs out
@@ -137,7 +144,12 @@ export class CommandDispatcher {
   private async pumpChunk(targets: readonly DispatchTarget[]): Promise<void> {
     const now = this.clock();
     const free: DispatchTarget[] = [];
+    // An agent may be in a batch twice (two results read from one packet); claimed for twice,
+    // it would be sent its next command twice.
+    const seen = new Set<DispatchTarget>();
     for (const t of targets) {
+      if (seen.has(t)) continue;
+      seen.add(t);
       if (t.suspended || this.ended.has(t)) continue;
       if (t.inFlight === CLAIMING) t.recheck = true;
       else if (t.inFlight === null || now > t.inFlightUntil) free.push(t);
@@ -236,7 +248,7 @@ export class CommandDispatcher {
     }
     target.sendAck(message.id);
     if (target.inFlight === message.id) target.inFlight = null;
-    await this.pump(target);
+    await this.reported.add(target);
   }
 
   /**

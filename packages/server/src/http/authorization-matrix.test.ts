@@ -104,6 +104,7 @@ function outsidePath(op: Operation, f: Fixtures, caller: Caller): string {
     '/tokens/{id}': f.masterTokenId,
     '/alert-rules/{id}': 'no-such-alert-rule',
     '/maintenance-windows/{id}': 'no-such-window',
+    '/terminal-sessions/{id}': 'no-such-terminal-session',
   };
   return op.path.replace(/^(\/[^{]*\{[a-z]+\})/i, (prefix) => {
     const value = values[prefix];
@@ -269,6 +270,7 @@ describe('authorization matrix', () => {
     const wholeServer = operations.filter((o) => o.onEverything).map((o) => `${o.method} ${o.path}`);
     assert.deepEqual(wholeServer.sort(), [
       'GET /audit/verify',
+      'GET /server/nodes',
       'POST /server/change-id',
       'PUT /notification-settings',
     ]);

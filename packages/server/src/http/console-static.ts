@@ -6,14 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../domain/errors';
 
 /**
- * The Content-Security-Policy of every answer. The console is one same-origin script and one
- * stylesheet: no inline script or style, no eval, nothing from other origins, and no page may
- * frame it (clickjacking). QR codes for TOTP enrollment are data: images.
+ * The Content-Security-Policy of every answer. The console is one same-origin script: no inline
+ * script, no eval, nothing from other origins, and no page may frame it (clickjacking). QR codes
+ * for TOTP enrollment are data: images. Styles are the console's own stylesheet plus inline
+ * style, and only because of the remote terminal: xterm.js writes <style> elements whose rules
+ * it computes (cell size, theme) and style attributes on cells of 24-bit colour; it has no nonce
+ * option and a hash cannot match computed rules. Inline style cannot run code (script-src stays
+ * 'self'), and everything machines and users send is rendered as text, never as markup.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "font-src 'self'",

@@ -21,6 +21,11 @@ export const OPENAPI_TAGS = [
   { name: 'server', description: 'The server itself: Server ID and status' },
   { name: 'access', description: 'Signing in, users, roles, scopes and API tokens' },
   { name: 'audit', description: 'The hash-chained audit log' },
+  {
+    name: 'terminal',
+    description:
+      'Remote terminals: live and recorded sessions. The terminal itself is a WebSocket at GET /api/v1/machines/{id}/terminal?cols=&rows= (permission remote.terminal), described in the README; WebSocket routes are not listed as operations.',
+  },
 ];
 
 /**

@@ -37,6 +37,8 @@ function byIdTargets(
   return {
     '/machines/{id}': machine,
     '/machines/{id}/commands': machine,
+    '/machines/{id}/checkin-history': machine,
+    '/terminal-sessions/{id}/recording': [globex.terminalSessions[0] as string, 'no-such-terminal-session'],
     '/commands/{id}': [globex.commands[0] as string, UNKNOWN_HEX],
     '/devices/{id}': device,
     '/devices/{id}/locations': device,

@@ -25,12 +25,37 @@ export const ServerIdChangeSchema = component(
   Type.Object({ serverId: ServerId, previousServerId: ServerId }),
 );
 
+/** A server node as GET /server/nodes shows it. */
+export const ServerNodeSchema = component(
+  'ServerNode',
+  Type.Object({
+    id: Type.String({ description: "the node's id, the same across its restarts" }),
+    address: Type.String({ description: 'where other nodes reach it (host:port of its first agent port)' }),
+    announcedAt: Type.String({ format: 'date-time', description: 'when it last started' }),
+    lastSeenAt: Type.String({ format: 'date-time', description: 'its latest heartbeat' }),
+    thisNode: Type.Boolean({ description: 'the node that answered' }),
+  }),
+);
+
+/** A node as the directory keeps it. */
+export interface ServerNodeInfo {
+  nodeId: string;
+  relayHost: string;
+  relayPort: number;
+  announcedAt: number;
+  lastSeenAt: number;
+}
+
 /** What the server routes need besides the identity. */
 export interface ServerInfo {
   version: string;
   agentPorts: () => number[];
   connectedAgents: () => number;
   announceIdentityChange: () => Promise<void>;
+  /** This node's id. */
+  nodeId: string;
+  /** Every node of the server, as the node directory has them. */
+  nodes: () => Promise<ServerNodeInfo[]>;
 }
 
 /** The server's identity (Server ID) and Change ID. */
@@ -59,6 +84,30 @@ export function serverRoutes(
       // How many agents this node holds says something of every organization: only for a
       // caller who sees every machine (others get null, and their own count from /machines).
       connectedAgents: request.principal.scopeFor('machines.view')?.all ? info.connectedAgents() : null,
+    }),
+  );
+  app.get(
+    '/server/nodes',
+    {
+      schema: {
+        operationId: 'listServerNodes',
+        tags: ['server'],
+        summary: 'The server nodes on this store, newest heartbeat first',
+        response: { 200: Type.Object({ items: Type.Array(ServerNodeSchema) }), ...AUTH_ERRORS },
+      },
+      // Nodes are the whole server's: only for a caller who manages all of it.
+      config: { permission: 'server.manage', onEverything: true },
+    },
+    async () => ({
+      items: (await info.nodes())
+        .sort((x, y) => y.lastSeenAt - x.lastSeenAt)
+        .map((n) => ({
+          id: n.nodeId,
+          address: `${n.relayHost.includes(':') ? `[${n.relayHost}]` : n.relayHost}:${n.relayPort}`,
+          announcedAt: new Date(n.announcedAt).toISOString(),
+          lastSeenAt: new Date(n.lastSeenAt).toISOString(),
+          thisNode: n.nodeId === info.nodeId,
+        })),
     }),
   );
   app.post(

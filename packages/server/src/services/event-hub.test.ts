@@ -4,7 +4,7 @@ import type { Bus, BusEvent } from '../bus/bus';
 import { postgresBus } from '../bus/postgres.bus';
 import type { CommandChange } from '../store/command-record';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
-import { EventHub } from './event-hub';
+import { EventHub, type StreamEvent } from './event-hub';
 
 /** The change of one command, as a result makes it. */
 function change(n: number): CommandChange {
@@ -80,6 +80,59 @@ describe('command changes on the PostgreSQL bus', () => {
     } finally {
       unsubscribe();
       await hub.stop();
+    }
+  });
+  it("a fan-out's queued commands reach every node's streams whole and in order, in few NOTIFYs", async () => {
+    const [publisher, listener] = buses as [Bus, Bus];
+    const publishing = new EventHub(publisher);
+    const listening = new EventHub(listener);
+    const streams: StreamEvent[][] = [[], []];
+    const stop = [
+      publishing.subscribe((e) => streams[0]?.push(e)),
+      listening.subscribe((e) => streams[1]?.push(e)),
+    ];
+    let notifications = 0;
+    const count = listener.subscribe(() => notifications++);
+    try {
+      // 1,000 devices' commands queued by one request, a result before and after them.
+      const queued: CommandChange[] = Array.from({ length: 1000 }, (_, n) => ({
+        id: `q${String(n).padStart(4, '0')}`,
+        targetKind: 'device',
+        targetId: `phone-${n}.phones.acme`,
+        orgId: 'acme',
+        type: 'sync',
+        status: 'pending',
+        at: 1_700_000_000_000,
+      }));
+      const changes = [change(1), ...queued, change(2)];
+      await publishing.commandChanges(changes);
+      const deadline = Date.now() + 10_000;
+      while (streams.some((s) => s.length < changes.length) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const stream of streams) {
+        assert.deepEqual(
+          stream.map((e) =>
+            e.type === 'command' ? [e.id, e.target, e.targetKind, e.commandType, e.status, e.at, e.orgId] : e,
+          ),
+          changes.map((c) => [
+            c.id,
+            c.targetId,
+            c.targetKind,
+            c.type,
+            c.status,
+            new Date(c.at).toISOString(),
+            c.orgId,
+          ]),
+        );
+      }
+      // 40 NOTIFYs of 25 whole changes before; the shared fields written once, about 100 a NOTIFY.
+      assert.ok(notifications <= 12, `${notifications} notifications for ${changes.length} changes`);
+      assert.deepEqual(errors, []);
+    } finally {
+      for (const s of stop) s();
+      count();
+      await publishing.stop();
+      await listening.stop();
     }
   });
 });

@@ -1,8 +1,8 @@
 import { filterContains, type ScopeFilter } from '../access/scope';
 import type { Bus, BusEvent } from '../bus/bus';
-import { MAX_CHANGES_PER_EVENT } from '../bus/bus';
 import type { MachineChange, MachineEvent, ReplicationEvent } from '../bus/live-events';
 import type { CommandChange } from '../store/command-record';
+import { batchChanges, commandChangeEvents } from './command-change-events';
 import {
   type LiveMachineFacts,
   MachineEventBatcher,
@@ -121,10 +121,7 @@ export class EventHub {
       this.pendingChanges = [];
       this.changeWaiters = [];
       try {
-        const events: BusEvent[] = [];
-        for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_EVENT)
-          events.push({ type: 'command-changes', changes: changes.slice(i, i + MAX_CHANGES_PER_EVENT) });
-        await this.bus.publishAll(events);
+        await this.bus.publishAll(commandChangeEvents(changes));
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);
@@ -170,7 +167,14 @@ export class EventHub {
   private onBusEvent(event: BusEvent): void {
     switch (event.type) {
       case 'command-changes':
+        // A fan-out's 100,000 changes come through here on every node: nobody listening, no
+        // stream events built.
+        if (this.subscribers.size === 0) return;
         for (const c of event.changes) this.deliver(commandEvent(c));
+        return;
+      case 'command-batch':
+        if (this.subscribers.size === 0) return;
+        for (const c of batchChanges(event)) this.deliver(commandEvent(c));
         return;
       case 'machine-events':
       case 'replication-events':

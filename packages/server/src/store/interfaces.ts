@@ -20,6 +20,7 @@ import type {
 } from './access-record';
 import type { AlertStore } from './alert-record';
 import type { AuditEntry, AuditHead, AuditQuery, NewAuditEntry } from './audit-record';
+import type { ConnectionHistoryStore } from './checkin-history-record';
 import type {
   CommandChange,
   CommandOutcome,
@@ -48,7 +49,9 @@ import type {
   MachineRecord,
 } from './machine-record';
 import type { StoreMonitor } from './monitoring-record';
+import type { NodeDirectory } from './node-record';
 import type { ReplicationStore } from './replication-record';
+import type { TerminalSessionStore } from './terminal-record';
 import type { WebhookStore } from './webhook-record';
 
 /** Organizations and machine groups. */
@@ -135,6 +138,15 @@ export interface MachineReader {
     page?: MachinePage,
   ): Promise<MachineRecord[]>;
   /**
+   * The id and group of each machine listMachines would return, in the same order, and nothing
+   * else: what a bulk request needs of its targets. Reading 100,000 whole rows (audit and
+   * settings parsed) for a fan-out cost more than queueing its commands.
+   */
+  listMachineTargets(
+    likePatterns: string | readonly string[] | null,
+    scope?: MachineScope,
+  ): Promise<Array<{ id: string; groupId: string }>>;
+  /**
    * The machines among `ids` (unknown ids are left out), in one query: bulk requests resolve
    * their targets with it in chunks (of at most 1,000 ids) instead of one query per id.
    */
@@ -204,6 +216,12 @@ export interface CheckinRecorder {
   recordCheckins(batch: readonly CheckinUpdate[]): Promise<void>;
   /** Writes many session starts and ends in one transaction (the latest per machine). */
   recordConnections(batch: readonly ConnectionUpdate[]): Promise<void>;
+  /**
+   * Clears the `connected` flag of every machine the node `recordedBy` holds; returns how many.
+   * A node calls it as it starts, before it admits anyone: sessions of its previous run are
+   * gone, and their ends were never written if it was killed or could not finish its shutdown.
+   */
+  releaseConnections(recordedBy: string): Promise<number>;
 }
 
 /** Per-group check-in policies. */
@@ -385,6 +403,12 @@ export interface StoreBackend {
   files: FileStore;
   replication: ReplicationStore;
   audit: AuditAppender & AuditReader;
+  /** Remote terminal sessions and their recordings (issue 14). */
+  terminalSessions: TerminalSessionStore;
+  /** Where each server node is reached, to relay a terminal to the node holding an agent. */
+  nodes: NodeDirectory;
+  /** Each machine's connections: begun, ended, check-ins counted (issue 10, machine page). */
+  connectionHistory: ConnectionHistoryStore;
   close(): Promise<void>;
 }
 

@@ -127,7 +127,9 @@ export async function startTestApiServer(
       return { status: response.statusCode, body: parse(Buffer.concat(chunks).toString('utf8')) };
     },
     async seedMachines(groupId, ids) {
-      const { db, close } = openDatabase({ sqliteFile: sqliteFileOf(config) });
+      const { db, close } = openDatabase(
+        config.databaseUrl ? { postgresUrl: config.databaseUrl } : { sqliteFile: sqliteFileOf(config) },
+      );
       try {
         const now = Date.now();
         await sqlGroupRegistry(db).ensureGroup(groupId, now);

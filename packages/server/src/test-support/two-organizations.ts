@@ -55,6 +55,8 @@ export interface OrganizationObjects {
   localServers: string[];
   alertRules: string[];
   maintenanceWindows: string[];
+  /** A recorded (ended) terminal session on the first machine. */
+  terminalSessions: string[];
   webhookUrl: string;
 }
 
@@ -198,6 +200,34 @@ export async function seedOrganization(
     }),
     'maintenance window',
   );
+  // A terminal session as a node records one (no agent runs here to open a real one).
+  const terminal = await store.terminalSessions.create({
+    id: `terminal-of-${org}`,
+    machineId: machines[0] as string,
+    groupId: `web.${org}`,
+    userId: 'master',
+    username: 'master',
+    nodeId: 'node-a',
+    agentNodeId: 'node-a',
+    startedAt: now,
+    cols: 80,
+    rows: 24,
+    recordInput: true,
+  });
+  await store.terminalSessions.appendRecording(
+    terminal.id,
+    0,
+    Buffer.from(
+      `{"version":2,"width":80,"height":24,"timestamp":${Math.floor(now / 1000)}}\n[0.1,"o","${org} prompt$ "]\n`,
+    ),
+  );
+  await store.terminalSessions.finish(terminal.id, {
+    endedAt: now + 1000,
+    endReason: 'exit',
+    endedBy: null,
+    bytesIn: 0,
+    bytesOut: 12,
+  });
   return {
     org,
     machines,
@@ -210,6 +240,7 @@ export async function seedOrganization(
     localServers: [local.id],
     alertRules: [rule.id],
     maintenanceWindows: [window.id],
+    terminalSessions: [terminal.id],
     webhookUrl,
   };
 }
@@ -228,6 +259,7 @@ export function secretsOf(o: OrganizationObjects): string[] {
     ...o.localServers,
     ...o.alertRules,
     ...o.maintenanceWindows,
+    ...o.terminalSessions,
     o.webhookUrl,
   ];
 }

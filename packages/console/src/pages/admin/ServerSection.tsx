@@ -12,6 +12,11 @@ import { useAction } from './use-action';
  */
 export function ServerSection({ mayChangeId }: { mayChangeId: boolean }) {
   const server = useLoad(() => ok(api.GET('/api/v1/server')), []);
+  // The nodes are shown to those who manage the whole server, as the API allows.
+  const nodes = useLoad(
+    () => (mayChangeId ? ok(api.GET('/api/v1/server/nodes')) : Promise.resolve({ items: [] })),
+    [mayChangeId],
+  );
   const [asking, setAsking] = useState(false);
   const [changed, setChanged] = useState<{ serverId: string; previousServerId: string } | null>(null);
   const change = useAction();
@@ -54,6 +59,36 @@ export function ServerSection({ mayChangeId }: { mayChangeId: boolean }) {
               : info.connectedAgents.toLocaleString('en-US')}
           </dd>
         </dl>
+      ) : null}
+      {mayChangeId ? (
+        <div className="panel">
+          <h3>Nodes</h3>
+          <ErrorNote error={nodes.error} />
+          <table>
+            <caption className="visually-hidden">Server nodes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">Address</th>
+                <th scope="col">Started</th>
+                <th scope="col">Last heartbeat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(nodes.data?.items ?? []).map((n) => (
+                <tr key={n.id}>
+                  <td>
+                    <code>{n.id}</code>
+                    {n.thisNode ? ' (this node)' : ''}
+                  </td>
+                  <td>{n.address}</td>
+                  <td>{new Date(n.announcedAt).toLocaleString()}</td>
+                  <td>{new Date(n.lastSeenAt).toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {mayChangeId && info ? (
         <div className="panel">

@@ -21,26 +21,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** A check-in this page saw live; `n` counts them (two may share a millisecond). */
-export interface CheckinSeen {
-  n: number;
-  at: string;
-}
-
 const orNone = (text: string | null | undefined) => (text ? text : <span className="muted">—</span>);
 
 /**
- * The machine's status and check-ins, and the summary of its latest audit. The server keeps no
- * history of check-ins (only the first and the last, and where the connection came from), so
- * the check-ins this page saw live are listed under them.
+ * The machine's status and check-ins, and the summary of its latest audit. The history of its
+ * connections, as the server stores it, is its own panel (CheckinHistory).
  */
-export function MachineOverview({
-  machine,
-  checkinsSeen,
-}: {
-  machine: MachineDetail;
-  checkinsSeen: readonly CheckinSeen[];
-}) {
+export function MachineOverview({ machine }: { machine: MachineDetail }) {
   const audit = machine.audit;
   return (
     <div className="machine-columns">
@@ -65,18 +52,6 @@ export function MachineOverview({
           <Row label="Temporary agent">{machine.temporary ? 'yes' : 'no'}</Row>
           <Row label="Organization">{machine.organization}</Row>
         </dl>
-        <h3>Check-ins seen on this page</h3>
-        {checkinsSeen.length === 0 ? (
-          <p className="muted">None yet: they appear here as the agent checks in.</p>
-        ) : (
-          <ol className="checkins" aria-label="Check-ins seen on this page">
-            {checkinsSeen.map((seen) => (
-              <li key={seen.n}>
-                <Time iso={seen.at} />
-              </li>
-            ))}
-          </ol>
-        )}
       </section>
       <section className="panel" aria-labelledby="machine-audit-heading">
         <h2 id="machine-audit-heading">Audit</h2>

@@ -1,18 +1,22 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote } from '../../components/ErrorNote';
 import { StatusIcon, statusTitle } from '../../components/StatusIcon';
 import { type LiveEvent, useLiveEvents } from '../../live/events';
+import { CheckinHistory } from './CheckinHistory';
 import { CheckinSettingsPanel } from './CheckinSettingsPanel';
 import { CommandHistory } from './CommandHistory';
 import { FileTransferForms } from './FileTransferForms';
-import { type CheckinSeen, MachineOverview } from './MachineOverview';
+import { MachineOverview } from './MachineOverview';
 import { fetchMachine, type MachineDetail, queueCommand, setSuspended } from './machine-api';
 import { RunScriptForm } from './RunScriptForm';
 import { useMachineCommands } from './use-machine-commands';
 import './machine.css';
+
+// The terminal (xterm.js, a third of the console's code) loads only when one is opened.
+const RemoteTerminal = lazy(() => import('./RemoteTerminal').then((m) => ({ default: m.RemoteTerminal })));
 
 type State =
   | { kind: 'loading' }
@@ -95,6 +99,15 @@ export function MachinePage({ params }: { params: Record<string, string> }) {
   );
 }
 
+/** Why no terminal can open on the machine now (the server would refuse it), or null. */
+function terminalRefusal(machine: MachineDetail): string | null {
+  if (!machine.remoteControlEnabled)
+    return 'A terminal needs remote control, which is disabled for this machine.';
+  if (machine.suspended) return 'A terminal cannot open on a suspended machine.';
+  if (!machine.online) return 'A terminal opens only while the agent is connected.';
+  return null;
+}
+
 /** The fields a `machine` event carries, merged into the machine shown. */
 function applyMachineEvent(machine: MachineDetail, event: LiveEvent): MachineDetail {
   if (event.machine && typeof event.machine === 'object')
@@ -117,9 +130,10 @@ function MachineView({
 }) {
   const { can } = useSession();
   const commands = useMachineCommands(machine.id);
-  const [checkins, setCheckins] = useState<CheckinSeen[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [terminalOpen, setTerminalOpen] = useState(false);
+  const terminalUnavailable = terminalRefusal(machine);
 
   /** Reads the machine again; a failure is shown above the page, which stays as it was. */
   const reload = async () => {
@@ -143,7 +157,6 @@ function MachineView({
     if (event.machineId !== machine.id || typeof event.at !== 'string') return;
     const at = event.at;
     update((shown) => ({ ...shown, lastCheckinAt: at }));
-    setCheckins((seen) => [{ n: (seen[0]?.n ?? 0) + 1, at }, ...seen].slice(0, 10));
   });
 
   const act = async (action: () => Promise<void>) => {
@@ -224,6 +237,17 @@ function MachineView({
             Audit now
           </button>
         ) : null}
+        {can('remote.terminal') && !terminalOpen ? (
+          <button
+            type="button"
+            className="secondary"
+            disabled={terminalUnavailable !== null}
+            aria-describedby={terminalUnavailable ? 'terminal-unavailable' : undefined}
+            onClick={() => setTerminalOpen(true)}
+          >
+            Open terminal
+          </button>
+        ) : null}
         <button
           type="button"
           className="secondary"
@@ -238,9 +262,20 @@ function MachineView({
           Reload
         </button>
       </div>
+      {can('remote.terminal') && terminalUnavailable && !terminalOpen ? (
+        <p className="muted" id="terminal-unavailable">
+          {terminalUnavailable}
+        </p>
+      ) : null}
       <ErrorNote error={error} />
+      {terminalOpen ? (
+        <Suspense fallback={<p className="loading">Loading the terminal…</p>}>
+          <RemoteTerminal machineId={machine.id} onClose={() => setTerminalOpen(false)} />
+        </Suspense>
+      ) : null}
 
-      <MachineOverview machine={machine} checkinsSeen={checkins} />
+      <MachineOverview machine={machine} />
+      <CheckinHistory machineId={machine.id} online={machine.online} />
       <CheckinSettingsPanel machine={machine} onSaved={reload} />
 
       {can('commands.run') && can('commands.run-shell') ? (

@@ -1,4 +1,5 @@
 import { api, ok } from '../../api/client';
+import type { components } from '../../api/schema';
 
 /*
  * What the Machine page reads and sends. GET /machines/{id} and the command routes have no
@@ -128,6 +129,24 @@ export function withPending(list: readonly CommandItem[], command: CommandItem):
 export async function fetchMachine(id: string): Promise<MachineDetail> {
   const data = await ok(api.GET('/api/v1/machines/{id}', { params: { path: { id } } }));
   return data as unknown as MachineDetail;
+}
+
+/** One stored connection of the machine's agent (the generated type of the API). */
+export type MachineConnection = components['schemas']['MachineConnection'];
+/** A page of the machine's check-in history, newest first. */
+export type ConnectionPage = components['schemas']['MachineConnectionPage'];
+
+/** A page of the machine's check-in history: `after` is the `next` of the page before. */
+export async function fetchCheckinHistory(
+  id: string,
+  limit: number,
+  after: string | null,
+): Promise<ConnectionPage> {
+  return ok(
+    api.GET('/api/v1/machines/{id}/checkin-history', {
+      params: { path: { id }, query: after === null ? { limit } : { limit, after } },
+    }),
+  );
 }
 
 /** The machine's pending procedures and recent commands, newest first. */

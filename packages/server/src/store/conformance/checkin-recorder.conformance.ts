@@ -48,6 +48,38 @@ export function checkinRecorderTests(store: StoreRef): void {
     await s.checkins.recordConnections([]);
   });
 
+  it("clears the connected flags one node holds, and only that node's", async () => {
+    const s = store();
+    await s.groups.ensureGroup('rel.acme', T0);
+    for (const id of ['rel1.rel.acme', 'rel2.rel.acme', 'rel3.rel.acme', 'rel4.rel.acme'])
+      await s.machines.createMachineAccount(account(id));
+    await s.checkins.recordConnections([
+      { machineId: 'rel1.rel.acme', connected: true, recordedBy: 'node-killed', at: T0 + 1 },
+      { machineId: 'rel2.rel.acme', connected: true, recordedBy: 'node-killed', at: T0 + 1 },
+      { machineId: 'rel3.rel.acme', connected: true, recordedBy: 'node-alive', at: T0 + 1 },
+    ]);
+    // rel4 was held by the killed node and has moved on to the live one since.
+    await s.checkins.recordConnections([
+      { machineId: 'rel4.rel.acme', connected: true, recordedBy: 'node-killed', at: T0 + 1 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'rel4.rel.acme', connected: true, recordedBy: 'node-alive', at: T0 + 2 },
+    ]);
+    assert.equal(await s.checkins.releaseConnections('node-killed'), 2);
+    const connected = async (id: string) => (await mustFind(s, id)).connected;
+    assert.equal(await connected('rel1.rel.acme'), false);
+    assert.equal(await connected('rel2.rel.acme'), false);
+    assert.equal(await connected('rel3.rel.acme'), true, "another node's session stays");
+    assert.equal(await connected('rel4.rel.acme'), true, 'a machine now on another node stays');
+    assert.equal((await mustFind(s, 'rel1.rel.acme')).lastSeenAt, T0 + 1, 'its last check-in is kept');
+    assert.equal(await s.checkins.releaseConnections('node-killed'), 0, 'nothing left to clear');
+    // The live node's later end still clears its own flag.
+    await s.checkins.recordConnections([
+      { machineId: 'rel3.rel.acme', connected: false, recordedBy: 'node-alive', at: T0 + 3 },
+    ]);
+    assert.equal(await connected('rel3.rel.acme'), false);
+  });
+
   it('counts a session that began and ended within one batch as a check-in', async () => {
     const s = store();
     await s.groups.ensureGroup('brief.acme', T0);

@@ -29,7 +29,7 @@ export function commandQueueTests(store: StoreRef): void {
     await store().groups.ensureGroup('q.acme', T0);
   });
 
-  it('enqueues in one transaction with a pending transition each; an idempotency key returns the first batch', async () => {
+  it('enqueues in one transaction, each shown "pending" from its creation; an idempotency key returns the first batch', async () => {
     const q = store().commands;
     const first = await q.enqueue([cmd('a.q.acme'), cmd('b.q.acme')], 'key-1', T0);
     assert.equal(first.created, true);
@@ -51,6 +51,78 @@ export function commandQueueTests(store: StoreRef): void {
     assert.deepEqual(
       (await q.transitionsOf(first.commands[0]?.id as string)).map((t) => t.status),
       ['pending'],
+    );
+  });
+
+  it('answers an enqueue with the very records the store holds, seq order following the input, for a batch larger than one statement', async () => {
+    const q = store().commands;
+    // 5,003 commands: more than one SQLite insert statement (5,000 rows); one parameters object
+    // shared by all (as a fan-out's is), one with its own, and every optional field set somewhere.
+    const shared = { script: 'echo shared', timeoutSeconds: 5 };
+    const batch = Array.from({ length: 5003 }, (_, i) =>
+      cmd(`big${i}.q.acme`, {
+        params: i === 7 ? { script: 'echo own' } : shared,
+        priority: i % 3,
+        expiresAt: i % 2 ? T0 + 60_000 : null,
+        createdBy: i === 0 ? null : 'alice',
+      }),
+    );
+    const { created, commands } = await q.enqueue(batch, 'key-big', T0);
+    assert.equal(created, true);
+    assert.deepEqual(
+      commands.map((c) => c.id),
+      batch.map((c) => c.id),
+    );
+    const seqs = commands.map((c) => c.seq);
+    assert.ok(
+      seqs.every((seq, i) => i === 0 || seq > (seqs[i - 1] as number)),
+      'seq grows with the input order',
+    );
+    // What a later read of the same ids returns (the idempotent replay reads the rows back).
+    const replay = await q.enqueue([cmd('other.q.acme')], 'key-big', T0 + 5);
+    assert.equal(replay.created, false);
+    assert.deepEqual(replay.commands, commands);
+    assert.deepEqual(
+      (await q.transitionsOf(commands[5002]?.id as string)).map((t) => [t.status, t.at]),
+      [['pending', T0]],
+    );
+  });
+
+  it("stores a fan-out's commands, which share every field but their ids and targets, as answered", async () => {
+    const q = store().commands;
+    const params = { script: 'echo fan-out' };
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      cmd(`spread${i}.q.acme`, { params, priority: 4, expiresAt: T0 + 90_000, createdBy: 'bob' }),
+    );
+    // One row's own values, with what JSON escapes, among the shared ones.
+    const own = { script: 'printf "%s\\n" \'é 😀\' \u0001' };
+    batch[3] = {
+      ...(batch[3] as NewCommand),
+      params: own,
+      createdBy: 'Zoë "z" \\ 😀',
+      priority: -2,
+      expiresAt: null,
+    };
+    const { commands } = await q.enqueue(batch, 'key-fan-out', T0 + 7);
+    const replay = await q.enqueue([cmd('other.q.acme')], 'key-fan-out', T0 + 8);
+    assert.deepEqual(replay.commands, commands);
+    assert.deepEqual(
+      commands.map((c) => [
+        c.id,
+        c.targetId,
+        c.groupId,
+        c.orgId,
+        c.params,
+        c.priority,
+        c.expiresAt,
+        c.createdBy,
+        c.createdAt,
+      ]),
+      batch.map((c, i) =>
+        i === 3
+          ? [c.id, c.targetId, 'q.acme', 'acme', own, -2, null, 'Zoë "z" \\ 😀', T0 + 7]
+          : [c.id, c.targetId, 'q.acme', 'acme', params, 4, T0 + 90_000, 'bob', T0 + 7],
+      ),
     );
   });
 

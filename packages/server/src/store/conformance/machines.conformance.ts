@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { CheckinControl, Inventory } from '@muster/protocol';
+import { compileScope, type ScopeFilter } from '../../access/scope';
 import type { MachineRecord } from '../machine-record';
 import {
   account,
@@ -91,6 +92,25 @@ export function machineReaderTests(store: StoreRef): void {
     assert.deepEqual(ids(await s.machines.listMachines('pc_.%')), ['pc1.web.acme', 'pc2.eu.web.acme']);
     assert.deepEqual(ids(await s.machines.listMachines('x.db.acme')), ['x.db.acme']);
     assert.deepEqual(await s.machines.listMachines('%.nothing'), []);
+  });
+
+  it('lists the targets of a pattern (id and group only) as listMachines does, in scope', async () => {
+    const s = store();
+    for (const pattern of [null, '%.web.acme', ['%.db.acme', 'pc_.%'], '%.nothing'] as const) {
+      const whole = await s.machines.listMachines(pattern);
+      assert.deepEqual(
+        await s.machines.listMachineTargets(pattern),
+        whole.map((m) => ({ id: m.id, groupId: m.groupId })),
+        JSON.stringify(pattern),
+      );
+    }
+    const euOnly: ScopeFilter = {
+      all: false,
+      scopes: [compileScope([{ kind: 'group', id: 'eu.web.acme', include: true }])],
+    };
+    assert.deepEqual(await s.machines.listMachineTargets('%.web.acme', euOnly), [
+      { id: 'pc2.eu.web.acme', groupId: 'eu.web.acme' },
+    ]);
   });
 
   it('reads "\\_", "\\%" and "\\\\" in a pattern as literal characters on every backend', async () => {

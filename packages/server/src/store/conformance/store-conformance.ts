@@ -9,6 +9,7 @@ import {
   auditLogTests,
   auditTamperTests,
 } from './audit-log.conformance';
+import { connectionHistoryTests } from './checkin-history.conformance';
 import { checkinRecorderTests } from './checkin-recorder.conformance';
 import { commandDeliveryTests } from './command-delivery.conformance';
 import { commandListingTests, manyCommandListingTests } from './command-listing.conformance';
@@ -26,6 +27,12 @@ import { replicationStoreTests } from './replication-store.conformance';
 import { scopeQueryTests } from './scope-query.conformance';
 import { identityStoreTests, notificationStoreTests, policyStoreTests } from './small-stores.conformance';
 import { storeMonitorTests } from './store-monitor.conformance';
+import {
+  nodeDirectoryTests,
+  terminalSessionListTests,
+  terminalSessionPurgeTests,
+  terminalSessionTests,
+} from './terminal-store.conformance';
 import {
   webhookBulkTests,
   webhookClaimTests,
@@ -59,6 +66,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('MachineReader: sorted, searched pages', open, machineListingTests);
     withStore('MachineReader: pages of a large list', open, manyMachineListingTests);
     withStore('CheckinRecorder', open, checkinRecorderTests);
+    withStore('ConnectionHistoryStore', open, connectionHistoryTests);
     withStore('PolicyStore', open, policyStoreTests);
     withStore('NotificationStore', open, notificationStoreTests);
     withStore('UserStore and GrantStore', open, userStoreTests);
@@ -86,6 +94,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     withStore('AlertStore: rules', open, alertRuleTests);
     withStore('AlertStore: firing and resolving', open, alertLifecycleTests);
     withStore('AlertStore: windows and outbox', open, alertWindowAndOutboxTests);
+    withStore('TerminalSessionStore', open, terminalSessionTests);
+    withStore('TerminalSessionStore: pages', open, terminalSessionListTests);
+    withStore('TerminalSessionStore: retention purge', open, terminalSessionPurgeTests);
+    withStore('NodeDirectory', open, nodeDirectoryTests);
     withStore('AuditLog', open, auditLogTests);
     withOpened('AuditLog: concurrent appends, an edited entry', open, auditTamperTests);
     withOpened('AuditLog: deleted entries', open, auditDeletedTests);

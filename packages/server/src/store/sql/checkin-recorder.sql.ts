@@ -23,6 +23,14 @@ export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): Chec
           await connectionsChunk(trx, batch.slice(i, i + CHUNK), typed);
       });
     },
+    async releaseConnections(recordedBy) {
+      const result = await db
+        .updateTable('machines')
+        .set({ connected: 0, connected_by: null })
+        .where('connected_by', '=', recordedBy)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async recordCheckins(batch) {
       if (batch.length === 0) return;
       await db.transaction().execute(async (trx) => {

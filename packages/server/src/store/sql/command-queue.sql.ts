@@ -1,13 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type {
-  CommandChange,
-  CommandRecord,
-  CommandRefusal,
-  CommandStatus,
-  CommandTransition,
-  TargetKind,
-} from '../command-record';
+import type { CommandChange, CommandRecord, CommandRefusal, TargetKind } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
+import { insertQueued } from './command-insert.sql';
 import { listCommandPage, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommands } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
@@ -17,6 +11,7 @@ import {
   type Row,
   recordTransitions,
   returnToQueue,
+  transitionsOf,
 } from './command-transitions.sql';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
@@ -141,32 +136,8 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
             return { created: false, commands: existing.map(commandFromRow) };
           }
         }
-        const rows: Row[] = [];
-        // Chunked so a fan-out to 100,000 endpoints stays within statement parameter limits.
-        for (let i = 0; i < commands.length; i += 500) {
-          const chunk = commands.slice(i, i + 500).map((c) => ({
-            id: c.id,
-            org_id: c.orgId,
-            target_kind: c.targetKind,
-            target_id: c.targetId,
-            group_id: c.groupId,
-            type: c.type,
-            params: JSON.stringify(c.params),
-            status: 'pending',
-            priority: c.priority,
-            attempts: 0,
-            max_attempts: c.maxAttempts,
-            expires_at: c.expiresAt,
-            idempotency_key: idempotencyKey,
-            created_at: now,
-            updated_at: now,
-            created_by: c.createdBy ?? null,
-          }));
-          rows.push(...(await trx.insertInto('commands').values(chunk).returningAll().execute()));
-        }
-        for (let i = 0; i < rows.length; i += 1000)
-          await recordTransitions(trx, rows.slice(i, i + 1000), now, null);
-        return { created: true, commands: rows.map(commandFromRow) };
+        const queued = await insertQueued(trx, dialect, commands, idempotencyKey, now);
+        return { created: true, commands: queued };
       });
     },
 
@@ -335,17 +306,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       return row ? commandFromRow(row) : null;
     },
 
-    async transitionsOf(id) {
-      const rows = await db
-        .selectFrom('command_transitions')
-        .selectAll()
-        .where('command_id', '=', id)
-        .orderBy('at')
-        .execute();
-      return rows.map(
-        (r): CommandTransition => ({ status: r.status as CommandStatus, at: r.at, detail: r.detail }),
-      );
-    },
+    transitionsOf: (id) => transitionsOf(db, id),
 
     listCommands: (q) => listCommands(db, q),
     listCommandPage: (q) => listCommandPage(db, q),

@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import { EVERYTHING } from '../../access/scope';
 import type { DeviceGroupSettings, DeviceRecord, WakeRecord } from '../device-record';
 import type { DeviceStore } from '../interfaces';
+import { deviceIdChunks, idIn } from './device-ids.sql';
 import { listDevicePage } from './device-listing.sql';
 import { deviceFromRow } from './device-rows';
+import type { Dialect } from './dialect';
 import { idMatchesAny } from './id-pattern.sql';
 import type { Database } from './schema';
 import { inEveryScope, inScope } from './scope.sql';
@@ -12,7 +14,7 @@ const bool = (v: number | null) => (v === null ? null : v === 1);
 const int = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
 
 /** Devices in SQL. */
-export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
+export function sqlDeviceStore(db: Kysely<Database>, dialect: Dialect): DeviceStore {
   return {
     async createEnrollmentToken(t) {
       await db
@@ -95,11 +97,11 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
 
     async pushableDevices(ids, platform) {
       const out: DeviceRecord[] = [];
-      for (let i = 0; i < ids.length; i += 1000) {
+      for (const chunk of deviceIdChunks(ids, dialect)) {
         const rows = await db
           .selectFrom('devices')
           .selectAll()
-          .where('id', 'in', ids.slice(i, i + 1000))
+          .where(idIn('id', chunk, dialect))
           .where('platform', '=', platform)
           .where('push_channel', 'is not', null)
           .execute();
@@ -110,11 +112,11 @@ export function sqlDeviceStore(db: Kysely<Database>): DeviceStore {
 
     async deviceGroups(ids, scope = EVERYTHING) {
       const out = new Map<string, string>();
-      for (let i = 0; i < ids.length; i += 1000) {
+      for (const chunk of deviceIdChunks(ids, dialect)) {
         const rows = await db
           .selectFrom('devices')
           .select(['id', 'group_id'])
-          .where('id', 'in', ids.slice(i, i + 1000))
+          .where(idIn('id', chunk, dialect))
           .where(inEveryScope(scope, 'group_id', 'id'))
           .execute();
         for (const r of rows) out.set(r.id, r.group_id);

@@ -52,6 +52,15 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
       if (page.limit !== undefined) query = query.limit(page.limit);
       return (await query.execute()).map(machineFromRow);
     },
+    async listMachineTargets(likePatterns, scope = EVERYTHING) {
+      let query = db
+        .selectFrom('machines')
+        .select(['id', 'group_id'])
+        .where(inEveryScope(scope, 'group_id', 'id'))
+        .orderBy('id');
+      if (likePatterns !== null) query = query.where(idMatchesAny('id', likePatterns));
+      return (await query.execute()).map((r) => ({ id: r.id, groupId: r.group_id }));
+    },
     listMachinePage: (query, scope) => listMachinePage(db, query, scope),
     async findMachines(ids, scope = EVERYTHING) {
       if (ids.length === 0) return [];

@@ -14,6 +14,10 @@ import * as fileGroups from './migrations/011-file-groups.migration';
 import * as listIndexes from './migrations/012-list-indexes.migration';
 import * as alerts from './migrations/013-alerts.migration';
 import * as connectedBy from './migrations/014-connected-by.migration';
+import * as sparseCommandIndexes from './migrations/015-sparse-command-indexes.migration';
+import * as terminalSessions from './migrations/016-terminal-sessions.migration';
+import * as checkinHistory from './migrations/017-checkin-history.migration';
+import * as recordingCompression from './migrations/018-recording-compression.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -37,6 +41,10 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '012-list-indexes': listIndexes,
   '013-alerts': alerts,
   '014-connected-by': connectedBy,
+  '015-sparse-command-indexes': sparseCommandIndexes,
+  '016-terminal-sessions': terminalSessions,
+  '017-checkin-history': checkinHistory,
+  '018-recording-compression': recordingCompression,
 };
 
 /**

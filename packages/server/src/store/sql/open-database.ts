@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
 import { guardedDatabase, SqliteFileGuard } from './sqlite-file-guard';
+import { StatementCache } from './statement-cache';
 
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -59,7 +60,9 @@ export function openDatabase(location: DatabaseLocation, options: OpenOptions = 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   if (location.sqliteFile === ':memory:') {
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+    const statements = new StatementCache(sqlite);
+    const database = { close: () => sqlite.close(), prepare: (sql: string) => statements.prepare(sql) };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
     return { db, dialect: 'sqlite', close: () => db.destroy(), problem: () => null };
   }
   const guard = new SqliteFileGuard(location.sqliteFile, location.onFileLost ?? (() => {}));

@@ -2,7 +2,9 @@ import type { Generated, GeneratedAlways } from 'kysely';
 import type { AccessTables } from './access.schema';
 import type { AlertTables } from './alert.schema';
 import type { AuditTables } from './audit.schema';
+import type { CheckinHistoryTables } from './checkin-history.schema';
 import type { ReplicationTables } from './replication.schema';
+import type { TerminalTables } from './terminal.schema';
 import type { WebhookTables } from './webhook.schema';
 
 /**
@@ -10,7 +12,14 @@ import type { WebhookTables } from './webhook.schema';
  * back as numbers), booleans are 0/1 integers and structured values are JSON text, so one set
  * of queries serves SQLite and PostgreSQL alike.
  */
-export interface Database extends AuditTables, WebhookTables, ReplicationTables, AccessTables, AlertTables {
+export interface Database
+  extends AuditTables,
+    WebhookTables,
+    ReplicationTables,
+    AccessTables,
+    AlertTables,
+    TerminalTables,
+    CheckinHistoryTables {
   files: FilesTable;
   file_chunks: { file_id: string; offset: number; data: Uint8Array };
   organizations: { id: string; created_at: number };

@@ -2,6 +2,7 @@ import type { StoreBackend } from '../interfaces';
 import { sqlAlertStore } from './alerts.sql';
 import { sqlApiTokenStore } from './api-tokens.sql';
 import { sqlAuditStore } from './audit.sql';
+import { sqlConnectionHistoryStore } from './checkin-history.sql';
 import { sqlCheckinRecorder } from './checkin-recorder.sql';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlDeviceStore } from './devices.sql';
@@ -14,6 +15,7 @@ import { sqlMachineRemover } from './machine-removal.sql';
 import { sqlMachineStore } from './machines.sql';
 import { migrateToLatest } from './migrate';
 import { sqlStoreMonitor } from './monitoring.sql';
+import { sqlNodeDirectory } from './node-directory.sql';
 import { sqlNotificationStore } from './notifications.sql';
 import { type DatabaseLocation, type OpenOptions, openDatabase } from './open-database';
 import { sqlPolicyStore } from './policies.sql';
@@ -21,6 +23,7 @@ import { sqlReplicationStore } from './replication.sql';
 import { sqlRoleStore } from './roles.sql';
 import { sqlScopeStore } from './scopes.sql';
 import { sqlSessionStore } from './sessions.sql';
+import { sqlTerminalSessionStore } from './terminal-sessions.sql';
 import { sqlUserStore } from './users.sql';
 import { sqlWebhookStore } from './webhooks.sql';
 
@@ -54,12 +57,15 @@ export async function openSqlStore(
     sessions: sqlSessionStore(db),
     identity: sqlIdentityStore(db),
     commands: sqlCommandQueue(db, dialect),
-    devices: sqlDeviceStore(db),
+    devices: sqlDeviceStore(db, dialect),
     webhooks: sqlWebhookStore(db, dialect),
     alerts: sqlAlertStore(db, dialect),
     files: sqlFileStore(db, dialect),
     replication: sqlReplicationStore(db),
     audit: sqlAuditStore(db),
+    terminalSessions: sqlTerminalSessionStore(db, dialect),
+    nodes: sqlNodeDirectory(db),
+    connectionHistory: sqlConnectionHistoryStore(db, dialect),
     close,
   };
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 import { ErrorCode, MusterError } from '../../domain/errors';
+import { StatementCache } from './statement-cache';
 
 /** How often the file is looked at without any write, so its loss is logged promptly. */
 const CHECK_INTERVAL_MS = 5000;
@@ -55,13 +56,18 @@ export class SqliteFileGuard {
 
 /**
  * The handle Kysely runs queries on: every statement that writes is checked against the guard
- * first. Kysely prepares each query as it runs it, so no write gets past.
+ * first. Kysely asks for each query's statement as it runs it (kept ones come from `statements`),
+ * so no write gets past.
  */
-export function guardedDatabase(sqlite: SQLite.Database, guard: SqliteFileGuard): SqliteDatabase {
+export function guardedDatabase(
+  sqlite: SQLite.Database,
+  guard: SqliteFileGuard,
+  statements: StatementCache = new StatementCache(sqlite),
+): SqliteDatabase {
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
-      const statement = sqlite.prepare(sql);
+      const statement = statements.prepare(sql);
       if (!statement.readonly) guard.assertPresent();
       return statement;
     },
