@@ -396,24 +396,29 @@ describe('offsite replication between agents', () => {
           30_000,
           20,
         );
+        const atKill = readdirSync(partialDir).map((f) => `${f}:${statSync(join(partialDir, f)).size}`);
         const agent = agents.get(victim) as Proc;
         await agent.stop('SIGKILL');
         agents.set(victim, startAgent(victim, { stateDir: join(dir.path, victim) }));
+        const seen: unknown[] = [];
         const pass = await waitFor(
           'complete after the restart',
           async () => {
             const l = (await server.api.get(`/local-servers/${localId}`)).body as {
               lastPass: { at: number; bytesSent: number; resumedBytes: number; complete: boolean } | null;
             };
+            if (l.lastPass && !seen.some((p) => JSON.stringify(p) === JSON.stringify(l.lastPass)))
+              seen.push(l.lastPass);
             return l.lastPass && l.lastPass.at > started && l.lastPass.complete && sameContent(name)
               ? l.lastPass
               : null;
           },
           60_000,
+          20,
         );
         assert.ok(
           pass.resumedBytes >= size / 3 - 256 * 1024,
-          `${victim}: resumed ${pass.resumedBytes} bytes`,
+          `${victim}: resumed ${pass.resumedBytes} bytes; passes seen: ${JSON.stringify(seen)}; partials at the kill: ${JSON.stringify(atKill)}`,
         );
         assert.ok(
           pass.bytesSent <= size - pass.resumedBytes + 300 * 1024,
