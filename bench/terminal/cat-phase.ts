@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readCpuSeconds } from '../support/proc-stats';
 import type { SimPool } from '../support/sim/sim-pool';
 import { type LatenessWindow, probeLateness } from './crowd-lateness';
+import { measurePtyFloor, type PtyFloor } from './pty-floor';
 import type { TerminalSocket } from './terminal-socket';
 
 /** `cat` of a large file through the terminal, and the crowd's check-ins meanwhile. */
@@ -24,6 +25,11 @@ export interface CatResult {
   mibPerSecond: number;
   /** Average cores used during the cat: the node of the agent and client, the other node, the agent, this process (the client). */
   cores: { server: number; otherServer: number; agent: number; client: number };
+  /**
+   * The same cat on a bare pseudo-terminal read by node-pty, just before and just after the
+   * cat through Muster, the crowd running: the floor of this machine at that moment.
+   */
+  ptyFloor: { before: PtyFloor; after: PtyFloor };
   /** Check-ins of the crowd without the cat (null without a crowd). */
   baseline: LatenessWindow | null;
   /** Check-ins of the crowd during the cat. */
@@ -71,6 +77,8 @@ export async function runCatPhase(
     baseline = await probeLateness(crowd.pool, crowd.lateMs, crowd.baselineSeconds, () => true);
   }
   await t.runUntil('stty raw -echo; echo RE""ADY\r', 'READY');
+  const floorBefore = await measurePtyFloor(file.path, file.bytes);
+  say(`bare pseudo-terminal: ${floorBefore.mibPerSecond.toFixed(1)} MiB/s`);
   await new Promise((r) => setTimeout(r, 300));
   let catDone = false;
   const lateness = crowd ? probeLateness(crowd.pool, crowd.lateMs, 0, () => catDone) : null;
@@ -112,6 +120,9 @@ export async function runCatPhase(
   catDone = true;
   // The newline after START is not the file's.
   const receivedBytes = received - 1;
+  const duringCat = lateness ? await lateness : null;
+  const floorAfter = await measurePtyFloor(file.path, file.bytes);
+  say(`bare pseudo-terminal: ${floorAfter.mibPerSecond.toFixed(1)} MiB/s`);
   return {
     fileBytes: file.bytes,
     receivedBytes,
@@ -125,7 +136,8 @@ export async function runCatPhase(
       agent: (cpu1.agent - cpu0.agent) / seconds,
       client: (client1.user + client1.system) / 1e6 / seconds,
     },
+    ptyFloor: { before: floorBefore, after: floorAfter },
     baseline,
-    duringCat: lateness ? await lateness : null,
+    duringCat,
   };
 }

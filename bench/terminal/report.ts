@@ -1,5 +1,6 @@
 import { alignColumns } from '../support/columns';
 import type { LatenessWindow } from './crowd-lateness';
+import { meanPtyFloor } from './pty-floor';
 import type { TerminalResults } from './results';
 
 const f = (n: number, d: number) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -50,6 +51,7 @@ export function formatTerminalReport(r: TerminalResults): string {
     lines.push(
       '',
       `cat: ${c.receivedBytes} of ${c.fileBytes} bytes received (stored: bytesOut ${c.sessionBytesOut ?? 'n/a'}, recording ${c.recordingBytes ?? 'n/a'} bytes) in ${f(c.seconds, 2)} s = ${f(c.mibPerSecond, 1)} MiB/s; cores: server ${f(c.cores.server, 2)}, other node ${f(c.cores.otherServer, 2)}, agent ${f(c.cores.agent, 2)}, client ${f(c.cores.client, 2)}`,
+      `bare pseudo-terminal (node-pty reading the same cat in a process of its own, no Muster): ${f(c.ptyFloor.before.mibPerSecond, 1)} MiB/s just before, ${f(c.ptyFloor.after.mibPerSecond, 1)} just after (${c.ptyFloor.before.reads} reads; reader CPU ${f(c.ptyFloor.before.readerCpuSeconds, 2)} s); Muster's cat is ${f(c.mibPerSecond / meanPtyFloor(c.ptyFloor), 2)} of their mean`,
       'crowd check-ins (late: a ping after them unanswered within the late limit):',
       alignColumns([lateness('  without the cat', c.baseline), lateness('  during the cat', c.duringCat)]),
     );

@@ -1,4 +1,5 @@
 import type { TargetRow } from '../support/target-row';
+import { meanPtyFloor } from './pty-floor';
 import type { TerminalResults } from './results';
 
 /** The issue's targets (issue 14). */
@@ -56,7 +57,7 @@ export function evaluateTerminalTargets(
     `${fixed(c?.mibPerSecond, 1)} MiB/s`,
     c !== null && c.receivedBytes === c.fileBytes && c.mibPerSecond >= T.catMiBPerSecond,
     c
-      ? `${c.receivedBytes === c.fileBytes ? '' : `${c.fileBytes - c.receivedBytes} bytes of the file missing; `}${fixed(c.fileBytes / 1048576, 0)} MiB in ${fixed(c.seconds, 1)} s; server ${fixed(c.cores.server, 2)} cores, agent ${fixed(c.cores.agent, 2)}`
+      ? `${c.receivedBytes === c.fileBytes ? '' : `${c.fileBytes - c.receivedBytes} bytes of the file missing; `}${fixed(c.fileBytes / 1048576, 0)} MiB in ${fixed(c.seconds, 1)} s; server ${fixed(c.cores.server, 2)} cores, agent ${fixed(c.cores.agent, 2)}; a bare pseudo-terminal ${fixed(meanPtyFloor(c.ptyFloor), 1)} MiB/s then`
       : 'not run',
   );
   add(
