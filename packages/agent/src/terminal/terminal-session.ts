@@ -9,6 +9,7 @@ import type { AgentLog } from '../agent-log';
 import type { OutputPacer } from './output-pacer';
 import { PtyInputWriter } from './pty-input-writer';
 import type { Pty } from './pty-library';
+import { PtySlaveHold } from './pty-slave-hold';
 import { signalGroup, signalSession } from './session-signals';
 
 /** Where a terminal's messages go: the agent's connection it was opened on. */
@@ -62,6 +63,8 @@ export class TerminalSession {
   private finished = false;
   private killTimer: NodeJS.Timeout | null = null;
   private readonly input: PtyInputWriter | null;
+  /** Keeps the shell's last output readable past its exit (see PtySlaveHold). */
+  private readonly slaveHold: PtySlaveHold | null;
 
   constructor(
     readonly sessionId: string,
@@ -84,6 +87,9 @@ export class TerminalSession {
             (error) => log.warn({ sessionId, error: error.message }, 'terminal input failed'),
           )
         : null;
+    this.slaveHold = PtySlaveHold.open(pty, (error) =>
+      log.warn({ sessionId, error: error.message }, 'terminal: the slave end could not be held open'),
+    );
     pty.onData((data: string | Buffer) => this.output(typeof data === 'string' ? Buffer.from(data) : data));
     pty.onExit(({ exitCode, signal }) => this.exited(exitCode, signal ?? 0));
   }
@@ -275,6 +281,8 @@ export class TerminalSession {
   }
 
   private exited(exitCode: number, signal: number): void {
+    // node-pty has stopped reading (the shell is gone): nothing more can come through the hold.
+    this.slaveHold?.release();
     this.stopWatchingForExit();
     if (this.killTimer) clearTimeout(this.killTimer);
     this.killTimer = null;
@@ -292,6 +300,7 @@ export class TerminalSession {
 
   private finish(): void {
     this.finished = true;
+    this.slaveHold?.release();
     this.input?.stop();
     this.cancelFlush();
     this.stopWatchingForExit();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   type AgentTerminalMessage,
@@ -365,6 +367,38 @@ describe('TerminalSessions with a real pseudo-terminal', () => {
     await until('terminal-exit', () => peer.of('terminal-exit', id).length === 1);
     clearInterval(ackAll);
     assert.match(peer.output(id), /last-42/);
+  });
+
+  it('sends every byte a shell prints just before it exits', { timeout: 60_000 }, async () => {
+    // The kernel drops what a pseudo-terminal still buffers once its last slave end closes,
+    // which is when the shell exits: a fast `cat big; exit` lost its last KiB now and then.
+    const dir = mkdtempSync(join(tmpdir(), 'muster-pty-'));
+    const file = join(dir, 'out.txt');
+    const size = 2_000_000;
+    writeFileSync(file, `${'Z'.repeat(size)}END`);
+    const sessions = manager();
+    const short: string[] = [];
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const filesBefore = openFiles();
+    try {
+      for (let run = 0; run < 30; run++) {
+        const peer = autoAck(sessions, true);
+        const { id } = await openTerminal(sessions, peer);
+        sessions.handle(peer, input(id, `stty raw -echo; cat ${file}; exit 0\r`));
+        await until('terminal-exit', () => peer.of('terminal-exit', id).length === 1, 20_000);
+        const out = peer.output(id);
+        const zs = out.split('Z').length - 1;
+        if (zs !== size || !out.includes('ZEND')) short.push(`run ${run}: ${zs} of ${size}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(short, [], 'no run lost output');
+    // Each ended session let go of its terminal (the master, and the slave held for it).
+    assert.ok(
+      openFiles() <= filesBefore + 2,
+      `${openFiles()} open files after 30 sessions, ${filesBefore} before`,
+    );
   });
 
   it('acknowledges only the input the terminal took when the shell does not read', async () => {
