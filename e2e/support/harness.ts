@@ -29,16 +29,42 @@ export function tempDir(prefix: string): { path: string; cleanup(): void } {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The ports tests pick from: the 12,000 just below the kernel's ephemeral range (32768–60999 by
+ * default, read from /proc where it is there). A port from listen(0) is one the kernel also hands
+ * to outgoing connections and to every other listen(0): between its close here and the server's
+ * bind, another test's connection could take it, and did (CI: "the HTTP API cannot listen on
+ * 127.0.0.1:37421: the port is already in use"). Below the range, only a test that picks the
+ * same port can take it.
+ */
+export function testPortRange(): { low: number; high: number } {
+  let ephemeralLow = 32768;
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    if (Number(low) > 13_000) ephemeralLow = Number(low);
+  } catch {
+    // Not Linux: the common default.
+  }
+  return { low: ephemeralLow - 12_000, high: ephemeralLow - 1 };
+}
+
+/** Whether a TCP port on 127.0.0.1 can be listened on now (closed again before this resolves). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on 127.0.0.1, at random in testPortRange() (closed again before it is returned). */
+export async function freePort(random: () => number = Math.random): Promise<number> {
+  const { low, high } = testPortRange();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(random() * (high - low + 1));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found in ${low}-${high} after 100 tries`);
 }
 
 /** What is left of a type once falsy values are ruled out. */
