@@ -14,6 +14,8 @@ export interface TerminalOptions {
   keystrokes: number;
   /** Size of the file `cat` prints through the terminal, MiB. */
   catMiB: number;
+  /** How many times the cat runs; its figure is their median. */
+  catRuns: number;
   /** Simulated agents checking in on the agent's node during the cat (0: none). */
   crowd: number;
   /** The simulated agents' check-in period, seconds. */
@@ -40,6 +42,7 @@ export const USAGE = `npm run bench:terminal -- [options]
 Runs the compiled server and agent (npm run build:packages) on two nodes of one PostgreSQL.
   --keystrokes N           keystrokes timed, agent on the same node and on the other (default 500)
   --cat-mib N              MiB printed by cat through the terminal (default 100)
+  --cat-runs N             cats in a row; the median is the figure (default 3)
   --crowd N                simulated agents checking in on the same node during the cat (default 1000)
   --period S               their check-in period, seconds (default 5)
   --baseline S             check-in window without the cat, seconds (default 15)
@@ -63,6 +66,7 @@ export function parseTerminalArgs(argv: string[]): TerminalOptions | 'help' {
     options: {
       keystrokes: { type: 'string' },
       'cat-mib': { type: 'string' },
+      'cat-runs': { type: 'string' },
       crowd: { type: 'string' },
       period: { type: 'string' },
       baseline: { type: 'string' },
@@ -79,6 +83,7 @@ export function parseTerminalArgs(argv: string[]): TerminalOptions | 'help' {
   return {
     keystrokes: Math.round(positiveOption('keystrokes', v.keystrokes, 500)),
     catMiB: positiveOption('cat-mib', v['cat-mib'], 100),
+    catRuns: Math.round(positiveOption('cat-runs', v['cat-runs'], 3)),
     crowd,
     periodSeconds: positiveOption('period', v.period, 5),
     baselineSeconds: positiveOption('baseline', v.baseline, 15),

@@ -50,8 +50,8 @@ export function formatTerminalReport(r: TerminalResults): string {
   if (c)
     lines.push(
       '',
-      `cat: ${c.receivedBytes} of ${c.fileBytes} bytes received (stored: bytesOut ${c.sessionBytesOut ?? 'n/a'}, recording ${c.recordingBytes ?? 'n/a'} bytes) in ${f(c.seconds, 2)} s = ${f(c.mibPerSecond, 1)} MiB/s; cores: server ${f(c.cores.server, 2)}, other node ${f(c.cores.otherServer, 2)}, agent ${f(c.cores.agent, 2)}, client ${f(c.cores.client, 2)}`,
-      `bare pseudo-terminal (node-pty reading the same cat in a process of its own, no Muster): ${f(c.ptyFloor.before.mibPerSecond, 1)} MiB/s just before, ${f(c.ptyFloor.after.mibPerSecond, 1)} just after (${c.ptyFloor.before.reads} reads; reader CPU ${f(c.ptyFloor.before.readerCpuSeconds, 2)} s); Muster's cat is ${f(c.mibPerSecond / meanPtyFloor(c.ptyFloor), 2)} of their mean`,
+      `cat, ${c.runs.length} in a row: ${c.runs.map((run) => `${f(run.mibPerSecond, 1)}`).join(', ')} MiB/s, median ${f(c.mibPerSecond, 1)} MiB/s; each received ${c.receivedBytes === c.fileBytes ? `all ${c.fileBytes}` : `at least ${c.receivedBytes} of ${c.fileBytes}`} bytes (stored for the session: bytesOut ${c.sessionBytesOut ?? 'n/a'}, recording ${c.recordingBytes ?? 'n/a'} bytes); ${f(c.seconds, 2)} s in all; cores: server ${f(c.cores.server, 2)}, other node ${f(c.cores.otherServer, 2)}, agent ${f(c.cores.agent, 2)}, client ${f(c.cores.client, 2)}`,
+      `bare pseudo-terminal (node-pty reading the same cat in a process of its own, no Muster): ${f(c.ptyFloor.before.mibPerSecond, 1)} MiB/s just before, ${f(c.ptyFloor.after.mibPerSecond, 1)} just after (${c.ptyFloor.before.reads} reads; reader CPU ${f(c.ptyFloor.before.readerCpuSeconds, 2)} s); Muster's median cat is ${f(c.mibPerSecond / meanPtyFloor(c.ptyFloor), 2)} of their mean`,
       'crowd check-ins (late: a ping after them unanswered within the late limit):',
       alignColumns([lateness('  without the cat', c.baseline), lateness('  during the cat', c.duringCat)]),
     );

@@ -57,7 +57,7 @@ export function evaluateTerminalTargets(
     `${fixed(c?.mibPerSecond, 1)} MiB/s`,
     c !== null && c.receivedBytes === c.fileBytes && c.mibPerSecond >= T.catMiBPerSecond,
     c
-      ? `${c.receivedBytes === c.fileBytes ? '' : `${c.fileBytes - c.receivedBytes} bytes of the file missing; `}${fixed(c.fileBytes / 1048576, 0)} MiB in ${fixed(c.seconds, 1)} s; server ${fixed(c.cores.server, 2)} cores, agent ${fixed(c.cores.agent, 2)}; a bare pseudo-terminal ${fixed(meanPtyFloor(c.ptyFloor), 1)} MiB/s then`
+      ? `${c.receivedBytes === c.fileBytes ? '' : `${c.fileBytes - c.receivedBytes} bytes of the file missing; `}median of ${c.runs.length} cats of ${fixed(c.fileBytes / 1048576, 0)} MiB (${c.runs.map((run) => fixed(run.mibPerSecond, 1)).join(', ')}); server ${fixed(c.cores.server, 2)} cores, agent ${fixed(c.cores.agent, 2)}; a bare pseudo-terminal ${fixed(meanPtyFloor(c.ptyFloor), 1)} MiB/s then`
       : 'not run',
   );
   add(

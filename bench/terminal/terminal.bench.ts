@@ -215,7 +215,7 @@ async function run(o: TerminalOptions): Promise<void> {
         await t.waitForControl('opened');
         result = await runCatPhase(
           t,
-          { path: file, bytes },
+          { path: file, bytes, runs: o.catRuns },
           { server: near.pid, otherServer: far.pid, agent: a.pid },
           crowd,
           say,
