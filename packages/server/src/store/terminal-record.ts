@@ -52,24 +52,11 @@ export interface TerminalSessionEnd extends TerminalByteCounts {
 }
 
 /** A terminal session as stored: live while `endedAt` is null. */
-export interface TerminalSessionRecord {
-  id: string;
-  machineId: string;
-  groupId: string;
-  userId: string;
-  username: string;
-  nodeId: string;
-  agentNodeId: string | null;
-  startedAt: number;
-  cols: number;
-  rows: number;
-  recordInput: boolean;
+export interface TerminalSessionRecord extends NewTerminalSession, TerminalByteCounts {
   endedAt: number | null;
   endReason: TerminalEndReason | null;
   endedBy: string | null;
-  /** Counts at the end, or as of the latest stored recording chunk while live. */
-  bytesIn: number;
-  bytesOut: number;
+  // bytesIn, bytesOut: the counts at the end, or as of the latest stored chunk while live.
   /** Chunks the recording holds (the next append's seq). */
   recordingChunks: number;
   /** The recording's size in bytes (all its chunks together). */
