@@ -70,6 +70,16 @@ const SQLITE_COLUMNS = [
 const sqliteInsertText = new Map<string, string>();
 
 /**
+ * Whether every row has the first row's value in `column`, so one value can stand for all.
+ * The id always varies between rows (and gives PostgreSQL's unnest its rows even when there is
+ * only one).
+ */
+function sharedByAll(rows: readonly InsertedRow[], column: keyof InsertedRow): boolean {
+  const first = rows[0] as InsertedRow;
+  return column !== 'id' && rows.every((r) => r[column] === first[column]);
+}
+
+/**
  * One SQLite INSERT of many rows: the values the rows share bound once each, the others as one
  * JSON array of one array per row, which SQLite reads with json_each in order. Binding 16
  * values a row was most of the statement's time outside the b-trees (a fan-out's commands
@@ -81,9 +91,7 @@ async function insertValues(
   rows: readonly InsertedRow[],
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;
-  const shared = SQLITE_COLUMNS.map(
-    (column) => column !== 'id' && rows.every((r) => r[column] === first[column]),
-  );
+  const shared = SQLITE_COLUMNS.map((column) => sharedByAll(rows, column));
   const varying = SQLITE_COLUMNS.filter((_, i) => !shared[i]);
   const key = shared.map((s) => (s ? '1' : '0')).join('');
   let text = sqliteInsertText.get(key);
@@ -132,8 +140,7 @@ async function insertUnnest(
   rows: readonly InsertedRow[],
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;
-  // id always varies between rows (and gives unnest its rows even when there is one).
-  const shared = (key: keyof InsertedRow) => key !== 'id' && rows.every((r) => r[key] === first[key]);
+  const shared = (key: keyof InsertedRow) => sharedByAll(rows, key);
   const arrays: RawBuilder<unknown>[] = [];
   const names: string[] = [];
   const value = new Map<string, RawBuilder<unknown>>();
