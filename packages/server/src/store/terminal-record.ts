@@ -100,6 +100,7 @@ export interface TerminalSessionStore {
    * stored), `not-found` for an unknown session, `invalid-state` once the session ended,
    * `invalid-input` for an empty chunk or one over MAX_RECORDING_CHUNK_BYTES. `counts`, when
    * given, are stored with the chunk, so a session its node never got to end keeps them.
+   * `data` is the caller's again once the returned promise settles (the recorder reuses it).
    */
   appendRecording(id: string, seq: number, data: Uint8Array, counts?: TerminalByteCounts): Promise<void>;
   /**

@@ -9,14 +9,16 @@ import type { ServerIdentity } from '../services/server-identity.service';
 import type { StoreBackend } from '../store/interfaces';
 import type { AgentTerminals, TerminalAgentSession } from './agent-terminals';
 import { TerminalRecordingRetention } from './recording/recording-retention';
+import { asciicastFromStored } from './recording/stored-recording';
 import { TerminalRecorder } from './recording/terminal-recorder';
 import { acceptTerminalRelay } from './relay-server';
 import { TerminalService } from './terminal.service';
 
 /**
  * The recorder asks to pause the agent at 2 MiB held; the agent may still send its whole credit
- * window after that, and a control byte becomes six bytes of recording text (\u001b), so the
- * hard limit leaves room for both: fast output is never left out of the recording, and a
+ * window after that, and a record adds 13 bytes to each output frame (six times the window
+ * covers frames of 3 bytes or more, a PTY read is usually up to 4 KiB), so the hard limit
+ * leaves room for both: fast output is never left out of the recording, and a
  * terminal holds this much only while the store is slower than the shell. What is held counts
  * the chunk being stored (up to 1 MiB): at 1 MiB the agent waited for each commit (a third of
  * the output frames of a 100 MiB cat, 21 ms each on average), at 2 MiB the next chunk gathers
@@ -166,7 +168,7 @@ export function wireTerminals(w: TerminalWiring): TerminalModule {
         }
         await w.bus.publish({ type: 'terminal-end', sessionId, by });
       },
-      recording: (sessionId) => w.store.terminalSessions.readRecording(sessionId),
+      recording: (sessionId) => asciicastFromStored(w.store.terminalSessions.readRecording(sessionId)),
     },
     acceptRelay: (ws, socket) =>
       acceptTerminalRelay(ws, socket, {

@@ -1,6 +1,7 @@
 import { invalidInput } from '../../domain/errors';
 import type { TerminalSessionStore } from '../../store/terminal-record';
 import { type AsciicastEvent, type AsciicastHeader, parseEventLine, parseHeaderLine } from './asciicast';
+import { asciicastFromStored } from './stored-recording';
 
 /** A recording read back: its header and every event, in order. */
 export interface AsciicastRecording {
@@ -72,7 +73,7 @@ export function readStoredRecording(
   store: Pick<TerminalSessionStore, 'readRecording'>,
   sessionId: string,
 ): Promise<AsciicastRecording> {
-  return readAsciicast(store.readRecording(sessionId));
+  return readAsciicast(asciicastFromStored(store.readRecording(sessionId)));
 }
 
 /** Everything the terminal showed: the data of the output events, in order. */

@@ -7,6 +7,7 @@ import type { NewTerminalSession } from '../../store/terminal-record';
 import { createTestSqliteFile } from '../../test-support/sqlite';
 import { newTerminalSession } from '../../test-support/terminal-session';
 import { type AsciicastRecording, outputText, readAsciicast, readStoredRecording } from './recording-reader';
+import { asciicastFromStored, RECORD_HEADER_BYTES, RECORDING_MAGIC } from './stored-recording';
 import { type RecordingStore, TerminalRecorder, type TerminalRecorderOptions } from './terminal-recorder';
 
 const START = 1_900_000_000_123;
@@ -133,7 +134,26 @@ describe('terminal recorder (asciicast v2 on a real SQLite store)', () => {
     // A reader given the same bytes cut anywhere (inside characters too) reads the same recording.
     const whole: Buffer[] = [];
     for await (const chunk of backend.terminalSessions.readRecording(session.id)) whole.push(chunk);
-    assert.deepEqual(await readAsciicast(cut(Buffer.concat(whole), [7, 1, 3])), recording);
+    assert.deepEqual(
+      await readAsciicast(asciicastFromStored(cut(Buffer.concat(whole), [7, 1, 3]))),
+      recording,
+    );
+  });
+
+  it('stores the raw bytes, not escaped text: 64 KiB of control bytes take 64 KiB and a record head each', async () => {
+    const session = newSession();
+    const recorder = await start(session);
+    const piece = Buffer.alloc(4096, 0x1b); // each byte six of asciicast text (\u001b)
+    for (let i = 0; i < 16; i++) recorder.output(piece);
+    const result = await recorder.end({ endReason: 'exit' });
+    const stored: Buffer[] = [];
+    for await (const chunk of backend.terminalSessions.readRecording(session.id)) stored.push(chunk);
+    const bytes = Buffer.concat(stored);
+    assert.deepEqual(bytes.subarray(0, RECORDING_MAGIC.length), RECORDING_MAGIC);
+    assert.equal(result.recordedBytes, bytes.length);
+    assert.ok(bytes.length < 64 * 1024 + 16 * RECORD_HEADER_BYTES + 200, `${bytes.length} bytes stored`);
+    const recording = await readStoredRecording(backend.terminalSessions, session.id);
+    assert.equal(outputText(recording), '\u001b'.repeat(64 * 1024));
   });
 
   it('records bytes that are not UTF-8 as a terminal decoding the whole stream shows them', async () => {
@@ -281,7 +301,7 @@ describe('terminal recorder (asciicast v2 on a real SQLite store)', () => {
     const { store: stalled, open } = stalledStore();
     const errors: string[] = [];
     const session = newSession();
-    // A source with 16 KiB in flight, all control bytes (each six bytes of recording text).
+    // A source with 16 KiB in flight, all control bytes (each was six bytes of asciicast text).
     const window = 16 * 1024;
     const recorder = await start(
       session,

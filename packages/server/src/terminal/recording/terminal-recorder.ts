@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TextDecoder } from 'node:util';
 import { ErrorCode, invalidInput, MusterError } from '../../domain/errors';
 import {
   MAX_RECORDING_CHUNK_BYTES,
@@ -7,7 +6,8 @@ import {
   type TerminalEndReason,
   type TerminalSessionStore,
 } from '../../store/terminal-record';
-import { type AsciicastEvent, eventLine, headerLine, resizeData } from './asciicast';
+import { resizeData } from './asciicast';
+import { RECORD_HEADER_BYTES, recordHeader, recordingStart, type StoredRecordType } from './stored-recording';
 
 /** What the recorder needs of the store. */
 export type RecordingStore = Pick<TerminalSessionStore, 'create' | 'appendRecording' | 'finish'>;
@@ -29,7 +29,7 @@ export interface TerminalRecorderOptions {
    * at half of it. Default 1 MiB, held only during a burst (an idle terminal holds nothing once
    * its buffer is stored): each store costs a commit of a few milliseconds whatever its size, so
    * the burst a stream of tens of MiB/s needs in flight is what lets it be recorded at that
-   * speed. Keep it above 128 KiB (a line of 8 KiB of control bytes is ~48 KiB).
+   * speed. Keep it above 64 KiB (a record holds up to 8 KiB of terminal bytes).
    */
   maxBufferedBytes?: number;
   /**
@@ -73,14 +73,28 @@ export interface RecordingResult {
   bytesOut: number;
 }
 
-/** Bytes of terminal data per event at most: a line (JSON-escaped) stays well under a chunk. */
+/** Bytes of terminal data per record at most: each is one asciicast event when read back. */
 const MAX_EVENT_BYTES = 8 * 1024;
 
 /**
- * Records one terminal session as asciicast v2 into the store while it runs. Output (and
- * input, when the session records it) is decoded with a streaming UTF-8 decoder per
- * direction, so a character split across two reads is recorded whole; bytes that are not
- * UTF-8 are recorded as U+FFFD, exactly as a terminal decoding the whole stream shows them.
+ * A chunk at least this large is gathered into one buffer the recorder keeps while output
+ * streams, instead of a new buffer per chunk: buffers outside V8's heap that come and go fast
+ * are what makes V8 collect the whole heap often (see heap-growth.ts).
+ */
+const REUSED_CHUNK_FROM_BYTES = 128 * 1024;
+
+/** A record waiting to be stored: its 13-byte head and its data, held as given. */
+interface PendingRecord {
+  head: Buffer;
+  body: Uint8Array;
+}
+
+/**
+ * Records one terminal session into the store while it runs, as the terminal's raw bytes in
+ * binary records (stored-recording.ts), read back as asciicast v2. Nothing is decoded or
+ * escaped while the session runs: recording asciicast text live (UTF-8 decoding, JSON
+ * escaping, encoding back) was half of a node's CPU during a fast `cat`. The bytes given to
+ * `output` and `input` are held as they are until stored: a caller must not change them after.
  *
  * Events are buffered and stored in chunks (at flushBytes, at least every flushIntervalMs, and
  * at the end). A chunk the store fails to take (a lost connection, a busy database) is kept
@@ -97,12 +111,14 @@ export class TerminalRecorder {
   private readonly highWaterBytes: number;
   private readonly clock: () => number;
   private readonly onError: (error: unknown) => void;
-  private readonly outputDecoder = new TextDecoder('utf-8');
-  private readonly inputDecoder = new TextDecoder('utf-8');
-  /** Lines not yet in a chunk, and their size in bytes. */
-  private lines: string[] = [];
-  private lineSizes: number[] = [];
-  private lineBytes = 0;
+  /** Records not yet in a chunk, and their size in bytes. */
+  private records: PendingRecord[] = [];
+  private recordBytes = 0;
+  /**
+   * The buffer large chunks are gathered into while output streams: one chunk is stored at a
+   * time, and the store is done with it once its append settles. Let go when all is stored.
+   */
+  private chunkBuffer: Buffer | null = null;
   /** The chunk being stored, or refused last time and to be tried again. */
   private unstored: { seq: number; data: Buffer } | null = null;
   private nextSeq = 0;
@@ -115,7 +131,7 @@ export class TerminalRecorder {
   private leftOut = false;
   private broken = false;
   private flushing: Promise<boolean> | null = null;
-  /** storeAll is running: lines pushed now are stored before it returns. */
+  /** storeAll is running: records pushed now are stored before it returns. */
   private storing = false;
   private timer: NodeJS.Timeout | null = null;
   private waiters: Array<() => void> = [];
@@ -148,15 +164,14 @@ export class TerminalRecorder {
   ): Promise<TerminalRecorder> {
     await store.create(session);
     const recorder = new TerminalRecorder(store, session, options);
-    recorder.push(
-      headerLine({
-        version: 2,
-        width: session.cols,
-        height: session.rows,
-        timestamp: Math.floor(session.startedAt / 1000),
-        env: { TERM: options.term ?? 'xterm-256color' },
-      }),
-    );
+    const start = recordingStart({
+      version: 2,
+      width: session.cols,
+      height: session.rows,
+      timestamp: Math.floor(session.startedAt / 1000),
+      env: { TERM: options.term ?? 'xterm-256color' },
+    });
+    recorder.push({ head: start, body: new Uint8Array(0) });
     recorder.timer = setInterval(() => void recorder.flush(), options.flushIntervalMs ?? 1000);
     recorder.timer.unref();
     return recorder;
@@ -174,7 +189,7 @@ export class TerminalRecorder {
 
   /** Recording bytes held in memory, not yet stored. */
   get bufferedBytes(): number {
-    return this.lineBytes + (this.unstored?.data.length ?? 0);
+    return this.recordBytes + (this.unstored?.data.length ?? 0);
   }
 
   /**
@@ -184,7 +199,7 @@ export class TerminalRecorder {
   output(data: Uint8Array): boolean {
     if (this.ending) return false;
     this.counts.bytesOut += data.length;
-    this.decoded('o', this.outputDecoder, data);
+    this.terminalBytes('o', data);
     return this.writable();
   }
 
@@ -192,7 +207,7 @@ export class TerminalRecorder {
   input(data: Uint8Array): boolean {
     if (this.ending) return false;
     this.counts.bytesIn += data.length;
-    if (this.session.recordInput) this.decoded('i', this.inputDecoder, data);
+    if (this.session.recordInput) this.terminalBytes('i', data);
     return this.writable();
   }
 
@@ -201,7 +216,7 @@ export class TerminalRecorder {
     if (!(Number.isInteger(cols) && Number.isInteger(rows) && cols >= 1 && rows >= 1))
       throw invalidInput(`a terminal size is whole columns and rows from 1, not ${cols}x${rows}`);
     if (this.ending) return;
-    this.event('r', resizeData(cols, rows), 0);
+    this.event('r', Buffer.from(resizeData(cols, rows)), 0);
   }
 
   /** Resolves once the recorder is below its high-water mark again (at once if it is, or it ended). */
@@ -230,7 +245,7 @@ export class TerminalRecorder {
   }
 
   /**
-   * Ends the recording and the session: the decoders' last bytes, a final store (tried
+   * Ends the recording and the session: a final store (tried
    * endAttempts times), then TerminalSessionStore.finish with the counts. Called again, it
    * returns the first call's result; output and input after it are ignored.
    */
@@ -242,9 +257,6 @@ export class TerminalRecorder {
   private async finish(end: RecorderEnd): Promise<RecordingResult> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    // An incomplete character at the very end is shown as U+FFFD, as a whole-stream decode does.
-    this.emit('o', this.outputDecoder.decode(), 0);
-    if (this.session.recordInput) this.emit('i', this.inputDecoder.decode(), 0);
     this.markGap();
     let stored = false;
     const attempts = Math.max(1, this.options.endAttempts ?? 3);
@@ -286,25 +298,23 @@ export class TerminalRecorder {
     return this.bufferedBytes < this.highWaterBytes;
   }
 
-  /** Decodes terminal bytes into events of at most MAX_EVENT_BYTES bytes each. */
-  private decoded(type: 'o' | 'i', decoder: TextDecoder, data: Uint8Array): void {
+  /** Terminal bytes as records of at most MAX_EVENT_BYTES bytes each. */
+  private terminalBytes(type: 'o' | 'i', data: Uint8Array): void {
     for (let at = 0; at < data.length; at += MAX_EVENT_BYTES) {
       const piece = data.subarray(at, at + MAX_EVENT_BYTES);
-      this.emit(type, decoder.decode(piece, { stream: true }), piece.length);
+      this.event(type, piece, piece.length);
     }
   }
 
-  private emit(type: 'o' | 'i', text: string, rawBytes: number): void {
-    // A piece that ends inside a character may decode to nothing yet: its bytes come with the next.
-    if (text !== '') this.event(type, text, rawBytes);
-  }
-
-  private event(type: AsciicastEvent['type'], data: string, rawBytes: number): void {
-    // Seconds since the start in whole milliseconds, never going back (a clock set back).
-    const time = Math.max(this.lastTime, Math.round(this.clock() - this.session.startedAt) / 1000);
-    const line = eventLine({ time, type, data });
+  private event(type: StoredRecordType, data: Uint8Array, rawBytes: number): void {
+    // Whole milliseconds since the start, never going back (a clock set back).
+    const timeMs = Math.max(this.lastTime, Math.round(this.clock() - this.session.startedAt));
     if (!this.broken) this.markGap();
-    if (this.broken || this.gapOpen || this.bufferedBytes + Buffer.byteLength(line) > this.maxBufferedBytes) {
+    if (
+      this.broken ||
+      this.gapOpen ||
+      this.bufferedBytes + RECORD_HEADER_BYTES + data.length > this.maxBufferedBytes
+    ) {
       if (!this.gapOpen && !this.broken)
         this.onError(
           new Error(
@@ -317,49 +327,43 @@ export class TerminalRecorder {
       this.dropped += rawBytes;
       return;
     }
-    this.lastTime = time;
-    this.push(line);
+    this.lastTime = timeMs;
+    this.push({ head: recordHeader(type, timeMs, data.length), body: data });
   }
 
   /** Writes a marker where events were left out, once there is room for it. */
   private markGap(): void {
     if (!this.gapOpen) return;
-    const line = eventLine({
-      time: this.lastTime,
-      type: 'm',
-      data: `recording gap: ${this.gapBytes} bytes left out (the store did not keep up)`,
-    });
-    if (this.bufferedBytes + Buffer.byteLength(line) > this.maxBufferedBytes) return;
+    const text = Buffer.from(`recording gap: ${this.gapBytes} bytes left out (the store did not keep up)`);
+    if (this.bufferedBytes + RECORD_HEADER_BYTES + text.length > this.maxBufferedBytes) return;
     this.gapOpen = false;
     this.gapBytes = 0;
-    this.push(line);
+    this.push({ head: recordHeader('m', this.lastTime, text.length), body: text });
   }
 
-  private push(line: string): void {
-    const size = Buffer.byteLength(line);
-    this.lines.push(line);
-    this.lineSizes.push(size);
-    this.lineBytes += size;
-    // While a store runs its loop takes these lines too; only an idle recorder starts one.
-    if (this.lineBytes >= this.flushBytes && !this.storing) void this.flush();
+  private push(record: PendingRecord): void {
+    this.records.push(record);
+    this.recordBytes += record.head.length + record.body.length;
+    // While a store runs its loop takes these records too; only an idle recorder starts one.
+    if (this.recordBytes >= this.flushBytes && !this.storing) void this.flush();
   }
 
-  /** Stores the unstored chunk, then the buffered lines chunk by chunk; false at the first failure. */
+  /** Stores the unstored chunk, then the buffered records chunk by chunk; false at the first failure. */
   private async storeAll(): Promise<boolean> {
     this.storing = true;
     try {
       return await this.storeEach();
     } finally {
       this.storing = false;
-      // Lines pushed while the loop was returning (a waiter resumed by its last store ran first).
-      if (this.lineBytes >= this.flushBytes && !this.broken && !this.ending) void this.flush();
+      // Records pushed while the loop was returning (a waiter resumed by its last store ran first).
+      if (this.recordBytes >= this.flushBytes && !this.broken && !this.ending) void this.flush();
     }
   }
 
   private async storeEach(): Promise<boolean> {
     while (!this.broken) {
       if (!this.unstored) {
-        if (this.lines.length === 0) break;
+        if (this.records.length === 0) break;
         this.unstored = { seq: this.nextSeq, data: this.takeChunk() };
       }
       const { seq, data } = this.unstored;
@@ -379,28 +383,38 @@ export class TerminalRecorder {
       this.unstored = null;
       this.releaseWaiters();
     }
+    // Output has stopped streaming: an idle terminal holds no chunk buffer.
+    if (this.records.length === 0) this.chunkBuffer = null;
     return this.bufferedBytes === 0;
   }
 
   /**
-   * Every buffered line that fits in one stored chunk (at least one line). While a store is
+   * Every buffered record that fits in one stored chunk (at least one record). While a store is
    * under way the buffer grows, so the next chunk is larger: each store costs about the same
    * whatever its size (a commit), and larger chunks under load are what keeps a fast stream
    * (cat of a large file) recorded at the speed it runs.
    */
   private takeChunk(): Buffer {
+    const parts: Uint8Array[] = [];
     let count = 0;
     let bytes = 0;
-    while (count < this.lines.length) {
-      const size = this.lineSizes[count] as number;
+    for (const { head, body } of this.records) {
+      const size = head.length + body.length;
       if (count > 0 && bytes + size > MAX_RECORDING_CHUNK_BYTES) break;
+      parts.push(head, body);
       bytes += size;
       count += 1;
     }
-    const taken = this.lines.splice(0, count);
-    this.lineSizes.splice(0, count);
-    this.lineBytes -= bytes;
-    return Buffer.from(taken.join(''), 'utf8');
+    this.records.splice(0, count);
+    this.recordBytes -= bytes;
+    if (bytes < REUSED_CHUNK_FROM_BYTES) return Buffer.concat(parts, bytes);
+    this.chunkBuffer ??= Buffer.allocUnsafe(MAX_RECORDING_CHUNK_BYTES);
+    let at = 0;
+    for (const part of parts) {
+      this.chunkBuffer.set(part, at);
+      at += part.length;
+    }
+    return this.chunkBuffer.subarray(0, bytes);
   }
 
   /** A repeat refused because an earlier try did store the chunk (its answer was lost). */
@@ -417,9 +431,9 @@ export class TerminalRecorder {
   private breakOff(): void {
     this.broken = true;
     this.leftOut = true;
-    this.lines = [];
-    this.lineSizes = [];
-    this.lineBytes = 0;
+    this.records = [];
+    this.recordBytes = 0;
+    this.chunkBuffer = null;
     this.unstored = null;
     this.releaseWaiters();
   }
