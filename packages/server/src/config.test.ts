@@ -50,6 +50,18 @@ describe('server configuration', () => {
     assert.throws(() => loadServerConfig({}, {}, '/nonexistent/muster.json'), /cannot read config file/);
   });
 
+  it('sets the heap growth from its default, the environment or a flag, and refuses a bad one', () => {
+    assert.equal(loadServerConfig({}, {}).heapGrowthPercent, 100);
+    assert.equal(loadServerConfig({}, { MUSTER_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent, 0);
+    assert.equal(loadServerConfig({ heapGrowthPercent: 150 }, {}).heapGrowthPercent, 150);
+    for (const bad of ['-1', '1001', '1.5', 'lots'])
+      assert.throws(
+        () => loadServerConfig({}, { MUSTER_HEAP_GROWTH_PERCENT: bad }),
+        (error: unknown) => error instanceof ConfigError && /heapGrowthPercent/.test(error.message),
+        bad,
+      );
+  });
+
   it('keeps terminal recordings 90 days unless told otherwise, and at least a day', () => {
     assert.equal(loadServerConfig({}, {}).terminalRecordingDays, 90);
     assert.equal(loadServerConfig({}, { MUSTER_TERMINAL_RECORDING_DAYS: '365' }).terminalRecordingDays, 365);

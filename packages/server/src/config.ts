@@ -246,6 +246,13 @@ export const ServerConfigSchema = Type.Object(
       description:
         'Remote terminal sessions ended longer ago than this are deleted with their recordings (the audit log keeps its entries).',
     }),
+    heapGrowthPercent: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 100,
+      description:
+        "How far V8's old generation may grow past the live heap before its next full collection, in percent (100: to twice the live heap; 0: V8's own choice). Lower saves memory, higher saves CPU while bytes stream through the node (remote terminals).",
+    }),
     queueSweepMs: Type.Integer({
       minimum: 100,
       default: 1000,

@@ -26,6 +26,7 @@ import type { AgentSession } from './gateway/agent-session';
 import { CommandDispatcher } from './gateway/command-dispatcher';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
+import { applyHeapGrowth } from './heap-growth';
 import { consoleDirectory, serveConsole } from './http/console-static';
 import type { LazySerializers } from './http/lazy-serializers';
 import { serverLanSubnets } from './lan-subnets';
@@ -107,6 +108,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // Each part logs through its own child of a root without bindings: pino writes a child's
   // bindings after its parent's, so a child of a logger that has a `component` repeats the key.
   const logRoot = pino({ level: config.logLevel });
+  applyHeapGrowth(config.heapGrowthPercent);
   const claim = claimDataDir(config.dataDir);
   const undo: Array<() => unknown> = [];
   try {
