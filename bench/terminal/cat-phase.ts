@@ -152,14 +152,16 @@ async function catOnce(t: TerminalSocket, path: string, say: (line: string) => v
       reject(new Error(`cat not done after ${catLimitSeconds} s (${count} bytes)`));
     }, catLimitSeconds * 1000);
     const take = (data: Buffer) => {
-      const joined = carry.length > 0 ? Buffer.concat([carry, data]) : data;
-      const at = joined.indexOf('END');
-      if (at < 0) {
+      // The marker may straddle two messages: look at the last two bytes before with this
+      // message's first two, then in the message itself (no copy of the whole message).
+      const seam = carry.length > 0 ? Buffer.concat([carry, data.subarray(0, 2)]).indexOf('END') : -1;
+      const inData = seam >= 0 ? -1 : data.indexOf('END');
+      if (seam < 0 && inData < 0) {
         count += data.length;
-        carry = Buffer.from(joined.subarray(Math.max(0, joined.length - 2)));
+        carry = Buffer.from((data.length >= 2 ? data : Buffer.concat([carry, data])).subarray(-2));
         return;
       }
-      count += at - carry.length;
+      count += seam >= 0 ? seam - carry.length : inData;
       clearTimeout(timer);
       clearInterval(ticker);
       t.onOutput = () => undefined;

@@ -1,4 +1,5 @@
 import { alignColumns } from '../support/columns';
+import { CLIENT_HEAP_GROWTH_PERCENT } from './client-heap';
 import type { LatenessWindow } from './crowd-lateness';
 import { meanPtyFloor } from './pty-floor';
 import type { TerminalResults } from './results';
@@ -24,6 +25,7 @@ export function formatTerminalReport(r: TerminalResults): string {
     `terminal benchmark at ${r.revision} on ${m.cpuModel} (${m.cores} cores, ${gib(m.totalMemoryBytes)} GiB), ${m.os}, node ${m.nodeVersion}`,
     `load average ${r.loadAverage.atStart.join(' ')} at the start, ${r.loadAverage.atEnd.join(' ')} at the end; ${f(r.durationSeconds, 0)} s`,
     `two server nodes on one PostgreSQL, compiled build; one real agent on node 0; options: ${r.commandLine || '(defaults)'}`,
+    `the client (this process, standing for the administrator's browser) runs with V8 heap growth ${CLIENT_HEAP_GROWTH_PERCENT} %, as the servers do by default`,
     '',
     'keystroke echo (one byte to `cat` on a raw terminal and back), ms:',
     alignColumns([

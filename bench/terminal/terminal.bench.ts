@@ -16,6 +16,7 @@ import { waitUntil } from '../support/wait';
 import { type BenchAgent, startBenchAgent } from './agent-process';
 import { parseTerminalArgs, TERMINALS_PER_AGENT, type TerminalOptions, USAGE } from './args';
 import { type CatResult, runCatPhase, writeCatFile } from './cat-phase';
+import { useClientHeapGrowth } from './client-heap';
 import { assertCompiledBuildFresh } from './compiled-build';
 import { runEchoPhase } from './echo-phase';
 import { runMemoryPhase } from './memory-phase';
@@ -273,4 +274,5 @@ async function run(o: TerminalOptions): Promise<void> {
   else rmSync(workDir, { recursive: true, force: true });
 }
 
+useClientHeapGrowth();
 await benchMain('bench:terminal', USAGE, () => parseTerminalArgs(process.argv.slice(2)), run);
