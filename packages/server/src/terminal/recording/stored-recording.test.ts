@@ -111,6 +111,11 @@ describe('stored terminal recordings (binary records, read as asciicast v2)', ()
       Buffer.concat([start, unknown]),
       new RegExp(`byte ${start.length}: record type 122 is none`),
     );
+    const huge = recordHeader('o', 1, 0xffffffff);
+    await refused(
+      Buffer.concat([start, huge]),
+      new RegExp(`byte ${start.length}: a record of 4294967295 bytes is longer`),
+    );
     await refused(Buffer.concat([start, record('o', -1, 'x')]), /not a number of milliseconds from 0/);
     await refused(
       Buffer.concat([start, record('o', Number.NaN, 'x')]),

@@ -1,4 +1,5 @@
 import { invalidInput, type MusterError } from '../../domain/errors';
+import { MAX_RECORDING_CHUNK_BYTES } from '../../store/terminal-record';
 import {
   type AsciicastEventType,
   type AsciicastHeader,
@@ -63,7 +64,8 @@ const corrupt = (offset: number, problem: string): MusterError =>
 /**
  * The records of a stored recording given in pieces cut anywhere. Throws invalid-input naming
  * the byte where the bytes stop being a recording (a wrong start, an unknown record type, a
- * time that is not a number of milliseconds from 0, a record cut short at the end).
+ * record longer than a stored chunk, a time that is not a number of milliseconds from 0, a
+ * record cut short at the end).
  */
 export async function* storedRecords(
   pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -92,6 +94,10 @@ export async function* storedRecords(
       const code = data[at] as number;
       if (!TYPES.has(code)) throw corrupt(base + at, `record type ${code} is none of h, o, i, r, m`);
       const length = data.readUInt32LE(at + 1);
+      // A recorder never writes a record past a stored chunk: a larger length is damage, and
+      // waiting for its end would hold the rest of the recording in memory.
+      if (length > MAX_RECORDING_CHUNK_BYTES)
+        throw corrupt(base + at, `a record of ${length} bytes is longer than a stored chunk`);
       const timeMs = data.readDoubleLE(at + 5);
       if (!(Number.isFinite(timeMs) && timeMs >= 0))
         throw corrupt(base + at, 'the time is not a number of milliseconds from 0');
