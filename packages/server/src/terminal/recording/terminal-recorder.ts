@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, invalidInput, MusterError } from '../../domain/errors';
-import {
-  MAX_RECORDING_CHUNK_BYTES,
-  type NewTerminalSession,
-  type TerminalEndReason,
-  type TerminalSessionStore,
+import type {
+  NewTerminalSession,
+  TerminalEndReason,
+  TerminalSessionStore,
 } from '../../store/terminal-record';
 import { resizeData } from './asciicast';
+import { PendingRecords } from './pending-records';
 import { RECORD_HEADER_BYTES, recordHeader, recordingStart, type StoredRecordType } from './stored-recording';
 
 /** What the recorder needs of the store. */
@@ -77,19 +77,6 @@ export interface RecordingResult {
 const MAX_EVENT_BYTES = 8 * 1024;
 
 /**
- * A chunk at least this large is gathered into one buffer the recorder keeps while output
- * streams, instead of a new buffer per chunk: buffers outside V8's heap that come and go fast
- * are what makes V8 collect the whole heap often (see heap-growth.ts).
- */
-const REUSED_CHUNK_FROM_BYTES = 128 * 1024;
-
-/** A record waiting to be stored: its 13-byte head and its data, held as given. */
-interface PendingRecord {
-  head: Buffer;
-  body: Uint8Array;
-}
-
-/**
  * Records one terminal session into the store while it runs, as the terminal's raw bytes in
  * binary records (stored-recording.ts), read back as asciicast v2. Nothing is decoded or
  * escaped while the session runs: recording asciicast text live (UTF-8 decoding, JSON
@@ -111,14 +98,8 @@ export class TerminalRecorder {
   private readonly highWaterBytes: number;
   private readonly clock: () => number;
   private readonly onError: (error: unknown) => void;
-  /** Records not yet in a chunk, and their size in bytes. */
-  private records: PendingRecord[] = [];
-  private recordBytes = 0;
-  /**
-   * The buffer large chunks are gathered into while output streams: one chunk is stored at a
-   * time, and the store is done with it once its append settles. Let go when all is stored.
-   */
-  private chunkBuffer: Buffer | null = null;
+  /** Records not yet in a chunk. */
+  private readonly records = new PendingRecords();
   /** The chunk being stored, or refused last time and to be tried again. */
   private unstored: { seq: number; data: Buffer } | null = null;
   private nextSeq = 0;
@@ -171,7 +152,7 @@ export class TerminalRecorder {
       timestamp: Math.floor(session.startedAt / 1000),
       env: { TERM: options.term ?? 'xterm-256color' },
     });
-    recorder.push({ head: start, body: new Uint8Array(0) });
+    recorder.push(start, new Uint8Array(0));
     recorder.timer = setInterval(() => void recorder.flush(), options.flushIntervalMs ?? 1000);
     recorder.timer.unref();
     return recorder;
@@ -189,7 +170,7 @@ export class TerminalRecorder {
 
   /** Recording bytes held in memory, not yet stored. */
   get bufferedBytes(): number {
-    return this.recordBytes + (this.unstored?.data.length ?? 0);
+    return this.records.bytes + (this.unstored?.data.length ?? 0);
   }
 
   /**
@@ -328,7 +309,7 @@ export class TerminalRecorder {
       return;
     }
     this.lastTime = timeMs;
-    this.push({ head: recordHeader(type, timeMs, data.length), body: data });
+    this.push(recordHeader(type, timeMs, data.length), data);
   }
 
   /** Writes a marker where events were left out, once there is room for it. */
@@ -338,14 +319,13 @@ export class TerminalRecorder {
     if (this.bufferedBytes + RECORD_HEADER_BYTES + text.length > this.maxBufferedBytes) return;
     this.gapOpen = false;
     this.gapBytes = 0;
-    this.push({ head: recordHeader('m', this.lastTime, text.length), body: text });
+    this.push(recordHeader('m', this.lastTime, text.length), text);
   }
 
-  private push(record: PendingRecord): void {
-    this.records.push(record);
-    this.recordBytes += record.head.length + record.body.length;
+  private push(head: Buffer, body: Uint8Array): void {
+    this.records.add(head, body);
     // While a store runs its loop takes these records too; only an idle recorder starts one.
-    if (this.recordBytes >= this.flushBytes && !this.storing) void this.flush();
+    if (this.records.bytes >= this.flushBytes && !this.storing) void this.flush();
   }
 
   /** Stores the unstored chunk, then the buffered records chunk by chunk; false at the first failure. */
@@ -356,15 +336,15 @@ export class TerminalRecorder {
     } finally {
       this.storing = false;
       // Records pushed while the loop was returning (a waiter resumed by its last store ran first).
-      if (this.recordBytes >= this.flushBytes && !this.broken && !this.ending) void this.flush();
+      if (this.records.bytes >= this.flushBytes && !this.broken && !this.ending) void this.flush();
     }
   }
 
   private async storeEach(): Promise<boolean> {
     while (!this.broken) {
       if (!this.unstored) {
-        if (this.records.length === 0) break;
-        this.unstored = { seq: this.nextSeq, data: this.takeChunk() };
+        if (this.records.empty) break;
+        this.unstored = { seq: this.nextSeq, data: this.records.takeChunk() };
       }
       const { seq, data } = this.unstored;
       try {
@@ -383,38 +363,8 @@ export class TerminalRecorder {
       this.unstored = null;
       this.releaseWaiters();
     }
-    // Output has stopped streaming: an idle terminal holds no chunk buffer.
-    if (this.records.length === 0) this.chunkBuffer = null;
+    this.records.idle();
     return this.bufferedBytes === 0;
-  }
-
-  /**
-   * Every buffered record that fits in one stored chunk (at least one record). While a store is
-   * under way the buffer grows, so the next chunk is larger: each store costs about the same
-   * whatever its size (a commit), and larger chunks under load are what keeps a fast stream
-   * (cat of a large file) recorded at the speed it runs.
-   */
-  private takeChunk(): Buffer {
-    const parts: Uint8Array[] = [];
-    let count = 0;
-    let bytes = 0;
-    for (const { head, body } of this.records) {
-      const size = head.length + body.length;
-      if (count > 0 && bytes + size > MAX_RECORDING_CHUNK_BYTES) break;
-      parts.push(head, body);
-      bytes += size;
-      count += 1;
-    }
-    this.records.splice(0, count);
-    this.recordBytes -= bytes;
-    if (bytes < REUSED_CHUNK_FROM_BYTES) return Buffer.concat(parts, bytes);
-    this.chunkBuffer ??= Buffer.allocUnsafe(MAX_RECORDING_CHUNK_BYTES);
-    let at = 0;
-    for (const part of parts) {
-      this.chunkBuffer.set(part, at);
-      at += part.length;
-    }
-    return this.chunkBuffer.subarray(0, bytes);
   }
 
   /** A repeat refused because an earlier try did store the chunk (its answer was lost). */
@@ -431,9 +381,7 @@ export class TerminalRecorder {
   private breakOff(): void {
     this.broken = true;
     this.leftOut = true;
-    this.records = [];
-    this.recordBytes = 0;
-    this.chunkBuffer = null;
+    this.records.clear();
     this.unstored = null;
     this.releaseWaiters();
   }
