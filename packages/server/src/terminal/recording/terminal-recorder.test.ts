@@ -347,6 +347,37 @@ describe('terminal recorder (asciicast v2 on a real SQLite store)', () => {
     );
   });
 
+  it('stores large chunks byte for byte while the store is slow: a reused chunk buffer is not written over', {
+    timeout: 30_000,
+  }, async () => {
+    // Each append waits 5 ms before the real store takes the chunk, so records pile up into
+    // chunks of hundreds of KiB (gathered in the buffer the recorder reuses) while one is stored.
+    const slow: RecordingStore = {
+      create: (s) => backend.terminalSessions.create(s),
+      finish: (id, end) => backend.terminalSessions.finish(id, end),
+      async appendRecording(id, seq, data, counts) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await backend.terminalSessions.appendRecording(id, seq, data, counts);
+      },
+    };
+    const session = newSession();
+    const recorder = await start(
+      session,
+      { flushIntervalMs: 600_000, maxBufferedBytes: 4 * 1024 * 1024 },
+      slow,
+    );
+    // Every piece differs, so a chunk written over by the next would show.
+    const pieces = Array.from({ length: 1500 }, (_, i) => Buffer.from(`${i} `.repeat(700).slice(0, 4000)));
+    for (const piece of pieces) {
+      if (!recorder.output(piece)) await recorder.whenWritable();
+    }
+    const result = await recorder.end({ endReason: 'exit' });
+    assert.equal(result.complete, true);
+    assert.ok(result.recordedBytes / result.chunks > 128 * 1024, `large chunks (${result.chunks})`);
+    const recording = await readStoredRecording(backend.terminalSessions, session.id);
+    assert.equal(outputText(recording), Buffer.concat(pieces).toString('utf8'));
+  });
+
   it('ends once: a second end returns the first result and later output is ignored', async () => {
     const clock = manualClock();
     const session = newSession();
