@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort, testPortRange } from './harness';
+import { freePort, TestServer, tempDir, testPortRange } from './harness';
 
 describe('e2e harness: free ports', () => {
   it('picks ports below the kernel’s ephemeral range, which outgoing connections never take', async () => {
@@ -27,6 +28,37 @@ describe('e2e harness: free ports', () => {
       assert.equal(port, next, 'the held port was passed over');
     } finally {
       held.close();
+    }
+  });
+
+  it('starts a server on another port when the one it picked is taken before the server binds it', {
+    timeout: 60_000,
+  }, async () => {
+    // Another test file that picked the same port and bound it first.
+    const held = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => held.listen(taken, '127.0.0.1', () => resolve()));
+    const dir = tempDir('port-retry');
+    const picks: number[] = [];
+    let server: TestServer | undefined;
+    try {
+      server = await TestServer.start({
+        dataDir: join(dir.path, 'data'),
+        agentPorts: [await freePort()],
+        pickHttpPort: async () => {
+          const port = picks.length === 0 ? taken : await freePort();
+          picks.push(port);
+          return port;
+        },
+      });
+      assert.equal(picks.length, 2, 'a second port was picked after the first was refused');
+      assert.equal(picks[0], taken);
+      assert.equal(server.options.httpPort, picks[1]);
+      assert.equal((await server.api.get('/server')).status, 200);
+    } finally {
+      await server?.stop();
+      held.close();
+      dir.cleanup();
     }
   });
 });

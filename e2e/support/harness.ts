@@ -180,7 +180,12 @@ export interface TestServerOptions {
   tokenDir?: string;
   /** The muster command to run (the sources through tsx by default). */
   bin?: string;
+  /** Picks the HTTP port when httpPort is not given (freePort by default). */
+  pickHttpPort?: () => Promise<number>;
 }
+
+/** Tries of a start whose HTTP port, picked here, was taken by another test in the meantime. */
+const PORT_TRIES = 5;
 
 /** A `muster server` process and an API client for it. */
 export class TestServer {
@@ -195,9 +200,29 @@ export class TestServer {
     );
   }
 
-  /** Starts a server and waits until its API answers. */
+  /**
+   * Starts a server and waits until its API answers. A port picked here can still be taken by
+   * another test file that picked the same one (the files run side by side; CI saw it: "the
+   * HTTP API cannot listen on 127.0.0.1:23061: the port is already in use"), so a start refused
+   * for that port is tried again on another, up to PORT_TRIES times.
+   */
   static async start(options: TestServerOptions): Promise<TestServer> {
-    const httpPort = options.httpPort ?? (await freePort());
+    if (options.httpPort !== undefined) return TestServer.startOn(options, options.httpPort);
+    const pick = options.pickHttpPort ?? (() => freePort());
+    for (let attempt = 1; ; attempt++) {
+      const httpPort = await pick();
+      try {
+        return await TestServer.startOn(options, httpPort);
+      } catch (error) {
+        const taken = String(error).includes(
+          `cannot listen on 127.0.0.1:${httpPort}: the port is already in use`,
+        );
+        if (!taken || attempt >= PORT_TRIES) throw error;
+      }
+    }
+  }
+
+  private static async startOn(options: TestServerOptions, httpPort: number): Promise<TestServer> {
     const args = [
       'server',
       '--data-dir',
