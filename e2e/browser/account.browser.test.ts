@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab, PHONE } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 
 const PASSWORD = 'correct horse battery';
 
@@ -56,7 +57,7 @@ describe('console: my account', () => {
   let browser: Browser;
   let site: ConsoleServer;
   before(async () => {
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     // Plain viewers: My account is theirs whatever their roles.
     const viewer = await site.server.api.post('/roles', { name: 'viewer', permissions: ['machines.view'] });
     assert.equal(viewer.status, 201, JSON.stringify(viewer.body));

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import { ConsoleTab, launchChromium } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 import { tabUntil } from './support/page-checks';
 
 const PASSWORD = 'correct horse battery';
@@ -27,7 +28,7 @@ describe('console: administration', () => {
   let tab: ConsoleTab;
   const api = () => site.server.api;
   before(async () => {
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     for (const [path, body] of [
       ['/roles', { name: 'viewer', permissions: ['machines.view'] }],
       ['/roles', { name: 'auditor', permissions: ['audit.view'] }],

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import { ConsoleTab, DESKTOP, launchChromium, PHONE } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab, DESKTOP, PHONE } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 import { assertNoPageOverflow, tabUntil } from './support/page-checks';
 
 const PASSWORD = 'layout test password';
@@ -23,7 +24,7 @@ describe('console: every page at both sizes and by keyboard', () => {
   let browser: Browser;
   let site: ConsoleServer;
   before(async () => {
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     await Promise.all([
       site.createUser('kim', PASSWORD, [{ role: 'master', scope: 'master' }]),
       // Changes its password by keyboard: kim's stays as it is for the other tests.

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Proc, startAgent, tempDir, waitEnrolled } from '../support/harness';
-import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab, PHONE } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 
 const ADMIN = 'olivia';
 const TECH = 'sam';
@@ -61,7 +62,7 @@ describe('console: the Machine page', () => {
 
   before(async () => {
     mkdirSync(drop);
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     // globex's machine needs no agent: an install token with a fixed name makes its account.
     await site.server.installToken({ group: 'web.globex', machineName: 'b1' });
     globex = 'b1.web.globex';

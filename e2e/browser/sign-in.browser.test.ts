@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ConsoleTab, launchChromium } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 
 describe('console: signing in', () => {
   let browser: Browser;
   let site: ConsoleServer;
   before(async () => {
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     await site.createUser('olivia', 'correct horse battery', [{ role: 'master', scope: 'master' }]);
   });
   after(async () => {

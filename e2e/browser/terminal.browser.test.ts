@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Proc, startAgent, tempDir, waitEnrolled, waitFor } from '../support/harness';
-import { ConsoleTab, launchChromium, PHONE } from './support/chromium';
-import { type ConsoleServer, startConsoleServer } from './support/console-server';
+import { launchBrowserAndSite } from './support/browser-and-site';
+import { ConsoleTab, PHONE } from './support/chromium';
+import type { ConsoleServer } from './support/console-server';
 import { assertNoPageOverflow, focused, tabUntil } from './support/page-checks';
 
 const ADMIN = 'olivia';
@@ -70,7 +71,7 @@ describe('console: the remote terminal', () => {
   };
 
   before(async () => {
-    [browser, site] = await Promise.all([launchChromium(), startConsoleServer()]);
+    [browser, site] = await launchBrowserAndSite();
     const token = await site.server.installToken({ group: 'web.acme', maxUses: 1 });
     const state = join(dir.path, 'agent');
     // The shell starts in an empty home: this machine's own ~/.bashrc can hang a login shell.
