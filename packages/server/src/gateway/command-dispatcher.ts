@@ -59,6 +59,14 @@ export class CommandDispatcher {
   });
   private readonly departures = new TurnBatcher<string>(CLAIM_CHUNK, (holders) => this.endedMany(holders));
   /**
+   * Agents told of new work. A fan-out reaches each node as hundreds of bus events of 40
+   * machines each, all read in the same turn or a few; a claim per event was 500 claims (and as
+   * many NOTIFYs of their changes) per node for 20,000 agents, which held the fan-out's POST
+   * 9.4 s and the node's other requests up to 10.9 s (bench/results/scale-20000-heap100.md).
+   * Gathered for one turn, they cost one claim per thousand.
+   */
+  private readonly woken = new TurnBatcher<DispatchTarget>(CLAIM_CHUNK, (chunk) => this.pumpChunk(chunk));
+  /**
    * Agents that reported a result and may be free for their next command. A fan-out's results
    * come back together: a claim each queued thousands of transactions on the database pool, and
    * every other request of the node (an API call's sign-in lookup) waited behind them for up to
@@ -130,15 +138,16 @@ export class CommandDispatcher {
   }
 
   /**
-   * Gives each free, unsuspended agent of a fan-out its next command. Claims go in chunks, with
-   * the event loop let go between them, so a fan-out to every agent neither overflows the
-   * database's parameter limit nor stalls the check-ins of everyone else.
+   * Gives each free, unsuspended agent told of new work its next command. Agents woken in the
+   * same turn of the event loop are claimed for together, a thousand per claim with the loop
+   * let go between claims, so a fan-out to every agent neither overflows the database's
+   * parameter limit nor stalls the check-ins of everyone else. Resolves once they were served.
    */
   async pumpMany(targets: readonly DispatchTarget[]): Promise<void> {
-    for (let i = 0; i < targets.length; i += CLAIM_CHUNK) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      await this.pumpChunk(targets.slice(i, i + CLAIM_CHUNK));
-    }
+    if (targets.length === 0) return;
+    let served: Promise<void> = Promise.resolve();
+    for (const t of targets) served = this.woken.add(t);
+    await served;
   }
 
   private async pumpChunk(targets: readonly DispatchTarget[]): Promise<void> {

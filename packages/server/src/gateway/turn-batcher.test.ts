@@ -14,6 +14,17 @@ describe('turn batcher', () => {
     assert.deepEqual(settled, [[1, 2], [3, 4], [5], [6]]);
   });
 
+  it('lets the event loop run between chunks settled synchronously (SQLite)', async () => {
+    const seen: string[] = [];
+    const batcher = new TurnBatcher<number>(1, async (chunk) => {
+      seen.push(`chunk ${chunk[0]}`);
+      // Set during the first chunk: it runs before the second only if the batcher yields.
+      if (chunk[0] === 1) setImmediate(() => seen.push('other work'));
+    });
+    await Promise.all([batcher.add(1), batcher.add(2)]);
+    assert.deepEqual(seen, ['chunk 1', 'other work', 'chunk 2']);
+  });
+
   it('a failing chunk does not stop the rest, and callers still resolve', async () => {
     const settled: number[][] = [];
     const batcher = new TurnBatcher<number>(1, async (chunk) => {

@@ -1,3 +1,5 @@
+import { yieldToEventLoop } from '../services/target-batches';
+
 /**
  * Gathers items for one turn of the event loop and hands them to `settle` in chunks, one chunk
  * after the other. A burst (a thousand agents reconnecting, a mass disconnect) then costs a few
@@ -22,6 +24,9 @@ export class TurnBatcher<T> {
         this.items = [];
         this.pending = null;
         for (let i = 0; i < batch.length; i += this.chunkSize) {
+          // SQLite answers synchronously: without a turn between chunks, a batch of 20,000
+          // would hold the event loop for all of them.
+          if (i > 0) await yieldToEventLoop();
           await this.settle(batch.slice(i, i + this.chunkSize)).catch(() => undefined);
         }
         resolve();
