@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   ConnectionEnd,
   ConnectionHistoryEntry,
@@ -8,6 +8,7 @@ import type {
 import type { CheckinHistoryTable } from './checkin-history.schema';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
+import { valuesParam } from './values-param.sql';
 
 /** Rows per statement: 9 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const CHUNK = 1000;
@@ -92,11 +93,6 @@ function entryOf(row: Selectable<CheckinHistoryTable>): ConnectionHistoryEntry {
   };
 }
 
-/** A parameter, cast for PostgreSQL (which cannot infer types inside VALUES); SQLite needs none. */
-function param(value: unknown, type: 'bigint' | 'int' | 'text', typed: boolean): RawBuilder<unknown> {
-  return typed ? sql`cast(${value} as ${sql.raw(type)})` : sql`${value}`;
-}
-
 async function startsChunk(
   db: Kysely<Database>,
   chunk: readonly (ConnectionStart & { end?: ConnectionEnd | undefined })[],
@@ -104,7 +100,7 @@ async function startsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (s) =>
-      sql`(${param(s.id, 'text', typed)}, ${param(s.machineId, 'text', typed)}, ${param(s.connectedAt, 'bigint', typed)}, ${param(s.remoteAddress, 'text', typed)}, ${param(s.nodeId, 'text', typed)}, ${param(s.end?.disconnectedAt ?? null, 'bigint', typed)}, ${param(s.end?.reason ?? null, 'text', typed)}, ${param(s.end?.checkins ?? 0, 'int', typed)}, ${param(s.end?.lastCheckinAt ?? null, 'bigint', typed)})`,
+      sql`(${valuesParam(s.id, 'text', typed)}, ${valuesParam(s.machineId, 'text', typed)}, ${valuesParam(s.connectedAt, 'bigint', typed)}, ${valuesParam(s.remoteAddress, 'text', typed)}, ${valuesParam(s.nodeId, 'text', typed)}, ${valuesParam(s.end?.disconnectedAt ?? null, 'bigint', typed)}, ${valuesParam(s.end?.reason ?? null, 'text', typed)}, ${valuesParam(s.end?.checkins ?? 0, 'int', typed)}, ${valuesParam(s.end?.lastCheckinAt ?? null, 'bigint', typed)})`,
   );
   // Joined to machines: a machine deleted since its agent connected has no history to keep
   // (and its row would break the foreign key, failing the whole batch). "where true" lets
@@ -128,7 +124,7 @@ async function endsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (e) =>
-      sql`(${param(e.id, 'text', typed)}, ${param(e.disconnectedAt, 'bigint', typed)}, ${param(e.reason, 'text', typed)}, ${param(e.checkins, 'int', typed)}, ${param(e.lastCheckinAt, 'bigint', typed)})`,
+      sql`(${valuesParam(e.id, 'text', typed)}, ${valuesParam(e.disconnectedAt, 'bigint', typed)}, ${valuesParam(e.reason, 'text', typed)}, ${valuesParam(e.checkins, 'int', typed)}, ${valuesParam(e.lastCheckinAt, 'bigint', typed)})`,
   );
   // Only an open entry takes an end: a late or repeated end never rewrites one already closed
   // (by its node's restart, say).

@@ -1,8 +1,9 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CheckinRecorder } from '../interfaces';
 import type { CheckinUpdate, ConnectionUpdate } from '../machine-record';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
+import { valuesParam } from './values-param.sql';
 
 /** Rows per statement: 6 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const CHUNK = 2000;
@@ -41,11 +42,6 @@ export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): Chec
   };
 }
 
-/** A parameter, cast for PostgreSQL (which cannot infer types inside VALUES); SQLite needs none. */
-function param(value: unknown, type: 'bigint' | 'int' | 'text', typed: boolean): RawBuilder<unknown> {
-  return typed ? sql`cast(${value} as ${sql.raw(type)})` : sql`${value}`;
-}
-
 async function checkinsChunk(
   db: Kysely<Database>,
   chunk: readonly CheckinUpdate[],
@@ -53,7 +49,7 @@ async function checkinsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (c) =>
-      sql`(${c.machineId}, ${param(c.seenAt, 'bigint', typed)}, ${param(c.loggedOnUser, 'text', typed)}, ${param(c.userIdleSeconds, 'int', typed)}, ${JSON.stringify(c.localAddresses)}, ${c.agentVersion})`,
+      sql`(${c.machineId}, ${valuesParam(c.seenAt, 'bigint', typed)}, ${valuesParam(c.loggedOnUser, 'text', typed)}, ${valuesParam(c.userIdleSeconds, 'int', typed)}, ${JSON.stringify(c.localAddresses)}, ${c.agentVersion})`,
   );
   await sql`
     with v(id, seen_at, logged_on_user, idle, addresses, version) as (values ${sql.join(rows)})
@@ -74,7 +70,7 @@ async function connectionsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (c) =>
-      sql`(${c.machineId}, ${param(c.connected ? 1 : 0, 'int', typed)}, ${param(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${param(c.remoteAddress ?? null, 'text', typed)}, ${param(c.hardwareId ?? null, 'text', typed)}, ${param(c.recordedBy, 'text', typed)})`,
+      sql`(${c.machineId}, ${valuesParam(c.connected ? 1 : 0, 'int', typed)}, ${valuesParam(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${valuesParam(c.remoteAddress ?? null, 'text', typed)}, ${valuesParam(c.hardwareId ?? null, 'text', typed)}, ${valuesParam(c.recordedBy, 'text', typed)})`,
   );
   // started_at: when the session began, if that falls in this batch (a start, or an end that
   // carries its start); such a start counts as a check-in even when the session has ended.

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { CommandRecord, CommandStatus, TargetKind } from '../command-record';
 import type { CommandsTable } from './schema';
 
@@ -29,3 +29,36 @@ export function commandFromRow(row: Selectable<CommandsTable>): CommandRecord {
     createdBy: row.created_by ?? null,
   };
 }
+
+/**
+ * Every column of a command row, for RETURNING in an UPDATE ... FROM: SQLite takes no
+ * `commands.*` there, and the joined table's columns are named apart so these plain names are
+ * the table's.
+ */
+export const COMMAND_ROW_COLUMNS = sql.raw(
+  [
+    'seq',
+    'id',
+    'org_id',
+    'target_kind',
+    'target_id',
+    'group_id',
+    'type',
+    'params',
+    'status',
+    'priority',
+    'attempts',
+    'max_attempts',
+    'lease_expires_at',
+    'expires_at',
+    'idempotency_key',
+    'created_at',
+    'updated_at',
+    'finished_at',
+    'exit_code',
+    'output',
+    'error',
+    'holder',
+    'created_by',
+  ].join(', '),
+);
