@@ -117,6 +117,7 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
   inFlightUntil = 0;
   inFlightSince = 0;
   recheck = false;
+  mayHaveWork = true;
   /** Unique across nodes and restarts: the store names this session as holder of its commands. */
   readonly holder = randomBytes(12).toString('base64url');
   private readonly handshake = new ServerHandshake();

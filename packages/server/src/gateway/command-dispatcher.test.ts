@@ -7,7 +7,7 @@ import { CommandQueueService } from '../services/command-queue.service';
 import { EventHub } from '../services/event-hub';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord, NewCommand, TargetKind } from '../store/command-record';
-import type { StoreBackend } from '../store/interfaces';
+import type { FirstClaims, StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { CommandDispatcher, type DispatchTarget } from './command-dispatcher';
@@ -38,6 +38,7 @@ class RecordingTarget implements DispatchTarget {
   inFlightUntil = 0;
   inFlightSince = 0;
   recheck = false;
+  mayHaveWork = true;
   readonly commands: CommandMessage[] = [];
   readonly acks: string[] = [];
   readonly rejects: string[] = [];
@@ -66,12 +67,21 @@ class HeldClaimQueue extends CommandQueueService {
   /** Claims made, one agent at a time and many at once. */
   singleClaims = 0;
   manyClaims = 0;
+  /** Agents the fan-out claims looked for. */
+  manyClaimTargets = 0;
+  /** Held after a fan-out claim's transaction committed. */
+  holdMany: Promise<void> | null = null;
+  claimedMany: (() => void) | null = null;
   override async claimFirstPerTarget(
     kind: TargetKind,
     targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
-  ): Promise<CommandRecord[]> {
+  ): Promise<FirstClaims> {
     this.manyClaims += 1;
-    return super.claimFirstPerTarget(kind, targets);
+    this.manyClaimTargets += targets.length;
+    const claims = await super.claimFirstPerTarget(kind, targets);
+    this.claimedMany?.();
+    if (this.holdMany) await this.holdMany;
+    return claims;
   }
   override async claim(
     kind: TargetKind,
@@ -144,6 +154,8 @@ describe('command dispatcher', () => {
     queue.claimedOnce = null;
     queue.holdBefore = null;
     queue.claimStarting = null;
+    queue.holdMany = null;
+    queue.claimedMany = null;
     warnings.length = 0;
   });
   after(async () => {
@@ -286,6 +298,93 @@ describe('command dispatcher', () => {
     for (const a of agents) assert.equal(a.commands.length, 1, `${a.machineId} was given its command`);
     assert.equal(queue.manyClaims, 1, 'one claim for the ten events');
     assert.equal(queue.singleClaims, 0);
+  });
+
+  it('a large fan-out lets the event loop run while it sends, and skips a session that ended meanwhile', async () => {
+    const order: string[] = [];
+    const agents = Array.from({ length: 250 }, (_, i) => {
+      const agent = new RecordingTarget(`slice${i}.d.acme`, `slice-${i}`);
+      agent.sendCommand = (message) => {
+        agent.commands.push(message);
+        order.push(agent.machineId);
+      };
+      return agent;
+    });
+    const leaving = agents[200] as RecordingTarget;
+    const { commands } = await store.commands.enqueue(
+      agents.map((a) => newCommand(a.machineId)),
+      null,
+      now,
+    );
+    const leavingCommand = commands.find((c) => c.targetId === leaving.machineId)?.id as string;
+    // Other work waiting once the first command is sent: a connection closing.
+    const first = agents[0] as RecordingTarget;
+    first.sendCommand = (message) => {
+      first.commands.push(message);
+      order.push(first.machineId);
+      setImmediate(() => {
+        order.push('other work');
+        void dispatcher.gone(leaving);
+      });
+    };
+    await dispatcher.pumpMany(agents);
+    const other = order.indexOf('other work');
+    assert.ok(other > 0 && other < 249, `other work ran between the sends (at ${other} of ${order.length})`);
+    assert.deepEqual(leaving.commands, [], 'nothing is sent to the session that ended meanwhile');
+    for (const a of agents) if (a !== leaving) assert.equal(a.commands.length, 1, a.machineId);
+    await dispatcher.gone(leaving);
+    assert.equal((await store.commands.getCommand(leavingCommand))?.status, 'pending', 'its command is back');
+  });
+
+  it('results of a fan-out whose agents have nothing more waiting are followed by no claim', async () => {
+    const agents = Array.from({ length: 40 }, (_, i) => new RecordingTarget(`only${i}.d.acme`, `only-${i}`));
+    const busy = agents[0] as RecordingTarget;
+    await store.commands.enqueue(
+      agents.map((a) => newCommand(a.machineId)),
+      null,
+      now,
+    );
+    await dispatcher.pumpMany(agents);
+    // Work queued for one agent while it runs its command: announced, but the agent is busy.
+    await store.commands.enqueue([newCommand(busy.machineId)], null, now);
+    await dispatcher.pumpMany([busy]);
+    queue.singleClaims = 0;
+    queue.manyClaims = 0;
+    queue.manyClaimTargets = 0;
+    await Promise.all(agents.map((a) => dispatcher.result(a, result(a.commands[0]?.id as string))));
+    for (const a of agents) assert.deepEqual(a.acks, [a.commands[0]?.id], a.machineId);
+    assert.equal(queue.manyClaims, 1);
+    assert.equal(queue.manyClaimTargets, 1, 'a claim only for the agent whose work was announced');
+    assert.equal(queue.singleClaims, 0);
+    assert.equal(busy.commands.length, 2, 'which was handed its next command');
+    assert.ok(
+      agents.slice(1).every((a) => a.commands.length === 1 && a.inFlight === null),
+      'the others are free and were sent nothing more',
+    );
+  });
+
+  it('work announced while a fan-out claim runs is looked for after the result, though the claim delivered', async () => {
+    const agent = new RecordingTarget('race.d.acme', 'race-session');
+    await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    let release = () => {};
+    queue.holdMany = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claimed = new Promise<void>((resolve) => {
+      queue.claimedMany = resolve;
+    });
+    const first = dispatcher.pumpMany([agent]);
+    await claimed;
+    // The claim has looked (one command, nothing more) and committed; a second command is
+    // committed and announced before the claim's answer is handled.
+    await store.commands.enqueue([newCommand(agent.machineId)], null, now);
+    const announced = dispatcher.pumpMany([agent]);
+    queue.holdMany = null;
+    release();
+    await Promise.all([first, announced]);
+    assert.equal(agent.commands.length, 1);
+    await dispatcher.result(agent, result(agent.commands[0]?.id as string));
+    assert.equal(agent.commands.length, 2, 'the second command followed the first result');
   });
 
   it('two results of one agent in the same turn hand out its next command once', async () => {

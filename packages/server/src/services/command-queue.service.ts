@@ -14,7 +14,13 @@ import type {
   NewCommand,
   TargetKind,
 } from '../store/command-record';
-import type { CommandQueueStore, MachineReader, MachineScope, MachineWriter } from '../store/interfaces';
+import type {
+  CommandQueueStore,
+  FirstClaims,
+  MachineReader,
+  MachineScope,
+  MachineWriter,
+} from '../store/interfaces';
 import { newCommandId } from './command-queue-ids';
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
@@ -281,16 +287,19 @@ export class CommandQueueService {
     return claimed;
   }
 
-  /** Hands out the next command of each of many endpoints at once (a fan-out), each to its session. */
+  /**
+   * Hands out the next command of each of many endpoints at once (a fan-out), each to its
+   * session, and says which of them have more waiting.
+   */
   async claimFirstPerTarget(
     kind: TargetKind,
     targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
-  ): Promise<CommandRecord[]> {
+  ): Promise<FirstClaims> {
     const now = this.clock();
-    const claimed = await this.store.claimFirstPerTarget(kind, targets, now, this.leaseMs);
-    await this.coverRunningTime(claimed, now);
-    await this.events.commandChanges(claimed.map((c) => toChange(c, now)));
-    return claimed;
+    const result = await this.store.claimFirstPerTarget(kind, targets, now, this.leaseMs);
+    await this.coverRunningTime(result.claimed, now);
+    await this.events.commandChanges(result.claimed.map((c) => toChange(c, now)));
+    return result;
   }
 
   /** A shell command may run up to its timeout: its lease covers that, plus a margin. */

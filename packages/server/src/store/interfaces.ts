@@ -412,6 +412,16 @@ export interface StoreBackend {
   close(): Promise<void>;
 }
 
+/** What claimFirstPerTarget handed out. */
+export interface FirstClaims {
+  claimed: CommandRecord[];
+  /**
+   * Endpoints given a command that still have pending ones after it (rows another transaction
+   * held locked are not seen, as with every claim).
+   */
+  morePending: string[];
+}
+
 /** The durable command queue. Every change of status is one transaction with its transition row. */
 export interface CommandQueueStore {
   /**
@@ -457,14 +467,15 @@ export interface CommandQueueStore {
   /**
    * Claims, for each listed endpoint, its next pending command (priority, then FIFO) in one
    * transaction: a fan-out to thousands of agents costs one round trip per batch, not one per
-   * agent. Commands past their time to live are left to the sweeper.
+   * agent. Commands past their time to live are left to the sweeper. Says which endpoints had
+   * more than one pending command, so no claim need follow a result of the only one.
    */
   claimFirstPerTarget(
     kind: TargetKind,
     targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
     now: number,
     leaseMs: number,
-  ): Promise<CommandRecord[]>;
+  ): Promise<FirstClaims>;
   /** Moves the lease of a processing command (a long shell timeout needs a longer lease). */
   extendLease(id: string, until: number): Promise<void>;
   /** Returns a processing command of this endpoint to pending ("not now"). */

@@ -66,7 +66,7 @@ export function commandDeliveryTests(store: StoreRef): void {
   it('a fan-out claim records each command with its own session', async () => {
     const q = store().commands;
     const { commands } = await q.enqueue([cmd('fo1.dq.acme'), cmd('fo2.dq.acme')], null, T0);
-    const claimed = await q.claimFirstPerTarget(
+    const { claimed } = await q.claimFirstPerTarget(
       'machine',
       [
         { targetId: 'fo1.dq.acme', holder: 'h-1' },
@@ -165,6 +165,58 @@ export function commandDeliveryTests(store: StoreRef): void {
     );
     assert.match(late[3]?.detail ?? '', /after the command had been returned to the queue/);
     assert.deepEqual(await q.finishMany([], T0 + 400), []);
+  });
+
+  it('finishMany writes a fan-out of results past one statement, each with its own outcome', async () => {
+    const q = store().commands;
+    const n = 1205; // more than one UPDATE's worth
+    const targets = Array.from({ length: n }, (_, i) => `many${i}.dq.acme`);
+    const { commands } = await q.enqueue(
+      targets.map((t) => cmd(t)),
+      null,
+      T0,
+    );
+    const { claimed } = await q.claimFirstPerTarget(
+      'machine',
+      targets.map((targetId) => ({ targetId, holder: `h-${targetId}` })),
+      T0,
+      60_000,
+    );
+    assert.equal(claimed.length, n);
+    const outcomeOf = (i: number): CommandOutcome =>
+      i % 3 === 0
+        ? { status: 'failed', exitCode: i, output: null, error: `exit ${i}` }
+        : { status: 'complete', exitCode: i % 2 === 0 ? 0 : null, output: `out ${i} ✓`, error: null };
+    const results = await q.finishMany(
+      commands.map((c, i) => ({ id: c.id, kind: 'machine', targetId: c.targetId, outcome: outcomeOf(i) })),
+      T0 + 500,
+    );
+    assert.equal(results.length, n);
+    for (const [i, c] of commands.entries()) {
+      const r = results[i];
+      const want = outcomeOf(i);
+      assert.ok(r && typeof r !== 'string', `result ${i} was stored`);
+      assert.deepEqual(
+        [r.id, r.status, r.exitCode, r.output, r.error, r.finishedAt, r.leaseExpiresAt],
+        [c.id, want.status, want.exitCode, want.output, want.error, T0 + 500, null],
+        `result ${i}`,
+      );
+    }
+    for (const i of [0, 1, 2, 1000, 1204]) {
+      const stored = await q.getCommand((commands[i] as CommandRecord).id);
+      const want = outcomeOf(i);
+      assert.deepEqual(
+        [stored?.status, stored?.exitCode, stored?.output, stored?.error, stored?.finishedAt],
+        [want.status, want.exitCode, want.output, want.error, T0 + 500],
+        `stored ${i}`,
+      );
+    }
+    assert.deepEqual(
+      (await q.transitionsOf((commands[1204] as CommandRecord).id)).map((x) => x.status),
+      ['pending', 'processing', 'complete'],
+    );
+    // The sessions hold nothing any more.
+    assert.deepEqual(await q.releaseHolders('machine', [`h-${targets[5]}`], T0 + 600), []);
   });
 
   it('refuses a result for a command never delivered, and stores nothing', async () => {

@@ -260,7 +260,7 @@ export function commandQueueTests(store: StoreRef): void {
     assert.equal(ids.length, 20);
   });
 
-  it('claims the next command of each of many endpoints in one batch, by priority then FIFO', async () => {
+  it('claims the next command of each of many endpoints in one batch, by priority then FIFO, and says who has more', async () => {
     const q = store().commands;
     const { commands } = await q.enqueue(
       [
@@ -272,7 +272,7 @@ export function commandQueueTests(store: StoreRef): void {
       null,
       T0,
     );
-    const claimed = await q.claimFirstPerTarget(
+    const { claimed, morePending } = await q.claimFirstPerTarget(
       'machine',
       ['fan1.q.acme', 'fan2.q.acme', 'fan3.q.acme', 'none.q.acme'].map((targetId) => ({
         targetId,
@@ -281,6 +281,7 @@ export function commandQueueTests(store: StoreRef): void {
       T0 + 1,
       1000,
     );
+    assert.deepEqual(morePending, ['fan1.q.acme'], 'fan1 has one left; fan2 had only one');
     assert.deepEqual(
       claimed.map((c) => c.id).sort(),
       [commands[1]?.id, commands[2]?.id].sort(),
@@ -289,7 +290,7 @@ export function commandQueueTests(store: StoreRef): void {
     assert.ok(
       claimed.every((c) => c.status === 'processing' && c.attempts === 1 && c.leaseExpiresAt === T0 + 1001),
     );
-    assert.deepEqual(await q.claimFirstPerTarget('machine', [], T0, 1000), []);
+    assert.deepEqual(await q.claimFirstPerTarget('machine', [], T0, 1000), { claimed: [], morePending: [] });
     const again = await q.claimFirstPerTarget(
       'machine',
       [{ targetId: 'fan1.q.acme', holder: null }],
@@ -297,9 +298,10 @@ export function commandQueueTests(store: StoreRef): void {
       1000,
     );
     assert.deepEqual(
-      again.map((c) => c.id),
+      again.claimed.map((c) => c.id),
       [commands[0]?.id],
     );
+    assert.deepEqual(again.morePending, [], 'that was the last one');
   });
 
   it('lists with filters newest first and deletes finished commands past retention in batches', async () => {

@@ -190,7 +190,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     },
 
     async claimFirstPerTarget(kind, targets, now, leaseMs) {
-      if (targets.length === 0) return [];
+      if (targets.length === 0) return { claimed: [], morePending: [] };
       const targetIds = targets.map((t) => t.targetId);
       const holderOf = new Map(targets.map((t) => [t.targetId, t.holder]));
       return db.transaction().execute(async (trx) => {
@@ -203,9 +203,13 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
           .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
         if (dialect === 'postgres') pick = pick.forUpdate().skipLocked();
         const best = new Map<string, { seq: number; priority: number }>();
+        // Every pending row of the targets is read to pick the best: the targets with a second
+        // one come for free.
+        const morePending = new Set<string>();
         for (const r of await pick.execute()) {
           const seq = Number(r.seq);
           const current = best.get(r.target_id);
+          if (current) morePending.add(r.target_id);
           if (
             !current ||
             r.priority > current.priority ||
@@ -214,7 +218,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
             best.set(r.target_id, { seq, priority: r.priority });
           }
         }
-        if (best.size === 0) return [];
+        if (best.size === 0) return { claimed: [], morePending: [] };
         const claimed = await trx
           .updateTable('commands')
           .set((eb) => ({
@@ -232,7 +236,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
           .execute();
         await recordTransitions(trx, claimed, now, null);
         await recordHolders(trx, claimed, holderOf);
-        return claimed.map(commandFromRow);
+        return { claimed: claimed.map(commandFromRow), morePending: [...morePending] };
       });
     },
 
