@@ -25,6 +25,31 @@ describe('turn batcher', () => {
     assert.deepEqual(seen, ['chunk 1', 'other work', 'chunk 2']);
   });
 
+  it('settles one batch at a time: what arrives meanwhile goes together in the next', async () => {
+    const settled: number[][] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batcher = new TurnBatcher<number>(100, async (chunk) => {
+      settled.push(chunk);
+      if (chunk[0] === 1) await held;
+    });
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first batch is being settled; these arrive over three turns while it is.
+    const later = [batcher.add(2)];
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(batcher.add(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(batcher.add(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(settled, [[1]], 'nothing else starts while a batch is settled');
+    release();
+    await Promise.all([first, ...later]);
+    assert.deepEqual(settled, [[1], [2, 3, 4]]);
+  });
+
   it('a failing chunk does not stop the rest, and callers still resolve', async () => {
     const settled: number[][] = [];
     const batcher = new TurnBatcher<number>(1, async (chunk) => {

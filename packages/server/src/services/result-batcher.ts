@@ -17,9 +17,10 @@ interface PendingResult {
  * turn go to the store together, one transaction per RESULTS_PER_TRANSACTION, and each caller
  * gets its own record or refusal. A fan-out answered by 20,000 agents then costs tens of
  * commits, not 20,000, and a commit on PostgreSQL is the costly part of a result (a WAL flush).
- * A lone result still waits only for the end of its turn. When a transaction fails, every
- * result in it fails, and each endpoint reports its result again (it keeps it until it is
- * acknowledged).
+ * A lone result still waits only for the end of its turn, and for a transaction under way
+ * (results that arrive meanwhile go together in the next, see TurnBatcher). When a transaction
+ * fails, every result in it fails, and each endpoint reports its result again (it keeps it
+ * until it is acknowledged).
  */
 export class ResultBatcher {
   private readonly turns: TurnBatcher<PendingResult>;

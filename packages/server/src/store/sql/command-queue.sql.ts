@@ -4,7 +4,7 @@ import type { CommandQueueStore } from '../interfaces';
 import { insertQueued } from './command-insert.sql';
 import { listCommandPage, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommands } from './command-outcomes.sql';
-import { commandFromRow } from './command-rows';
+import { COMMAND_ROW_COLUMNS, commandFromRow } from './command-rows';
 import {
   change,
   endPastTimeToLive,
@@ -16,29 +16,35 @@ import {
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
 import { inScope } from './scope.sql';
+import { valuesParam } from './values-param.sql';
 
 /**
- * Stores which session each claimed row went to, in one statement for the whole chunk (a
- * CASE over the claimed rows; well under every database's parameter limit at 1,000 rows).
+ * Hands out the chosen rows, each to its session, in one UPDATE ... FROM VALUES (the holders
+ * differ per row). Setting the holders in a second UPDATE wrote every claimed row twice, and on
+ * PostgreSQL each write is a new row version.
  */
-async function recordHolders(
+async function claimRows(
   trx: Transaction<Database>,
-  claimed: readonly Row[],
-  holderOf: ReadonlyMap<string, string | null>,
-): Promise<void> {
-  const held = claimed.filter((r) => holderOf.get(r.target_id) != null);
-  if (held.length === 0) return;
-  const whens = held.map((r) => sql`WHEN ${Number(r.seq)} THEN ${holderOf.get(r.target_id) ?? null}`);
-  await trx
-    .updateTable('commands')
-    .set({ holder: sql<string>`CASE seq ${sql.join(whens, sql` `)} END` })
-    .where(
-      'seq',
-      'in',
-      held.map((r) => Number(r.seq)),
-    )
-    .execute();
-  for (const r of held) r.holder = holderOf.get(r.target_id) ?? null;
+  chosen: ReadonlyArray<{ seq: number; holder: string | null }>,
+  now: number,
+  leaseMs: number,
+  typed: boolean,
+): Promise<Row[]> {
+  const values = chosen.map(
+    ({ seq, holder }) => sql`(${valuesParam(seq, 'bigint', typed)}, ${valuesParam(holder, 'text', typed)})`,
+  );
+  const result = await sql<Row>`
+    with v(r_seq, r_holder) as (values ${sql.join(values)})
+    update commands set
+      status = 'processing',
+      attempts = attempts + 1,
+      lease_expires_at = ${now + leaseMs},
+      updated_at = ${now},
+      holder = v.r_holder
+    from v
+    where commands.seq = v.r_seq
+    returning ${COMMAND_ROW_COLUMNS}`.execute(trx);
+  return result.rows;
 }
 
 /**
@@ -219,23 +225,14 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
           }
         }
         if (best.size === 0) return { claimed: [], morePending: [] };
-        const claimed = await trx
-          .updateTable('commands')
-          .set((eb) => ({
-            status: 'processing',
-            attempts: eb('attempts', '+', 1),
-            lease_expires_at: now + leaseMs,
-            updated_at: now,
-          }))
-          .where(
-            'seq',
-            'in',
-            [...best.values()].map((b) => b.seq),
-          )
-          .returningAll()
-          .execute();
+        const claimed = await claimRows(
+          trx,
+          [...best].map(([targetId, b]) => ({ seq: b.seq, holder: holderOf.get(targetId) ?? null })),
+          now,
+          leaseMs,
+          dialect === 'postgres',
+        );
         await recordTransitions(trx, claimed, now, null);
-        await recordHolders(trx, claimed, holderOf);
         return { claimed: claimed.map(commandFromRow), morePending: [...morePending] };
       });
     },
