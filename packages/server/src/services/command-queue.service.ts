@@ -220,15 +220,19 @@ export class CommandQueueService {
   ): Promise<{ created: boolean; commands: CommandRecord[] }> {
     const result = await this.store.enqueue(commands, idempotencyKey, now);
     if (!result.created) return result;
-    await this.events.commandChanges(result.commands.map((c) => toChange(c, now)));
+    const changes = result.commands.map((c) => toChange(c, now));
     if (kind === 'machine') {
-      await this.bus.publishAll(
+      // The agents are woken in the NOTIFY that carries the changes: a second one cost a
+      // transaction's round trip before any agent heard of its command.
+      await this.events.commandChanges(
+        changes,
         chunkIds(result.commands.map((c) => c.targetId)).map((machineIds) => ({
           type: 'commands-queued' as const,
           machineIds,
         })),
       );
     } else {
+      await this.events.commandChanges(changes);
       await this.devices.queued(result.commands);
     }
     return result;

@@ -64,6 +64,45 @@ describe('command changes on the PostgreSQL bus', () => {
     }
   });
 
+  it('wake-ups go in the same publish as the changes before them, in order', async () => {
+    const [bus, listener] = buses as [Bus, Bus];
+    // The real bus, its publishes counted: each is one NOTIFY transaction.
+    const publishes: BusEvent[][] = [];
+    const publisher: Bus = {
+      ...bus,
+      publishAll: (events) => {
+        publishes.push([...events]);
+        return bus.publishAll(events);
+      },
+    };
+    const hub = new EventHub(publisher);
+    const heard: string[] = [];
+    const unsubscribe = listener.subscribe((event) => {
+      if (event.type === 'command-changes') heard.push(...event.changes.map((c) => c.id));
+      if (event.type === 'commands-queued') heard.push(...event.machineIds.map((m) => `wake ${m}`));
+    });
+    const wake = (m: string): BusEvent => ({ type: 'commands-queued', machineIds: [m] });
+    try {
+      await hub.commandChanges([change(2000)], [wake('a')]);
+      assert.equal(publishes.length, 1, 'one publish for a command and its wake-up');
+      // While a publish runs, others wait and go together, each wake-up after its changes.
+      await Promise.all([
+        hub.commandChanges([change(2001)]),
+        hub.commandChanges([change(2002)]),
+        hub.commandChanges([change(2003)], [wake('b')]),
+        hub.commandChanges([change(2004)]),
+      ]);
+      const deadline = Date.now() + 10_000;
+      while (heard.length < 7 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(heard, ['c2000', 'wake a', 'c2001', 'c2002', 'c2003', 'wake b', 'c2004']);
+      assert.equal(publishes.length, 3, 'the first call alone, then the rest together');
+    } finally {
+      unsubscribe();
+      await hub.stop();
+    }
+  });
+
   it('a lone change is published at once', async () => {
     const [publisher, listener] = buses as [Bus, Bus];
     const hub = new EventHub(publisher);

@@ -59,6 +59,8 @@ export class EventHub {
   private readonly unsubscribe: () => void;
   /** Command changes waiting for the publish under way to end, and their callers. */
   private pendingChanges: CommandChange[] = [];
+  /** Changes with the events that follow them, waiting before pendingChanges. */
+  private pendingSegments: Array<{ changes: CommandChange[]; after: BusEvent[] }> = [];
   private changeWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private publishingChanges = false;
 
@@ -93,20 +95,27 @@ export class EventHub {
   }
 
   /**
-   * Publishes command status changes to every node; resolves once they are on the bus.
+   * Publishes command status changes to every node, then the events in `after` (the wake-ups
+   * of the agents of newly queued commands: in the same publish, so one NOTIFY transaction
+   * carries both, and no node hears of a command before its change); resolves once they are on
+   * the bus.
    *
    * At most one publish of command changes is under way per node: changes that arrive
    * meanwhile wait and go together in the next one (a group commit). Every agent's result
    * makes a change, and on PostgreSQL each publish is a NOTIFY, which takes a lock over the
    * whole database at commit: one NOTIFY per result serialised a 20,000-agent fan-out on 6
    * nodes (25,900 NOTIFYs, 94 s; bench/results/scale-20000.md). A lone change still goes at
-   * once, and changes keep their order.
+   * once, and changes and events keep their order.
    */
-  async commandChanges(changes: readonly CommandChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await this.onLocalChanges?.(changes);
+  async commandChanges(changes: readonly CommandChange[], after: readonly BusEvent[] = []): Promise<void> {
+    if (changes.length === 0 && after.length === 0) return;
+    if (changes.length > 0) await this.onLocalChanges?.(changes);
     await new Promise<void>((resolve, reject) => {
       for (const change of changes) this.pendingChanges.push(change);
+      if (after.length > 0) {
+        this.pendingSegments.push({ changes: this.pendingChanges, after: [...after] });
+        this.pendingChanges = [];
+      }
       this.changeWaiters.push({ resolve, reject });
       if (!this.publishingChanges) void this.publishPendingChanges();
     });
@@ -115,13 +124,14 @@ export class EventHub {
   /** Publishes what is pending, then what arrived meanwhile, until nothing is left. */
   private async publishPendingChanges(): Promise<void> {
     this.publishingChanges = true;
-    while (this.pendingChanges.length > 0) {
-      const changes = this.pendingChanges;
+    while (this.pendingChanges.length > 0 || this.pendingSegments.length > 0) {
+      const segments = [...this.pendingSegments, { changes: this.pendingChanges, after: [] }];
       const waiters = this.changeWaiters;
+      this.pendingSegments = [];
       this.pendingChanges = [];
       this.changeWaiters = [];
       try {
-        await this.bus.publishAll(commandChangeEvents(changes));
+        await this.bus.publishAll(segments.flatMap((s) => [...commandChangeEvents(s.changes), ...s.after]));
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);
