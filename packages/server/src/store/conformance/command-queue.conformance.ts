@@ -304,6 +304,34 @@ export function commandQueueTests(store: StoreRef): void {
     assert.deepEqual(again.morePending, [], 'that was the last one');
   });
 
+  it('fan-out claims running at once never hand out one command twice, and each writes its transition', async () => {
+    const q = store().commands;
+    const targets = Array.from({ length: 20 }, (_, i) => `race${i}.q.acme`);
+    await q.enqueue(
+      targets.flatMap((t) => [cmd(t), cmd(t)]),
+      null,
+      T0,
+    );
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        q.claimFirstPerTarget(
+          'machine',
+          targets.map((targetId) => ({ targetId, holder: `race-${n}` })),
+          T0 + 1,
+          60_000,
+        ),
+      ),
+    );
+    const ids = claims.flatMap((c) => c.claimed.map((x) => x.id));
+    assert.equal(new Set(ids).size, ids.length, 'no command handed out twice');
+    assert.equal(ids.length, 40, 'every command was handed out by one of the claims');
+    const one = claims.flatMap((c) => c.claimed)[0] as CommandRecord;
+    assert.deepEqual(
+      (await q.transitionsOf(one.id)).map((x) => x.status),
+      ['pending', 'processing'],
+    );
+  });
+
   it('lists with filters newest first and deletes finished commands past retention in batches', async () => {
     const q = store().commands;
     const t = 'list.q.acme';

@@ -1,10 +1,11 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CommandChange, CommandRecord, CommandRefusal, TargetKind } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
+import { claimFirstPerTarget } from './command-claim-first.sql';
 import { insertQueued } from './command-insert.sql';
 import { listCommandPage, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommands } from './command-outcomes.sql';
-import { COMMAND_ROW_COLUMNS, commandFromRow } from './command-rows';
+import { commandFromRow } from './command-rows';
 import {
   change,
   endPastTimeToLive,
@@ -16,36 +17,6 @@ import {
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
 import { inScope } from './scope.sql';
-import { valuesParam } from './values-param.sql';
-
-/**
- * Hands out the chosen rows, each to its session, in one UPDATE ... FROM VALUES (the holders
- * differ per row). Setting the holders in a second UPDATE wrote every claimed row twice, and on
- * PostgreSQL each write is a new row version.
- */
-async function claimRows(
-  trx: Transaction<Database>,
-  chosen: ReadonlyArray<{ seq: number; holder: string | null }>,
-  now: number,
-  leaseMs: number,
-  typed: boolean,
-): Promise<Row[]> {
-  const values = chosen.map(
-    ({ seq, holder }) => sql`(${valuesParam(seq, 'bigint', typed)}, ${valuesParam(holder, 'text', typed)})`,
-  );
-  const result = await sql<Row>`
-    with v(r_seq, r_holder) as (values ${sql.join(values)})
-    update commands set
-      status = 'processing',
-      attempts = attempts + 1,
-      lease_expires_at = ${now + leaseMs},
-      updated_at = ${now},
-      holder = v.r_holder
-    from v
-    where commands.seq = v.r_seq
-    returning ${COMMAND_ROW_COLUMNS}`.execute(trx);
-  return result.rows;
-}
 
 /**
  * The command queue in SQL. Each status change and its transition row are one transaction.
@@ -195,46 +166,8 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
       });
     },
 
-    async claimFirstPerTarget(kind, targets, now, leaseMs) {
-      if (targets.length === 0) return { claimed: [], morePending: [] };
-      const targetIds = targets.map((t) => t.targetId);
-      const holderOf = new Map(targets.map((t) => [t.targetId, t.holder]));
-      return db.transaction().execute(async (trx) => {
-        let pick = trx
-          .selectFrom('commands')
-          .select(['seq', 'target_id', 'priority'])
-          .where('target_kind', '=', kind)
-          .where('target_id', 'in', targetIds)
-          .where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
-        if (dialect === 'postgres') pick = pick.forUpdate().skipLocked();
-        const best = new Map<string, { seq: number; priority: number }>();
-        // Every pending row of the targets is read to pick the best: the targets with a second
-        // one come for free.
-        const morePending = new Set<string>();
-        for (const r of await pick.execute()) {
-          const seq = Number(r.seq);
-          const current = best.get(r.target_id);
-          if (current) morePending.add(r.target_id);
-          if (
-            !current ||
-            r.priority > current.priority ||
-            (r.priority === current.priority && seq < current.seq)
-          ) {
-            best.set(r.target_id, { seq, priority: r.priority });
-          }
-        }
-        if (best.size === 0) return { claimed: [], morePending: [] };
-        const claimed = await claimRows(
-          trx,
-          [...best].map(([targetId, b]) => ({ seq: b.seq, holder: holderOf.get(targetId) ?? null })),
-          now,
-          leaseMs,
-          dialect === 'postgres',
-        );
-        await recordTransitions(trx, claimed, now, null);
-        return { claimed: claimed.map(commandFromRow), morePending: [...morePending] };
-      });
+    claimFirstPerTarget(kind, targets, now, leaseMs) {
+      return claimFirstPerTarget(db, dialect, kind, targets, now, leaseMs);
     },
 
     async finish(id, kind, targetId, outcome, now) {
