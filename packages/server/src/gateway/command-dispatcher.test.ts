@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { CommandMessage, CommandResultMessage } from '@muster/protocol';
+import type { Bus } from '../bus/bus';
 import { inProcessBus } from '../bus/in-process.bus';
-import { CommandQueueService } from '../services/command-queue.service';
+import { CommandQueueService, type FanOutClaims } from '../services/command-queue.service';
 import { EventHub } from '../services/event-hub';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord, NewCommand, TargetKind } from '../store/command-record';
-import type { FirstClaims, StoreBackend } from '../store/interfaces';
+import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { CommandDispatcher, type DispatchTarget } from './command-dispatcher';
@@ -75,7 +76,7 @@ class HeldClaimQueue extends CommandQueueService {
   override async claimFirstPerTarget(
     kind: TargetKind,
     targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
-  ): Promise<FirstClaims> {
+  ): Promise<FanOutClaims> {
     this.manyClaims += 1;
     this.manyClaimTargets += targets.length;
     const claims = await super.claimFirstPerTarget(kind, targets);
@@ -433,6 +434,61 @@ describe('command dispatcher', () => {
     assert.equal(held?.attempts, 2);
     await dispatcher.gone(fresh);
     assert.equal((await store.commands.getCommand(id))?.status, 'pending');
+  });
+});
+
+// The command goes out while its change is still on its way to the bus (a NOTIFY on
+// PostgreSQL): the publish is not on the command's way to its agent.
+describe('command dispatcher with a slow bus', () => {
+  const file = createTestSqliteFile();
+  after(() => file.cleanup());
+
+  it('hands a fan-out its commands before their changes are published', async () => {
+    const store = await openSqlStore({ sqliteFile: file.file });
+    await store.groups.ensureGroup('d.acme', T0);
+    const inner = inProcessBus();
+    let releasePublish = () => {};
+    const publishHeld = new Promise<void>((resolve) => {
+      releasePublish = resolve;
+    });
+    const published: string[] = [];
+    const slowBus: Bus = {
+      ...inner,
+      publishAll: async (events) => {
+        await publishHeld;
+        for (const e of events) published.push(e.type);
+        return inner.publishAll(events);
+      },
+    };
+    const queue = new CommandQueueService(
+      store.commands,
+      store.machines,
+      store.machines,
+      { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
+      new EventHub(slowBus),
+      slowBus,
+      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 65536, defaultTtlSeconds: 0 },
+      () => T0,
+    );
+    const identity = testIdentity();
+    const dispatcher = new CommandDispatcher(
+      queue,
+      () => identity,
+      () => T0,
+      () => undefined,
+    );
+    const agent = new RecordingTarget('slowbus.d.acme', 'slowbus-session');
+    await store.commands.enqueue([newCommand(agent.machineId)], null, T0);
+    const pumping = dispatcher.pumpMany([agent]);
+    const deadline = Date.now() + 5000;
+    while (agent.commands.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(agent.commands.length, 1, 'the command went out while the publish was held');
+    assert.deepEqual(published, [], 'its change was not published yet');
+    releasePublish();
+    await pumping;
+    assert.deepEqual(published, ['command-changes'], 'then it was');
+    await store.close();
   });
 });
 

@@ -201,10 +201,17 @@ export class CommandDispatcher {
       t.inFlightUntil = now + this.queue.leaseMs;
     }
     let claims: FirstClaims | null = null;
+    let published: Promise<void> = Promise.resolve();
     try {
-      claims = await this.queue.claimFirstPerTarget(
+      const answer = await this.queue.claimFirstPerTarget(
         'machine',
         free.map((t) => ({ targetId: t.machineId, holder: t.holder })),
+      );
+      claims = answer;
+      // Handled at once: the sends below let the event loop run, and a rejection left
+      // unhandled meanwhile would end the process.
+      published = answer.published.catch((error: unknown) =>
+        this.warn({ err: error, commands: answer.claimed.length }, 'could not publish claimed commands'),
       );
     } catch (error) {
       this.warn({ err: error, machines: free.length }, 'could not claim commands for a fan-out');
@@ -240,7 +247,7 @@ export class CommandDispatcher {
       // Announced while the fan-out claim ran: look once more, one at a time.
       if (t.recheck) again.push(t);
     }
-    await Promise.all(endedMeanwhile);
+    await Promise.all([...endedMeanwhile, published]);
     for (const t of again) await this.pump(t);
   }
 

@@ -49,6 +49,9 @@ export interface EnqueueRequest {
   readScope?: ScopeFilter;
 }
 
+/** What a fan-out claim handed out, and when its changes are on the bus. */
+export type FanOutClaims = FirstClaims & { published: Promise<void> };
+
 /** Looks up device targets (the devices module provides it). */
 export interface DeviceTargetResolver {
   /** The group of each known device id in scope; unknown and out-of-scope ids are missing. */
@@ -293,17 +296,20 @@ export class CommandQueueService {
 
   /**
    * Hands out the next command of each of many endpoints at once (a fan-out), each to its
-   * session, and says which of them have more waiting.
+   * session, and says which of them have more waiting. Their changes are queued on the bus,
+   * in order, when this resolves, but not yet published: `published` settles once they are,
+   * so the commands can go out meanwhile (the publish was 0.5 ms of a command's way to its
+   * agent). The caller must handle its failure.
    */
   async claimFirstPerTarget(
     kind: TargetKind,
     targets: ReadonlyArray<{ targetId: string; holder: string | null }>,
-  ): Promise<FirstClaims> {
+  ): Promise<FanOutClaims> {
     const now = this.clock();
     const result = await this.store.claimFirstPerTarget(kind, targets, now, this.leaseMs);
     await this.coverRunningTime(result.claimed, now);
-    await this.events.commandChanges(result.claimed.map((c) => toChange(c, now)));
-    return result;
+    const published = this.events.commandChanges(result.claimed.map((c) => toChange(c, now)));
+    return { ...result, published };
   }
 
   /** A shell command may run up to its timeout: its lease covers that, plus a margin. */

@@ -103,6 +103,36 @@ describe('command changes on the PostgreSQL bus', () => {
     }
   });
 
+  it('changes go to the bus in the order they were made, however long the webhooks of the first take', async () => {
+    const [publisher, listener] = buses as [Bus, Bus];
+    let releaseLocal = () => {};
+    const localHeld = new Promise<void>((resolve) => {
+      releaseLocal = resolve;
+    });
+    // The first change's local work (webhook deliveries queued in the store) is slow.
+    const hub = new EventHub(publisher, (changes) =>
+      changes[0]?.id === 'c3000' ? localHeld : Promise.resolve(),
+    );
+    const heard: string[] = [];
+    const unsubscribe = listener.subscribe((event) => {
+      if (event.type === 'command-changes') heard.push(...event.changes.map((c) => c.id));
+    });
+    try {
+      const first = hub.commandChanges([change(3000)]); // a claim's "processing"
+      const second = hub.commandChanges([change(3001)]); // then, say, its result
+      await second;
+      releaseLocal();
+      await first;
+      const deadline = Date.now() + 10_000;
+      while (heard.length < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(heard, ['c3000', 'c3001']);
+    } finally {
+      unsubscribe();
+      await hub.stop();
+    }
+  });
+
   it('a lone change is published at once', async () => {
     const [publisher, listener] = buses as [Bus, Bus];
     const hub = new EventHub(publisher);

@@ -109,8 +109,10 @@ export class EventHub {
    */
   async commandChanges(changes: readonly CommandChange[], after: readonly BusEvent[] = []): Promise<void> {
     if (changes.length === 0 && after.length === 0) return;
-    if (changes.length > 0) await this.onLocalChanges?.(changes);
-    await new Promise<void>((resolve, reject) => {
+    // Queued for the bus before anything is awaited: the bus carries changes in the order the
+    // calls were made (a claim's before its command's result, however long the webhooks of
+    // the first take), and a caller may go on, say hand the command out, while they publish.
+    const published = new Promise<void>((resolve, reject) => {
       for (const change of changes) this.pendingChanges.push(change);
       if (after.length > 0) {
         this.pendingSegments.push({ changes: this.pendingChanges, after: [...after] });
@@ -119,6 +121,8 @@ export class EventHub {
       this.changeWaiters.push({ resolve, reject });
       if (!this.publishingChanges) void this.publishPendingChanges();
     });
+    const local = changes.length > 0 ? this.onLocalChanges?.(changes) : undefined;
+    await Promise.all([published, local]);
   }
 
   /** Publishes what is pending, then what arrived meanwhile, until nothing is left. */
