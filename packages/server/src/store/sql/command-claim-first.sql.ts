@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { TargetKind } from '../command-record';
 import type { FirstClaims } from '../interfaces';
 import { COMMAND_ROW_COLUMNS, commandFromRow } from './command-rows';
@@ -88,12 +88,7 @@ async function claimInOneStatement(
         on h.target_id = ranked.target_id
       where ranked.place = 1
     ), claimed as (
-      update commands set
-        status = 'processing',
-        attempts = attempts + 1,
-        lease_expires_at = ${now + leaseMs},
-        updated_at = ${now},
-        holder = chosen.c_holder
+      update commands set ${handedOut(now, leaseMs, sql.ref('chosen.c_holder'))}
       from chosen
       where commands.seq = chosen.c_seq
       returning ${COMMAND_ROW_COLUMNS}, chosen.c_waiting as waiting
@@ -121,14 +116,15 @@ async function claimChosenRows(
   const values = chosen.map(({ seq, holder }) => sql`(${seq}, ${holder})`);
   const result = await sql<Row>`
     with v(r_seq, r_holder) as (values ${sql.join(values)})
-    update commands set
-      status = 'processing',
-      attempts = attempts + 1,
-      lease_expires_at = ${now + leaseMs},
-      updated_at = ${now},
-      holder = v.r_holder
+    update commands set ${handedOut(now, leaseMs, sql.ref('v.r_holder'))}
     from v
     where commands.seq = v.r_seq
     returning ${COMMAND_ROW_COLUMNS}`.execute(trx);
   return result.rows;
+}
+
+/** What a claim sets on each row it hands out; `holder` names the joined column of its session. */
+function handedOut(now: number, leaseMs: number, holder: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`status = 'processing', attempts = attempts + 1, lease_expires_at = ${now + leaseMs},
+    updated_at = ${now}, holder = ${holder}`;
 }
