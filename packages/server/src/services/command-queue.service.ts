@@ -262,9 +262,9 @@ export class CommandQueueService {
     ];
     if ('devices' in targets) {
       const groups = new Map<string, string>();
-      for (const chunk of targetChunks(ids, DEVICE_LOOKUP_CHUNK)) {
+      for (const [i, chunk] of targetChunks(ids, DEVICE_LOOKUP_CHUNK).entries()) {
+        if (i > 0) await yieldToEventLoop();
         for (const [id, group] of await this.devices.groupsOf(chunk, scope)) groups.set(id, group);
-        await yieldToEventLoop();
       }
       const missing = ids.filter((id) => !groups.has(id));
       if (missing.length > 0)

@@ -42,14 +42,15 @@ export async function findMachinesInChunks(
 ): Promise<MachineLookup> {
   const found: MachineRecord[] = [];
   const missing: string[] = [];
-  for (const chunk of targetChunks(ids)) {
+  for (const [i, chunk] of targetChunks(ids).entries()) {
+    // Between chunks, not after the last: a command to one machine would wait a turn for nothing.
+    if (i > 0) await yieldToEventLoop();
     const byId = new Map((await reader.findMachines(chunk, scope)).map((m) => [m.id, m]));
     for (const id of chunk) {
       const m = byId.get(id);
       if (m) found.push(m);
       else missing.push(id);
     }
-    await yieldToEventLoop();
   }
   return { found, missing };
 }

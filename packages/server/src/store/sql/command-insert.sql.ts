@@ -1,4 +1,4 @@
-import { CompiledQuery, type RawBuilder, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CommandRecord, NewCommand } from '../command-record';
 import type { Dialect } from './dialect';
 import type { Database } from './schema';
@@ -12,10 +12,16 @@ const SQLITE_ROWS = 5000;
 /** Rows per unnest insert on PostgreSQL: bounds one statement's parameters in memory. */
 const POSTGRES_ROWS = 20_000;
 
+/** Whether insertQueued writes this many commands with one statement (no transaction needed). */
+export function insertsInOneStatement(dialect: Dialect, count: number): boolean {
+  return count <= (dialect === 'postgres' ? POSTGRES_ROWS : SQLITE_ROWS);
+}
+
 /**
- * Writes new pending commands in the caller's transaction and returns their records. Only seq
- * comes back from the store: everything else is what was written, and reading 100,000 whole
- * rows back cost more than writing them (bench:scale's device enqueue). No "pending"
+ * Writes new pending commands in the caller's transaction (or alone, when one statement does:
+ * see insertsInOneStatement) and returns their records. Only seq comes back from the store:
+ * everything else is what was written, and reading 100,000 whole rows back cost more than
+ * writing them (bench:scale's device enqueue). No "pending"
  * transition row is written: a command's creation time says the same, and transitionsOf
  * derives that first transition from it (see withCreation); a row per command cost 0.3 s of
  * 100,000 on SQLite. Both databases take the values the rows share once, and the others in bulk:
@@ -24,7 +30,7 @@ const POSTGRES_ROWS = 20_000;
  * faster than 16 parameters a row: 100,000 commands took 4.4 s as VALUES and 2.7 s so, here.
  */
 export async function insertQueued(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   dialect: Dialect,
   commands: readonly NewCommand[],
   idempotencyKey: string | null,
@@ -87,7 +93,7 @@ function sharedByAll(rows: readonly InsertedRow[], column: keyof InsertedRow): b
  * so its prepared statement is kept (StatementCache).
  */
 async function insertValues(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   rows: readonly InsertedRow[],
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;
@@ -136,7 +142,7 @@ const POSTGRES_COLUMNS = [
  * time in the driver and most of the statement's.
  */
 async function insertUnnest(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   rows: readonly InsertedRow[],
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CommandChange, CommandRecord, CommandRefusal, TargetKind } from '../command-record';
 import type { CommandQueueStore } from '../interfaces';
 import { claimFirstPerTarget } from './command-claim-first.sql';
-import { insertQueued } from './command-insert.sql';
+import { insertQueued, insertsInOneStatement } from './command-insert.sql';
 import { listCommandPage, listCommands } from './command-listing.sql';
 import { cancelCommand, finishCommands } from './command-outcomes.sql';
 import { commandFromRow } from './command-rows';
@@ -96,6 +96,11 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
 
   return {
     async enqueue(commands, idempotencyKey, now) {
+      // One insert statement is atomic alone: BEGIN and COMMIT would be two round trips more
+      // on a single command's way to its agent.
+      if (idempotencyKey === null && insertsInOneStatement(dialect, commands.length)) {
+        return { created: true, commands: await insertQueued(db, dialect, commands, null, now) };
+      }
       return db.transaction().execute(async (trx) => {
         if (idempotencyKey !== null) {
           const fresh = await trx
