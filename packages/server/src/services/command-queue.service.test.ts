@@ -8,7 +8,8 @@ import { account } from '../store/conformance/conformance-fixtures';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
-import { CommandQueueService, capUtf8 } from './command-queue.service';
+import { capUtf8 } from './cap-utf8';
+import { CommandQueueService } from './command-queue.service';
 import { refusalOf } from './command-refusals';
 import { EventHub } from './event-hub';
 

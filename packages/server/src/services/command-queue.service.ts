@@ -1,6 +1,4 @@
-import { AgentCommandParams, type AgentCommandType } from '@muster/protocol';
-import type { TSchema } from '@sinclair/typebox';
-import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import type { AgentCommandType } from '@muster/protocol';
 import { EVERYTHING, type ScopeFilter } from '../access/scope';
 import { type Bus, chunkIds } from '../bus/bus';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
@@ -21,6 +19,8 @@ import type {
   MachineScope,
   MachineWriter,
 } from '../store/interfaces';
+import { validateAgentCommand } from './agent-command-check';
+import { capUtf8 } from './cap-utf8';
 import { newCommandId } from './command-queue-ids';
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
@@ -96,27 +96,6 @@ const DEVICE_LOOKUP_CHUNK = 10_000;
 
 /** Procedures queued per transaction by enqueueEach. */
 const EACH_BATCH = 250;
-
-const checkers = new Map<string, TypeCheck<TSchema>>(
-  Object.entries(AgentCommandParams).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
-);
-
-/** Checks an agent command's type and parameters; throws invalid-input naming the problem. */
-export function validateAgentCommand(
-  type: string,
-  params: Record<string, unknown>,
-): asserts type is AgentCommandType {
-  const checker = checkers.get(type);
-  if (!checker) {
-    throw invalidInput(
-      `unknown command type "${type}" for machines; known: ${[...checkers.keys()].join(', ')}`,
-    );
-  }
-  if (!checker.Check(params)) {
-    const e = checker.Errors(params).First();
-    throw invalidInput(`invalid params for ${type}: ${e ? `${e.path || '/'} ${e.message}` : 'invalid'}`);
-  }
-}
 
 /**
  * The one durable command queue for agents and devices: enqueue (one transaction for every
@@ -426,14 +405,4 @@ function toChange(c: CommandRecord, at: number): CommandChange {
     status: c.status,
     at,
   };
-}
-
-/** Cuts a string to at most `limit` UTF-8 bytes, marking the cut. */
-export function capUtf8(text: string, limit: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= limit) return text;
-  return `${bytes
-    .subarray(0, limit)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '')}\n[output truncated at ${limit} bytes]`;
 }
