@@ -5,15 +5,14 @@ import { inProcessBus } from '../bus/in-process.bus';
 import { CommandQueueService } from '../services/command-queue.service';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
-import { CommandDispatcher } from './command-dispatcher';
 import {
+  dispatcherAtT0,
   dispatcherSuite,
   newCommand,
   queueOver,
   RecordingTarget,
   result,
   T0,
-  testIdentity,
 } from './dispatcher-test-kit';
 
 // A fan-out through the dispatcher, against the real queue on a real SQLite store: wake-ups and
@@ -185,13 +184,7 @@ describe('command dispatcher with a slow bus', () => {
       },
     };
     const queue = queueOver(CommandQueueService, store, slowBus, () => T0);
-    const identity = testIdentity();
-    const dispatcher = new CommandDispatcher(
-      queue,
-      () => identity,
-      () => T0,
-      () => undefined,
-    );
+    const dispatcher = dispatcherAtT0(queue);
     const agent = new RecordingTarget('slowbus.d.acme', 'slowbus-session');
     await store.commands.enqueue([newCommand(agent.machineId)], null, T0);
     const pumping = dispatcher.pumpMany([agent]);

@@ -4,15 +4,14 @@ import { inProcessBus } from '../bus/in-process.bus';
 import { CommandQueueService } from '../services/command-queue.service';
 import { openSqlStore } from '../store/sql/sql-store';
 import { createTestSqliteFile } from '../test-support/sqlite';
-import { CommandDispatcher } from './command-dispatcher';
 import {
+  dispatcherAtT0,
   dispatcherSuite,
   newCommand,
   queueOver,
   RecordingTarget,
   result,
   T0,
-  testIdentity,
 } from './dispatcher-test-kit';
 
 // The dispatcher against the real queue on a real SQLite store: no wake-up is lost while a claim
@@ -173,13 +172,7 @@ describe('command dispatcher when the store fails', () => {
     await store.groups.ensureGroup('d.acme', T0);
     const queue = queueOver(CommandQueueService, store, inProcessBus(), () => T0);
     const warnings: string[] = [];
-    const identity = testIdentity();
-    const dispatcher = new CommandDispatcher(
-      queue,
-      () => identity,
-      () => T0,
-      (_f, m) => warnings.push(m),
-    );
+    const dispatcher = dispatcherAtT0(queue, (m) => warnings.push(m));
     const agent = new RecordingTarget('fail.d.acme', 'fail-session');
     await store.commands.enqueue([newCommand(agent.machineId)], null, T0);
     await dispatcher.pump(agent);

@@ -140,6 +140,20 @@ export function queueOver<Q extends CommandQueueService>(
   );
 }
 
+/** A dispatcher over `queue` with a fresh identity, its clock stopped at T0. */
+export function dispatcherAtT0(
+  queue: CommandQueueService,
+  warn: (message: string) => void = () => undefined,
+): CommandDispatcher {
+  const identity = testIdentity();
+  return new CommandDispatcher(
+    queue,
+    () => identity,
+    () => T0,
+    (_fields, message) => warn(message),
+  );
+}
+
 /** What a dispatcher suite's tests reach (set up before its first test). */
 export interface DispatcherSuite {
   store: StoreBackend;
