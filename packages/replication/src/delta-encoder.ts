@@ -1,11 +1,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import { sha256 } from './block-hasher';
+import type { BlockMemo } from './block-memo';
 import type { BasisSignature } from './block-signature';
 import { basisBlockLength, FILTER_MASK, SignatureIndex, strongMatches } from './block-signature';
 import { dataBuffers } from './buffer-pool';
 import { yieldIfBusy } from './event-loop-turn';
 import { ReplicationError } from './replication-error';
 import { RollingChecksum } from './rolling-checksum';
+import type { Xxh64 } from './xxh64';
 
 /** Largest literal run sent in one frame; also bounds what a broken connection can lose. */
 export const LITERAL_CHUNK = 256 * 1024;
@@ -21,9 +23,10 @@ export interface DeltaSink {
   literal(data: Buffer): Promise<void>;
   /**
    * Basis block `index` (of `length` bytes) reappears here: `data` is those bytes of the new
-   * file and `hash` their full SHA-256 (computed to confirm the match, so nobody hashes them again).
+   * file and `hash` their full SHA-256 (computed to confirm the match, or remembered, so nobody
+   * hashes them again); `xxh` their xxHash64 when it was computed (a remembered block).
    */
-  copy(index: number, length: number, data: Buffer, hash: Buffer): Promise<void>;
+  copy(index: number, length: number, data: Buffer, hash: Buffer, xxh?: bigint): Promise<void>;
 }
 
 /** What the encoder is given: an open file, where to start, and the offsite's basis (if any). */
@@ -40,6 +43,13 @@ export interface DeltaInput {
    * on both ends, and a broken connection loses at most one block in flight.
    */
   literalChunk?: number;
+  /**
+   * What the sender remembers of the basis's blocks (block-memo.ts): where the expected block
+   * still gives the xxHash64 the memo has for it, the memo's SHA-256 stands for it, unhashed.
+   */
+  memo?: { blocks: BlockMemo; xxh64: Xxh64 };
+  /** Counts the bytes confirmed from the memo. */
+  onRemembered?: (bytes: number) => void;
 }
 
 /**
@@ -49,7 +59,7 @@ export interface DeltaInput {
  * bytes that match nothing go out as literals.
  */
 export async function encodeDelta(input: DeltaInput): Promise<void> {
-  const { handle, size, basis, sink } = input;
+  const { handle, size, basis, sink, memo } = input;
   const chunk = input.literalChunk ?? LITERAL_CHUNK;
   let bufStart = input.start;
   let buf: Buffer = Buffer.alloc(0);
@@ -111,10 +121,10 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
     }
     discardBefore(pos);
   };
-  const matched = async (block: number, length: number, hash: Buffer): Promise<void> => {
+  const matched = async (block: number, length: number, hash: Buffer, xxh?: bigint): Promise<void> => {
     await flushLiteral();
     const at = pos - bufStart;
-    await sink.copy(block, length, buf.subarray(at, at + length), hash);
+    await sink.copy(block, length, buf.subarray(at, at + length), hash, xxh);
     await yieldIfBusy();
     pos += length;
     literalStart = pos;
@@ -132,10 +142,16 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
     let at = pos - bufStart;
     if (expected >= 0 && expected < basis.blocks && !damaged.has(expected)) {
       const length = basisBlockLength(basis, expected);
-      const hash = length <= remaining ? sha256(buf.subarray(at, at + length)) : undefined;
-      if (hash && strongMatches(basis, expected, hash)) {
-        await matched(expected, length, hash);
-        continue;
+      if (length <= remaining) {
+        const data = buf.subarray(at, at + length);
+        const xxh = memo?.xxh64(data);
+        const remembered = xxh === undefined ? undefined : memo?.blocks.strongIfSame(expected, data, xxh);
+        const hash = remembered ?? sha256(data);
+        if (strongMatches(basis, expected, hash)) {
+          if (remembered) input.onRemembered?.(length);
+          await matched(expected, length, hash, xxh);
+          continue;
+        }
       }
       expected = -1;
     }

@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlockHasher, sha256 } from './block-hasher';
+import { type BlockMemo, BlockMemoRecorder, loadBlockMemo, saveBlockMemo } from './block-memo';
 import { type BasisSignature, decodeSignature } from './block-signature';
 import { idealBlockSize } from './block-size';
 import { dataBuffers } from './buffer-pool';
@@ -17,6 +18,7 @@ import {
   parseResult,
   type ResultHeader,
 } from './wire-messages';
+import { loadXxh64 } from './xxh64';
 
 /** Largest signature accepted from the offsite (a 4 TiB file at 128 KiB blocks is ~0.7 GiB; cap lower). */
 const MAX_SIGNATURE_BYTES = 512 * 1024 * 1024;
@@ -34,6 +36,23 @@ export interface SendCounters {
   resumedBytes: number;
   /** Bytes of the current file handled so far (for progress). */
   currentFileBytes: number;
+  /** Matched bytes confirmed from the sender's block memo, not SHA-256'd again (block-memo.ts). */
+  rememberedBytes: number;
+}
+
+/** One file to send, and where its pass keeps what it needs. */
+export interface SendRequest {
+  localDir: string;
+  /** The file's path under localDir, with forward slashes. */
+  path: string;
+  /** Earlier attempts at this file in this pass (a retry after a failed check). */
+  attempts: number;
+  counters: SendCounters;
+  signal?: AbortSignal;
+  /** Send a small file without waiting for the offsite's answer (the offsite takes inline files). */
+  inline?: boolean;
+  /** Where block memos are kept; without it, none is read or written. */
+  memoDir?: string;
 }
 
 /** What happened to a file at file-begin time: sent (result pending), refused by the offsite, or gone. */
@@ -44,15 +63,8 @@ export type SendOutcome = { kind: 'sent' } | { kind: 'refused'; result: ResultHe
  * the offsite's basis signature as literal and copy frames, then file-end with the digest of
  * the whole file. The result comes back later, through the PassLink.
  */
-export async function sendFile(
-  link: PassLink,
-  localDir: string,
-  path: string,
-  attempts: number,
-  counters: SendCounters,
-  signal?: AbortSignal,
-  inline = false,
-): Promise<SendOutcome> {
+export async function sendFile(link: PassLink, request: SendRequest): Promise<SendOutcome> {
+  const { localDir, path, attempts, counters, signal, memoDir } = request;
   let handle: FileHandle;
   try {
     handle = await open(join(localDir, ...path.split('/')), 'r');
@@ -61,7 +73,7 @@ export async function sendFile(
   }
   try {
     const before = await handle.stat();
-    if (inline && before.size <= INLINE_MAX_SIZE)
+    if (request.inline && before.size <= INLINE_MAX_SIZE)
       return await sendInline(link, handle, path, before, attempts, counters);
     const begin: FileBeginHeader = { path, size: before.size, mtimeMs: Math.floor(before.mtimeMs) };
     if (attempts > 0) begin.strong = 32;
@@ -74,9 +86,20 @@ export async function sendFile(
     if (answer.path !== path || answer.resumeFrom > before.size)
       throw new ReplicationError('protocol-violation', 'file-basis does not fit the file');
     const basis = answer.basis ? await receiveSignature(link, answer) : null;
+    // A retry (after a failed check) hashes every block: it trusts no memo.
+    const memo =
+      memoDir && basis && attempts === 0 ? await loadBlockMemo(memoDir, path, basis.blockSize) : undefined;
+    // Memos are kept of files whose literal frames are whole blocks (from about 16 MiB).
+    const recorder =
+      memoDir && literalChunkFor(answer.blockSize) === answer.blockSize
+        ? new BlockMemoRecorder(answer.blockSize)
+        : undefined;
+    const xxh64 = memo || recorder ? await loadXxh64() : undefined;
 
     const hasher = new BlockHasher(answer.blockSize, false);
     await hashPrefix(handle, answer.resumeFrom, hasher);
+    // The resumed prefix is hashed without xxHashes: this version gets no memo.
+    if (answer.resumeFrom > 0) recorder?.spoil();
     counters.resumedBytes += answer.resumeFrom;
     counters.currentFileBytes = answer.resumeFrom;
     const runs: number[] = [];
@@ -89,12 +112,17 @@ export async function sendFile(
     };
     // Each piece feeds the digest once: a whole block of the new file with the SHA-256 already
     // computed for it (the literal frame's check, or the hash that confirmed a match).
-    const digestPiece = (data: Buffer, hash: Buffer): void => {
+    const digestPiece = (data: Buffer, hash: Buffer, xxh?: bigint): void => {
       const whole =
         data.length === hasher.blockSize ||
         (data.length < hasher.blockSize && hasher.length + data.length === before.size);
-      if (hasher.atBoundary && whole) hasher.addKnownBlock(data.length, 0, hash);
-      else hasher.update(data);
+      if (hasher.atBoundary && whole) {
+        hasher.addKnownBlock(data.length, 0, hash);
+        if (recorder && xxh64) recorder.add(xxh ?? xxh64(data));
+      } else {
+        hasher.update(data);
+        recorder?.spoil();
+      }
     };
     await encodeDelta({
       handle,
@@ -103,6 +131,10 @@ export async function sendFile(
       basis,
       signal,
       literalChunk: literalChunkFor(answer.blockSize),
+      memo: memo && xxh64 ? { blocks: memo, xxh64 } : undefined,
+      onRemembered: (bytes) => {
+        counters.rememberedBytes += bytes;
+      },
       sink: {
         literal: async (data) => {
           await flushRuns();
@@ -117,8 +149,8 @@ export async function sendFile(
           counters.literalBytes += data.length;
           counters.currentFileBytes += data.length;
         },
-        copy: async (index, length, data, hash) => {
-          digestPiece(data, hash);
+        copy: async (index, length, data, hash, xxh) => {
+          digestPiece(data, hash, xxh);
           counters.matchedBytes += length;
           counters.currentFileBytes += length;
           const last = runs.length - 2;
@@ -136,6 +168,8 @@ export async function sendFile(
       FrameType.fileEnd,
       changed ? { digest: hasher.digest(), abort: true } : { digest: hasher.digest() },
     );
+    const kept = changed ? undefined : recorder?.finish(before.size, hasher.strongs);
+    if (memoDir && kept) await keepMemo(memoDir, path, kept);
     link.outstandingFiles.push({
       path,
       size: before.size,
@@ -147,6 +181,14 @@ export async function sendFile(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Stores the memo of the version just sent. Only a cache: a failure to write it costs the next
+ * pass some hashing, never the file.
+ */
+async function keepMemo(memoDir: string, path: string, memo: BlockMemo): Promise<void> {
+  await saveBlockMemo(memoDir, path, memo).catch(() => undefined);
 }
 
 /**

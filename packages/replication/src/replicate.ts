@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { memoDirectory, pruneBlockMemos } from './block-memo';
 import { type SendCounters, sendFile } from './file-sender';
 import type { ByteThrottle } from './frame-channel';
 import { FrameChannel } from './frame-channel';
@@ -54,6 +55,8 @@ export interface ReplicationSummary {
   matchedBytes: number;
   /** Bytes the offsite already held in partial files, not sent again. */
   resumedBytes: number;
+  /** Of matchedBytes, those confirmed from the sender's block memo without SHA-256 (block-memo.ts). */
+  rememberedBytes: number;
   deleted: number;
   deletePending: number;
   durationMs: number;
@@ -110,13 +113,21 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     literalBytes: 0,
     matchedBytes: 0,
     resumedBytes: 0,
+    rememberedBytes: 0,
     deleted: 0,
     deletePending: 0,
     durationMs: 0,
     complete: false,
     errors: [],
   };
-  const counters: SendCounters = { literalBytes: 0, matchedBytes: 0, resumedBytes: 0, currentFileBytes: 0 };
+  const counters: SendCounters = {
+    literalBytes: 0,
+    matchedBytes: 0,
+    resumedBytes: 0,
+    currentFileBytes: 0,
+    rememberedBytes: 0,
+  };
+  const memoDir = memoDirectory(options.stateDir, guid);
   let lastSave = performance.now();
   let dirty = false;
   // Saves run one after another (an older copy never lands after a newer one), and the final
@@ -229,15 +240,15 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
         // A first attempt at a file the offsite has never committed needs no basis: small
         // ones go inline when the offsite can take them.
         const inline = canInline && item.attempts === 0 && index.files[item.path] === undefined;
-        const outcome = await sendFile(
-          link,
-          options.localDir,
-          item.path,
-          item.attempts,
+        const outcome = await sendFile(link, {
+          localDir: options.localDir,
+          path: item.path,
+          attempts: item.attempts,
           counters,
-          options.signal,
+          signal: options.signal,
           inline,
-        );
+          memoDir,
+        });
         if (item.attempts === 0) bytesRemaining = Math.max(0, bytesRemaining - size);
         if (outcome.kind === 'refused')
           fail(item.path, outcome.result.code ?? 'io-error', outcome.result.message ?? 'refused');
@@ -254,6 +265,11 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     }
     await link.drain();
     summary.complete = summary.errors.length === 0;
+    // Memos of files no longer here go; a memo is only a cache, so a failure here is no error.
+    await pruneBlockMemos(
+      memoDir,
+      files.map((file) => file.path),
+    ).catch(() => undefined);
     await channel.send(FrameType.passEnd, { complete: summary.complete });
     const done = await link.next();
     if (done.type !== FrameType.passDone)
@@ -271,6 +287,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     summary.literalBytes = counters.literalBytes;
     summary.matchedBytes = counters.matchedBytes;
     summary.resumedBytes = counters.resumedBytes;
+    summary.rememberedBytes = counters.rememberedBytes;
     summary.bytesSent = channel.bytesWritten;
     summary.bytesReceived = channel.bytesRead;
     summary.durationMs = performance.now() - started;

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from './block-hasher';
+import type { HashList } from './hash-list';
+
+const MAGIC = Buffer.from('MUSTMEMO');
+const VERSION = 1;
+/** magic 8, version 4, block size 4, file size 8, blocks 4, reserved 4, SHA-256 of the body 32. */
+const HEADER_BYTES = 64;
+/** Per block in the body: the xxHash64 (8 bytes, little-endian), then, after all of them, the SHA-256s. */
+const ENTRY_BYTES = 8 + 32;
+
+/**
+ * The sender's memory of the blocks of a file it sent: per block, the SHA-256 it had and a
+ * 64-bit xxHash of the same bytes. At the next pass, a block whose bytes give the same xxHash
+ * is taken to still have that SHA-256, without hashing it again (xxHash64 runs about seven
+ * times faster than SHA-256 here): that is what made the sender read and SHA-256 a whole 4 GiB
+ * image to find 50 changed blocks.
+ *
+ * Each entry is a fact about content (these bytes had this SHA-256), true whatever happened
+ * to the offsite since: the encoder uses an entry only where its SHA-256 also matches the
+ * offsite's basis block, and a block whose bytes changed gives another xxHash, so it is hashed
+ * and compared as before. The one way to miss a change is an xxHash64 collision between the
+ * old and the new bytes of one block: for bytes that were not crafted for it, about 2^-64 a
+ * changed block. A retry after any failed check does not use memos at all.
+ */
+export class BlockMemo {
+  constructor(
+    readonly blockSize: number,
+    /** Size of the file the memo was taken of. */
+    readonly size: number,
+    private readonly xxhs: BigUint64Array,
+    /** 32 bytes a block. */
+    private readonly strongs: Buffer,
+  ) {}
+
+  /** Number of blocks remembered. */
+  get blocks(): number {
+    return this.xxhs.length;
+  }
+
+  /** Length of block `index` in the file the memo was taken of. */
+  blockLength(index: number): number {
+    return Math.min(this.blockSize, this.size - index * this.blockSize);
+  }
+
+  /**
+   * The SHA-256 block `index` had, if `data` (whose xxHash64 is `xxh`) has the same length and
+   * the same xxHash64; undefined otherwise.
+   */
+  strongIfSame(index: number, data: Uint8Array, xxh: bigint): Buffer | undefined {
+    if (index < 0 || index >= this.blocks) return undefined;
+    if (data.length !== this.blockLength(index) || this.xxhs[index] !== xxh) return undefined;
+    return this.strongs.subarray(index * 32, (index + 1) * 32);
+  }
+
+  /** The memo as stored: a header, the xxHashes, the SHA-256s; the body's SHA-256 in the header. */
+  encode(): Buffer {
+    const blocks = this.blocks;
+    const bytes = Buffer.alloc(HEADER_BYTES + blocks * ENTRY_BYTES);
+    MAGIC.copy(bytes, 0);
+    bytes.writeUInt32LE(VERSION, 8);
+    bytes.writeUInt32LE(this.blockSize, 12);
+    bytes.writeBigUInt64LE(BigInt(this.size), 16);
+    bytes.writeUInt32LE(blocks, 24);
+    const body = bytes.subarray(HEADER_BYTES);
+    for (let i = 0; i < blocks; i++) body.writeBigUInt64LE(this.xxhs[i]!, i * 8);
+    this.strongs.copy(body, blocks * 8);
+    sha256(body).copy(bytes, 32);
+    return bytes;
+  }
+
+  /** A stored memo taken at `blockSize`; undefined if it is of another block size or not whole. */
+  static decode(bytes: Buffer, blockSize: number): BlockMemo | undefined {
+    if (bytes.length < HEADER_BYTES || !bytes.subarray(0, 8).equals(MAGIC)) return undefined;
+    if (bytes.readUInt32LE(8) !== VERSION || bytes.readUInt32LE(12) !== blockSize) return undefined;
+    const size = Number(bytes.readBigUInt64LE(16));
+    const blocks = bytes.readUInt32LE(24);
+    if (blocks !== Math.ceil(size / blockSize) || bytes.length !== HEADER_BYTES + blocks * ENTRY_BYTES)
+      return undefined;
+    const body = bytes.subarray(HEADER_BYTES);
+    if (!sha256(body).equals(bytes.subarray(32, 64))) return undefined;
+    // Views of the bytes read where they are 8-byte aligned (a 4 GiB image's memo is 2.5 MiB:
+    // not held twice), a copy where not. The xxHashes are stored little-endian.
+    const aligned = body.byteOffset % 8 === 0 && endianness() === 'LE';
+    const xxhs = aligned
+      ? new BigUint64Array(body.buffer, body.byteOffset, blocks)
+      : new BigUint64Array(blocks);
+    if (!aligned) for (let i = 0; i < blocks; i++) xxhs[i] = body.readBigUInt64LE(i * 8);
+    return new BlockMemo(blockSize, size, xxhs, body.subarray(blocks * 8));
+  }
+}
+
+/**
+ * Builds the memo of the version being sent, one block at a time in file order. A piece that
+ * is not one whole block at a block boundary (a resumed prefix, a file of small blocks) spoils
+ * it: no memo is kept for that version, and the next pass hashes it in full.
+ */
+export class BlockMemoRecorder {
+  private xxhs = new BigUint64Array(64);
+  private count = 0;
+  private spoiled = false;
+
+  constructor(readonly blockSize: number) {}
+
+  /** The next whole block's xxHash64. */
+  add(xxh: bigint): void {
+    if (this.count === this.xxhs.length) {
+      const grown = new BigUint64Array(this.xxhs.length * 2);
+      grown.set(this.xxhs);
+      this.xxhs = grown;
+    }
+    this.xxhs[this.count++] = xxh;
+  }
+
+  /** Gives up on this version's memo. */
+  spoil(): void {
+    this.spoiled = true;
+  }
+
+  /** The memo of a file of `size` bytes whose block SHA-256s are `strongs`; undefined if spoiled. */
+  finish(size: number, strongs: HashList): BlockMemo | undefined {
+    const blocks = Math.ceil(size / this.blockSize);
+    if (this.spoiled || this.count !== blocks || strongs.length !== blocks) return undefined;
+    const all = Buffer.allocUnsafe(blocks * 32);
+    for (let i = 0; i < blocks; i++) strongs.get(i).copy(all, i * 32);
+    return new BlockMemo(this.blockSize, size, this.xxhs.slice(0, blocks), all);
+  }
+}
+
+/** The folder of one local server's memos in the sender's state directory. */
+export function memoDirectory(stateDir: string, guid: string): string {
+  return join(stateDir, `replication-${guid}.memo`);
+}
+
+/** A memo's file: named by the SHA-256 of the path (paths may be long or hold any character). */
+function memoFile(dir: string, path: string): string {
+  return join(dir, `${createHash('sha256').update(path).digest('hex')}.memo`);
+}
+
+/**
+ * The memo of `path` taken at `blockSize`, or undefined when there is none, it was taken at
+ * another block size, or it does not read back whole (its body carries its own SHA-256, so a
+ * file torn by a crash is never used: it is only a cache, written without fsync).
+ */
+export async function loadBlockMemo(
+  dir: string,
+  path: string,
+  blockSize: number,
+): Promise<BlockMemo | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(memoFile(dir, path));
+  } catch {
+    return undefined;
+  }
+  return BlockMemo.decode(bytes, blockSize);
+}
+
+/** Replaces the memo of `path` (written to a temporary name, then renamed over the old one). */
+export async function saveBlockMemo(dir: string, path: string, memo: BlockMemo): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const file = memoFile(dir, path);
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, memo.encode());
+  await rename(temporary, file);
+}
+
+/** Deletes every memo (and leftover temporary file) that is not of one of `paths`. */
+export async function pruneBlockMemos(dir: string, paths: Iterable<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const keep = new Set<string>();
+  for (const path of paths) keep.add(memoFile(dir, path));
+  await Promise.all(
+    names
+      .map((name) => join(dir, name))
+      .filter((file) => !keep.has(file))
+      .map((file) => rm(file, { force: true })),
+  );
+}
