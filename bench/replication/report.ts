@@ -106,6 +106,7 @@ function engineTable(workloads: readonly WorkloadResult[]): string {
       'Files sent',
       'Literal MiB',
       'Matched MiB',
+      'From memo MiB',
       'Resumed MiB',
       'Connect ms',
       'Tail ms',
@@ -129,6 +130,7 @@ function engineTable(workloads: readonly WorkloadResult[]): string {
       int(s.filesSent),
       mib(s.literalBytes, 1),
       mib(s.matchedBytes, 1),
+      mib(s.rememberedBytes, 1),
       mib(s.resumedBytes, 1),
       int(m.phases.connectMs),
       int(m.phases.tailMs),
@@ -304,6 +306,8 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
       "receiving side). RSS: sum of the peak resident sets of the side's processes (Muster: one node process " +
       `each, ${runtimeText(r.config['musterRuntime'])}). The proxy used ${fixed(r.proxyCpuSeconds, 1)} CPU-s over the run, shared by all tools. ` +
       'Failed checks are listed in the JSON (check.problems). ' +
+      'From memo: matched bytes the sender confirmed from its block memo of the previous pass (an xxHash64 ' +
+      'per block beside its SHA-256) instead of SHA-256ing them again. ' +
       'Command answer: from the moment replicate() starts until it resolves (the offsite: until its session has ended), ' +
       'the benchmark sends each Muster process a ping over its IPC channel (a pipe) every 50 ms and times the pong, ' +
       'which the process answers from its event loop as an agent answers a command: RTT is that round trip as the ' +
