@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from './block-hasher';
@@ -11,6 +11,14 @@ const VERSION = 1;
 const HEADER_BYTES = 64;
 /** Per block in the body: the xxHash64 (8 bytes, little-endian), then, after all of them, the SHA-256s. */
 const ENTRY_BYTES = 8 + 32;
+
+/** The SHA-256s of a memo's blocks: a HashList, or the stored memo's bytes. */
+interface StrongSource {
+  get(index: number): Buffer;
+}
+
+/** Size of the pieces a memo body is built and written in. */
+const WRITE_CHUNK = 64 * 1024;
 
 /**
  * The sender's memory of the blocks of a file it sent: per block, the SHA-256 it had and a
@@ -32,8 +40,7 @@ export class BlockMemo {
     /** Size of the file the memo was taken of. */
     readonly size: number,
     private readonly xxhs: BigUint64Array,
-    /** 32 bytes a block. */
-    private readonly strongs: Buffer,
+    private readonly strongs: StrongSource,
   ) {}
 
   /** Number of blocks remembered. */
@@ -53,23 +60,57 @@ export class BlockMemo {
   strongIfSame(index: number, data: Uint8Array, xxh: bigint): Buffer | undefined {
     if (index < 0 || index >= this.blocks) return undefined;
     if (data.length !== this.blockLength(index) || this.xxhs[index] !== xxh) return undefined;
-    return this.strongs.subarray(index * 32, (index + 1) * 32);
+    return this.strongs.get(index);
   }
 
-  /** The memo as stored: a header, the xxHashes, the SHA-256s; the body's SHA-256 in the header. */
-  encode(): Buffer {
+  /**
+   * The stored form's header (magic, version, block size, file size, blocks, the body's SHA-256)
+   * and its body in pieces of about WRITE_CHUNK: the xxHashes (little-endian), then the SHA-256s.
+   * In pieces: a 4 GiB image's 2.5 MiB memo is not also concatenated into one buffer.
+   */
+  private encoded(): { header: Buffer; body: Buffer[] } {
     const blocks = this.blocks;
-    const bytes = Buffer.alloc(HEADER_BYTES + blocks * ENTRY_BYTES);
-    MAGIC.copy(bytes, 0);
-    bytes.writeUInt32LE(VERSION, 8);
-    bytes.writeUInt32LE(this.blockSize, 12);
-    bytes.writeBigUInt64LE(BigInt(this.size), 16);
-    bytes.writeUInt32LE(blocks, 24);
-    const body = bytes.subarray(HEADER_BYTES);
-    for (let i = 0; i < blocks; i++) body.writeBigUInt64LE(this.xxhs[i]!, i * 8);
-    this.strongs.copy(body, blocks * 8);
-    sha256(body).copy(bytes, 32);
-    return bytes;
+    const body: Buffer[] = [];
+    const digest = createHash('sha256');
+    const push = (piece: Buffer): void => {
+      digest.update(piece);
+      body.push(piece);
+    };
+    for (let first = 0; first < blocks; first += WRITE_CHUNK / 8) {
+      const piece = Buffer.allocUnsafe(Math.min(WRITE_CHUNK / 8, blocks - first) * 8);
+      for (let i = 0; i < piece.length / 8; i++) piece.writeBigUInt64LE(this.xxhs[first + i]!, i * 8);
+      push(piece);
+    }
+    for (let first = 0; first < blocks; first += WRITE_CHUNK / 32) {
+      const piece = Buffer.allocUnsafe(Math.min(WRITE_CHUNK / 32, blocks - first) * 32);
+      for (let i = 0; i < piece.length / 32; i++) this.strongs.get(first + i).copy(piece, i * 32);
+      push(piece);
+    }
+    const header = Buffer.alloc(HEADER_BYTES);
+    MAGIC.copy(header, 0);
+    header.writeUInt32LE(VERSION, 8);
+    header.writeUInt32LE(this.blockSize, 12);
+    header.writeBigUInt64LE(BigInt(this.size), 16);
+    header.writeUInt32LE(blocks, 24);
+    digest.digest().copy(header, 32);
+    return { header, body };
+  }
+
+  /** The memo as stored, in one buffer. */
+  encode(): Buffer {
+    const { header, body } = this.encoded();
+    return Buffer.concat([header, ...body]);
+  }
+
+  /** Writes the memo as stored to `file`, piece by piece. */
+  async writeTo(file: string): Promise<void> {
+    const { header, body } = this.encoded();
+    const handle = await open(file, 'w');
+    try {
+      await handle.writev([header, ...body]);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** A stored memo taken at `blockSize`; undefined if it is of another block size or not whole. */
@@ -89,7 +130,10 @@ export class BlockMemo {
       ? new BigUint64Array(body.buffer, body.byteOffset, blocks)
       : new BigUint64Array(blocks);
     if (!aligned) for (let i = 0; i < blocks; i++) xxhs[i] = body.readBigUInt64LE(i * 8);
-    return new BlockMemo(blockSize, size, xxhs, body.subarray(blocks * 8));
+    const strongs = body.subarray(blocks * 8);
+    return new BlockMemo(blockSize, size, xxhs, {
+      get: (index) => strongs.subarray(index * 32, (index + 1) * 32),
+    });
   }
 }
 
@@ -120,13 +164,14 @@ export class BlockMemoRecorder {
     this.spoiled = true;
   }
 
-  /** The memo of a file of `size` bytes whose block SHA-256s are `strongs`; undefined if spoiled. */
+  /**
+   * The memo of a file of `size` bytes whose block SHA-256s are `strongs` (held, not copied:
+   * neither may change after); undefined if spoiled.
+   */
   finish(size: number, strongs: HashList): BlockMemo | undefined {
     const blocks = Math.ceil(size / this.blockSize);
     if (this.spoiled || this.count !== blocks || strongs.length !== blocks) return undefined;
-    const all = Buffer.allocUnsafe(blocks * 32);
-    for (let i = 0; i < blocks; i++) strongs.get(i).copy(all, i * 32);
-    return new BlockMemo(this.blockSize, size, this.xxhs.slice(0, blocks), all);
+    return new BlockMemo(this.blockSize, size, this.xxhs.subarray(0, blocks), strongs);
   }
 }
 
@@ -164,7 +209,7 @@ export async function saveBlockMemo(dir: string, path: string, memo: BlockMemo):
   await mkdir(dir, { recursive: true });
   const file = memoFile(dir, path);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, memo.encode());
+  await memo.writeTo(temporary);
   await rename(temporary, file);
 }
 
