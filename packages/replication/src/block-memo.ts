@@ -175,6 +175,12 @@ export class BlockMemoRecorder {
   }
 }
 
+/**
+ * Files smaller than this get no memo (their blocks are small and travel several to a frame,
+ * and hashing them is cheap), so a pass need not look for memos of its many small files.
+ */
+export const MEMO_MIN_FILE_SIZE = 1024 * 1024;
+
 /** The folder of one local server's memos in the sender's state directory. */
 export function memoDirectory(stateDir: string, guid: string): string {
   return join(stateDir, `replication-${guid}.memo`);
@@ -213,16 +219,23 @@ export async function saveBlockMemo(dir: string, path: string, memo: BlockMemo):
   await rename(temporary, file);
 }
 
-/** Deletes every memo (and leftover temporary file) that is not of one of `paths`. */
-export async function pruneBlockMemos(dir: string, paths: Iterable<string>): Promise<void> {
+/**
+ * Deletes every memo (and leftover temporary file) that is not of one of `files`; files
+ * smaller than MEMO_MIN_FILE_SIZE have none, and are not looked at.
+ */
+export async function pruneBlockMemos(
+  dir: string,
+  files: Iterable<{ path: string; size: number }>,
+): Promise<void> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
     return;
   }
+  if (names.length === 0) return;
   const keep = new Set<string>();
-  for (const path of paths) keep.add(memoFile(dir, path));
+  for (const file of files) if (file.size >= MEMO_MIN_FILE_SIZE) keep.add(memoFile(dir, file.path));
   await Promise.all(
     names
       .map((name) => join(dir, name))

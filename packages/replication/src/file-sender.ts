@@ -2,7 +2,13 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlockHasher, sha256 } from './block-hasher';
-import { type BlockMemo, BlockMemoRecorder, loadBlockMemo, saveBlockMemo } from './block-memo';
+import {
+  type BlockMemo,
+  BlockMemoRecorder,
+  loadBlockMemo,
+  MEMO_MIN_FILE_SIZE,
+  saveBlockMemo,
+} from './block-memo';
 import { type BasisSignature, decodeSignature } from './block-signature';
 import { idealBlockSize } from './block-size';
 import { dataBuffers } from './buffer-pool';
@@ -89,9 +95,10 @@ export async function sendFile(link: PassLink, request: SendRequest): Promise<Se
     // A retry (after a failed check) hashes every block: it trusts no memo.
     const memo =
       memoDir && basis && attempts === 0 ? await loadBlockMemo(memoDir, path, basis.blockSize) : undefined;
-    // Memos are kept of files whose literal frames are whole blocks (from about 16 MiB).
+    // Memos are kept of files whose literal frames are whole blocks (blocks of 4 KiB or more:
+    // new files from 8 MiB).
     const recorder =
-      memoDir && literalChunkFor(answer.blockSize) === answer.blockSize
+      memoDir && before.size >= MEMO_MIN_FILE_SIZE && literalChunkFor(answer.blockSize) === answer.blockSize
         ? new BlockMemoRecorder(answer.blockSize)
         : undefined;
     const xxh64 = memo || recorder ? await loadXxh64() : undefined;

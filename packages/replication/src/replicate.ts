@@ -266,10 +266,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     await link.drain();
     summary.complete = summary.errors.length === 0;
     // Memos of files no longer here go; a memo is only a cache, so a failure here is no error.
-    await pruneBlockMemos(
-      memoDir,
-      files.map((file) => file.path),
-    ).catch(() => undefined);
+    await pruneBlockMemos(memoDir, files).catch(() => undefined);
     await channel.send(FrameType.passEnd, { complete: summary.complete });
     const done = await link.next();
     if (done.type !== FrameType.passDone)
