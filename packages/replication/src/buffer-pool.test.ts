@@ -34,3 +34,15 @@ test('the pool keeps no more than its bound for reuse', () => {
   const reused = again.filter((buffer) => buffers.some((old) => old.buffer === buffer.buffer));
   assert.equal(reused.length, 2);
 });
+
+test('buffers are plain memory until the pool is shared with workers; then new ones are shared', () => {
+  const pool = new BufferPool(1024 * 1024);
+  const plain = pool.take(64 * 1024);
+  assert.ok(!(plain.buffer instanceof SharedArrayBuffer), 'plain at first: copies out of it are fast');
+  pool.give(plain);
+  pool.shareWithWorkers();
+  const shared = pool.take(64 * 1024);
+  assert.ok(shared.buffer instanceof SharedArrayBuffer, 'the plain buffer kept for reuse was let go');
+  pool.give(shared);
+  assert.equal(pool.take(64 * 1024).buffer, shared.buffer, 'shared buffers are reused');
+});

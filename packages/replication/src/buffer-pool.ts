@@ -3,8 +3,8 @@
  * transfer at full speed runs in a few megabytes instead of leaving garbage for the collector
  * to find later (a gigabyte a few seconds is enough to hold tens of megabytes of dead buffers).
  * Only buffers taken here are ever given back; a buffer must be given back only once nothing
- * refers to it any more. With `shared`, the memory is a SharedArrayBuffer, which a hash worker
- * reads in place (hash-pool.ts) instead of being sent a copy.
+ * refers to it any more. Once `shared`, new buffers are SharedArrayBuffers, which a hash
+ * worker reads in place (hash-pool.ts) instead of being sent a copy.
  */
 export class BufferPool {
   private readonly free = new Map<number, ArrayBufferLike[]>();
@@ -17,8 +17,21 @@ export class BufferPool {
     /** Smaller requests are plain allocations (node's own slab serves them well). */
     private readonly minSize = 16 * 1024,
     /** Back the buffers with shared memory, for worker threads to read. */
-    private readonly shared = false,
+    private shared = false,
   ) {}
+
+  /**
+   * Backs the buffers taken from now on with shared memory (worker threads will hash them).
+   * Only then: JavaScript copies out of shared memory run at 2-3 GB/s against 35 from plain
+   * memory here, and every frame, read and hash input is copied at least once. Buffers kept for
+   * reuse that are not shared are let go.
+   */
+  shareWithWorkers(): void {
+    if (this.shared) return;
+    this.shared = true;
+    this.free.clear();
+    this.retained = 0;
+  }
 
   /** A buffer of exactly `length` bytes (contents undefined). */
   take(length: number): Buffer {
@@ -63,7 +76,8 @@ export function sizeClass(length: number): number {
 }
 
 /**
- * The pool of this process's file data buffers (both roles draw on it). Shared memory, so the
- * offsite's hash workers read received blocks without a copy.
+ * The pool of this process's file data buffers (both roles draw on it). Plain memory, until an
+ * offsite server with hash threads makes it shared (its workers then read received blocks
+ * without a copy).
  */
-export const dataBuffers = new BufferPool(4 * 1024 * 1024, 16 * 1024, true);
+export const dataBuffers = new BufferPool(4 * 1024 * 1024, 16 * 1024);

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BlockHasher, sha256 } from './block-hasher';
+import { dataBuffers } from './buffer-pool';
 import { FrameChannel } from './frame-channel';
 import { FrameType } from './frame-codec';
 import { connectOffsite } from './offsite-connect';
@@ -29,6 +30,8 @@ for (const hashThreads of [1, 0]) {
   test(`literals hashed while more arrive (${hashThreads} hash threads): the first bad block fails the file, the blocks before it are kept for the resume`, async () => {
     const world = await makeWorld({ hashThreads });
     try {
+      // With hash threads the received frames are in shared memory, which the workers read.
+      if (hashThreads > 0) assert.ok(dataBuffers.take(64 * 1024).buffer instanceof SharedArrayBuffer);
       const data = randomBytes(SIZE);
       const channel = await rawSession(world);
       await channel.send(FrameType.fileBegin, FILE);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, statfs } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
+import { dataBuffers } from './buffer-pool';
 import { FrameChannel } from './frame-channel';
 import { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
@@ -119,6 +120,7 @@ export async function startOffsiteServer(options: OffsiteServerOptions): Promise
     throw new RangeError(`hashThreads must be a whole number ≥ 0, not ${hashThreads}`);
   // Threads start with the first block to hash, not with the server.
   const hashPool = hashThreads > 0 ? new HashPool(hashThreads) : undefined;
+  if (hashPool) dataBuffers.shareWithWorkers();
 
   const server = createServer({
     key: options.identity.key,
