@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, utimes } from 'node:fs/promises';
+import { chmod, open, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -48,9 +48,18 @@ test('clone-and-patch writes only the changed blocks of a stored file, then veri
     await world.pass();
     const next = overwrite(old, 3);
     await world.write(PATH, next);
-    const { result, steps } = await withSteps(() => world.pass());
+    // The stored file is readable by all; the clone the offsite patches is its own alone.
+    await chmod(join(world.guidDir, PATH), 0o644);
+    let cloneMode = 0;
+    const { result, steps } = await withSteps(
+      () => world.pass(),
+      async (step) => {
+        if (step === 'cloned') cloneMode = (await stat(partialFiles(world.guidDir, PATH).data)).mode & 0o777;
+      },
+    );
     assert.ok(result.complete);
     assert.equal(steps[0], 'cloned');
+    assert.equal(cloneMode, 0o600);
     // Three changed regions of 3000 bytes: a literal frame each, nothing else written.
     const writes = steps.filter((step) => step === 'patched').length;
     assert.ok(writes >= 3 && writes <= 6, `${writes} writes`);

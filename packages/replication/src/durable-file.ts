@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Fsyncs a directory so a rename or create inside it survives a crash; some systems cannot. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -96,4 +97,24 @@ export async function inDirectory<T>(dir: string, operation: () => Promise<T>): 
     knownDirectories.add(dir);
     return operation();
   }
+}
+
+/** How often flushWhile flushes. */
+const FLUSH_WHILE_MS = 100;
+
+/**
+ * Flushes `handle`'s data every FLUSH_WHILE_MS until `work` (which writes the same file, say a
+ * kernel copy into it) settles; settles as `work` does. The writes reach the disk as they
+ * happen instead of piling up as dirty pages for the fsync after.
+ */
+export async function flushWhile(handle: Pick<FileHandle, 'datasync'>, work: Promise<void>): Promise<void> {
+  let done = false;
+  const settled = work.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await Promise.race([settled, delay(FLUSH_WHILE_MS)]);
+    if (!done) await handle.datasync();
+  }
+  await settled;
 }
