@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BlockHasher } from './block-hasher';
+import { type BlockMemo, BlockMemoRecorder } from './block-memo';
 import { type BasisSignature, basisBlockLength, decodeSignature, encodeSignature } from './block-signature';
 import { blockCount } from './block-size';
-import { encodeDelta } from './delta-encoder';
+import { type DeltaInput, encodeDelta } from './delta-encoder';
+import { blockMemoOf } from './test-support';
+import { loadXxh64 } from './xxh64';
 
 const dir = await mkdtemp(join(tmpdir(), 'muster-delta-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -26,7 +29,13 @@ function signatureOf(data: Buffer, blockSize: number, strongLength = 8): BasisSi
   return decodeSignature(description, encodeSignature(hasher.weaks, hasher.strongs, strongLength));
 }
 
-async function delta(basis: Buffer, next: Buffer, blockSize: number, damaged: number[] = []) {
+async function delta(
+  basis: Buffer,
+  next: Buffer,
+  blockSize: number,
+  damaged: number[] = [],
+  options: Pick<DeltaInput, 'memo' | 'literalChunk'> = {},
+) {
   const file = join(dir, `f-${Math.random()}`);
   await writeFile(file, next);
   const handle = await open(file, 'r');
@@ -34,12 +43,17 @@ async function delta(basis: Buffer, next: Buffer, blockSize: number, damaged: nu
   const parts: Buffer[] = [];
   let literal = 0;
   let copies = 0;
+  let remembered = 0;
   try {
     await encodeDelta({
       handle,
       size: next.length,
       start: 0,
       basis: signature,
+      ...options,
+      onRemembered: (bytes) => {
+        remembered += bytes;
+      },
       sink: {
         literal: async (data) => {
           parts.push(Buffer.from(data));
@@ -55,7 +69,7 @@ async function delta(basis: Buffer, next: Buffer, blockSize: number, damaged: nu
   } finally {
     await handle.close();
   }
-  return { rebuilt: Buffer.concat(parts), literal, copies };
+  return { rebuilt: Buffer.concat(parts), literal, copies, remembered };
 }
 
 test('an unchanged file is all copies', async () => {
@@ -122,4 +136,49 @@ test('matches after long runs of new data are found across reads and literal chu
   // Each run of new data may take up to a block more before the next match lines up.
   assert.ok(result.literal >= fresh && result.literal <= fresh + 4 * 4096, `literal ${result.literal}`);
   assert.ok(result.copies >= 500, `copies ${result.copies}`);
+});
+
+/** Block size of the memo tests: 4 KiB, the smallest whose literal frames are one block. */
+const BLOCK = 4096;
+
+/** Encoder options that use `memo`, with one block per literal frame as the sender has them. */
+async function withMemoOptions(memo: BlockMemo): Promise<Pick<DeltaInput, 'memo' | 'literalChunk'>> {
+  return { memo: { blocks: memo, xxh64: await loadXxh64() }, literalChunk: BLOCK };
+}
+
+test('unchanged blocks are confirmed from the memo; a changed block is hashed and sent', async () => {
+  const basis = randomBytes(BLOCK * 16);
+  const next = Buffer.from(basis);
+  randomBytes(100).copy(next, BLOCK * 3 + 50);
+  const memo = await blockMemoOf(basis, BLOCK);
+  const { rebuilt, remembered, literal } = await delta(basis, next, BLOCK, [], await withMemoOptions(memo));
+  assert.ok(rebuilt.equals(next));
+  // Block 4, where the first match after the literal is found by rolling, is confirmed by
+  // hashing it; every expected block after it, and before the change, by the memo.
+  assert.equal(remembered, BLOCK * 14);
+  assert.equal(literal, BLOCK);
+  const without = await delta(basis, next, BLOCK, [], { literalChunk: BLOCK });
+  assert.ok(without.rebuilt.equals(next));
+  assert.equal(without.remembered, 0);
+});
+
+test('a memo entry that does not describe the basis block costs a hash, never a wrong match', async () => {
+  // Tried: a memo whose block 2 says its bytes had another SHA-256 than the basis block (as if
+  // taken of bytes the offsite never held). That block is found again by rolling and hashing;
+  // the blocks from 3 on are confirmed by the memo again, and the file is rebuilt exactly.
+  const basis = randomBytes(BLOCK * 8);
+  const other = Buffer.from(basis);
+  other.fill(7, BLOCK * 2, BLOCK * 3);
+  const xxh64 = await loadXxh64();
+  const hasher = new BlockHasher(BLOCK, false);
+  hasher.update(other);
+  hasher.finish();
+  const recorder = new BlockMemoRecorder(BLOCK);
+  for (let i = 0; i < 8; i++) recorder.add(xxh64(basis.subarray(i * BLOCK, (i + 1) * BLOCK)));
+  const memo = recorder.finish(basis.length, hasher.strongs);
+  assert.ok(memo);
+  const { rebuilt, remembered, literal } = await delta(basis, basis, BLOCK, [], await withMemoOptions(memo));
+  assert.ok(rebuilt.equals(basis));
+  assert.equal(literal, 0);
+  assert.equal(remembered, BLOCK * 7, 'all but block 2');
 });

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BlockHasher } from './block-hasher';
+import { type BlockMemo, BlockMemoRecorder } from './block-memo';
 import type { OffsiteEvent } from './offsite-events';
 import { type OffsiteServer, type OffsiteServerOptions, startOffsiteServer } from './offsite-server';
 import { type ReplicateOptions, type ReplicationSummary, replicate } from './replicate';
 import { createReplicationIdentity, type ReplicationIdentity } from './tls-identity';
+import { loadXxh64 } from './xxh64';
 
 /** A local server directory, an offsite root and a running offsite server, in temporary folders (tests only). */
 export interface TestWorld {
@@ -100,4 +103,20 @@ export async function treeDigest(dir: string): Promise<Record<string, string>> {
   };
   await walk(dir, '');
   return out;
+}
+
+/** The block memo a sender keeps of `data` at `blockSize`, built as the sender builds it (tests only). */
+export async function blockMemoOf(data: Buffer, blockSize: number): Promise<BlockMemo> {
+  const xxh64 = await loadXxh64();
+  const hasher = new BlockHasher(blockSize, false);
+  const recorder = new BlockMemoRecorder(blockSize);
+  for (let at = 0; at < data.length; at += blockSize) {
+    const block = data.subarray(at, at + blockSize);
+    hasher.update(block);
+    recorder.add(xxh64(block));
+  }
+  hasher.finish();
+  const memo = recorder.finish(data.length, hasher.strongs);
+  if (!memo) throw new Error('a recorder given whole blocks gives a memo');
+  return memo;
 }

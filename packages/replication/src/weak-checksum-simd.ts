@@ -1,6 +1,6 @@
 /**
  * The binary of weak-checksum.wat (rsync's weak checksum over 16-byte vectors, WebAssembly
- * SIMD), in base64; weak-checksum-simd.test.ts checks it is what that file assembles to.
+ * SIMD), in base64; rolling-checksum.test.ts checks it is what that file assembles to.
  */
 export const WEAK_CHECKSUM_WASM =
   'AGFzbQEAAAABBwFgAn9/AX8DAgEABQMBAAEHEQIGbWVtb3J5AgAEd2VhawAACuIBAd8BAwF/BHsDfyAAIAFqIQICQANAIAAgAk8NASAA/QAEACEDIAUgBP2uASEFIAQgA/19/X/9rgEhBCAGIAP9iQH9DBAADwAOAA0ADAALAAoACQD9ugEgA/2KAf0MCAAHAAYABQAEAAMAAgABAP26Af2uAf2uASEGIABBEGohAAwACwsgBP0bACAE/RsBaiAE/RsCIAT9GwNqaiEHIAX9GwAgBf0bAWogBf0bAiAF/RsDamohCCAG/RsAIAb9GwFqIAb9GwIgBv0bA2pqIQkgB0H//wNxIAhBEGwgCWpBEHRyCw==';

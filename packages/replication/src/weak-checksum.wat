@@ -1,5 +1,5 @@
 ;; rsync's weak checksum with WebAssembly SIMD: weak-checksum-simd.ts runs the binary of this
-;; file (kept there in base64; weak-checksum-simd.test.ts checks that it is this file's).
+;; file (kept there in base64; rolling-checksum.test.ts checks that it is this file's).
 ;; Assemble: wabt's parseWat(..., { simd: true }).toBinary({}).
 (module
   (memory (export "memory") 1)
