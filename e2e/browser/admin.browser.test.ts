@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { launchBrowserAndSite } from './support/browser-and-site';
 import { ConsoleTab } from './support/chromium';
@@ -318,12 +318,26 @@ describe('console: administration', () => {
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await shown.inputValue(), before);
 
+    // The page reloads the server's facts after the change; held back here, so the field must
+    // show the new ID from the change's own answer (it once showed the old one beside the notice).
+    const slowReload = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    };
+    await page.route('**/api/v1/server', slowReload);
+    const reloaded = page.waitForResponse(
+      (response) =>
+        new URL(response.url()).pathname === '/api/v1/server' && response.request().method() === 'GET',
+    );
     await page.getByRole('button', { name: 'Change ID…' }).click();
     await dialog.getByRole('button', { name: 'Change ID' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('status').filter({ hasText: before }).waitFor();
     const after = await shown.inputValue();
     assert.notEqual(after, before);
+    await reloaded;
+    await page.unroute('**/api/v1/server', slowReload);
+    assert.equal(await shown.inputValue(), after, 'the reload agrees');
     assert.equal(((await api().get('/server')).body as { serverId: string }).serverId, after);
     tab.assertClean();
   });

@@ -21,6 +21,9 @@ export function ServerSection({ mayChangeId }: { mayChangeId: boolean }) {
   const [changed, setChanged] = useState<{ serverId: string; previousServerId: string } | null>(null);
   const change = useAction();
   const info = server.data;
+  // Until the reload after a change brings the new ID, the loaded facts still hold the previous
+  // one: the field shows the ID the change answered with, so it never contradicts the notice.
+  const serverId = changed && info?.serverId === changed.previousServerId ? changed.serverId : info?.serverId;
 
   const confirm = async () => {
     const done = await change.run(async () => {
@@ -46,7 +49,7 @@ export function ServerSection({ mayChangeId }: { mayChangeId: boolean }) {
         <dl className="facts panel">
           <dt>Server ID</dt>
           <dd>
-            <CopyField label="Server ID" value={info.serverId} />
+            <CopyField label="Server ID" value={serverId ?? info.serverId} />
           </dd>
           <dt>Version</dt>
           <dd>{info.version}</dd>
