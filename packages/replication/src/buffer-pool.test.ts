@@ -38,11 +38,20 @@ test('the pool keeps no more than its bound for reuse', () => {
 test('buffers are plain memory until the pool is shared with workers; then new ones are shared', () => {
   const pool = new BufferPool(1024 * 1024);
   const plain = pool.take(64 * 1024);
+  const inUse = pool.take(64 * 1024);
   assert.ok(!(plain.buffer instanceof SharedArrayBuffer), 'plain at first: copies out of it are fast');
   pool.give(plain);
   pool.shareWithWorkers();
   const shared = pool.take(64 * 1024);
   assert.ok(shared.buffer instanceof SharedArrayBuffer, 'the plain buffer kept for reuse was let go');
+  // Tried: a plain buffer taken before the switch and given back after it. It is not reused.
+  pool.give(inUse);
+  const next = pool.take(64 * 1024);
+  assert.ok(
+    next.buffer instanceof SharedArrayBuffer,
+    'a plain buffer given back late is not handed out again',
+  );
+  pool.give(next);
   pool.give(shared);
   assert.equal(pool.take(64 * 1024).buffer, shared.buffer, 'shared buffers are reused');
 });

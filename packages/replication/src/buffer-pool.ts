@@ -51,7 +51,11 @@ export class BufferPool {
   give(buffer: Buffer): void {
     const backing = buffer.buffer;
     if (!this.mine.has(backing)) return;
-    if (this.retained + backing.byteLength > this.maxRetained) {
+    // A plain buffer taken before shareWithWorkers() is not kept for reuse after it.
+    if (
+      this.retained + backing.byteLength > this.maxRetained ||
+      this.shared !== backing instanceof SharedArrayBuffer
+    ) {
       this.mine.delete(backing);
       return;
     }
