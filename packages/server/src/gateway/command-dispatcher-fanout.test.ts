@@ -4,12 +4,12 @@ import type { Bus } from '../bus/bus';
 import { inProcessBus } from '../bus/in-process.bus';
 import { CommandQueueService } from '../services/command-queue.service';
 import { openSqlStore } from '../store/sql/sql-store';
+import { queueOver } from '../test-support/command-queue';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import {
   dispatcherAtT0,
   dispatcherSuite,
   newCommand,
-  queueOver,
   RecordingTarget,
   result,
   T0,

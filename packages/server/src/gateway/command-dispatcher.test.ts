@@ -3,12 +3,12 @@ import { after, describe, it } from 'node:test';
 import { inProcessBus } from '../bus/in-process.bus';
 import { CommandQueueService } from '../services/command-queue.service';
 import { openSqlStore } from '../store/sql/sql-store';
+import { queueOver } from '../test-support/command-queue';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import {
   dispatcherAtT0,
   dispatcherSuite,
   newCommand,
-  queueOver,
   RecordingTarget,
   result,
   T0,

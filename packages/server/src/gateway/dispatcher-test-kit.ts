@@ -1,14 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, beforeEach } from 'node:test';
 import type { CommandMessage, CommandResultMessage } from '@muster/protocol';
-import type { Bus } from '../bus/bus';
 import { inProcessBus } from '../bus/in-process.bus';
 import { CommandQueueService, type FanOutClaims } from '../services/command-queue.service';
-import { EventHub } from '../services/event-hub';
 import type { ServerIdentity } from '../services/server-identity.service';
 import type { CommandRecord, NewCommand, TargetKind } from '../store/command-record';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
+import { queueOver } from '../test-support/command-queue';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { CommandDispatcher, type DispatchTarget } from './command-dispatcher';
 
@@ -120,25 +119,6 @@ export const result = (id: string, output = 'ran'): CommandResultMessage => ({
   exitCode: 0,
   output,
 });
-
-/** The real queue service over a store and a bus, with the settings these tests use. */
-export function queueOver<Q extends CommandQueueService>(
-  Queue: new (...args: ConstructorParameters<typeof CommandQueueService>) => Q,
-  store: StoreBackend,
-  bus: Bus,
-  clock: () => number,
-): Q {
-  return new Queue(
-    store.commands,
-    store.machines,
-    store.machines,
-    { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
-    new EventHub(bus),
-    bus,
-    { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 65536, defaultTtlSeconds: 0 },
-    clock,
-  );
-}
 
 /** A dispatcher over `queue` with a fresh identity, its clock stopped at T0. */
 export function dispatcherAtT0(

@@ -4,10 +4,10 @@ import { inProcessBus } from '../bus/in-process.bus';
 import { account } from '../store/conformance/conformance-fixtures';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
+import { queueOver } from '../test-support/command-queue';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { CommandQueueService } from './command-queue.service';
 import { newCommandId } from './command-queue-ids';
-import { EventHub } from './event-hub';
 
 const T0 = 1_900_000_000_000;
 
@@ -30,16 +30,7 @@ describe('command ids', () => {
       await store.groups.ensureGroup('ids.acme', T0);
       for (const id of ['a.ids.acme', 'b.ids.acme']) await store.machines.createMachineAccount(account(id));
       const bus = inProcessBus();
-      queue = new CommandQueueService(
-        store.commands,
-        store.machines,
-        store.machines,
-        { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
-        new EventHub(bus),
-        bus,
-        { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 1024, defaultTtlSeconds: 0 },
-        () => now,
-      );
+      queue = queueOver(CommandQueueService, store, bus, () => now, { outputLimitBytes: 1024 });
     });
     after(async () => {
       await store.close();

@@ -7,6 +7,7 @@ import { ErrorCode, MusterError } from '../domain/errors';
 import { account } from '../store/conformance/conformance-fixtures';
 import type { StoreBackend } from '../store/interfaces';
 import { openSqlStore } from '../store/sql/sql-store';
+import { queueOver } from '../test-support/command-queue';
 import { createTestSqliteFile } from '../test-support/sqlite';
 import { capUtf8 } from './cap-utf8';
 import { CommandQueueService } from './command-queue.service';
@@ -30,16 +31,10 @@ describe('command queue service', () => {
     await store.groups.ensureGroup('svc.acme', T0);
     for (const id of ['a.svc.acme', 'b.svc.acme']) await store.machines.createMachineAccount(account(id));
     bus = inProcessBus();
-    queue = new CommandQueueService(
-      store.commands,
-      store.machines,
-      store.machines,
-      { groupsOf: async () => new Map(), validate: () => undefined, queued: async () => undefined },
-      new EventHub(bus),
-      bus,
-      { maxAttempts: 3, leaseSeconds: 60, outputLimitBytes: 16, defaultTtlSeconds: 7 * 86_400 },
-      () => now,
-    );
+    queue = queueOver(CommandQueueService, store, bus, () => now, {
+      outputLimitBytes: 16,
+      defaultTtlSeconds: 7 * 86_400,
+    });
   });
   after(async () => {
     await store.close();
