@@ -300,6 +300,34 @@ export function describeBusContract(name: string, open: OpenBusWorld): void {
         }
       }));
 
+    it("each event reaches each subscriber once, the publisher's own too", () =>
+      withWorld(open, async ({ nodes }) => {
+        const seen = nodes.map(recorder);
+        const first = nodes[0] as Bus;
+        const last = nodes.at(-1) as Bus;
+        await first.publish({ type: 'commands-queued', machineIds: ['pc1.once.acme'] });
+        await first.publishAll([
+          { type: 'commands-queued', machineIds: ['pc2.once.acme'] },
+          { type: 'identity-changed' },
+        ]);
+        // Sent after the others were on the bus: a node that hears it from another node has
+        // heard every copy of the first node's events the bus would give it (on PostgreSQL the
+        // first node's own NOTIFYs too, which it must not deliver a second time).
+        await last.publish({ type: 'machines-removed', machineIds: ['marker.once.acme'] });
+        await until('every event everywhere', () =>
+          seen.every(
+            (r) =>
+              r.events.some((e) => e.type === 'machines-removed') &&
+              r.events.some((e) => e.type === 'identity-changed'),
+          ),
+        );
+        for (const r of seen) {
+          const ids = r.events.flatMap((e) => (e.type === 'commands-queued' ? e.machineIds : []));
+          assert.deepEqual(ids, ['pc1.once.acme', 'pc2.once.acme']);
+          assert.equal(r.events.filter((e) => e.type === 'identity-changed').length, 1);
+        }
+      }));
+
     it('an unsubscribed handler gets nothing more; the other subscribers still get everything', () =>
       withWorld(open, async ({ nodes }) => {
         const gone = nodes.map(recorder);
