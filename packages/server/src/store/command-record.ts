@@ -75,6 +75,11 @@ export interface NewCommand {
   expiresAt: number | null;
   /** The name of the user who queues it (absent: the server itself). */
   createdBy?: string | null;
+  /**
+   * Stored already handed out (processing, first attempt) to this agent session, when this
+   * node holds the agent idle with nothing else waiting: no claim is needed (see LocalHandout).
+   */
+  handedTo?: { holder: string; leaseExpiresAt: number };
 }
 
 /** How a command ended, as reported by its endpoint. */

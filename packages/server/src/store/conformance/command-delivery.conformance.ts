@@ -87,6 +87,50 @@ export function commandDeliveryTests(store: StoreRef): void {
     );
   });
 
+  it('a command stored handed out is processing for its session from the start, alone or among pending ones, and its result is taken', async () => {
+    const q = store().commands;
+    const handedTo = { holder: 'direct-session', leaseExpiresAt: T0 + 60_000 };
+    // Alone (one statement on PostgreSQL), then beside a pending one and with a key (a transaction).
+    const alone = (await q.enqueue([cmd('direct1.dq.acme', { handedTo })], null, T0)).commands;
+    const mixed = (
+      await q.enqueue([cmd('direct2.dq.acme'), cmd('direct3.dq.acme', { handedTo })], 'direct-key', T0)
+    ).commands;
+    assert.deepEqual(
+      [...alone, ...mixed].map((c) => [c.targetId, c.status, c.attempts, c.leaseExpiresAt]),
+      [
+        ['direct1.dq.acme', 'processing', 1, T0 + 60_000],
+        ['direct2.dq.acme', 'pending', 0, null],
+        ['direct3.dq.acme', 'processing', 1, T0 + 60_000],
+      ],
+    );
+    const [direct1] = alone as [CommandRecord];
+    const stored = await q.getCommand(direct1.id);
+    assert.deepEqual(
+      [stored?.status, stored?.attempts, stored?.leaseExpiresAt],
+      ['processing', 1, T0 + 60_000],
+    );
+    assert.deepEqual(
+      (await q.transitionsOf(direct1.id)).map((x) => [x.status, x.at]),
+      [
+        ['pending', T0],
+        ['processing', T0],
+      ],
+    );
+    // Nothing is left to claim for it, and its result is recorded as for a claimed one.
+    assert.deepEqual(
+      (await q.claimFirstPerTarget('machine', [{ targetId: 'direct1.dq.acme', holder: 'x' }], T0, 60_000))
+        .claimed,
+      [],
+    );
+    const finished = await q.finish(direct1.id, 'machine', 'direct1.dq.acme', ran, T0 + 1);
+    assert.equal(typeof finished === 'string' ? finished : finished.status, 'complete');
+    // Its session's end returns the one it still holds.
+    assert.deepEqual(
+      (await q.releaseHolders('machine', ['direct-session'], T0 + 2)).map((c) => [c.targetId, c.status]),
+      [['direct3.dq.acme', 'pending']],
+    );
+  });
+
   it('records the result of a command returned to the queue after delivery (a stalled agent ran it)', async () => {
     const q = store().commands;
     const t = 'stalled.dq.acme';

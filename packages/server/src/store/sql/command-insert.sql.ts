@@ -12,13 +12,18 @@ const SQLITE_ROWS = 5000;
 /** Rows per unnest insert on PostgreSQL: bounds one statement's parameters in memory. */
 const POSTGRES_ROWS = 20_000;
 
-/** Whether insertQueued writes this many commands with one statement (no transaction needed). */
-export function insertsInOneStatement(dialect: Dialect, count: number): boolean {
-  return count <= (dialect === 'postgres' ? POSTGRES_ROWS : SQLITE_ROWS);
+/**
+ * Whether insertQueued writes these commands with one statement (no transaction needed). On
+ * SQLite a command handed out at once also needs its transition row written by a second one.
+ */
+export function insertsInOneStatement(dialect: Dialect, commands: readonly NewCommand[]): boolean {
+  if (dialect === 'postgres') return commands.length <= POSTGRES_ROWS;
+  return commands.length <= SQLITE_ROWS && !commands.some((c) => c.handedTo);
 }
 
 /**
- * Writes new pending commands in the caller's transaction (or alone, when one statement does:
+ * Writes new pending commands (or processing, for those handed out at once: see
+ * NewCommand.handedTo, with their "processing" transition) in the caller's transaction (or alone, when one statement does:
  * see insertsInOneStatement) and returns their records. Only seq comes back from the store:
  * everything else is what was written, and reading 100,000 whole rows back cost more than
  * writing them (bench:scale's device enqueue). No "pending"
@@ -42,7 +47,8 @@ export async function insertQueued(
   for (let i = 0; i < commands.length; i += chunkRows) {
     const chunk = commands.slice(i, i + chunkRows);
     const rows = chunk.map((c) => insertedRow(c, paramsText.of(c.params), idempotencyKey, now));
-    const inserted = dialect === 'postgres' ? await insertUnnest(trx, rows) : await insertValues(trx, rows);
+    const inserted =
+      dialect === 'postgres' ? await insertUnnest(trx, rows, now) : await insertValues(trx, rows, now);
     // RETURNING's order is not promised (SQLite says so): match the rows by id.
     const seqOf = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
     for (const c of chunk) queued.push(queuedRecord(c, seqOf.get(c.id), idempotencyKey, now));
@@ -65,6 +71,8 @@ const SQLITE_COLUMNS = [
   'priority',
   'attempts',
   'max_attempts',
+  'lease_expires_at',
+  'holder',
   'expires_at',
   'idempotency_key',
   'created_at',
@@ -95,6 +103,7 @@ function sharedByAll(rows: readonly InsertedRow[], column: keyof InsertedRow): b
 async function insertValues(
   trx: Kysely<Database>,
   rows: readonly InsertedRow[],
+  now: number,
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;
   const shared = SQLITE_COLUMNS.map((column) => sharedByAll(rows, column));
@@ -114,6 +123,14 @@ async function insertValues(
   const result = await trx.executeQuery<{ seq: number | string; id: string }>(
     CompiledQuery.raw(text, parameters),
   );
+  const handedOut = rows.filter((r) => r.status === 'processing');
+  if (handedOut.length > 0) {
+    // In the caller's transaction: insertsInOneStatement says none is needed only without these.
+    await trx
+      .insertInto('command_transitions')
+      .values(handedOut.map((r) => ({ command_id: r.id, status: 'processing', at: now, detail: null })))
+      .execute();
+  }
   return result.rows;
 }
 
@@ -126,8 +143,12 @@ const POSTGRES_COLUMNS = [
   ['group_id', 'text'],
   ['type', 'text'],
   ['params', 'text'],
+  ['status', 'text'],
   ['priority', 'int'],
+  ['attempts', 'int'],
   ['max_attempts', 'int'],
+  ['lease_expires_at', 'bigint'],
+  ['holder', 'text'],
   ['expires_at', 'bigint'],
   ['idempotency_key', 'text'],
   ['created_at', 'bigint'],
@@ -144,6 +165,7 @@ const POSTGRES_COLUMNS = [
 async function insertUnnest(
   trx: Kysely<Database>,
   rows: readonly InsertedRow[],
+  now: number,
 ): Promise<Array<{ seq: number | string; id: string }>> {
   const first = rows[0] as InsertedRow;
   const shared = (key: keyof InsertedRow) => sharedByAll(rows, key);
@@ -160,15 +182,25 @@ async function insertUnnest(
     }
   }
   const v = (key: keyof InsertedRow) => value.get(key) as RawBuilder<unknown>;
-  const result = await sql<{ seq: number | string; id: string }>`
+  const insert = sql`
     insert into commands (id, org_id, target_kind, target_id, group_id, type, params, status,
-      priority, attempts, max_attempts, expires_at, idempotency_key, created_at, updated_at, created_by)
+      priority, attempts, max_attempts, lease_expires_at, holder, expires_at, idempotency_key,
+      created_at, updated_at, created_by)
     select ${v('id')}, ${v('org_id')}, ${v('target_kind')}, ${v('target_id')}, ${v('group_id')},
-      ${v('type')}, ${v('params')}, 'pending', ${v('priority')}, 0, ${v('max_attempts')},
-      ${v('expires_at')}, ${v('idempotency_key')}, ${v('created_at')}, ${v('created_at')}, ${v('created_by')}
+      ${v('type')}, ${v('params')}, ${v('status')}, ${v('priority')}, ${v('attempts')}, ${v('max_attempts')},
+      ${v('lease_expires_at')}, ${v('holder')}, ${v('expires_at')}, ${v('idempotency_key')},
+      ${v('created_at')}, ${v('created_at')}, ${v('created_by')}
     from unnest(${sql.join(arrays)}) with ordinality as u(${sql.raw(names.join(', '))}, n)
-    order by u.n
-    returning seq, id`.execute(trx);
+    order by u.n`;
+  // A command handed out at once gets its "processing" transition in the same statement.
+  const result = rows.some((r) => r.status === 'processing')
+    ? await sql<{ seq: number | string; id: string }>`
+        with inserted as (${insert} returning seq, id, status), transitions as (
+          insert into command_transitions (command_id, status, at, detail)
+          select id, 'processing', ${now}, null from inserted where status = 'processing'
+        )
+        select seq, id from inserted`.execute(trx)
+    : await sql<{ seq: number | string; id: string }>`${insert} returning seq, id`.execute(trx);
   return result.rows;
 }
 
@@ -197,10 +229,12 @@ function insertedRow(c: NewCommand, params: string, idempotencyKey: string | nul
     group_id: c.groupId,
     type: c.type,
     params,
-    status: 'pending',
+    status: c.handedTo ? 'processing' : 'pending',
     priority: c.priority,
-    attempts: 0,
+    attempts: c.handedTo ? 1 : 0,
     max_attempts: c.maxAttempts,
+    lease_expires_at: c.handedTo?.leaseExpiresAt ?? null,
+    holder: c.handedTo?.holder ?? null,
     expires_at: c.expiresAt,
     idempotency_key: idempotencyKey,
     created_at: now,
@@ -226,11 +260,11 @@ function queuedRecord(
     groupId: c.groupId,
     type: c.type,
     params: c.params,
-    status: 'pending',
+    status: c.handedTo ? 'processing' : 'pending',
     priority: c.priority,
-    attempts: 0,
+    attempts: c.handedTo ? 1 : 0,
     maxAttempts: c.maxAttempts,
-    leaseExpiresAt: null,
+    leaseExpiresAt: c.handedTo?.leaseExpiresAt ?? null,
     expiresAt: c.expiresAt,
     idempotencyKey,
     createdAt: now,

@@ -98,7 +98,7 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     async enqueue(commands, idempotencyKey, now) {
       // One insert statement is atomic alone: BEGIN and COMMIT would be two round trips more
       // on a single command's way to its agent.
-      if (idempotencyKey === null && insertsInOneStatement(dialect, commands.length)) {
+      if (idempotencyKey === null && insertsInOneStatement(dialect, commands)) {
         return { created: true, commands: await insertQueued(db, dialect, commands, null, now) };
       }
       return db.transaction().execute(async (trx) => {
