@@ -333,6 +333,13 @@ async function wireServer(
     (fields, msg) => log.warn(fields, msg),
     metrics,
   );
+  // A command for an idle agent of this node is stored handed out and sent, with no claim.
+  commands.handOutLocallyThrough(
+    dispatcher.localHandout((machineId) => {
+      const session = registry.get(machineId);
+      return session?.active ? session : undefined;
+    }),
+  );
   const agentBuilds = new AgentBuilds(agentBuildDirectory(config.agentBuildDir));
   const fileTransfers = new FileTransferService(
     store.files,

@@ -7,6 +7,7 @@ import {
 import type { CommandLatencyMetrics } from '../metrics/server-metrics';
 import type { CommandQueueService } from '../services/command-queue.service';
 import { refusalOf } from '../services/command-refusals';
+import type { LocalHandout } from '../services/local-handout';
 import type { ServerIdentity } from '../services/server-identity.service';
 import { yieldToEventLoop } from '../services/target-batches';
 import type { CommandRecord } from '../store/command-record';
@@ -249,6 +250,53 @@ export class CommandDispatcher {
     }
     await Promise.all([...endedMeanwhile, published]);
     for (const t of again) await this.pump(t);
+  }
+
+  /**
+   * This node's side of handing commands out as they are stored (see LocalHandout): `sessions`
+   * finds the active session of a machine here, if any. An agent is reserved only when free
+   * and when no wake-up since its last claim says work may wait for it: a command stored
+   * handed out must be the one a claim would have picked.
+   */
+  localHandout(sessions: (machineId: string) => DispatchTarget | undefined): LocalHandout {
+    const reserved = new Map<string, DispatchTarget>();
+    return {
+      reserve: (machineIds) => {
+        const holders = new Map<string, string>();
+        const now = this.clock();
+        for (const id of machineIds) {
+          const t = sessions(id);
+          if (!t || reserved.has(id) || t.suspended || this.ended.has(t)) continue;
+          if (t.inFlight !== null || t.mayHaveWork) continue;
+          t.recheck = false;
+          t.inFlight = CLAIMING; // as for a claim: nothing else is given to it meanwhile
+          t.inFlightUntil = now + this.queue.leaseMs;
+          reserved.set(id, t);
+          holders.set(id, t.holder);
+        }
+        return holders;
+      },
+      handOut: async (command) => {
+        const t = reserved.get(command.targetId);
+        if (!t) return;
+        reserved.delete(command.targetId);
+        // The session ended while the command was stored: it goes back to the queue.
+        if (this.ended.has(t)) return this.departures.add(t.holder);
+        // Work announced while it was stored waits behind it.
+        t.mayHaveWork = t.recheck;
+        t.recheck = false;
+        this.deliver(t, command);
+      },
+      release: (machineIds) => {
+        for (const id of machineIds) {
+          const t = reserved.get(id);
+          if (!t) continue;
+          reserved.delete(id);
+          t.inFlight = null;
+          if (t.recheck) void this.pump(t);
+        }
+      },
+    };
   }
 
   /** Signs a command for its machine. */

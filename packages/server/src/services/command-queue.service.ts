@@ -24,6 +24,7 @@ import { capUtf8 } from './cap-utf8';
 import { newCommandId } from './command-queue-ids';
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
+import type { LocalHandout } from './local-handout';
 import { offerAgain } from './offer-again';
 import { ResultBatcher } from './result-batcher';
 import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
@@ -118,6 +119,16 @@ export class CommandQueueService {
 
   /** Results go to the store a turn of the event loop at a time (see ResultBatcher). */
   private readonly results: ResultBatcher;
+  /** This node's idle agents, given their commands without a claim; none until attached. */
+  private handout: LocalHandout | null = null;
+
+  /**
+   * Hands commands for this node's idle agents out as they are stored (see LocalHandout). Set
+   * once the dispatcher exists, which needs this service first.
+   */
+  handOutLocallyThrough(handout: LocalHandout): void {
+    this.handout = handout;
+  }
 
   /**
    * Queues a command for targets in `scope` (omitted: everything, the server's own calls): a
@@ -200,19 +211,40 @@ export class CommandQueueService {
     idempotencyKey: string | null,
     now: number,
   ): Promise<{ created: boolean; commands: CommandRecord[] }> {
-    const result = await this.store.enqueue(commands, idempotencyKey, now);
-    if (!result.created) return result;
-    const changes = result.commands.map((c) => toChange(c, now));
-    if (kind === 'machine') {
-      // The agents are woken in the NOTIFY that carries the changes: a second one cost a
-      // transaction's round trip before any agent heard of its command.
-      await this.events.commandChanges(
-        changes,
-        chunkIds(result.commands.map((c) => c.targetId)).map((machineIds) => ({
-          type: 'commands-queued' as const,
-          machineIds,
-        })),
+    const handout = kind === 'machine' ? this.handout : null;
+    const reserved = handout?.reserve(commands.map((c) => c.targetId)) ?? new Map<string, string>();
+    let result: { created: boolean; commands: CommandRecord[] };
+    try {
+      result = await this.store.enqueue(
+        reserved.size === 0 ? commands : this.handedOut(commands, reserved, now),
+        idempotencyKey,
+        now,
       );
+    } catch (error) {
+      handout?.release([...reserved.keys()]);
+      throw error;
+    }
+    if (!result.created) {
+      handout?.release([...reserved.keys()]);
+      return result;
+    }
+    // A command handed out at once was pending too, for an instant: its stream shows both.
+    const changes = result.commands.map((c) => toChange({ ...c, status: 'pending' }, now));
+    for (const c of result.commands) if (c.status === 'processing') changes.push(toChange(c, now));
+    if (kind === 'machine') {
+      // The other agents are woken in the NOTIFY that carries the changes: a second one cost a
+      // transaction's round trip before any agent heard of its command.
+      const published = this.events.commandChanges(
+        changes,
+        chunkIds(result.commands.filter((c) => c.status === 'pending').map((c) => c.targetId)).map(
+          (machineIds) => ({ type: 'commands-queued' as const, machineIds }),
+        ),
+      );
+      // Sent while the changes are published, as a claim's are (they are queued on the bus first).
+      const handedOut = result.commands.flatMap((c) =>
+        c.status === 'processing' && handout ? [handout.handOut(c)] : [],
+      );
+      await Promise.all([published, ...handedOut]);
     } else {
       await this.events.commandChanges(changes);
       await this.devices.queued(result.commands);
@@ -294,12 +326,30 @@ export class CommandQueueService {
   /** A shell command may run up to its timeout: its lease covers that, plus a margin. */
   private async coverRunningTime(claimed: CommandRecord[], now: number): Promise<void> {
     for (const c of claimed) {
-      const timeout = c.type === 'shell' ? Number(c.params.timeoutSeconds ?? 300) * 1000 + 30_000 : 0;
-      if (timeout > this.leaseMs) {
-        await this.store.extendLease(c.id, now + timeout);
-        c.leaseExpiresAt = now + timeout;
+      const lease = this.leaseFor(c);
+      if (lease > this.leaseMs) {
+        await this.store.extendLease(c.id, now + lease);
+        c.leaseExpiresAt = now + lease;
       }
     }
+  }
+
+  /** How long a delivered command is held for its agent: a shell command's timeout and a margin, at least. */
+  private leaseFor(command: Pick<CommandRecord, 'type' | 'params'>): number {
+    const timeout =
+      command.type === 'shell' ? Number(command.params.timeoutSeconds ?? 300) * 1000 + 30_000 : 0;
+    return Math.max(timeout, this.leaseMs);
+  }
+
+  /** The commands, those of reserved agents (one each) to be stored handed out to their sessions. */
+  private handedOut(commands: readonly NewCommand[], reserved: ReadonlyMap<string, string>, now: number) {
+    const given = new Set<string>();
+    return commands.map((c): NewCommand => {
+      const holder = reserved.get(c.targetId);
+      if (holder === undefined || given.has(c.targetId)) return c;
+      given.add(c.targetId);
+      return { ...c, handedTo: { holder, leaseExpiresAt: now + this.leaseFor(c) } };
+    });
   }
 
   /** The default lease of a delivered command. */
