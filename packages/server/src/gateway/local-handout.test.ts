@@ -142,6 +142,22 @@ describe('handing commands out as they are stored', () => {
     );
   });
 
+  it('a fan-out of more than 50 goes through the claims, which send in slices', async () => {
+    const agents = Array.from({ length: 51 }, (_, i) => idleAgent(`fan${i}`));
+    const { queue } = handingQueue(s, new Map(agents.map((a) => [a.machineId, a])));
+    const queued = await queue.enqueueEach(
+      'shell',
+      agents.map((a) => ({ machineId: a.machineId, groupId: 'd.acme', params: { script: 'echo' } })),
+      0,
+    );
+    assert.deepEqual(new Set(queued.map((c) => c.status)), new Set(['pending']));
+    assert.deepEqual(
+      agents.flatMap((a) => a.commands),
+      [],
+    );
+    assert.ok(agents.every((a) => a.inFlight === null));
+  });
+
   it('a write that fails frees the agent: its next command is handed out as before', async () => {
     const agent = idleAgent('failed-write');
     const { control, enqueue } = handingQueue(s, new Map([[agent.machineId, agent]]));
