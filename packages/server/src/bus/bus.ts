@@ -50,6 +50,25 @@ export interface Bus {
 }
 
 /**
+ * Hands an event to every handler. One that throws is reported to `onError` and the others
+ * still get the event: a throw escaping into a microtask or a socket reader would end the
+ * process.
+ */
+export function deliverToEach(
+  handlers: Iterable<(event: BusEvent) => void>,
+  event: BusEvent,
+  onError: (error: unknown) => void,
+): void {
+  for (const h of handlers) {
+    try {
+      h(event);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
+
+/**
  * How many machine ids callers put in one event. A bus whose transport limits the size of an
  * event splits a larger one itself (see payloadsToFit), so this only keeps events small.
  */

@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from './bus';
+import { type Bus, type BusEvent, deliverToEach } from './bus';
 
 /**
  * The bus of a single server process: delivers to local subscribers only. A subscriber that
@@ -7,15 +7,7 @@ import type { Bus, BusEvent } from './bus';
  */
 export function inProcessBus(onError: (error: unknown) => void = reportToStderr): Bus {
   const handlers = new Set<(event: BusEvent) => void>();
-  const deliver = (event: BusEvent) => {
-    for (const h of handlers) {
-      try {
-        h(event);
-      } catch (error) {
-        onError(error);
-      }
-    }
-  };
+  const deliver = (event: BusEvent) => deliverToEach(handlers, event, onError);
   return {
     async publish(event) {
       // Delivered on the next tick so a publisher never runs subscriber code re-entrantly.

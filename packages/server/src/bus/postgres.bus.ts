@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Bus, type BusEvent, payloadsToFit } from './bus';
+import { type Bus, type BusEvent, deliverToEach, payloadsToFit } from './bus';
 
 const CHANNEL = 'muster_events';
 
@@ -31,16 +31,7 @@ export async function postgresBus(url: string, onError: (error: unknown) => void
   // The listener's server process: NOTIFYs from it are this node's own.
   const own = await listener.query<{ pid: number }>('select pg_backend_pid() as pid');
   const ownPid = own.rows[0]?.pid;
-  const deliver = (event: BusEvent) => {
-    for (const h of handlers) {
-      try {
-        h(event);
-      } catch (error) {
-        // A throw here would escape into pg's socket reader, or the microtask, and end the process.
-        onError(error);
-      }
-    }
-  };
+  const deliver = (event: BusEvent) => deliverToEach(handlers, event, onError);
   listener.on('notification', (message) => {
     if (message.channel !== CHANNEL || !message.payload) return;
     // This node's own NOTIFYs (the listener sends them): delivered here when published.

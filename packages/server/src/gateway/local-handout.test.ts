@@ -24,7 +24,22 @@ function idleAgent(name: string): RecordingTarget {
  * or made to fail, handing out through the suite's dispatcher to the agents in `sessions`.
  */
 function handingQueue(s: DispatcherSuite, sessions: Map<string, RecordingTarget>) {
-  const control = { hold: null as Promise<void> | null, fail: false, claims: 0 };
+  const control = {
+    hold: null as Promise<void> | null,
+    fail: false,
+    claims: 0,
+    /** Holds writes from now until the function returned is called. */
+    holdWrites(): () => void {
+      let release = () => {};
+      this.hold = new Promise<void>((resolve) => {
+        release = () => {
+          this.hold = null;
+          resolve();
+        };
+      });
+      return release;
+    },
+  };
   const real = s.store.commands;
   const commands: CommandQueueStore = {
     ...real,
@@ -104,10 +119,7 @@ describe('handing commands out as they are stored', () => {
   it('a session that ends while its command is stored is sent nothing, and the command is back in the queue', async () => {
     const agent = idleAgent('ends');
     const { control, enqueue } = handingQueue(s, new Map([[agent.machineId, agent]]));
-    let release = () => {};
-    control.hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const release = control.holdWrites();
     const queuing = enqueue(agent);
     await s.dispatcher.gone(agent);
     release();
@@ -120,15 +132,11 @@ describe('handing commands out as they are stored', () => {
   it('work announced while the command is stored is claimed after its result (no lost wake-up)', async () => {
     const agent = idleAgent('announced');
     const { control, enqueue } = handingQueue(s, new Map([[agent.machineId, agent]]));
-    let release = () => {};
-    control.hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const release = control.holdWrites();
     const queuing = enqueue(agent);
     // Meanwhile another node queues one for it and its wake-up arrives.
     const { commands: other } = await s.store.commands.enqueue([newCommand(agent.machineId)], null, s.now);
     await s.dispatcher.pumpMany([agent]);
-    control.hold = null;
     release();
     const [queued] = await queuing;
     assert.deepEqual(
