@@ -278,14 +278,18 @@ export class CommandDispatcher {
       },
       handOut: async (command) => {
         const t = reserved.get(command.targetId);
-        if (!t) return;
+        if (!t) return false;
         reserved.delete(command.targetId);
-        // The session ended while the command was stored: it goes back to the queue.
-        if (this.ended.has(t)) return this.departures.add(t.holder);
+        if (this.ended.has(t)) {
+          // The session ended while the command was stored: it goes back to the queue.
+          await this.departures.add(t.holder);
+          return false;
+        }
         // Work announced while it was stored waits behind it.
         t.mayHaveWork = t.recheck;
         t.recheck = false;
         this.deliver(t, command);
+        return true;
       },
       release: (machineIds) => {
         for (const id of machineIds) {

@@ -54,7 +54,8 @@ function handingQueue(s: DispatcherSuite, sessions: Map<string, RecordingTarget>
     },
   };
   const store: StoreBackend = { ...s.store, commands };
-  const queue = queueOver(CommandQueueService, store, inProcessBus(), () => s.now);
+  const bus = inProcessBus();
+  const queue = queueOver(CommandQueueService, store, bus, () => s.now);
   queue.handOutLocallyThrough(s.dispatcher.localHandout((id) => sessions.get(id)));
   const enqueue = (agent: RecordingTarget) =>
     queue.enqueueEach(
@@ -62,7 +63,7 @@ function handingQueue(s: DispatcherSuite, sessions: Map<string, RecordingTarget>
       [{ machineId: agent.machineId, groupId: 'd.acme', params: { script: 'echo' } }],
       0,
     );
-  return { queue, control, enqueue };
+  return { queue, control, enqueue, bus };
 }
 
 // Commands for this node's idle agents are stored handed out and sent with no claim and no
@@ -116,9 +117,13 @@ describe('handing commands out as they are stored', () => {
     );
   });
 
-  it('a session that ends while its command is stored is sent nothing, and the command is back in the queue', async () => {
+  it("a session that ends while its command is stored is sent nothing; the command goes back and the agent's next session is woken for it", async () => {
     const agent = idleAgent('ends');
-    const { control, enqueue } = handingQueue(s, new Map([[agent.machineId, agent]]));
+    const { control, enqueue, bus } = handingQueue(s, new Map([[agent.machineId, agent]]));
+    const woken: string[] = [];
+    bus.subscribe((e) => {
+      if (e.type === 'commands-queued') woken.push(...e.machineIds);
+    });
     const release = control.holdWrites();
     const queuing = enqueue(agent);
     await s.dispatcher.gone(agent);
@@ -127,6 +132,16 @@ describe('handing commands out as they are stored', () => {
     assert.deepEqual(agent.commands, []);
     const stored = await s.store.commands.getCommand(queued?.id as string);
     assert.deepEqual([stored?.status, stored?.attempts], ['pending', 1]);
+    // The in-process bus delivers on the next microtask.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(woken, [agent.machineId]);
+    // What the gateway does with that wake-up: the agent's new session gets the command.
+    const next = new RecordingTarget(agent.machineId, 'ends-session-2');
+    await s.dispatcher.pumpMany([next]);
+    assert.deepEqual(
+      next.commands.map((c) => [c.id, c.attempt]),
+      [[queued?.id, 2]],
+    );
   });
 
   it('work announced while the command is stored is claimed after its result (no lost wake-up)', async () => {

@@ -249,10 +249,18 @@ export class CommandQueueService {
         ),
       );
       // Sent while the changes are published, as a claim's are (they are queued on the bus first).
-      const handedOut = result.commands.flatMap((c) =>
-        c.status === 'processing' && handout ? [handout.handOut(c)] : [],
-      );
-      await Promise.all([published, ...handedOut]);
+      const handedOut = result.commands.filter((c) => c.status === 'processing');
+      const [, sent] = await Promise.all([
+        published,
+        Promise.all(handedOut.map((c) => handout?.handOut(c) ?? false)),
+      ]);
+      // Back in the queue because its session ended meanwhile: the agent's next one is woken.
+      const returned = handedOut.filter((_, i) => !sent[i]).map((c) => c.targetId);
+      if (returned.length > 0)
+        await this.events.commandChanges(
+          [],
+          chunkIds(returned).map((machineIds) => ({ type: 'commands-queued' as const, machineIds })),
+        );
     } else {
       await this.events.commandChanges(changes);
       await this.devices.queued(result.commands);

@@ -18,10 +18,11 @@ export interface LocalHandout {
    */
   reserve(machineIds: readonly string[]): Map<string, string>;
   /**
-   * Sends a stored command to the agent reserved for it, or, if that session ended meanwhile,
-   * returns the command to the queue: resolved once it is back.
+   * Sends a stored command to the agent reserved for it (true), or, if that session ended
+   * meanwhile, returns the command to the queue (false, once it is back: the agent's next
+   * session, here or on another node, must then be woken for it).
    */
-  handOut(command: CommandRecord): Promise<void>;
+  handOut(command: CommandRecord): Promise<boolean>;
   /** Ends reservations whose commands were not stored; work announced meanwhile is looked for. */
   release(machineIds: readonly string[]): void;
 }
