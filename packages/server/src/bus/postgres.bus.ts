@@ -20,8 +20,9 @@ export const NOTIFY_PIECES_PER_STATEMENT = 1000;
  * flush) and its delivery before the node would claim it. Every node sees each node's events
  * in the order that node published them; events of different nodes may interleave differently
  * on different nodes, but never against their cause (a node acts on another's event only once
- * it has heard it, and the NOTIFYs of both commit in that order). An event too large for one NOTIFY goes as several, in order;
- * a subscriber that throws is reported to `onError` without keeping the event from the others.
+ * it has heard it, and the NOTIFYs of both commit in that order). An event too large for one
+ * NOTIFY goes as several, in order; a subscriber that throws is reported to `onError` without
+ * keeping the event from the others.
  */
 export async function postgresBus(url: string, onError: (error: unknown) => void): Promise<Bus> {
   const handlers = new Set<(event: BusEvent) => void>();

@@ -23,8 +23,8 @@ export function insertsInOneStatement(dialect: Dialect, commands: readonly NewCo
 
 /**
  * Writes new pending commands (or processing, for those handed out at once: see
- * NewCommand.handedTo, with their "processing" transition) in the caller's transaction (or alone, when one statement does:
- * see insertsInOneStatement) and returns their records. Only seq comes back from the store:
+ * NewCommand.handedTo, with their "processing" transition) in the caller's transaction (or
+ * alone, when one statement does: see insertsInOneStatement) and returns their records. Only seq comes back from the store:
  * everything else is what was written, and reading 100,000 whole rows back cost more than
  * writing them (bench:scale's device enqueue). No "pending"
  * transition row is written: a command's creation time says the same, and transitionsOf
