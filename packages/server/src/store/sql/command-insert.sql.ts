@@ -24,13 +24,13 @@ export function insertsInOneStatement(dialect: Dialect, commands: readonly NewCo
 /**
  * Writes new pending commands (or processing, for those handed out at once: see
  * NewCommand.handedTo, with their "processing" transition) in the caller's transaction (or
- * alone, when one statement does: see insertsInOneStatement) and returns their records. Only seq comes back from the store:
- * everything else is what was written, and reading 100,000 whole rows back cost more than
- * writing them (bench:scale's device enqueue). No "pending"
+ * alone, when one statement does: see insertsInOneStatement) and returns their records. Only
+ * seq comes back from the store: everything else is what was written, and reading 100,000
+ * whole rows back cost more than writing them (bench:scale's device enqueue). No "pending"
  * transition row is written: a command's creation time says the same, and transitionsOf
  * derives that first transition from it (see withCreation); a row per command cost 0.3 s of
- * 100,000 on SQLite. Both databases take the values the rows share once, and the others in bulk:
- * SQLite as one JSON array read by json_each (its statements are kept prepared, see
+ * 100,000 on SQLite. Both databases take the values the rows share once, and the others in
+ * bulk: SQLite as one JSON array read by json_each (its statements are kept prepared, see
  * StatementCache), PostgreSQL as one array per column through unnest, which it parses far
  * faster than 16 parameters a row: 100,000 commands took 4.4 s as VALUES and 2.7 s so, here.
  */
