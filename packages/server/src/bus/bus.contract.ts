@@ -126,7 +126,7 @@ function recorder(bus: Bus): { events: BusEvent[]; stop: () => void } {
 }
 
 /** Polls until `check` holds; the deadline only keeps a broken bus from hanging the run. */
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -86,6 +86,11 @@ export const MAX_BATCH_ITEMS_PER_EVENT = 100;
  */
 export const MAX_MACHINE_EVENTS_PER_EVENT = 12;
 
+/** The commands-queued events that wake the agents of these machines, bus-sized. */
+export function wakeUps(machineIds: readonly string[]): BusEvent[] {
+  return chunkIds(machineIds).map((ids) => ({ type: 'commands-queued', machineIds: ids }));
+}
+
 /** Splits a list of machine ids into bus-sized chunks. */
 export function chunkIds(ids: readonly string[]): string[][] {
   const out: string[][] = [];

@@ -3,7 +3,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { it } from 'node:test';
 import { createTestPostgresDatabase } from '../test-support/postgres';
 import type { Bus, BusEvent } from './bus';
-import { describeBusContract } from './bus.contract';
+import { describeBusContract, until } from './bus.contract';
 import { postgresBus } from './postgres.bus';
 
 // Two nodes on one fresh database, as two server processes would be. Without a reachable
@@ -107,9 +107,9 @@ it("a node's own subscribers hear what it publishes without waiting for PostgreS
     await sent;
     // The other node hears it through PostgreSQL, and its answer, sent after the NOTIFY's echo
     // came back to the first node, finds the event there once.
-    await waitFor(() => there.length === 1);
+    await until('the other node has it', () => there.length === 1);
     await other.publish({ type: 'identity-changed' });
-    await waitFor(() => here.length === 2);
+    await until('the answer is back', () => here.length === 2);
     assert.deepEqual(here, [event, { type: 'identity-changed' }]);
     assert.deepEqual(there, [event, { type: 'identity-changed' }]);
     assert.deepEqual(errors, []);
@@ -119,11 +119,3 @@ it("a node's own subscribers hear what it publishes without waiting for PostgreS
     await database.drop();
   }
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -1,6 +1,6 @@
 import type { AgentCommandType } from '@muster/protocol';
 import { EVERYTHING, type ScopeFilter } from '../access/scope';
-import { type Bus, chunkIds } from '../bus/bus';
+import { type Bus, wakeUps } from '../bus/bus';
 import { ErrorCode, invalidInput, MusterError, notFound } from '../domain/errors';
 import { noMatchMessage, parseMachineFilter } from '../domain/machine-filter';
 import type {
@@ -24,7 +24,7 @@ import { capUtf8 } from './cap-utf8';
 import { newCommandId } from './command-queue-ids';
 import { refusalError } from './command-refusals';
 import type { EventHub } from './event-hub';
-import type { LocalHandout } from './local-handout';
+import { type LocalHandout, markHandedOut } from './local-handout';
 import { offerAgain } from './offer-again';
 import { ResultBatcher } from './result-batcher';
 import { findMachinesInChunks, targetChunks, yieldToEventLoop } from './target-batches';
@@ -224,7 +224,7 @@ export class CommandQueueService {
     let result: { created: boolean; commands: CommandRecord[] };
     try {
       result = await this.store.enqueue(
-        reserved.size === 0 ? commands : this.handedOut(commands, reserved, now),
+        reserved.size === 0 ? commands : markHandedOut(commands, reserved, (c) => now + this.leaseFor(c)),
         idempotencyKey,
         now,
       );
@@ -244,9 +244,7 @@ export class CommandQueueService {
       // transaction's round trip before any agent heard of its command.
       const published = this.events.commandChanges(
         changes,
-        chunkIds(result.commands.filter((c) => c.status === 'pending').map((c) => c.targetId)).map(
-          (machineIds) => ({ type: 'commands-queued' as const, machineIds }),
-        ),
+        wakeUps(result.commands.filter((c) => c.status === 'pending').map((c) => c.targetId)),
       );
       // Sent while the changes are published, as a claim's are (they are queued on the bus first).
       const handedOut = result.commands.filter((c) => c.status === 'processing');
@@ -256,11 +254,7 @@ export class CommandQueueService {
       ]);
       // Back in the queue because its session ended meanwhile: the agent's next one is woken.
       const returned = handedOut.filter((_, i) => !sent[i]).map((c) => c.targetId);
-      if (returned.length > 0)
-        await this.events.commandChanges(
-          [],
-          chunkIds(returned).map((machineIds) => ({ type: 'commands-queued' as const, machineIds })),
-        );
+      if (returned.length > 0) await this.events.commandChanges([], wakeUps(returned));
     } else {
       await this.events.commandChanges(changes);
       await this.devices.queued(result.commands);
@@ -355,17 +349,6 @@ export class CommandQueueService {
     const timeout =
       command.type === 'shell' ? Number(command.params.timeoutSeconds ?? 300) * 1000 + 30_000 : 0;
     return Math.max(timeout, this.leaseMs);
-  }
-
-  /** The commands, those of reserved agents (one each) to be stored handed out to their sessions. */
-  private handedOut(commands: readonly NewCommand[], reserved: ReadonlyMap<string, string>, now: number) {
-    const given = new Set<string>();
-    return commands.map((c): NewCommand => {
-      const holder = reserved.get(c.targetId);
-      if (holder === undefined || given.has(c.targetId)) return c;
-      given.add(c.targetId);
-      return { ...c, handedTo: { holder, leaseExpiresAt: now + this.leaseFor(c) } };
-    });
   }
 
   /** The default lease of a delivered command. */

@@ -1,4 +1,4 @@
-import type { CommandRecord } from '../store/command-record';
+import type { CommandRecord, NewCommand } from '../store/command-record';
 
 /**
  * The agents this node holds that can take a new command at once: connected, not suspended,
@@ -25,4 +25,22 @@ export interface LocalHandout {
   handOut(command: CommandRecord): Promise<boolean>;
   /** Ends reservations whose commands were not stored; work announced meanwhile is looked for. */
   release(machineIds: readonly string[]): void;
+}
+
+/**
+ * The commands with those of reserved agents (the first of each agent's) marked to be stored
+ * handed out to the agent's session, with the lease `leaseUntil` gives.
+ */
+export function markHandedOut(
+  commands: readonly NewCommand[],
+  reserved: ReadonlyMap<string, string>,
+  leaseUntil: (command: NewCommand) => number,
+): NewCommand[] {
+  const given = new Set<string>();
+  return commands.map((c) => {
+    const holder = reserved.get(c.targetId);
+    if (holder === undefined || given.has(c.targetId)) return c;
+    given.add(c.targetId);
+    return { ...c, handedTo: { holder, leaseExpiresAt: leaseUntil(c) } };
+  });
 }
