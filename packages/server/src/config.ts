@@ -142,6 +142,12 @@ export const ServerConfigSchema = Type.Object(
       description:
         'Of those, the most one source address (IPv6: one /64) may hold; raise it for many agents behind one NAT address.',
     }),
+    maxAgentConnections: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description:
+        "Agent connections (in their handshake or established) a node holds at most; more are closed at once and their agents try their other server. 0: the process's open-file limit less a reserve for the store, the API and files (a quarter of the limit, at most 1000); no limit where the open-file limit cannot be read (not Linux).",
+    }),
     agentReconnectRate: Type.Integer({
       minimum: 1,
       default: 300,

@@ -24,6 +24,7 @@ import { FileTransferService } from './files/file-transfer.service';
 import { AgentGateway } from './gateway/agent-gateway';
 import type { AgentSession } from './gateway/agent-session';
 import { CommandDispatcher } from './gateway/command-dispatcher';
+import { agentConnectionLimit, openFileLimit } from './gateway/connection-limit';
 import { SessionRegistry } from './gateway/session-registry';
 import { loadTlsCredentials } from './gateway/tls-credentials';
 import { applyHeapGrowth } from './heap-growth';
@@ -403,6 +404,9 @@ async function wireServer(
     log: logRoot.child({ component: 'terminal' }),
     onError,
   });
+  const openFiles = openFileLimit();
+  const maxAgentConnections = agentConnectionLimit(config.maxAgentConnections, openFiles);
+  logRoot.info({ maxAgentConnections, openFiles }, 'agent connections this node holds at most');
   const gateway = new AgentGateway(
     tls,
     {
@@ -439,6 +443,7 @@ async function wireServer(
       maxPendingHandshakes: config.maxPendingHandshakes,
       maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
       reconnectRatePerSecond: config.agentReconnectRate,
+      maxAgentConnections,
     },
   );
   identity.onChange(() => gateway.dropAll('server identity changed'));

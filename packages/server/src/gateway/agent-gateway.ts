@@ -30,7 +30,16 @@ export interface GatewayLimits {
   maxPendingHandshakesPerAddress: number;
   /** Agents per second this node asks back after dropping its sessions at once (see dropAll). */
   reconnectRatePerSecond: number;
+  /**
+   * Connections of the agent ports this node holds at most, in their handshake or established
+   * (see agentConnectionLimit); more are closed as they arrive, and their agents try their
+   * other server.
+   */
+  maxAgentConnections: number;
 }
+
+/** How often the gateway says, at most, that it turns connections away at its limit. */
+const FULL_WARNING_INTERVAL_MS = 60_000;
 
 /**
  * How long a shutdown waits for agents to answer their close frames before it ends their
@@ -71,6 +80,10 @@ export class AgentGateway {
   private readonly gateSlots = new WeakMap<Socket, GateSlot>();
   private unsubscribe: (() => void) | null = null;
   private readonly reconnectRate: number;
+  private readonly maxConnections: number;
+  /** Connections turned away at the limit since the last warning, and when that was. */
+  private refusedFull = 0;
+  private fullWarnedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly tls: TlsCredentials,
@@ -79,6 +92,7 @@ export class AgentGateway {
     limits: GatewayLimits,
   ) {
     this.reconnectRate = limits.reconnectRatePerSecond;
+    this.maxConnections = limits.maxAgentConnections;
     this.gate = new HandshakeGate(gateLimits(limits, deps.handshakeTimeoutMs));
   }
 
@@ -167,9 +181,15 @@ export class AgentGateway {
    * that says nothing gives its slot back quickly (the session then times the proof).
    */
   private onTcpConnection(tcp: Socket): void {
+    const metrics = this.deps.metrics;
+    if (this.sockets.size >= this.maxConnections) {
+      metrics.handshake('full');
+      tcp.destroy();
+      this.warnFull();
+      return;
+    }
     this.sockets.add(tcp);
     tcp.once('close', () => this.sockets.delete(tcp));
-    const metrics = this.deps.metrics;
     const ticket = this.gate.tryEnter(tcp.remoteAddress ?? 'unknown', () => {
       metrics.handshake('busy');
       tcp.destroy();
@@ -194,6 +214,19 @@ export class AgentGateway {
     };
     this.gateSlots.set(tcp, slot);
     tcp.once('close', slot.leave);
+  }
+
+  /** Says, once a minute at most, that connections are turned away at the limit (and how many). */
+  private warnFull(): void {
+    this.refusedFull++;
+    const now = Date.now();
+    if (now - this.fullWarnedAt < FULL_WARNING_INTERVAL_MS) return;
+    this.deps.log.warn(
+      { limit: this.maxConnections, refused: this.refusedFull },
+      'agent connections turned away: this node holds as many as maxAgentConnections allows; their agents try their other server',
+    );
+    this.refusedFull = 0;
+    this.fullWarnedAt = now;
   }
 
   /** Whether every port this gateway was given is still bound. */

@@ -124,3 +124,32 @@ describe('handshake refused at the gate in /metrics', () => {
     });
   });
 });
+
+describe('connections refused at the node limit in /metrics', () => {
+  const server = liveServer({ maxAgentConnections: 1 });
+  const open = () =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`wss://127.0.0.1:${server.port}/agent`, { rejectUnauthorized: false });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+
+  it('a connection while the node holds its one allowed connection: full, and the slot comes back', async () => {
+    const held = await open();
+    // Tried: a second connection while the first is held (closed at once, counted as full).
+    await counted(server.api as TestApiServer, 'full', async () => {
+      await assert.rejects(open(), /socket hang up|ECONNRESET|closed|disconnected/i);
+    });
+    const closed = new Promise((resolve) => held.once('close', resolve));
+    held.close();
+    await closed;
+    // Once the first one has gone, a new connection is held again.
+    let reopened: WebSocket | null = null;
+    for (let i = 0; i < 50 && !reopened; i++) {
+      reopened = await open().catch(() => null);
+      if (!reopened) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(reopened, 'a connection after the held one closed was not accepted');
+    reopened.terminate();
+  });
+});

@@ -5,6 +5,8 @@ export const HANDSHAKE_OUTCOMES = [
   'welcomed',
   /** Dropped at once: the handshake gate was full (see maxPendingHandshakes). */
   'busy',
+  /** Dropped at once: the node holds as many connections as maxAgentConnections allows. */
+  'full',
   'timeout',
   'protocol-error',
   'unsupported-version',
