@@ -39,7 +39,8 @@ export interface ScaleOptions {
 /** The help text. */
 export const USAGE = `npm run bench:scale -- [options]
   --agents N               simulated agents connected at once (default 100000)
-  --nodes N                server processes on one PostgreSQL database (default 6)
+  --nodes N                server processes on one PostgreSQL database (default 6, or more
+                           where the others could not hold a lost node's agents: 7 at 100000)
   --sim-processes N        simulator processes (default max(2, agents/10000))
   --source-addresses N     127.3.x.y source addresses (default agents/20, at least 8)
   --concurrency N          connection attempts in flight while connecting (default 400)
@@ -64,6 +65,22 @@ export const USAGE = `npm run bench:scale -- [options]
  */
 function defaultScaleSources(agents: number): number {
   return Math.min(60_000, Math.max(8, Math.ceil(agents / 20)));
+}
+
+/**
+ * Agents one node is given at most when another has been lost: below the agent connection
+ * limit a node sets itself at this machine's 20,000 open files a process (19,000; see
+ * agentConnectionLimit), with room for the connections that are still closing.
+ */
+export const SURVIVOR_AGENTS = 18_000;
+
+/**
+ * Six nodes, or more where losing one would leave the others more agents than one process may
+ * hold open: 100,000 agents on 6 nodes put 20,000 on each of the 5 left (bench:scale's node
+ * loss met EMFILE there), on 7 nodes 16,667.
+ */
+export function defaultNodes(agents: number): number {
+  return Math.max(6, 1 + Math.ceil(agents / SURVIVOR_AGENTS));
 }
 
 /** Parses the command line (after `npm run bench:scale --`). */
@@ -94,7 +111,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
   });
   if (values.help) return 'help';
   const agents = Math.floor(positiveOption('agents', values.agents, 100_000));
-  const nodes = Math.floor(positiveOption('nodes', values.nodes, 6));
+  const nodes = Math.floor(positiveOption('nodes', values.nodes, defaultNodes(agents)));
   if (nodes < 2)
     throw new Error('--nodes must be at least 2: every agent has a primary and a secondary node');
   return {
