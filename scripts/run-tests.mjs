@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Finds every *.test.ts under packages/ and e2e/ and runs them with node's own test runner
+// Finds every *.test.ts under packages/, bench/ and e2e/ and runs them with node's own test runner
 // (through tsx, so TypeScript runs without a build step). Node 20's --test has no globs,
 // hence this small finder. Extra arguments: --only <dir> to restrict to one folder.
 import { spawn } from 'node:child_process';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
-const roots = onlyIndex >= 0 ? [args[onlyIndex + 1]] : ['packages', 'e2e'];
+// bench/ holds the benchmarks' own unit tests (arguments, targets, report helpers).
+const roots = onlyIndex >= 0 ? [args[onlyIndex + 1]] : ['packages', 'bench', 'e2e'];
 // --compiled: the packages were just built (npm test does), so the e2e tests run the compiled
 // muster command instead of the sources through tsx (see e2e/support/harness.ts).
 const compiled = args.includes('--compiled');
