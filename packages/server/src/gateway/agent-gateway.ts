@@ -38,6 +38,9 @@ export interface GatewayLimits {
   maxAgentConnections: number;
 }
 
+/** How long a stopping gateway waits, at most, for its sessions' ends after their sockets closed. */
+const SESSIONS_END_WAIT_MS = 30_000;
+
 /** How often the gateway says, at most, that it turns connections away at its limit. */
 const FULL_WARNING_INTERVAL_MS = 60_000;
 
@@ -98,6 +101,10 @@ export class AgentGateway {
 
   /** Every TCP connection of the agent ports still open, so a shutdown can end those left. */
   private readonly sockets = new Set<Socket>();
+  /** Agent sessions whose WebSocket has not yet closed (in their handshake or welcomed). */
+  private openSessions = 0;
+  /** Called when the last open session has ended, while a shutdown waits for that. */
+  private lastSessionEnded: (() => void) | null = null;
 
   private relay: ((ws: WebSocket, socket: TLSSocket) => void) | null = null;
 
@@ -160,6 +167,9 @@ export class AgentGateway {
           slot?.leave();
         };
         new AgentSession(ws, socket, address, this.deps, welcomed);
+        // After the session's own close handler (listeners run in order): its end is noted.
+        this.openSessions++;
+        ws.once('close', () => this.sessionEnded());
       });
       wss.on('error', (error) => this.deps.log.warn({ err: error }, 'agent gateway error'));
       await new Promise<void>((resolve, reject) => {
@@ -214,6 +224,31 @@ export class AgentGateway {
     };
     this.gateSlots.set(tcp, slot);
     tcp.once('close', slot.leave);
+  }
+
+  private sessionEnded(): void {
+    this.openSessions--;
+    if (this.openSessions === 0) this.lastSessionEnded?.();
+  }
+
+  /**
+   * Resolves once every session has ended (each noted its end for the store), or after
+   * `timeoutMs` with how many had not.
+   */
+  private async sessionsEnded(timeoutMs: number): Promise<number> {
+    if (this.openSessions === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        this.lastSessionEnded = resolve;
+      }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.lastSessionEnded = null;
+    return this.openSessions;
   }
 
   /** Says, once a minute at most, that connections are turned away at the limit (and how many). */
@@ -303,5 +338,12 @@ export class AgentGateway {
       for (const socket of this.sockets) socket.destroy();
     }
     await closed;
+    // The server reports closed as its TCP sockets close; the TLS and WebSocket close events,
+    // with each session's end, follow on later turns: seconds later with 17,000 sessions
+    // (bench:scale), after the caller's last flush of the store's writes had gone, leaving
+    // machines marked connected and histories open. Wait for them.
+    const left = await this.sessionsEnded(SESSIONS_END_WAIT_MS);
+    if (left > 0)
+      this.deps.log.warn({ sessions: left }, 'agent sessions had not ended when the gateway stopped waiting');
   }
 }
