@@ -406,7 +406,14 @@ async function wireServer(
   });
   const openFiles = openFileLimit();
   const maxAgentConnections = agentConnectionLimit(config.maxAgentConnections, openFiles);
-  logRoot.info({ maxAgentConnections, openFiles }, 'agent connections this node holds at most');
+  logRoot.info(
+    // JSON has no Infinity: a node without a limit says so in words.
+    {
+      maxAgentConnections: Number.isFinite(maxAgentConnections) ? maxAgentConnections : 'unlimited',
+      openFiles,
+    },
+    'agent connections this node holds at most',
+  );
   const gateway = new AgentGateway(
     tls,
     {

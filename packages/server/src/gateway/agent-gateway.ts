@@ -254,7 +254,7 @@ export class AgentGateway {
   /** Says, once a minute at most, that connections are turned away at the limit (and how many). */
   private warnFull(): void {
     this.refusedFull++;
-    const now = Date.now();
+    const now = this.deps.clock();
     if (now - this.fullWarnedAt < FULL_WARNING_INTERVAL_MS) return;
     this.deps.log.warn(
       { limit: this.maxConnections, refused: this.refusedFull },
