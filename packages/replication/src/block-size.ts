@@ -15,6 +15,28 @@ export function idealBlockSize(size: number): number {
   return Math.min(MAX_BLOCK_SIZE, Math.max(MIN_BLOCK_SIZE, power));
 }
 
+/**
+ * The block size of a file sent inline (whole, new, at most INLINE_MAX_SIZE): the smallest
+ * power of two that holds it, within MIN_BLOCK_SIZE..MAX_BLOCK_SIZE. Such a file has no basis
+ * to match against, so small blocks buy nothing; one block (any file up to 128 KiB) lets both
+ * ends take the literal frame's SHA-256 as the block's hash, one pass over the bytes each
+ * instead of a hash per 512-byte block. Later versions keep it while it fits chooseBlockSize.
+ */
+export function inlineBlockSize(size: number): number {
+  const power = 2 ** Math.ceil(Math.log2(Math.max(1, size)));
+  return Math.min(MAX_BLOCK_SIZE, Math.max(MIN_BLOCK_SIZE, power));
+}
+
+/** True for a block size a peer may name: a power of two within MIN_BLOCK_SIZE..MAX_BLOCK_SIZE. */
+export function isValidBlockSize(blockSize: number): boolean {
+  return (
+    Number.isSafeInteger(blockSize) &&
+    blockSize >= MIN_BLOCK_SIZE &&
+    blockSize <= MAX_BLOCK_SIZE &&
+    (blockSize & (blockSize - 1)) === 0
+  );
+}
+
 /** Keeps the basis's block size while it stays within a factor of two of the ideal. */
 export function chooseBlockSize(newSize: number, basisBlockSize?: number): number {
   const ideal = idealBlockSize(newSize);

@@ -100,9 +100,12 @@ export class FileReceiver {
   }): Promise<FileReceiver> {
     const { begin, basis } = options;
     const identity = { path: begin.path, size: begin.size, mtimeMs: begin.mtimeMs };
-    // An inline file comes whole, hashed at the size both ends derive from its length alone.
+    // An inline file comes whole, hashed at the block size it names (FEATURE_INLINE_BLOCK) or
+    // else at the one both ends derive from its length alone.
     const inline = begin.inline === true;
-    const blockSize = inline ? idealBlockSize(begin.size) : chooseBlockSize(begin.size, basis?.blockSize);
+    const blockSize = inline
+      ? (begin.blockSize ?? idealBlockSize(begin.size))
+      : chooseBlockSize(begin.size, basis?.blockSize);
     // Clone-and-patch only from a stored file whose manifest is known to describe its bytes
     // (same stamp as when it was hashed) and whose blocks line up with the new file's. Otherwise
     // every copied block is read and checked against the manifest as it is written.

@@ -10,7 +10,7 @@ import {
   saveBlockMemo,
 } from './block-memo';
 import { type BasisSignature, decodeSignature } from './block-signature';
-import { idealBlockSize } from './block-size';
+import { idealBlockSize, inlineBlockSize } from './block-size';
 import { dataBuffers } from './buffer-pool';
 import { encodeDelta } from './delta-encoder';
 import { FrameType } from './frame-codec';
@@ -57,6 +57,8 @@ export interface SendRequest {
   signal?: AbortSignal;
   /** Send a small file without waiting for the offsite's answer (the offsite takes inline files). */
   inline?: boolean;
+  /** The offsite takes an inline file's block size (FEATURE_INLINE_BLOCK): one block for most. */
+  inlineBlocks?: boolean;
   /** Where block memos are kept; without it, none is read or written. */
   memoDir?: string;
 }
@@ -80,7 +82,7 @@ export async function sendFile(link: PassLink, request: SendRequest): Promise<Se
   try {
     const before = await handle.stat();
     if (request.inline && before.size <= INLINE_MAX_SIZE)
-      return await sendInline(link, handle, path, before, attempts, counters);
+      return await sendInline(link, handle, path, before, attempts, counters, request.inlineBlocks === true);
     const begin: FileBeginHeader = { path, size: before.size, mtimeMs: Math.floor(before.mtimeMs) };
     if (attempts > 0) begin.strong = 32;
     await link.channel.send(FrameType.fileBegin, begin);
@@ -221,23 +223,29 @@ async function sendInline(
   before: { size: number; mtimeMs: number; ino: number },
   attempts: number,
   counters: SendCounters,
+  inlineBlocks: boolean,
 ): Promise<SendOutcome> {
   const data = Buffer.allocUnsafe(before.size);
   const { bytesRead } = before.size > 0 ? await handle.read(data, 0, before.size, 0) : { bytesRead: 0 };
   const after = await handle.stat();
   const changed = bytesRead !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs;
   const content = data.subarray(0, bytesRead);
-  const hasher = new BlockHasher(idealBlockSize(before.size), false);
-  hasher.update(content);
+  const blockSize = inlineBlocks ? inlineBlockSize(before.size) : idealBlockSize(before.size);
+  const hasher = new BlockHasher(blockSize, false);
+  const frameHash = content.length > 0 ? sha256(content) : undefined;
+  // A file that is one block has the literal frame's SHA-256 as its block hash.
+  if (frameHash && content.length <= blockSize) hasher.addKnownBlock(content.length, 0, frameHash);
+  else hasher.update(content);
   hasher.finish();
   const begin: FileBeginHeader = {
     path,
     size: before.size,
     mtimeMs: Math.floor(before.mtimeMs),
     inline: true,
+    ...(inlineBlocks ? { blockSize } : {}),
   };
   await link.channel.send(FrameType.fileBegin, begin);
-  if (content.length > 0) await link.channel.send(FrameType.literal, undefined, sha256(content), content);
+  if (frameHash) await link.channel.send(FrameType.literal, undefined, frameHash, content);
   // A file that changed while it was read is ended with abort: the offsite drops what it got.
   await link.channel.send(
     FrameType.fileEnd,

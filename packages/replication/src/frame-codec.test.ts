@@ -63,12 +63,25 @@ test('headers are validated field by field', () => {
     size: 5,
     mtimeMs: 1,
   });
+  assert.deepEqual(parseFileBegin({ path: 'a', size: 5000, mtimeMs: 1, inline: true, blockSize: 8192 }), {
+    path: 'a',
+    size: 5000,
+    mtimeMs: 1,
+    inline: true,
+    blockSize: 8192,
+  });
   for (const bad of [
     { path: 'a', size: -1, mtimeMs: 1 },
     { path: 'a', size: 2 ** 60, mtimeMs: 1 },
     { path: 7, size: 1, mtimeMs: 1 },
     { path: 'a', size: 1.5, mtimeMs: 1 },
     { path: 'a', size: '1', mtimeMs: 1 },
+    // An inline block size must be a power of two within 512 B..128 KiB, and only inline.
+    { path: 'a', size: 5, mtimeMs: 1, blockSize: 8192 },
+    { path: 'a', size: 5, mtimeMs: 1, inline: true, blockSize: 3000 },
+    { path: 'a', size: 5, mtimeMs: 1, inline: true, blockSize: 256 },
+    { path: 'a', size: 5, mtimeMs: 1, inline: true, blockSize: 256 * 1024 },
+    { path: 'a', size: 5, mtimeMs: 1, inline: true, blockSize: '8192' },
   ])
     assert.throws(
       () => parseFileBegin(bad),

@@ -11,7 +11,13 @@ import { ReplicationError } from './replication-error';
 import type { RetentionPolicy } from './snapshot-retention';
 import { loadStoreId, readStalePaths } from './store-state';
 import { buildSyntheticFull, pruneSnapshots } from './synthetic-full';
-import { FEATURE_INLINE, PROTOCOL_VERSION, parseHello, type WelcomeHeader } from './wire-messages';
+import {
+  FEATURE_INLINE,
+  FEATURE_INLINE_BLOCK,
+  PROTOCOL_VERSION,
+  parseHello,
+  type WelcomeHeader,
+} from './wire-messages';
 
 /** What the server hands one pinned connection. */
 export interface HandshakeContext {
@@ -81,7 +87,7 @@ async function runLocked(ctx: HandshakeContext, guid: string): Promise<void> {
       v: PROTOCOL_VERSION,
       storeId: await loadStoreId(guidDir),
       stale: [...stale],
-      features: [FEATURE_INLINE],
+      features: [FEATURE_INLINE, FEATURE_INLINE_BLOCK],
     };
     await ctx.channel.send(FrameType.welcome, welcome);
     ctx.stats.sessions += 1;

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { sha256 } from './block-hasher';
 import { loadLocalIndex } from './local-index';
+import { readManifest } from './manifest-store';
 import { makeWorld, treeDigest } from './test-support';
 
 test('mirrors the local server tree under <root>/<local guid>/<machine guid>/', async () => {
@@ -113,6 +115,13 @@ test('new small files go inline; a refused one is reported in order and the othe
         await readFile(join(world.guidDir, 'm-1', name)),
         await readFile(join(world.localDir, 'm-1', name)),
       );
+    // Hashed in as few blocks as the limit allows (FEATURE_INLINE_BLOCK), not 512-byte ones:
+    // a.bin's one block hash is the SHA-256 of the file.
+    const small = await readManifest(world.guidDir, 'm-1/a.bin');
+    assert.deepEqual([small?.blockSize, small?.strongs.length], [8192, 1]);
+    assert.deepEqual(small?.strongs.get(0), sha256(await readFile(join(world.localDir, 'm-1/a.bin'))));
+    const larger = await readManifest(world.guidDir, 'm-1/c.bin');
+    assert.deepEqual([larger?.blockSize, larger?.strongs.length], [128 * 1024, 2]);
     const changed = await world.pass();
     assert.equal(changed.filesChanged, 1, 'only the refused file is tried again');
     await world.write('m-1/a.bin', randomBytes(5000));

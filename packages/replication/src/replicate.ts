@@ -9,7 +9,13 @@ import { planPass, type ScannedFile, scanLocalDirectory } from './local-scan';
 import { connectOffsite, type OffsiteAddress } from './offsite-connect';
 import { PassLink } from './pass-link';
 import { ReplicationError, type ReplicationErrorCode } from './replication-error';
-import { FEATURE_INLINE, PROTOCOL_VERSION, parseError, parseWelcome } from './wire-messages';
+import {
+  FEATURE_INLINE,
+  FEATURE_INLINE_BLOCK,
+  PROTOCOL_VERSION,
+  parseError,
+  parseWelcome,
+} from './wire-messages';
 import { keepYoungGenerationSmall } from './young-generation';
 
 /** Progress of a pass, reported as files go out. */
@@ -165,6 +171,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
       throw new ReplicationError('protocol-violation', 'expected welcome');
     const welcome = parseWelcome(first.header);
     const canInline = welcome.features?.includes(FEATURE_INLINE) === true;
+    const inlineBlocks = welcome.features?.includes(FEATURE_INLINE_BLOCK) === true;
     if (index.storeId !== welcome.storeId || index.offsiteFingerprint !== options.offsite.keyFingerprint)
       index = {
         version: 1,
@@ -247,6 +254,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
           counters,
           signal: options.signal,
           inline,
+          inlineBlocks,
           memoDir,
         });
         if (item.attempts === 0) bytesRemaining = Math.max(0, bytesRemaining - size);

@@ -1,3 +1,4 @@
+import { isValidBlockSize } from './block-size';
 import { ReplicationError, type ReplicationErrorCode } from './replication-error';
 
 /** Protocol version both ends must speak; bumped on any incompatible change. */
@@ -29,12 +30,20 @@ export interface WelcomeHeader {
  */
 export const FEATURE_INLINE = 'inline';
 
+/**
+ * Feature: an inline file-begin may name its `blockSize` (block-size.ts inlineBlockSize: one
+ * block for a file up to 128 KiB). Without it (an older sender or offsite) both ends hash an
+ * inline file at idealBlockSize(size), 512-byte blocks for most small files.
+ */
+export const FEATURE_INLINE_BLOCK = 'inline-block';
+
 /** Largest file sent inline: one literal frame, never journaled. */
 export const INLINE_MAX_SIZE = 256 * 1024;
 
 /**
  * Local → offsite: a file is about to change; `strong` asks for full-length block hashes;
- * `inline` says its data follows at once (see FEATURE_INLINE), hashed with idealBlockSize(size).
+ * `inline` says its data follows at once (see FEATURE_INLINE), hashed with `blockSize` when
+ * given (FEATURE_INLINE_BLOCK), else with idealBlockSize(size).
  */
 export interface FileBeginHeader {
   path: string;
@@ -42,6 +51,8 @@ export interface FileBeginHeader {
   mtimeMs: number;
   strong?: number;
   inline?: boolean;
+  /** Only with `inline`: the block size both ends hash the file with. */
+  blockSize?: number;
 }
 
 /** The offsite's current copy, described by its block signature (sent in signature chunks). */
@@ -148,6 +159,12 @@ export function parseFileBegin(h: Record<string, unknown>): FileBeginHeader {
   if (h['inline'] === true) {
     if (begin.size > INLINE_MAX_SIZE) fail('field inline');
     begin.inline = true;
+  }
+  if (h['blockSize'] !== undefined) {
+    const blockSize = h['blockSize'];
+    if (!begin.inline || typeof blockSize !== 'number' || !isValidBlockSize(blockSize))
+      fail('field blockSize');
+    begin.blockSize = blockSize;
   }
   return begin;
 }
