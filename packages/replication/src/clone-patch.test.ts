@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, open, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { partialFiles } from './offsite-layout';
 import { type PatchStep, setPatchStepHook } from './patch-steps';
 import { isReplicationError } from './replication-error';
-import { makeWorld, treeDigest } from './test-support';
+import { makeWorld, startOffsiteChild, treeDigest } from './test-support';
 
 const SIZE = 4 * 1024 * 1024;
 const PATH = 'm-1/image.tib';
-const fixture = fileURLToPath(new URL('./resume-child.fixture.ts', import.meta.url));
 const digest = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** A copy of `data` with `count` regions of `length` random bytes overwritten at spread offsets. */
@@ -176,22 +174,6 @@ test('a block that changes during verification is caught: the file is not publis
   }
 });
 
-function startOffsite(config: object): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fixture, 'offsite'], {
-    env: { ...process.env, MUSTER_CHILD: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /port (\d+)/.exec(chunk.toString());
-      if (match) resolve({ proc, port: Number(match[1]), output });
-    });
-    proc.once('exit', () => reject(new Error('offsite child exited before listening')));
-  });
-}
-
 test('kill -9 of the offsite at every step of a clone-and-patch leaves the old file or the new one, never a mix', async () => {
   const world = await makeWorld();
   await world.server.close();
@@ -207,14 +189,14 @@ test('kill -9 of the offsite at every step of a clone-and-patch leaves the old f
   try {
     let current: Buffer = randomBytes(SIZE);
     await world.write(PATH, current);
-    const seeder = await startOffsite(config);
+    const seeder = await startOffsiteChild(config);
     children.push(seeder.proc);
     await world.pass({ offsite: { ...target, port: seeder.port } });
     seeder.proc.kill('SIGKILL');
     for (const killAt of steps) {
       const next = overwrite(current, 4);
       await world.write(PATH, next);
-      const doomed = await startOffsite({ ...config, killAt });
+      const doomed = await startOffsiteChild({ ...config, killAt });
       children.push(doomed.proc);
       const exited = new Promise((resolve) => doomed.proc.once('exit', resolve));
       await assert.rejects(world.pass({ offsite: { ...target, port: doomed.port } }), (e) =>
@@ -230,7 +212,7 @@ test('kill -9 of the offsite at every step of a clone-and-patch leaves the old f
         `killed at ${killAt}: the final name holds the ${killAt === 'renamed' ? 'new' : 'old'} file`,
       );
 
-      const healthy = await startOffsite(config);
+      const healthy = await startOffsiteChild(config);
       children.push(healthy.proc);
       const recovered = await world.pass({ offsite: { ...target, port: healthy.port } });
       healthy.proc.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -94,6 +95,24 @@ export async function inDirectory<T>(dir: string, operation: () => Promise<T>): 
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     knownDirectories.delete(dir);
     await mkdir(dir, { recursive: true });
+    knownDirectories.add(dir);
+    return operation();
+  }
+}
+
+/** inDirectory for a synchronous `operation` (small files' calls; see small-partial.ts). */
+export function inDirectorySync<T>(dir: string, operation: () => T): T {
+  if (!knownDirectories.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    knownDirectories.add(dir);
+    return operation();
+  }
+  try {
+    return operation();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    knownDirectories.delete(dir);
+    mkdirSync(dir, { recursive: true });
     knownDirectories.add(dir);
     return operation();
   }

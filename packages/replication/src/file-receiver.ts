@@ -12,6 +12,7 @@ import type { BlockHashes, HashPool } from './hash-pool';
 import { type Manifest, writeManifest } from './manifest-store';
 import { JOURNAL_THRESHOLD, PartialFile } from './partial-file';
 import { ReplicationError } from './replication-error';
+import { SmallPartial } from './small-partial';
 import type { FileBasisHeader, FileBeginHeader } from './wire-messages';
 
 const SIGNATURE_CHUNK = 1024 * 1024;
@@ -82,7 +83,8 @@ export class FileReceiver {
     private readonly guidDir: string,
     readonly begin: FileBeginHeader,
     readonly target: string,
-    readonly partial: PartialFile,
+    /** Where the file is rebuilt: a PartialFile, or for an inline file a SmallPartial. */
+    readonly partial: PartialFile | SmallPartial,
     private readonly basis: Manifest | undefined,
     private readonly hashPool: HashPool | undefined,
   ) {}
@@ -106,12 +108,17 @@ export class FileReceiver {
     const blockSize = inline
       ? (begin.blockSize ?? idealBlockSize(begin.size))
       : chooseBlockSize(begin.size, basis?.blockSize);
+    if (inline) {
+      // Held in memory until file-end and written then (small-partial.ts).
+      await options.checkSpace(begin.size);
+      const small = new SmallPartial(options.guidDir, identity, blockSize);
+      return new FileReceiver(options.guidDir, begin, options.target, small, undefined, options.hashPool);
+    }
     // Clone-and-patch only from a stored file whose manifest is known to describe its bytes
     // (same stamp as when it was hashed) and whose blocks line up with the new file's. Otherwise
     // every copied block is read and checked against the manifest as it is written.
     const stamp = basis?.stamp !== undefined ? await fileStamp(options.target) : undefined;
     const clone =
-      !inline &&
       basis !== undefined &&
       stamp === basis.stamp &&
       basis.blockSize === blockSize &&
@@ -142,8 +149,6 @@ export class FileReceiver {
         await partial.suspend();
         throw error;
       }
-      if (inline)
-        return new FileReceiver(options.guidDir, begin, options.target, partial, undefined, options.hashPool);
       // A partial that already holds every byte needs no basis: only the digest is left to check.
       const needed = partial.length < begin.size ? basis : undefined;
       await sendBasis(options.channel, begin, needed, partial.length, partial.hasher.blockSize);
@@ -244,19 +249,23 @@ export class FileReceiver {
     if (this.failure) return;
     const basis = this.basis;
     if (payload.length % 8 !== 0 || !basis) throw new ReplicationError('frame-malformed', 'bad copy frame');
+    // Only a file with a basis gets copy frames, and only such a file has a PartialFile.
+    const partial = this.partial;
+    if (!(partial instanceof PartialFile))
+      throw new ReplicationError('protocol-violation', 'copy frame for an inline file');
     for (let at = 0; at < payload.length; at += 8) {
       const first = payload.readUInt32BE(at);
       const count = payload.readUInt32BE(at + 4);
       if (count === 0 || first + count > basis.weaks.length)
         throw new ReplicationError('protocol-violation', 'copy of a block the basis does not have');
-      await this.copyRun(basis, first, count);
+      await this.copyRun(partial, basis, first, count);
       if (this.failure) return;
     }
   }
 
-  private async copyRun(basis: Manifest, first: number, count: number): Promise<void> {
+  private async copyRun(partial: PartialFile, basis: Manifest, first: number, count: number): Promise<void> {
     this.basisHandle ??= await open(this.target, 'r');
-    if (this.partial.cloned) return this.copyRunCloned(basis, this.basisHandle, first, count);
+    if (partial.cloned) return this.copyRunCloned(partial, basis, this.basisHandle, first, count);
     const perRead = Math.max(1, Math.floor(COPY_READ / basis.blockSize));
     for (let block = first; block < first + count; block += perRead) {
       const blocks = Math.min(perRead, first + count - block);
@@ -273,15 +282,15 @@ export class FileReceiver {
         if (basis.damaged.includes(index) || piece.length === 0 || !sha256(piece).equals(expected)) {
           // Keep the verified blocks before the damaged one: the retry resumes after them.
           const good = verified.reduce((sum, v) => sum + v.length, 0);
-          if (good > 0) await this.partial.writeVerified(bytes.subarray(0, good), verified);
+          if (good > 0) await partial.writeVerified(bytes.subarray(0, good), verified);
           this.matchedBytes += good;
           await this.markDamaged(basis, index);
           return;
         }
         verified.push({ length: piece.length, weak: basis.weaks[index]!, strong: expected });
       }
-      await this.partial.writeVerified(bytes.subarray(0, bytesRead), verified);
-      await this.partial.checkpoint();
+      await partial.writeVerified(bytes.subarray(0, bytesRead), verified);
+      await partial.checkpoint();
       await yieldIfBusy();
       this.matchedBytes += bytesRead;
     }
@@ -295,6 +304,7 @@ export class FileReceiver {
    * that stamp again and reads the whole partial back if it changed.
    */
   private async copyRunCloned(
+    partial: PartialFile,
     basis: Manifest,
     handle: FileHandle,
     first: number,
@@ -309,11 +319,11 @@ export class FileReceiver {
     });
     for (let block = first; block < first + count; ) {
       if (basis.damaged.includes(block)) return this.markDamaged(basis, block);
-      if (block * blockSize === this.partial.length) {
+      if (block * blockSize === partial.length) {
         const piece = known(block);
         this.checkRoom(piece.length);
-        await this.partial.keepInPlace([piece]);
-        await this.partial.checkpoint();
+        await partial.keepInPlace([piece]);
+        await partial.checkpoint();
         await yieldIfBusy();
         this.matchedBytes += piece.length;
         block += 1;
@@ -329,8 +339,8 @@ export class FileReceiver {
       const { bytesRead } = await handle.read(bytes, 0, length, block * blockSize);
       if (bytesRead !== length)
         throw new ReplicationError('basis-corrupt', `stored file ${basis.path} is shorter than its manifest`);
-      await this.partial.writeVerified(bytes, blocks);
-      await this.partial.checkpoint();
+      await partial.writeVerified(bytes, blocks);
+      await partial.checkpoint();
       await yieldIfBusy();
       this.matchedBytes += length;
       block += blocks.length;

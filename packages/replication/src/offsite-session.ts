@@ -184,11 +184,11 @@ export class OffsiteSession {
       if (abort)
         throw new ReplicationError('source-changed', 'the sender saw the file change while reading it');
       const manifest = await receiver.finish(digest);
-      await receiver.partial.commit(receiver.target);
+      const committed = await receiver.partial.commit(receiver.target);
       // The manifest is written after the rename, with the stamp the file has now: its hashes
       // were verified a moment ago. A crash before this write leaves the old manifest, whose
       // inode no longer matches, so the file is hashed again on next use.
-      const stamp = await fileStamp(receiver.target);
+      const stamp = committed ?? (await fileStamp(receiver.target));
       if (stamp?.startsWith(`${manifest.ino}:`)) manifest.stamp = stamp;
       await writeManifest(this.ctx.guidDir, manifest);
       await this.clearStale(path);

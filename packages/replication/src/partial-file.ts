@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { BlockHasher, sha256 } from './block-hasher';
 import { dataBuffers } from './buffer-pool';
 import { flushWhile, fsyncDirectoryShared, inDirectory } from './durable-file';
+import type { FileStamp } from './file-stamp';
 import { partialFiles } from './offsite-layout';
 import { patchStep } from './patch-steps';
 import { ReplicationError } from './replication-error';
@@ -462,14 +463,18 @@ export class PartialFile {
     return { ino: (await this.data.stat()).ino };
   }
 
-  /** Makes the verified file visible at `finalPath` by an atomic rename, then drops the journal. */
-  async commit(finalPath: string): Promise<void> {
+  /**
+   * Makes the verified file visible at `finalPath` by an atomic rename, then drops the journal.
+   * Returns no stamp: the caller stats the file (SmallPartial's commit returns one).
+   */
+  async commit(finalPath: string): Promise<FileStamp | undefined> {
     await this.closeHandles();
     await patchStep('before-rename', this.identity.path);
     await inDirectory(dirname(finalPath), () => rename(this.files.data, finalPath));
     await patchStep('renamed', this.identity.path);
     await fsyncDirectoryShared(dirname(finalPath));
     await rm(this.files.journal, { force: true });
+    return undefined;
   }
 
   /** Keeps the partial for a later resume (the connection broke). */

@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BlockHasher } from './block-hasher';
 import { type BlockMemo, BlockMemoRecorder } from './block-memo';
 import type { OffsiteEvent } from './offsite-events';
@@ -119,4 +121,28 @@ export async function blockMemoOf(data: Buffer, blockSize: number): Promise<Bloc
   const memo = recorder.finish(data.length, hasher.strongs);
   if (!memo) throw new Error('a recorder given whole blocks gives a memo');
   return memo;
+}
+
+const offsiteFixture = fileURLToPath(new URL('./resume-child.fixture.ts', import.meta.url));
+
+/**
+ * Starts an offsite server in a child process (resume-child.fixture.ts, settings as in its
+ * MUSTER_CHILD) for the kill -9 tests, and waits for its port (tests only).
+ */
+export function startOffsiteChild(
+  config: object,
+): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', offsiteFixture, 'offsite'], {
+    env: { ...process.env, MUSTER_CHILD: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /port (\d+)/.exec(chunk.toString());
+      if (match) resolve({ proc, port: Number(match[1]), output });
+    });
+    proc.once('exit', () => reject(new Error('offsite child exited before listening')));
+  });
 }
