@@ -14,6 +14,9 @@ export interface ByteThrottle {
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
+/** Frames up to this size (a header, a file's result) may share a write (holdSmall). */
+const COALESCE_MAX = 1024;
+
 /**
  * Frames over one socket: ordered sends that pass through the throttle and wait for 'drain',
  * and a pull-style receive that pauses the socket while the reader is behind. A malformed or
@@ -32,6 +35,8 @@ export class FrameChannel {
   private ended = false;
   private closing = false;
   private sending: Promise<void> = Promise.resolve();
+  /** A small frame is corked in the socket until this turn ends (holdSmall). */
+  private holding = false;
 
   constructor(
     private readonly socket: Duplex,
@@ -141,7 +146,12 @@ export class FrameChannel {
     let room = true;
     for (let i = 0; i < parts.length; i++)
       room = this.socket.write(parts[i], i === parts.length - 1 && release ? () => release() : undefined);
-    this.socket.uncork();
+    if (length <= COALESCE_MAX && !release) this.holdSmall();
+    else {
+      this.socket.uncork();
+      // Small frames held back leave with this one, in the same write.
+      this.releaseSmall();
+    }
     // Each frame waits until the socket has taken the one before: frames written while the
     // socket is busy are encrypted together, and a TLS record then spans two frames, so a
     // connection cut inside it loses a whole frame more (the resume target is one block).
@@ -159,6 +169,27 @@ export class FrameChannel {
       this.socket.on('drain', done);
       this.socket.once('close', closed);
     });
+  }
+
+  /**
+   * Keeps a small frame corked until the end of this turn of the event loop, so that the small
+   * frames of a turn (a file's begin and end, the results of files committed together) leave
+   * in one write and one TLS record instead of a system call and a record each: a seeding of
+   * 10,000 small files sends about 30,000 such frames. The frame is still sent in this turn.
+   */
+  private holdSmall(): void {
+    if (this.holding) {
+      this.socket.uncork();
+      return;
+    }
+    this.holding = true;
+    setImmediate(() => this.releaseSmall());
+  }
+
+  private releaseSmall(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.socket.uncork();
   }
 
   private onData(chunk: Buffer): void {
