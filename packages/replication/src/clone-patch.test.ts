@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, open, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { partialFiles } from './offsite-layout';
 import { type PatchStep, setPatchStepHook } from './patch-steps';
-import { isReplicationError } from './replication-error';
-import { makeWorld, startOffsiteChild, treeDigest } from './test-support';
+import { makeWorld, OffsiteChildren, treeDigest } from './test-support';
 
 const SIZE = 4 * 1024 * 1024;
 const PATH = 'm-1/image.tib';
@@ -177,33 +175,17 @@ test('a block that changes during verification is caught: the file is not publis
 test('kill -9 of the offsite at every step of a clone-and-patch leaves the old file or the new one, never a mix', async () => {
   const world = await makeWorld();
   await world.server.close();
-  const config = {
-    root: world.root,
-    identity: world.offsite,
-    allow: [{ guid: world.guid, keyFingerprint: world.local.fingerprint }],
-  };
-  const target = { host: '127.0.0.1', keyFingerprint: world.offsite.fingerprint };
+  const offsites = new OffsiteChildren(world);
   const stored = join(world.guidDir, PATH);
   const steps = ['cloned', 'patched:1', 'patched:3', 'before-fsync', 'before-rename', 'renamed'];
-  const children: ChildProcess[] = [];
   try {
     let current: Buffer = randomBytes(SIZE);
     await world.write(PATH, current);
-    const seeder = await startOffsiteChild(config);
-    children.push(seeder.proc);
-    await world.pass({ offsite: { ...target, port: seeder.port } });
-    seeder.proc.kill('SIGKILL');
+    await offsites.pass();
     for (const killAt of steps) {
       const next = overwrite(current, 4);
       await world.write(PATH, next);
-      const doomed = await startOffsiteChild({ ...config, killAt });
-      children.push(doomed.proc);
-      const exited = new Promise((resolve) => doomed.proc.once('exit', resolve));
-      await assert.rejects(world.pass({ offsite: { ...target, port: doomed.port } }), (e) =>
-        isReplicationError(e, 'connection-lost'),
-      );
-      await exited;
-      assert.match(doomed.output.join(''), new RegExp(`killed at ${killAt.split(':')[0]}`));
+      await offsites.passKilledAt(killAt);
       const seen = digest(await readFile(stored));
       const expected = killAt === 'renamed' ? next : current;
       assert.equal(
@@ -212,16 +194,13 @@ test('kill -9 of the offsite at every step of a clone-and-patch leaves the old f
         `killed at ${killAt}: the final name holds the ${killAt === 'renamed' ? 'new' : 'old'} file`,
       );
 
-      const healthy = await startOffsiteChild(config);
-      children.push(healthy.proc);
-      const recovered = await world.pass({ offsite: { ...target, port: healthy.port } });
-      healthy.proc.kill('SIGKILL');
+      const recovered = await offsites.pass();
       assert.ok(recovered.complete, `after ${killAt}: ${JSON.stringify(recovered.errors)}`);
       assert.deepEqual(await readFile(stored), next, `after ${killAt}, the next pass commits the new file`);
       current = next;
     }
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    offsites.killAll();
     await world.cleanup();
   }
 });

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { partialFiles } from './offsite-layout';
-import { isReplicationError } from './replication-error';
-import { makeWorld, startOffsiteChild } from './test-support';
+import { makeWorld, OffsiteChildren } from './test-support';
 
 const PATH = 'm-1/settings.json';
 
@@ -37,14 +35,8 @@ test('a small file arrives inline, is written once whole with its time, and clea
 test('kill -9 of the offsite at every step of committing a small file leaves the old file or the new one', async () => {
   const world = await makeWorld();
   await world.server.close();
-  const config = {
-    root: world.root,
-    identity: world.offsite,
-    allow: [{ guid: world.guid, keyFingerprint: world.local.fingerprint }],
-  };
-  const target = { host: '127.0.0.1', keyFingerprint: world.offsite.fingerprint };
+  const offsites = new OffsiteChildren(world);
   const stored = join(world.guidDir, PATH);
-  const children: ChildProcess[] = [];
   // Forgetting what was sent makes the sender send the file inline again, over the stored one.
   const forget = async () => {
     await rm(world.stateDir, { recursive: true, force: true });
@@ -53,37 +45,23 @@ test('kill -9 of the offsite at every step of committing a small file leaves the
   try {
     let current = randomBytes(30_000);
     await world.write(PATH, current);
-    const seeder = await startOffsiteChild(config);
-    children.push(seeder.proc);
-    const seeded = await world.pass({ offsite: { ...target, port: seeder.port } });
-    seeder.proc.kill('SIGKILL');
-    assert.equal(seeded.filesSent, 1);
+    assert.equal((await offsites.pass()).filesSent, 1);
     for (const killAt of ['before-fsync', 'before-rename', 'renamed']) {
       const next = randomBytes(30_000);
       await world.write(PATH, next);
       await forget();
-      const doomed = await startOffsiteChild({ ...config, killAt });
-      children.push(doomed.proc);
-      const exited = new Promise((resolve) => doomed.proc.once('exit', resolve));
-      await assert.rejects(world.pass({ offsite: { ...target, port: doomed.port } }), (e) =>
-        isReplicationError(e, 'connection-lost'),
-      );
-      await exited;
-      assert.match(doomed.output.join(''), new RegExp(`killed at ${killAt}`));
+      await offsites.passKilledAt(killAt);
       const expected = killAt === 'renamed' ? next : current;
       assert.deepEqual(await readFile(stored), expected, `killed at ${killAt}`);
 
       await forget();
-      const healthy = await startOffsiteChild(config);
-      children.push(healthy.proc);
-      const recovered = await world.pass({ offsite: { ...target, port: healthy.port } });
-      healthy.proc.kill('SIGKILL');
+      const recovered = await offsites.pass();
       assert.ok(recovered.complete, `after ${killAt}: ${JSON.stringify(recovered.errors)}`);
       assert.deepEqual(await readFile(stored), next, `after ${killAt}, the next pass commits the new file`);
       current = next;
     }
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    offsites.killAll();
     await world.cleanup();
   }
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { type BlockMemo, BlockMemoRecorder } from './block-memo';
 import type { OffsiteEvent } from './offsite-events';
 import { type OffsiteServer, type OffsiteServerOptions, startOffsiteServer } from './offsite-server';
 import { type ReplicateOptions, type ReplicationSummary, replicate } from './replicate';
+import { isReplicationError } from './replication-error';
 import { createReplicationIdentity, type ReplicationIdentity } from './tls-identity';
 import { loadXxh64 } from './xxh64';
 
@@ -129,7 +131,7 @@ const offsiteFixture = fileURLToPath(new URL('./resume-child.fixture.ts', import
  * Starts an offsite server in a child process (resume-child.fixture.ts, settings as in its
  * MUSTER_CHILD) for the kill -9 tests, and waits for its port (tests only).
  */
-export function startOffsiteChild(
+function startOffsiteChild(
   config: object,
 ): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', offsiteFixture, 'offsite'], {
@@ -145,4 +147,63 @@ export function startOffsiteChild(
     });
     proc.once('exit', () => reject(new Error('offsite child exited before listening')));
   });
+}
+
+/**
+ * Offsite servers in child processes serving a world's root, for the kill -9 tests: stop the
+ * world's own server first (tests only).
+ */
+export class OffsiteChildren {
+  private readonly children: ChildProcess[] = [];
+
+  constructor(private readonly world: TestWorld) {}
+
+  private get config(): object {
+    const { world } = this;
+    return {
+      root: world.root,
+      identity: world.offsite,
+      allow: [{ guid: world.guid, keyFingerprint: world.local.fingerprint }],
+    };
+  }
+
+  private async start(extra: object = {}): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
+    const child = await startOffsiteChild({ ...this.config, ...extra });
+    this.children.push(child.proc);
+    return child;
+  }
+
+  private offsite(port: number): ReplicateOptions['offsite'] {
+    return { host: '127.0.0.1', port, keyFingerprint: this.world.offsite.fingerprint };
+  }
+
+  /** One pass against a fresh offsite child, killed after it. */
+  async pass(): Promise<ReplicationSummary> {
+    const child = await this.start();
+    try {
+      return await this.world.pass({ offsite: this.offsite(child.port) });
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  }
+
+  /**
+   * A pass against an offsite child that kills itself (SIGKILL) at `killAt` ("step" or
+   * "step:n", see resume-child.fixture.ts); checks that it died there and the pass lost its
+   * connection.
+   */
+  async passKilledAt(killAt: string): Promise<void> {
+    const doomed = await this.start({ killAt });
+    const exited = new Promise((resolve) => doomed.proc.once('exit', resolve));
+    await assert.rejects(this.world.pass({ offsite: this.offsite(doomed.port) }), (e) =>
+      isReplicationError(e, 'connection-lost'),
+    );
+    await exited;
+    assert.match(doomed.output.join(''), new RegExp(`killed at ${killAt.split(':')[0]}`));
+  }
+
+  /** Kills every child still running. */
+  killAll(): void {
+    for (const child of this.children) child.kill('SIGKILL');
+  }
 }
