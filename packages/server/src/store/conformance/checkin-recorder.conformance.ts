@@ -151,6 +151,55 @@ export function checkinRecorderTests(store: StoreRef): void {
     assert.equal((await mustFind(s, 'gone.move.acme')).connected, false);
   });
 
+  it('a late start from a node the agent has left does not take the flag from the node that welcomed it since', async () => {
+    const s = store();
+    await s.groups.ensureGroup('late.acme', T0);
+    for (const id of ['late.late.acme', 'newer.late.acme'])
+      await s.machines.createMachineAccount(account(id));
+    // A welcomed the agent first, but its batch with that start was written after B's start
+    // (A slow under a storm): the older start must not take B's flag, and A's end then leaves
+    // the agent connected on B.
+    await s.checkins.recordConnections([
+      {
+        machineId: 'late.late.acme',
+        connected: true,
+        recordedBy: 'node-b',
+        at: T0 + 2,
+        remoteAddress: '192.0.2.2',
+      },
+    ]);
+    await s.checkins.recordConnections([
+      {
+        machineId: 'late.late.acme',
+        connected: true,
+        recordedBy: 'node-a',
+        at: T0 + 1,
+        remoteAddress: '192.0.2.1',
+      },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'late.late.acme', connected: false, recordedBy: 'node-a', at: T0 + 3 },
+    ]);
+    const late = await mustFind(s, 'late.late.acme');
+    assert.equal(late.connected, true, 'node B still holds it');
+    assert.equal(late.lastSeenAt, T0 + 2, 'last seen does not go back to the late start');
+    assert.equal(late.remoteAddress, '192.0.2.2', "B's session's address stays");
+
+    // A newer start from another node does take the flag, as before.
+    await s.checkins.recordConnections([
+      { machineId: 'newer.late.acme', connected: true, recordedBy: 'node-b', at: T0 + 2 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'newer.late.acme', connected: true, recordedBy: 'node-a', at: T0 + 5 },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'newer.late.acme', connected: false, recordedBy: 'node-b', at: T0 + 6 },
+    ]);
+    const newer = await mustFind(s, 'newer.late.acme');
+    assert.equal(newer.connected, true, 'node A holds it now');
+    assert.equal(newer.lastSeenAt, T0 + 5);
+  });
+
   const COUNT = 5000;
   const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
 
