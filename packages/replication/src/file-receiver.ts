@@ -1,21 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { sha256 } from './block-hasher';
-import { encodeSignature } from './block-signature';
-import { chooseBlockSize, idealBlockSize, strongLengthFor } from './block-size';
+import { chooseBlockSize, idealBlockSize } from './block-size';
 import { dataBuffers } from './buffer-pool';
 import { yieldIfBusy } from './event-loop-turn';
+import { sendBasis } from './file-basis';
 import { fileStamp } from './file-stamp';
 import type { FrameChannel } from './frame-channel';
-import { FrameType } from './frame-codec';
 import type { BlockHashes, HashPool } from './hash-pool';
 import { type Manifest, writeManifest } from './manifest-store';
 import { JOURNAL_THRESHOLD, PartialFile } from './partial-file';
 import { ReplicationError } from './replication-error';
 import { SmallPartial } from './small-partial';
-import type { FileBasisHeader, FileBeginHeader } from './wire-messages';
+import type { FileBeginHeader } from './wire-messages';
 
-const SIGNATURE_CHUNK = 1024 * 1024;
 const COPY_READ = 1024 * 1024;
 
 /**
@@ -30,36 +28,6 @@ interface HashingBlock {
   /** The SHA-256 the sender sent with it. */
   claimed: Buffer;
   hashes: Promise<BlockHashes>;
-}
-
-/** Answers a file-begin: where to resume, the new file's block size, and the basis signature. */
-async function sendBasis(
-  channel: FrameChannel,
-  begin: FileBeginHeader,
-  basis: Manifest | undefined,
-  resumeFrom: number,
-  blockSize: number,
-): Promise<void> {
-  const strongLength = begin.strong ?? (basis ? strongLengthFor(basis.size, basis.blockSize) : 0);
-  const header: FileBasisHeader = {
-    path: begin.path,
-    resumeFrom,
-    blockSize,
-    basis: basis
-      ? {
-          size: basis.size,
-          blockSize: basis.blockSize,
-          blocks: basis.weaks.length,
-          strongLength: Math.max(2, Math.min(32, strongLength)),
-          damaged: basis.damaged,
-        }
-      : null,
-  };
-  await channel.send(FrameType.fileBasis, header);
-  if (!basis || !header.basis) return;
-  const bytes = encodeSignature(basis.weaks, basis.strongs, header.basis.strongLength);
-  for (let at = 0; at < bytes.length; at += SIGNATURE_CHUNK)
-    await channel.send(FrameType.signatureChunk, undefined, bytes.subarray(at, at + SIGNATURE_CHUNK));
 }
 
 /**

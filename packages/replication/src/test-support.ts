@@ -131,9 +131,7 @@ const offsiteFixture = fileURLToPath(new URL('./resume-child.fixture.ts', import
  * Starts an offsite server in a child process (resume-child.fixture.ts, settings as in its
  * MUSTER_CHILD) for the kill -9 tests, and waits for its port (tests only).
  */
-function startOffsiteChild(
-  config: object,
-): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
+function startOffsiteChild(config: object): Promise<{ proc: ChildProcess; port: number; output: string[] }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', offsiteFixture, 'offsite'], {
     env: { ...process.env, MUSTER_CHILD: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
