@@ -43,3 +43,14 @@ test('a hash list stores copies, in slabs shared by many hashes, and refuses wha
     hashes.slice(0, 3).map((hash) => hash.toString('hex')),
   );
 });
+
+test('a whole block is a full one or the short last one, and only at a block boundary', () => {
+  const hasher = new BlockHasher(1024, false);
+  assert.equal(hasher.isWholeBlock(1024, 3000), true);
+  assert.equal(hasher.isWholeBlock(1000, 3000), false, 'short, and not the end of the stream');
+  assert.equal(hasher.isWholeBlock(2048, 3000), false, 'two blocks');
+  hasher.update(Buffer.alloc(2048));
+  assert.equal(hasher.isWholeBlock(952, 3000), true, 'the short last block');
+  hasher.update(Buffer.alloc(10));
+  assert.equal(hasher.isWholeBlock(942, 3000), false, 'not at a block boundary');
+});

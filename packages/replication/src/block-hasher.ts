@@ -76,6 +76,16 @@ export class BlockHasher {
     }
   }
 
+  /**
+   * Whether `length` bytes added now would be exactly one block of a stream `totalSize` bytes
+   * long (a full block, or the short last one), starting at a block boundary: then hashes
+   * known for those bytes may be added with addKnownBlock instead of hashing them again.
+   */
+  isWholeBlock(length: number, totalSize: number): boolean {
+    if (!this.atBoundary) return false;
+    return length === this.blockSize || (length < this.blockSize && this.total + length === totalSize);
+  }
+
   /** Adds a whole block whose hashes are already verified; only valid at a block boundary. */
   addKnownBlock(length: number, weak: number, strong: Buffer): void {
     if (!this.atBoundary) throw new Error('addKnownBlock needs a block boundary');

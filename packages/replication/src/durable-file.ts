@@ -78,42 +78,46 @@ export async function writeFileDurable(path: string, data: Buffer | string, dura
 
 const knownDirectories = new Set<string>();
 
+/** Creates `dir` (and its parents) unless it was seen before or `again` says it is gone. */
+function ensureDirectory(dir: string, again = false): void {
+  if (again) knownDirectories.delete(dir);
+  if (knownDirectories.has(dir)) return;
+  // Synchronous: once per directory, and cheaper than a thread-pool round trip per level.
+  mkdirSync(dir, { recursive: true });
+  knownDirectories.add(dir);
+}
+
+/** True when `operation` failed with ENOENT in a directory that existed once: it was removed since. */
+function directoryGone(error: unknown, created: boolean): boolean {
+  return !created && (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
 /**
  * Runs `operation`, which creates something in `dir`, creating the directory first unless it
  * was seen before (creating directories costs a system call per level, which adds up over
  * thousands of small files). A directory removed since is recreated on ENOENT.
  */
 export async function inDirectory<T>(dir: string, operation: () => Promise<T>): Promise<T> {
-  if (!knownDirectories.has(dir)) {
-    await mkdir(dir, { recursive: true });
-    knownDirectories.add(dir);
-    return operation();
-  }
+  const created = !knownDirectories.has(dir);
+  ensureDirectory(dir);
   try {
     return await operation();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    knownDirectories.delete(dir);
-    await mkdir(dir, { recursive: true });
-    knownDirectories.add(dir);
+    if (!directoryGone(error, created)) throw error;
+    ensureDirectory(dir, true);
     return operation();
   }
 }
 
 /** inDirectory for a synchronous `operation` (small files' calls; see small-partial.ts). */
 export function inDirectorySync<T>(dir: string, operation: () => T): T {
-  if (!knownDirectories.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    knownDirectories.add(dir);
-    return operation();
-  }
+  const created = !knownDirectories.has(dir);
+  ensureDirectory(dir);
   try {
     return operation();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    knownDirectories.delete(dir);
-    mkdirSync(dir, { recursive: true });
-    knownDirectories.add(dir);
+    if (!directoryGone(error, created)) throw error;
+    ensureDirectory(dir, true);
     return operation();
   }
 }

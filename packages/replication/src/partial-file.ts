@@ -226,7 +226,7 @@ export class PartialFile {
     const digest = hash ?? sha256(bytes);
     await this.append(bytes, [{ length: bytes.length, hash: digest }]);
     // A whole block whose SHA-256 came with it needs at most its weak checksum computed here.
-    if (this.hasher.atBoundary && this.isWholeBlock(bytes.length))
+    if (this.hasher.isWholeBlock(bytes.length, this.identity.size))
       this.hasher.addKnownBlock(bytes.length, weak ?? weakChecksum(bytes), digest);
     else this.hasher.update(bytes);
     this.afterWrite(bytes.length);
@@ -258,7 +258,7 @@ export class PartialFile {
     if (!this.cloned) throw new Error('keepInPlace needs a cloned partial');
     const length = blocks.reduce((sum, block) => sum + block.length, 0);
     let bytes: Buffer | undefined;
-    const needsBytes = blocks.length > 1 || !this.hasher.atBoundary || !this.isWholeBlock(length);
+    const needsBytes = blocks.length > 1 || !this.hasher.isWholeBlock(length, this.identity.size);
     if (needsBytes) {
       bytes = Buffer.allocUnsafe(length);
       const { bytesRead } = await this.data.read(bytes, 0, length, this.hasher.length);
@@ -278,17 +278,11 @@ export class PartialFile {
   ): void {
     let offset = 0;
     for (const block of blocks) {
-      if (this.hasher.atBoundary && this.isWholeBlock(block.length))
+      if (this.hasher.isWholeBlock(block.length, this.identity.size))
         this.hasher.addKnownBlock(block.length, block.weak, block.strong);
       else this.hasher.update(piece(offset, block.length));
       offset += block.length;
     }
-  }
-
-  /** Whether `length` bytes at the current (block-aligned) end make exactly one block of the new file. */
-  private isWholeBlock(length: number): boolean {
-    const { blockSize } = this.hasher;
-    return length === blockSize || (length < blockSize && this.hasher.length + length === this.identity.size);
   }
 
   /**

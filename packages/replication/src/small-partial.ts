@@ -65,12 +65,7 @@ export class SmallPartial {
    * reused as the block hash when they are exactly one block. `bytes` must not change afterwards.
    */
   async write(bytes: Buffer, hash?: Buffer, weak?: number): Promise<void> {
-    const { blockSize } = this.hasher;
-    const wholeBlock =
-      this.hasher.atBoundary &&
-      (bytes.length === blockSize ||
-        (bytes.length < blockSize && this.hasher.length + bytes.length === this.identity.size));
-    if (wholeBlock)
+    if (this.hasher.isWholeBlock(bytes.length, this.identity.size))
       this.hasher.addKnownBlock(bytes.length, weak ?? weakChecksum(bytes), hash ?? sha256(bytes));
     else this.hasher.update(bytes);
     this.chunks.push(bytes);
