@@ -122,6 +122,13 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
   readonly holder = randomBytes(12).toString('base64url');
   private readonly handshake = new ServerHandshake();
   private addressesSeen = '';
+  /**
+   * The newest settings revision the store holds as applied (read at admission, raised by this
+   * session's acknowledgements). The stored revision only grows, so an acknowledgement at or
+   * below it would change nothing: an agent confirms its settings at every connection, and after
+   * a restart that would be one write per agent for nothing.
+   */
+  private appliedRevision = 0;
   private timer: NodeJS.Timeout | null;
   /** File requests run one after another, so pieces are stored in the order they were sent. */
   private fileChain: Promise<void> | null = null;
@@ -250,6 +257,7 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
     this.handshakeDone?.();
     this.countHandshake('welcomed');
     this.suspended = machine.suspended;
+    this.appliedRevision = machine.appliedRevision;
     const now = this.deps.clock();
     this.live = {
       connectedAt: now,
@@ -310,7 +318,10 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
         session.deps.onMachineChange(session.machineId, 'audited', session.deps.clock());
       },
       'settings-applied': async (m, session) => {
-        await session.deps.machines.recordSettingsApplied(session.machineId, m.revision);
+        if (m.revision <= session.appliedRevision) return;
+        if (!(await session.deps.machines.recordSettingsApplied(session.machineId, m.revision))) return;
+        // Stored as applied now (the write changed the machine, so the revision was sent).
+        session.appliedRevision = Math.max(session.appliedRevision, m.revision);
         // The settings an administrator changed are in force now: the console stops showing them pending.
         session.deps.onMachineChange(session.machineId, 'settings-applied', session.deps.clock());
       },

@@ -179,7 +179,12 @@ export interface MachineWriter {
   updateCheckinControl(
     updates: ReadonlyArray<{ id: string; checkinControl: CheckinControl }>,
   ): Promise<Array<{ id: string; revision: number }>>;
-  recordSettingsApplied(id: string, revision: number): Promise<void>;
+  /**
+   * Records that the agent applied settings `revision`. True when that changed the machine (a
+   * newer revision than it had confirmed, and one that was sent); false for a repeat, a late
+   * acknowledgement of an older revision, one never sent, or an unknown machine.
+   */
+  recordSettingsApplied(id: string, revision: number): Promise<boolean>;
   recordAudit(id: string, inventory: Inventory, now: number): Promise<void>;
   markConnected(id: string, remoteAddress: string, hardwareId: string, now: number): Promise<void>;
   markDisconnected(id: string): Promise<void>;

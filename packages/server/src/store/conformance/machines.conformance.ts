@@ -276,17 +276,20 @@ export function machineWriterTests(store: StoreRef): void {
       await s.machines.updateCheckinControl([{ id: 'rev.ops.acme', checkinControl: DEFAULT_CONTROL }]);
     }
     assert.equal((await mustFind(s, 'rev.ops.acme')).settingsRevision, 5);
-    await s.machines.recordSettingsApplied('rev.ops.acme', 2);
+    // Each call says whether it changed the machine: the session publishes an event only then.
+    assert.equal(await s.machines.recordSettingsApplied('rev.ops.acme', 2), true);
     assert.equal(await applied(), 2);
+    // The same acknowledgement again changes nothing.
+    assert.equal(await s.machines.recordSettingsApplied('rev.ops.acme', 2), false);
     // A late acknowledgement of an older revision must not undo a newer one.
-    await s.machines.recordSettingsApplied('rev.ops.acme', 1);
+    assert.equal(await s.machines.recordSettingsApplied('rev.ops.acme', 1), false);
     assert.equal(await applied(), 2);
     // An acknowledgement of a revision never sent is ignored.
-    await s.machines.recordSettingsApplied('rev.ops.acme', 6);
+    assert.equal(await s.machines.recordSettingsApplied('rev.ops.acme', 6), false);
     assert.equal(await applied(), 2);
-    await s.machines.recordSettingsApplied('rev.ops.acme', 5);
+    assert.equal(await s.machines.recordSettingsApplied('rev.ops.acme', 5), true);
     assert.equal(await applied(), 5);
-    await s.machines.recordSettingsApplied('ghost.ops.acme', 9);
+    assert.equal(await s.machines.recordSettingsApplied('ghost.ops.acme', 9), false);
   });
 
   it('records an audit with its time, replacing the previous one', async () => {

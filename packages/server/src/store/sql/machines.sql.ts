@@ -136,7 +136,7 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
       });
     },
     async recordSettingsApplied(id, revision) {
-      await db
+      const result = await db
         .updateTable('machines')
         .set((eb) => ({
           applied_revision: revision,
@@ -154,7 +154,8 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
         // An acknowledgement of a revision never sent is ignored, so it cannot mark later
         // changes as applied.
         .where('settings_revision', '>=', revision)
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async recordAudit(id, inventory, now) {
       await db
