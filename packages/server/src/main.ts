@@ -201,13 +201,7 @@ async function wireServer(
     store: store.connectionHistory,
     keepPerMachine: config.checkinHistoryKeep,
   });
-  const admission = new AgentAdmissionService(
-    store.installTokens,
-    store.machines,
-    notifications,
-    (update) => coalescer.connection(update),
-    clock,
-  );
+  const admission = new AgentAdmissionService(store.installTokens, store.machines, notifications, clock);
   const lanDetector = new LanGatewayDetector(
     serverLanSubnets(config.lanSubnets, config.lanSubnetsFromInterfaces),
     notifications,

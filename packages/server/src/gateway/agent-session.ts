@@ -244,21 +244,30 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       (id) => this.deps.registry.has(id),
     );
     this.machineId = machine.id;
-    if (this.ws.readyState !== this.ws.OPEN || !this.handshake.welcomed()) {
-      // The agent left while admission ran: record that, or it would look connected.
-      this.deps.coalescer.connection({ machineId: machine.id, connected: false, at: this.deps.clock() });
-      return;
-    }
+    // The agent left while admission ran: nothing was recorded of this connection, and nothing
+    // is. Writing its end here would clear the flag of a newer connection of the same agent that
+    // this node admitted meanwhile (an agent that gave up on a slow handshake and came back
+    // during a restart storm), leaving a connected machine marked offline.
+    if (this.ws.readyState !== this.ws.OPEN || !this.handshake.welcomed()) return;
     this.deps.registry
       .register(this)
       ?.close(CloseCode.replaced, 'replaced by a newer connection of this agent');
+    const now = this.deps.clock();
+    // The session's start, once it holds the machine on this node: its end is written only while
+    // it still does (onClosed), so a start and its end always come from the same session.
+    this.deps.coalescer.connection({
+      machineId: machine.id,
+      connected: true,
+      at: now,
+      remoteAddress: this.remoteAddress,
+      hardwareId: m.hardwareId,
+    });
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.handshakeDone?.();
     this.countHandshake('welcomed');
     this.suspended = machine.suspended;
     this.appliedRevision = machine.appliedRevision;
-    const now = this.deps.clock();
     this.live = {
       connectedAt: now,
       lastSeenAt: now,

@@ -12,7 +12,7 @@ import { ErrorCode, MusterError } from '../domain/errors';
 import { machineNameFromHost } from '../domain/machine-names';
 import { isOnline } from '../domain/machine-status';
 import type { InstallTokenStore, MachineReader } from '../store/interfaces';
-import type { ConnectionUpdate, MachineRecord } from '../store/machine-record';
+import type { MachineRecord } from '../store/machine-record';
 import type { NotificationService } from './notification.service';
 import { hashSecret, newGuid } from './secrets';
 
@@ -40,23 +40,18 @@ export class AgentAdmissionService {
     private readonly tokens: InstallTokenStore,
     private readonly machines: MachineReader,
     private readonly notifications: NotificationService,
-    /** Session starts are written coalesced with the check-ins (see CheckinCoalescer). */
-    private readonly recordConnection: (update: Omit<ConnectionUpdate, 'recordedBy'>) => void,
     private readonly clock: () => number,
   ) {}
 
-  /** Admits an agent; throws MusterError (token-invalid, account-conflict, unknown-agent). */
+  /**
+   * Admits an agent; throws MusterError (token-invalid, account-conflict, unknown-agent). Records
+   * nothing of the connection: its session does once it holds the machine (the agent may be gone
+   * by the time admission answers).
+   */
   async admit(request: AdmissionRequest, hasLocalSession: LocalSessionProbe): Promise<MachineRecord> {
     const known = await this.machines.findMachineByKey(request.keyFingerprint);
     const machine = known ?? (await this.enroll(request));
     await this.checkHardware(machine, request, hasLocalSession);
-    this.recordConnection({
-      machineId: machine.id,
-      connected: true,
-      at: this.clock(),
-      remoteAddress: request.remoteAddress,
-      hardwareId: request.hardwareId,
-    });
     return machine;
   }
 
