@@ -28,6 +28,7 @@ import {
 } from '@muster/protocol';
 import WebSocket from 'ws';
 import type { AgentKey } from './agent-key';
+import { agentTlsContext } from './agent-tls-context';
 import type { BandwidthThrottle } from './throttle';
 
 const decoder = createDecoder<ServerMessage>(ServerToAgent);
@@ -289,7 +290,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
   return new Promise<AgentConnection>((resolve, reject) => {
     const ws = new WebSocket(`wss://${target}/agent`, {
       rejectUnauthorized: false, // identity is proven by the server key, not the certificate
-      minVersion: 'TLSv1.3',
+      secureContext: agentTlsContext(), // TLS 1.3 only; one for every connection (see there)
       servername: isIP(options.address.host) === 0 ? options.address.host : undefined,
       localAddress: options.localAddress,
       handshakeTimeout: options.timeoutMs,
