@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type {
   ConnectionEnd,
   ConnectionHistoryEntry,
@@ -140,12 +140,23 @@ async function endsChunk(
 }
 
 async function trimChunk(db: Kysely<Database>, machineIds: readonly string[], keep: number): Promise<void> {
-  // Ranked newest first per machine through the (machine_id, connected_at, id) index; only
-  // the machines that began a connection in this batch can have grown past `keep`.
-  await sql`
-    delete from checkin_history where id in (
+  await trimHistoryStatement(machineIds, keep).execute(db);
+}
+
+/**
+ * The DELETE of the entries past the newest `keep` of the given machines (exported for the plan
+ * test). Ranked newest first per machine through the (machine_id, connected_at, id) index; only
+ * the machines that began a connection in the batch can have grown past `keep`. The outer
+ * DELETE names the machines too: given only `id in (...)`, PostgreSQL hash-joined the ranked
+ * ids against a sequential scan of the whole history, on every batch of every node (half a
+ * million rows at 100,000 agents, while they reconnect after a restart).
+ */
+export function trimHistoryStatement(machineIds: readonly string[], keep: number): RawBuilder<unknown> {
+  const machines = sql.join(machineIds);
+  return sql`
+    delete from checkin_history where machine_id in (${machines}) and id in (
       select id from (
         select id, row_number() over (partition by machine_id order by connected_at desc, id desc) as n
-        from checkin_history where machine_id in (${sql.join(machineIds)})
-      ) ranked where n > ${keep})`.execute(db);
+        from checkin_history where machine_id in (${machines})
+      ) ranked where n > ${keep})`;
 }
