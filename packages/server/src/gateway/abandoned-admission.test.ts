@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { TLSSocket } from 'node:tls';
-import { type AgentConnection, connectAgent, generateAgentKey } from '@muster/agent';
+import { type AgentConnection, generateAgentKey } from '@muster/agent';
 import {
   AgentHandshake,
   CHANNEL_BINDING_LABEL,
@@ -16,6 +16,7 @@ import {
 import WebSocket from 'ws';
 import { sqliteFileOf } from '../config';
 import { openDatabase } from '../store/sql/open-database';
+import { connectTestAgent } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
 import { callApi } from '../test-support/two-organizations';
@@ -54,13 +55,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const made = await api('POST', '/install-tokens', { group: 'race.acme', machineName: 'r1' });
       assert.equal(made.status, 201, made.text);
       const presents = { hostName: 'r1', hardwareId: 'hw-r1', agentVersion: 'race-test' };
-      const live = await connectAgent({
-        address: { host: '127.0.0.1', port },
-        key,
-        pinnedServerId: null,
+      const live = await connectTestAgent(port, key, {
+        name: 'r1',
+        agentVersion: 'race-test',
         enrollToken: made.body.token as string,
-        ...presents,
-        timeoutMs: 10_000,
       });
       open.push(live);
       let liveClosed = false;

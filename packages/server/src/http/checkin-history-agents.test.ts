@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type AgentConnection, connectAgent, generateAgentKey } from '@muster/agent';
+import { type AgentConnection, generateAgentKey } from '@muster/agent';
 import type { AgentMessage } from '@muster/protocol';
+import { connectTestAgent } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
 import { callApi } from '../test-support/two-organizations';
@@ -31,15 +32,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const key = generateAgentKey();
     const api = (path: string) => callApi(server.server.httpUrl, master, 'GET', path);
     const connect = async (enrollToken?: string) => {
-      const agent = await connectAgent({
-        address: { host: '127.0.0.1', port: server.server.agentPorts[0] as number },
-        key,
-        pinnedServerId: null,
-        ...(enrollToken ? { enrollToken } : {}),
-        hostName: 'h1',
-        hardwareId: 'hw-h1',
+      const agent = await connectTestAgent(server.server.agentPorts[0] as number, key, {
+        name: 'h1',
         agentVersion: 'history-test',
-        timeoutMs: 10_000,
+        enrollToken,
       });
       open.push(agent);
       return agent;

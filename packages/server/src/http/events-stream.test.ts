@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type AgentConnection, connectAgent, generateAgentKey } from '@muster/agent';
 import type { AgentMessage, Inventory } from '@muster/protocol';
 import pg from 'pg';
+import { connectTestAgent } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
 import { type EventStreamReader, openEventStream, type ReadEvent } from '../test-support/event-stream';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
@@ -228,15 +229,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(made.status, 201, made.text);
       const id = 'a4.ack.acme';
       const connect = async (enrollToken?: string) => {
-        const agent = await connectAgent({
-          address: { host: '127.0.0.1', port: server.server.agentPorts[0] as number },
-          key,
-          pinnedServerId: null,
-          ...(enrollToken ? { enrollToken } : {}),
-          hostName: 'a4',
-          hardwareId: 'hw-a4',
+        const agent = await connectTestAgent(server.server.agentPorts[0] as number, key, {
+          name: 'a4',
           agentVersion: 'events-test',
-          timeoutMs: 10_000,
+          enrollToken,
         });
         agents.push(agent);
         return agent;
