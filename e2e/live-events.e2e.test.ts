@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   type EventStreamReader,
+  machineEvent,
   openEventStream,
   type ReadEvent,
 } from '../packages/server/src/test-support/event-stream';
@@ -23,9 +24,6 @@ import {
 
 // The live events of issue 10 with whole processes: `muster server` and real `muster agent`s,
 // killed the way a crash kills them, read from a real event stream as the console reads it.
-
-const machineEvent = (machineId: string, change: string) => (e: ReadEvent) =>
-  e.event === 'machine' && e.data.machineId === machineId && e.data.change === change;
 
 const streamOf = (server: TestServer) =>
   openEventStream(server.api.baseUrl, { authorization: `Bearer ${server.api.token()}` });

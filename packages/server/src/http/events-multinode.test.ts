@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { type AgentConnection, connectAgent, generateAgentKey } from '@muster/agent';
 import { loadServerConfig } from '../config';
 import { type RunningServer, startServer } from '../main';
-import { type EventStreamReader, openEventStream, type ReadEvent } from '../test-support/event-stream';
+import { type EventStreamReader, machineEvent, openEventStream } from '../test-support/event-stream';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
 import { callApi } from '../test-support/two-organizations';
 
@@ -41,9 +41,6 @@ async function startNode(databaseUrl: string): Promise<{ server: RunningServer; 
     },
   };
 }
-
-const machineEvent = (machineId: string, change: string) => (e: ReadEvent) =>
-  e.event === 'machine' && e.data.machineId === machineId && e.data.change === change;
 
 describe('live events across two server nodes (PostgreSQL)', () => {
   let database: TestPostgresDatabase;

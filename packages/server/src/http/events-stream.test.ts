@@ -3,8 +3,14 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type AgentConnection, connectAgent, generateAgentKey } from '@muster/agent';
 import type { AgentMessage, Inventory } from '@muster/protocol';
+import { testCheckin } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
-import { type EventStreamReader, openEventStream, type ReadEvent } from '../test-support/event-stream';
+import {
+  type EventStreamReader,
+  machineEvent,
+  openEventStream,
+  type ReadEvent,
+} from '../test-support/event-stream';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
 import { callApi, scopedUserToken } from '../test-support/two-organizations';
 
@@ -22,17 +28,6 @@ const INVENTORY: Inventory = {
   networkInterfaces: [],
   hardwareId: 'hw',
 };
-
-const checkin = (loggedOnUser: string | null): AgentMessage['checkin'] => ({
-  t: 'checkin',
-  loggedOnUser,
-  userIdleSeconds: 0,
-  localAddresses: [],
-  agentVersion: 'events-test',
-});
-
-const machineEvent = (machineId: string, change: string) => (e: ReadEvent) =>
-  e.event === 'machine' && e.data.machineId === machineId && e.data.change === change;
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`live events on GET /events (${backend})`, () => {
@@ -148,12 +143,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         });
         // A check-in in the window of the connection would be part of the `connected` event.
         await own.next('a2 online', machineEvent(id, 'connected'));
-        agent.send(checkin('ann'));
+        agent.send(testCheckin('ann'));
         const user = await own.next('a new user', (e) => machineEvent(id, 'checked-in')(e));
         assert.equal(user.data.machine.loggedOnUser, 'ann');
         assert.equal(user.data.status, 'online-awaiting-audit');
         // The same check-in again changes nothing the row shows: no event for it.
-        agent.send(checkin('ann'));
+        agent.send(testCheckin('ann'));
         agent.send({ t: 'audit', inventory: INVENTORY });
         const audited = await own.next('audited', machineEvent(id, 'audited'));
         assert.equal(audited.data.status, 'user-logged-on');

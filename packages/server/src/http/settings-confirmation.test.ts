@@ -2,28 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type AgentConnection, generateAgentKey } from '@muster/agent';
-import type { AgentMessage } from '@muster/protocol';
 import pg from 'pg';
-import { connectTestAgent } from '../test-support/agent-connect';
+import { connectTestAgent, testCheckin } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
-import { openEventStream, type ReadEvent } from '../test-support/event-stream';
+import { machineEvent, openEventStream } from '../test-support/event-stream';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
 import { callApi } from '../test-support/two-organizations';
 
 // An agent confirms its settings at every connection. A confirmation of what the store already
 // holds as applied changes nothing: no write (after a restart that was one per agent) and no
 // `settings-applied` event on GET /events.
-
-const checkin = (loggedOnUser: string | null): AgentMessage['checkin'] => ({
-  t: 'checkin',
-  loggedOnUser,
-  userIdleSeconds: 0,
-  localAddresses: [],
-  agentVersion: 'events-test',
-});
-
-const machineEvent = (machineId: string, change: string) => (e: ReadEvent) =>
-  e.event === 'machine' && e.data.machineId === machineId && e.data.change === change;
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`settings confirmed again (${backend})`, () => {
@@ -100,7 +88,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       // then a check-in by another user, whose event marks the end.
       const eventsUntilCheckin = async (agent: AgentConnection, user: string, from: number) => {
         await new Promise((resolve) => setTimeout(resolve, 600));
-        agent.send(checkin(user));
+        agent.send(testCheckin(user));
         await own.next(
           `checked in as ${user}`,
           (e) => machineEvent(id, 'checked-in')(e) && e.data.machine.loggedOnUser === user,

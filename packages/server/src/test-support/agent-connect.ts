@@ -1,4 +1,5 @@
 import { type AgentConnection, type AgentKey, connectAgent } from '@muster/agent';
+import type { AgentMessage } from '@muster/protocol';
 
 /**
  * Connects to a test server's agent port as the agent holding `key`, with the agent's own
@@ -20,4 +21,9 @@ export function connectTestAgent(
     agentVersion: who.agentVersion,
     timeoutMs: 10_000,
   });
+}
+
+/** A check-in as the events tests send it: `loggedOnUser`, not idle, no addresses. */
+export function testCheckin(loggedOnUser: string | null): AgentMessage['checkin'] {
+  return { t: 'checkin', loggedOnUser, userIdleSeconds: 0, localAddresses: [], agentVersion: 'events-test' };
 }

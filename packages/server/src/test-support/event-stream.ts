@@ -103,3 +103,9 @@ export function openEventStream(
     req.end();
   });
 }
+
+/** Matches the `machine` event of one machine with one change (connected, checked-in, ...). */
+export const machineEvent =
+  (machineId: string, change: string) =>
+  (e: ReadEvent): boolean =>
+    e.event === 'machine' && e.data.machineId === machineId && e.data.change === change;
