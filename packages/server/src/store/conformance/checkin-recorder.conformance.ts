@@ -200,6 +200,58 @@ export function checkinRecorderTests(store: StoreRef): void {
     assert.equal(newer.lastSeenAt, T0 + 5);
   });
 
+  it("a start takes the flag from an older session though that session's node saw a later check-in", async () => {
+    const s = store();
+    await s.groups.ensureGroup('back.acme', T0);
+    await s.machines.createMachineAccount(account('back.back.acme'));
+    const seen = (at: number): CheckinUpdate => ({
+      machineId: 'back.back.acme',
+      seenAt: at,
+      loggedOnUser: null,
+      userIdleSeconds: 0,
+      localAddresses: [],
+      agentVersion: '1.0.0',
+    });
+    // On its secondary (B) since T0 + 1. Going back to its primary (A), whose session began at
+    // T0 + 5, the agent checked in on B once more at T0 + 10 (B's write came first), then left B.
+    await s.checkins.recordConnections([
+      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-b', at: T0 + 1 },
+    ]);
+    await s.checkins.recordCheckins([seen(T0 + 10)]);
+    await s.checkins.recordConnections([
+      {
+        machineId: 'back.back.acme',
+        connected: true,
+        recordedBy: 'back-a',
+        at: T0 + 5,
+        remoteAddress: '192.0.2.5',
+      },
+    ]);
+    await s.checkins.recordConnections([
+      { machineId: 'back.back.acme', connected: false, recordedBy: 'back-b', at: T0 + 11 },
+    ]);
+    const back = await mustFind(s, 'back.back.acme');
+    assert.equal(back.connected, true, 'node A holds it: its session is the newer one');
+    assert.equal(back.remoteAddress, '192.0.2.5');
+    assert.equal(back.lastSeenAt, T0 + 10, 'last seen does not go back to the start');
+    // A's own end clears it; a start after that takes the flag whatever was seen before.
+    await s.checkins.recordConnections([
+      { machineId: 'back.back.acme', connected: false, recordedBy: 'back-a', at: T0 + 12 },
+    ]);
+    assert.equal((await mustFind(s, 'back.back.acme')).connected, false);
+    await s.checkins.recordCheckins([seen(T0 + 30)]);
+    await s.checkins.recordConnections([
+      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-b', at: T0 + 20 },
+    ]);
+    assert.equal((await mustFind(s, 'back.back.acme')).connected, true, 'nobody held it');
+    assert.equal(await s.checkins.releaseConnections('back-b'), 1);
+    // Released by B's restart: an older session's start from A still takes the free flag.
+    await s.checkins.recordConnections([
+      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-a', at: T0 + 15 },
+    ]);
+    assert.equal((await mustFind(s, 'back.back.acme')).connected, true);
+  });
+
   const COUNT = 5000;
   const idOf = (n: number) => `m${String(n).padStart(4, '0')}.bulk.acme`;
 

@@ -27,7 +27,7 @@ export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): Chec
     async releaseConnections(recordedBy) {
       const result = await db
         .updateTable('machines')
-        .set({ connected: 0, connected_by: null })
+        .set({ connected: 0, connected_by: null, connected_since: null })
         .where('connected_by', '=', recordedBy)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
@@ -74,31 +74,39 @@ async function connectionsChunk(
   );
   // started_at: when the session began, if that falls in this batch (a start, or an end that
   // carries its start); such a start counts as a check-in even when the session has ended.
-  // A start takes the connected flag for the node writing it unless another node holds it and
-  // has seen the machine since this start began: a node slow to write (a storm) must not take
-  // the flag back from the node the agent moved to, whose session is the newer one. An end
+  // A start takes the connected flag for the node writing it unless another node holds it for a
+  // session that began later (connected_since): a node slow to write (a storm) must not take the
+  // flag back from the node the agent moved to, whose session is the newer one. Sessions are
+  // ordered by their starts, not by check-ins: an agent going back to its primary checks in on
+  // its secondary until the primary has welcomed it, after the primary's session began. An end
   // clears the flag only while its node holds it (or none does). Either way an agent that moved
   // to another node meanwhile stays connected there, whichever node writes last. (This compares
   // two nodes' clocks: they must agree to well under the second or more an agent takes to move.)
   const takes = sql`(v.connected = 1 and (machines.connected_by is null
     or machines.connected_by = v.recorded_by
-    or machines.last_seen_at is null
-    or v.started_at >= machines.last_seen_at))`;
+    or machines.connected_since is null
+    or v.started_at >= machines.connected_since))`;
   const stale = sql`(v.connected = 1 and not ${takes})`;
+  const clears = sql`(v.connected = 0 and (machines.connected_by is null or machines.connected_by = v.recorded_by))`;
+  // Last seen only moves forward: a start taking the flag may be older than a check-in the
+  // agent's previous node wrote.
+  const later = sql`(v.started_at is not null and (machines.last_seen_at is null or v.started_at > machines.last_seen_at))`;
   await sql`
     with v(id, connected, started_at, remote, hardware, recorded_by) as (values ${sql.join(rows)})
     update machines set
       connected = case
         when ${takes} then 1
-        when v.connected = 1 then machines.connected
-        when machines.connected_by is null or machines.connected_by = v.recorded_by then 0
+        when ${clears} then 0
         else machines.connected end,
       connected_by = case
         when ${takes} then v.recorded_by
-        when v.connected = 1 then machines.connected_by
-        when machines.connected_by = v.recorded_by then null
+        when ${clears} then null
         else machines.connected_by end,
-      last_seen_at = case when v.started_at is not null and not ${stale} then v.started_at else machines.last_seen_at end,
+      connected_since = case
+        when ${takes} then v.started_at
+        when ${clears} then null
+        else machines.connected_since end,
+      last_seen_at = case when ${later} and not ${stale} then v.started_at else machines.last_seen_at end,
       first_checkin_at = case when v.started_at is not null then coalesce(machines.first_checkin_at, v.started_at) else machines.first_checkin_at end,
       remote_address = case when ${stale} then machines.remote_address else coalesce(v.remote, machines.remote_address) end,
       hardware_id = coalesce(v.hardware, machines.hardware_id)
