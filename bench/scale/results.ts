@@ -76,6 +76,27 @@ export interface StoreCheck {
   markedConnected: number;
   serverConnected: number;
   ok: boolean;
+  /**
+   * When fewer are marked connected than are: up to ten of the machines marked offline, with
+   * who held the flag last and their connection history (each node's sessions), to read why.
+   */
+  unmarked?: UnmarkedMachine[];
+}
+
+/** A machine marked offline while its agent was connected, as the store had it. */
+export interface UnmarkedMachine {
+  id: string;
+  connectedBy: string | null;
+  connectedAttemptAt: number | null;
+  lastSeenAt: number | null;
+  /** Its sessions, oldest first: node, start and end (ms), why it ended, check-ins counted. */
+  sessions: Array<{
+    node: string;
+    at: number;
+    endedAt: number | null;
+    reason: string | null;
+    checkins: number;
+  }>;
 }
 
 /** Commands queued while one node was killed and came back, and what became of them. */

@@ -7,7 +7,7 @@ import { waitUntil } from '../support/wait';
 import type { ScaleCluster } from './cluster';
 import { nodeCounts } from './connect-phase';
 import type { NotifyCounter } from './notify-counter';
-import type { StoreCheck, StormResult } from './results';
+import type { StoreCheck, StormResult, UnmarkedMachine } from './results';
 import { SCALE_GROUP } from './seed-agents';
 
 /** Reads what the store holds after a storm and compares it with the agents and the nodes. */
@@ -32,6 +32,50 @@ async function checkStore(
       serverConnected,
       ok: machines === agents && markedConnected === connectedNow && serverConnected === connectedNow,
     };
+  } finally {
+    await close();
+  }
+}
+
+/** Up to ten machines the store marks offline, with their connection history (see StoreCheck). */
+async function sampleUnmarked(databaseUrl: string): Promise<UnmarkedMachine[]> {
+  const { db, close } = openDatabase({ postgresUrl: databaseUrl });
+  try {
+    const machines = await sql<{
+      id: string;
+      connected_by: string | null;
+      connected_attempt_at: string | null;
+      last_seen_at: string | null;
+    }>`
+      select id, connected_by, connected_attempt_at, last_seen_at from machines
+      where group_id = ${SCALE_GROUP} and connected = 0 order by id limit 10`.execute(db);
+    const out: UnmarkedMachine[] = [];
+    for (const m of machines.rows) {
+      const sessions = await sql<{
+        node_id: string;
+        connected_at: string;
+        disconnected_at: string | null;
+        end_reason: string | null;
+        checkins: number;
+      }>`
+        select node_id, connected_at, disconnected_at, end_reason, checkins from checkin_history
+        where machine_id = ${m.id} order by connected_at, id`.execute(db);
+      const time = (v: string | null) => (v === null ? null : Number(v));
+      out.push({
+        id: m.id,
+        connectedBy: m.connected_by,
+        connectedAttemptAt: time(m.connected_attempt_at),
+        lastSeenAt: time(m.last_seen_at),
+        sessions: sessions.rows.map((h) => ({
+          node: h.node_id,
+          at: Number(h.connected_at),
+          endedAt: time(h.disconnected_at),
+          reason: h.end_reason,
+          checkins: Number(h.checkins),
+        })),
+      });
+    }
+    return out;
   } finally {
     await close();
   }
@@ -95,7 +139,11 @@ export async function runStorm(
     60_000,
     2_000,
   );
-  const store = agreed.value;
+  const store: StoreCheck = agreed.value;
+  if (store.markedConnected < store.serverConnected) {
+    store.unmarked = await sampleUnmarked(databaseUrl);
+    for (const m of store.unmarked) say(`storm: marked offline while connected: ${JSON.stringify(m)}`);
+  }
   const now = await pool.status();
   say(
     `storm: store holds ${store.machines}/${agents} accounts, ${store.markedConnected} marked connected, ` +

@@ -29,6 +29,7 @@ import {
 import WebSocket from 'ws';
 import type { AgentKey } from './agent-key';
 import { agentTlsContext } from './agent-tls-context';
+import { nextAttemptAt } from './attempt-clock';
 import type { BandwidthThrottle } from './throttle';
 
 const decoder = createDecoder<ServerMessage>(ServerToAgent);
@@ -284,6 +285,7 @@ async function resolveHost(host: string): Promise<string> {
 
 /** Connects, verifies the server, authenticates, and resolves once welcomed. */
 export async function connectAgent(options: ConnectOptions): Promise<AgentConnection> {
+  const attemptAt = nextAttemptAt();
   const ip = await resolveHost(options.address.host);
   const target = formatServerAddress({ host: ip, port: options.address.port });
   const where = formatServerAddress(options.address);
@@ -362,6 +364,7 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
               hostName: options.hostName,
               hardwareId: options.hardwareId,
               agentVersion: options.agentVersion,
+              attemptAt,
               configured: options.configured || undefined,
             }),
           ),

@@ -8,6 +8,7 @@ export {
 } from './agent-connection';
 export { type AgentKey, generateAgentKey, loadOrCreateAgentKey } from './agent-key';
 export type { AgentLog } from './agent-log';
+export { nextAttemptAt } from './attempt-clock';
 export { fullJitterDelay } from './backoff';
 export { collectInventory, localAddresses } from './inventory';
 export {

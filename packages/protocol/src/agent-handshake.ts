@@ -90,6 +90,7 @@ export function signedAuth(
     hostName: presents.hostName,
     hardwareId: presents.hardwareId,
     agentVersion: presents.agentVersion,
+    ...(presents.attemptAt === undefined ? {} : { attemptAt: presents.attemptAt }),
     ...(presents.configured === undefined ? {} : { configured: presents.configured }),
   };
 }

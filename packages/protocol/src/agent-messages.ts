@@ -41,6 +41,13 @@ export const AuthSchema = Type.Object(
     hostName: ShortText(253),
     hardwareId: ShortText(128),
     agentVersion: ShortText(64),
+    /**
+     * When the agent began this connection attempt, in milliseconds of its own clock, and later
+     * than each of its earlier attempts. A node may welcome an attempt the agent has already
+     * given up on (it timed out and went to another node); the store orders an agent's sessions
+     * by this, so such a session cannot take the machine's connected flag from the newer one.
+     */
+    attemptAt: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     /** The server addresses the agent was installed with; they seed a new account's settings. */
     configured: Type.Optional(
       Type.Object(

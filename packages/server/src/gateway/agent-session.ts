@@ -259,6 +259,7 @@ export class AgentSession implements LiveSession, DispatchTarget, ServerHandshak
       machineId: machine.id,
       connected: true,
       at: now,
+      attemptAt: m.attemptAt ?? now,
       remoteAddress: this.remoteAddress,
       hardwareId: m.hardwareId,
     });

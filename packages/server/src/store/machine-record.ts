@@ -60,6 +60,14 @@ export interface ConnectionUpdate {
    * latest start or end is its whole say.
    */
   recordedBy: string;
+  /**
+   * A start's place among the agent's sessions: when the agent began the attempt, by its own
+   * clock (its auth message's `attemptAt`), else `at`. A start takes the connected flag from
+   * another node only when its attempt is no older than the holder's: a node may welcome an
+   * attempt the agent gave up on after another node welcomed its next one, and that session's
+   * start and end must then leave the newer session's flag alone.
+   */
+  attemptAt?: number;
   /** Where the connection came from and the hardware it reported (connections only). */
   remoteAddress?: string;
   hardwareId?: string;

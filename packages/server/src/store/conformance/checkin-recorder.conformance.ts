@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import type { CheckinUpdate } from '../machine-record';
+import type { CheckinUpdate, ConnectionUpdate } from '../machine-record';
 import { account, mustFind, T0 } from './conformance-fixtures';
 import type { StoreRef } from './store-conformance';
 
@@ -200,56 +200,85 @@ export function checkinRecorderTests(store: StoreRef): void {
     assert.equal(newer.lastSeenAt, T0 + 5);
   });
 
-  it("a start takes the flag from an older session though that session's node saw a later check-in", async () => {
+  it("orders an agent's sessions by its attempts, not by when the nodes welcomed or last saw it", async () => {
     const s = store();
-    await s.groups.ensureGroup('back.acme', T0);
-    await s.machines.createMachineAccount(account('back.back.acme'));
-    const seen = (at: number): CheckinUpdate => ({
-      machineId: 'back.back.acme',
+    await s.groups.ensureGroup('order.acme', T0);
+    for (const id of ['back.order.acme', 'zombie.order.acme'])
+      await s.machines.createMachineAccount(account(id));
+    const seen = (machineId: string, at: number): CheckinUpdate => ({
+      machineId,
       seenAt: at,
       loggedOnUser: null,
       userIdleSeconds: 0,
       localAddresses: [],
       agentVersion: '1.0.0',
     });
-    // On its secondary (B) since T0 + 1. Going back to its primary (A), whose session began at
-    // T0 + 5, the agent checked in on B once more at T0 + 10 (B's write came first), then left B.
+    const connected = async (id: string) => (await mustFind(s, id)).connected;
+
+    // Going back to its primary (A): on its secondary (B) since T0 + 1, the agent began its
+    // attempt on A at T0 + 4, A welcomed it at T0 + 5, and the agent checked in on B once more
+    // at T0 + 10 (B's write came first); then it left B.
     await s.checkins.recordConnections([
-      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-b', at: T0 + 1 },
+      { machineId: 'back.order.acme', connected: true, recordedBy: 'order-b', at: T0 + 1, attemptAt: T0 },
     ]);
-    await s.checkins.recordCheckins([seen(T0 + 10)]);
+    await s.checkins.recordCheckins([seen('back.order.acme', T0 + 10)]);
     await s.checkins.recordConnections([
       {
-        machineId: 'back.back.acme',
+        machineId: 'back.order.acme',
         connected: true,
-        recordedBy: 'back-a',
+        recordedBy: 'order-a',
         at: T0 + 5,
+        attemptAt: T0 + 4,
         remoteAddress: '192.0.2.5',
       },
     ]);
     await s.checkins.recordConnections([
-      { machineId: 'back.back.acme', connected: false, recordedBy: 'back-b', at: T0 + 11 },
+      { machineId: 'back.order.acme', connected: false, recordedBy: 'order-b', at: T0 + 11 },
     ]);
-    const back = await mustFind(s, 'back.back.acme');
-    assert.equal(back.connected, true, 'node A holds it: its session is the newer one');
+    const back = await mustFind(s, 'back.order.acme');
+    assert.equal(back.connected, true, 'node A holds it: the agent attempted it last');
     assert.equal(back.remoteAddress, '192.0.2.5');
     assert.equal(back.lastSeenAt, T0 + 10, 'last seen does not go back to the start');
-    // A's own end clears it; a start after that takes the flag whatever was seen before.
-    await s.checkins.recordConnections([
-      { machineId: 'back.back.acme', connected: false, recordedBy: 'back-a', at: T0 + 12 },
-    ]);
-    assert.equal((await mustFind(s, 'back.back.acme')).connected, false);
-    await s.checkins.recordCheckins([seen(T0 + 30)]);
-    await s.checkins.recordConnections([
-      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-b', at: T0 + 20 },
-    ]);
-    assert.equal((await mustFind(s, 'back.back.acme')).connected, true, 'nobody held it');
-    assert.equal(await s.checkins.releaseConnections('back-b'), 1);
-    // Released by B's restart: an older session's start from A still takes the free flag.
-    await s.checkins.recordConnections([
-      { machineId: 'back.back.acme', connected: true, recordedBy: 'back-a', at: T0 + 15 },
-    ]);
-    assert.equal((await mustFind(s, 'back.back.acme')).connected, true);
+
+    // An attempt given up on: the agent's attempt on X (T0 + 20) timed out, it went to N (T0 + 21)
+    // and N welcomed it at T0 + 22; X, slow, welcomed the abandoned attempt only at T0 + 25 and
+    // wrote its end once it noticed the agent had gone. Either order of the writes leaves the
+    // agent connected on N.
+    const zombieStart: ConnectionUpdate = {
+      machineId: 'zombie.order.acme',
+      connected: true,
+      recordedBy: 'order-x',
+      at: T0 + 25,
+      attemptAt: T0 + 20,
+    };
+    const zombieEnd: ConnectionUpdate = {
+      machineId: 'zombie.order.acme',
+      connected: false,
+      recordedBy: 'order-x',
+      at: T0 + 26,
+    };
+    const live: ConnectionUpdate = {
+      machineId: 'zombie.order.acme',
+      connected: true,
+      recordedBy: 'order-n',
+      at: T0 + 22,
+      attemptAt: T0 + 21,
+    };
+    await s.checkins.recordConnections([live]);
+    await s.checkins.recordConnections([zombieStart]);
+    await s.checkins.recordConnections([zombieEnd]);
+    assert.equal(await connected('zombie.order.acme'), true, 'N wrote first');
+    await s.checkins.recordConnections([{ ...live, connected: false, at: T0 + 30 }]);
+    assert.equal(await connected('zombie.order.acme'), false);
+    await s.checkins.recordConnections([zombieStart]);
+    await s.checkins.recordConnections([{ ...live, at: T0 + 32 }]);
+    await s.checkins.recordConnections([zombieEnd]);
+    assert.equal(await connected('zombie.order.acme'), true, 'X wrote its start first');
+
+    // Released by N's restart, the flag is free: any start takes it.
+    assert.equal(await s.checkins.releaseConnections('order-n'), 1);
+    await s.checkins.recordConnections([zombieStart]);
+    assert.equal(await connected('zombie.order.acme'), true);
   });
 
   const COUNT = 5000;

@@ -5,7 +5,7 @@ import type { Dialect } from './dialect';
 import type { Database } from './schema';
 import { valuesParam } from './values-param.sql';
 
-/** Rows per statement: 6 parameters each stays far below SQLite's and PostgreSQL's limits. */
+/** Rows per statement: 7 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const CHUNK = 2000;
 
 /**
@@ -27,7 +27,7 @@ export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): Chec
     async releaseConnections(recordedBy) {
       const result = await db
         .updateTable('machines')
-        .set({ connected: 0, connected_by: null, connected_since: null })
+        .set({ connected: 0, connected_by: null, connected_attempt_at: null })
         .where('connected_by', '=', recordedBy)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
@@ -70,29 +70,31 @@ async function connectionsChunk(
 ): Promise<void> {
   const rows = chunk.map(
     (c) =>
-      sql`(${c.machineId}, ${valuesParam(c.connected ? 1 : 0, 'int', typed)}, ${valuesParam(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${valuesParam(c.remoteAddress ?? null, 'text', typed)}, ${valuesParam(c.hardwareId ?? null, 'text', typed)}, ${valuesParam(c.recordedBy, 'text', typed)})`,
+      sql`(${c.machineId}, ${valuesParam(c.connected ? 1 : 0, 'int', typed)}, ${valuesParam(c.connected ? c.at : (c.connectedAt ?? null), 'bigint', typed)}, ${valuesParam(c.connected ? (c.attemptAt ?? c.at) : null, 'bigint', typed)}, ${valuesParam(c.remoteAddress ?? null, 'text', typed)}, ${valuesParam(c.hardwareId ?? null, 'text', typed)}, ${valuesParam(c.recordedBy, 'text', typed)})`,
   );
   // started_at: when the session began, if that falls in this batch (a start, or an end that
   // carries its start); such a start counts as a check-in even when the session has ended.
+  // attempt_at: a start's place among the agent's sessions (ConnectionUpdate.attemptAt).
   // A start takes the connected flag for the node writing it unless another node holds it for a
-  // session that began later (connected_since): a node slow to write (a storm) must not take the
-  // flag back from the node the agent moved to, whose session is the newer one. Sessions are
-  // ordered by their starts, not by check-ins: an agent going back to its primary checks in on
-  // its secondary until the primary has welcomed it, after the primary's session began. An end
-  // clears the flag only while its node holds it (or none does). Either way an agent that moved
-  // to another node meanwhile stays connected there, whichever node writes last. (This compares
-  // two nodes' clocks: they must agree to well under the second or more an agent takes to move.)
+  // session the agent began later (connected_attempt_at): a node slow to write (a storm), or
+  // one that welcomed an attempt the agent had already given up on, must not take the flag from
+  // the node the agent is on, whose session is the newer one. Sessions are ordered by the
+  // agent's attempts, not by the nodes' clocks or check-ins: a node's welcome can come after the
+  // agent went elsewhere, and an agent going back to its primary checks in on its secondary
+  // until the primary has welcomed it. An end clears the flag only while its node holds it (or
+  // none does). Either way an agent that moved to another node meanwhile stays connected there,
+  // whichever node writes last.
   const takes = sql`(v.connected = 1 and (machines.connected_by is null
     or machines.connected_by = v.recorded_by
-    or machines.connected_since is null
-    or v.started_at >= machines.connected_since))`;
+    or machines.connected_attempt_at is null
+    or v.attempt_at >= machines.connected_attempt_at))`;
   const stale = sql`(v.connected = 1 and not ${takes})`;
   const clears = sql`(v.connected = 0 and (machines.connected_by is null or machines.connected_by = v.recorded_by))`;
   // Last seen only moves forward: a start taking the flag may be older than a check-in the
   // agent's previous node wrote.
   const later = sql`(v.started_at is not null and (machines.last_seen_at is null or v.started_at > machines.last_seen_at))`;
   await sql`
-    with v(id, connected, started_at, remote, hardware, recorded_by) as (values ${sql.join(rows)})
+    with v(id, connected, started_at, attempt_at, remote, hardware, recorded_by) as (values ${sql.join(rows)})
     update machines set
       connected = case
         when ${takes} then 1
@@ -102,10 +104,10 @@ async function connectionsChunk(
         when ${takes} then v.recorded_by
         when ${clears} then null
         else machines.connected_by end,
-      connected_since = case
-        when ${takes} then v.started_at
+      connected_attempt_at = case
+        when ${takes} then v.attempt_at
         when ${clears} then null
-        else machines.connected_since end,
+        else machines.connected_attempt_at end,
       last_seen_at = case when ${later} and not ${stale} then v.started_at else machines.last_seen_at end,
       first_checkin_at = case when v.started_at is not null then coalesce(machines.first_checkin_at, v.started_at) else machines.first_checkin_at end,
       remote_address = case when ${stale} then machines.remote_address else coalesce(v.remote, machines.remote_address) end,

@@ -188,7 +188,7 @@ export function sqlMachineStore(db: Kysely<Database>): MachineReader & MachineWr
     async markAllDisconnected() {
       await db
         .updateTable('machines')
-        .set({ connected: 0, connected_by: null, connected_since: null })
+        .set({ connected: 0, connected_by: null, connected_attempt_at: null })
         .where('connected', '=', 1)
         .execute();
     },

@@ -18,7 +18,7 @@ import * as sparseCommandIndexes from './migrations/015-sparse-command-indexes.m
 import * as terminalSessions from './migrations/016-terminal-sessions.migration';
 import * as checkinHistory from './migrations/017-checkin-history.migration';
 import * as recordingCompression from './migrations/018-recording-compression.migration';
-import * as connectedSince from './migrations/019-connected-since.migration';
+import * as connectedAttempt from './migrations/019-connected-attempt.migration';
 import type { Database } from './schema';
 
 /** A numbered, forward-only migration; `up` may branch on the dialect. */
@@ -46,7 +46,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '016-terminal-sessions': terminalSessions,
   '017-checkin-history': checkinHistory,
   '018-recording-compression': recordingCompression,
-  '019-connected-since': connectedSince,
+  '019-connected-attempt': connectedAttempt,
 };
 
 /**

@@ -160,8 +160,8 @@ export interface MachinesTable {
   connected: number;
   /** The server node (one run of it) holding `connected` (migration 014): only its ends clear it. */
   connected_by: string | null;
-  /** When the session holding `connected` began (migration 019): a start from another node takes the flag only if it is no older. */
-  connected_since: number | null;
+  /** The agent's attempt of the session holding `connected` (migration 019, ConnectionUpdate.attemptAt). */
+  connected_attempt_at: number | null;
   remote_address: string | null;
   logged_on_user: string | null;
   user_idle_seconds: number;

@@ -10,7 +10,7 @@ import { openDatabase } from './open-database';
 import { openSqlStore } from './sql-store';
 
 for (const backend of ACCESS_TEST_BACKENDS) {
-  describe(`migration 019-connected-since (${backend.name})`, () => {
+  describe(`migration 019-connected-attempt (${backend.name})`, () => {
     it('a machine held when the server was upgraded keeps its holder against older starts', async () => {
       const database = await backend.create();
       try {

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import type { TLSSocket } from 'node:tls';
+import { type AgentConnection, type AgentKey, generateAgentKey, nextAttemptAt } from '@muster/agent';
+import {
+  AgentHandshake,
+  type AgentPresentation,
+  CHANNEL_BINDING_LABEL,
+  createDecoder,
+  encodeFrame,
+  type ServerMessage,
+  ServerToAgent,
+  signedAuth,
+} from '@muster/protocol';
+import WebSocket from 'ws';
+import { sqliteFileOf } from '../config';
+import { openDatabase } from '../store/sql/open-database';
+import { connectTestAgent } from '../test-support/agent-connect';
+import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
+
+// A node may welcome an attempt the agent has given up on after another node welcomed its next
+// one; the store orders an agent's sessions by the agent's own attempt stamps (AuthSchema
+// attemptAt), so the node passes each session's stamp on with its start (the store's side:
+// the CheckinRecorder conformance tests).
+
+const decoder = createDecoder<ServerMessage>(ServerToAgent);
+
+describe("a session's start carries the agent's attempt", () => {
+  let server: TestApiServer;
+  const open: AgentConnection[] = [];
+  const sockets: WebSocket[] = [];
+
+  before(async () => {
+    server = await startTestApiServer({}, { listen: true });
+  });
+  after(async () => {
+    for (const connection of open) connection.close();
+    for (const ws of sockets) ws.terminate();
+    await server?.close();
+  });
+
+  /** The stored attempt and start of a machine's holding session, once its start is written. */
+  async function stored(machineId: string): Promise<{ attemptAt: number; startedAt: number }> {
+    const { db, close } = openDatabase({ sqliteFile: sqliteFileOf(server.config) });
+    try {
+      for (const deadline = Date.now() + 5000; ; ) {
+        const row = await db
+          .selectFrom('machines')
+          .select(['connected_attempt_at', 'last_seen_at'])
+          .where('id', '=', machineId)
+          .executeTakeFirstOrThrow();
+        if (row.connected_attempt_at !== null && row.last_seen_at !== null)
+          return { attemptAt: Number(row.connected_attempt_at), startedAt: Number(row.last_seen_at) };
+        assert.ok(Date.now() < deadline, `the start of ${machineId} is written`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await close();
+    }
+  }
+
+  /** Enrolls an agent with its own connection code, then closes that connection. */
+  async function enrolled(name: string): Promise<AgentKey> {
+    const made = await server.call('POST', '/install-tokens', {
+      group: 'order.acme',
+      machineName: name,
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const key = generateAgentKey();
+    const first = await connectTestAgent(server.server.agentPorts[0] as number, key, {
+      name,
+      agentVersion: 'order-test',
+      enrollToken: made.body.token as string,
+    });
+    first.close();
+    return key;
+  }
+
+  /** A genuine handshake by hand, presenting `presents`; resolves once welcomed. */
+  async function rawSession(key: AgentKey, presents: AgentPresentation): Promise<void> {
+    const ws = new WebSocket(`wss://127.0.0.1:${server.server.agentPorts[0]}/agent`, {
+      rejectUnauthorized: false,
+      perMessageDeflate: false,
+    });
+    sockets.push(ws);
+    let socket: TLSSocket | undefined;
+    ws.on('upgrade', (response) => {
+      socket = response.socket as TLSSocket;
+    });
+    await once(ws, 'open');
+    const handshake = new AgentHandshake(null);
+    ws.send(encodeFrame(handshake.hello()));
+    const [challenge] = (await once(ws, 'message')) as [Buffer];
+    const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
+    const step = handshake.receive(decoder.decode(challenge.toString('utf8')), binding);
+    assert.equal(step.kind, 'authenticate');
+    if (step.kind !== 'authenticate') return;
+    ws.send(encodeFrame(signedAuth(key, step.proof, presents)));
+    const [welcome] = (await once(ws, 'message')) as [Buffer];
+    assert.equal(decoder.decode(welcome.toString('utf8')).t, 'welcome');
+  }
+
+  it('stores the stamp the agent sent, and the start itself for an agent that sends none', async () => {
+    const key = await enrolled('stamped');
+    await rawSession(key, {
+      hostName: 'stamped',
+      hardwareId: 'hw-stamped',
+      agentVersion: 'order-test',
+      attemptAt: 12345,
+    });
+    assert.equal((await stored('stamped.order.acme')).attemptAt, 12345);
+
+    const older = await enrolled('unstamped');
+    await rawSession(older, {
+      hostName: 'unstamped',
+      hardwareId: 'hw-unstamped',
+      agentVersion: 'order-test',
+    });
+    const start = await stored('unstamped.order.acme');
+    assert.equal(start.attemptAt, start.startedAt);
+  });
+
+  it("the agent's connection code stamps each attempt", async () => {
+    const key = await enrolled('agent');
+    // An hour ahead of the clock: a stamp from the agent, not the node's time of the welcome.
+    const ahead = nextAttemptAt(Date.now() + 3_600_000);
+    const connection = await connectTestAgent(server.server.agentPorts[0] as number, key, {
+      name: 'agent',
+      agentVersion: 'order-test',
+    });
+    open.push(connection);
+    assert.equal((await stored('agent.order.acme')).attemptAt, ahead + 1);
+  });
+});
