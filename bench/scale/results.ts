@@ -89,6 +89,8 @@ export interface UnmarkedMachine {
   connectedBy: string | null;
   connectedAttemptAt: number | null;
   lastSeenAt: number | null;
+  /** The nodes (by index) that showed it online: those holding a session of it (or, with a recent last check-in, every node). */
+  onlineOnNodes: number[];
   /** Its sessions, oldest first: node, start and end (ms), why it ended, check-ins counted. */
   sessions: Array<{
     node: string;

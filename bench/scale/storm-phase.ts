@@ -38,7 +38,7 @@ async function checkStore(
 }
 
 /** Up to ten machines the store marks offline, with their connection history (see StoreCheck). */
-async function sampleUnmarked(databaseUrl: string): Promise<UnmarkedMachine[]> {
+async function sampleUnmarked(databaseUrl: string, cluster: ScaleCluster): Promise<UnmarkedMachine[]> {
   const { db, close } = openDatabase({ postgresUrl: databaseUrl });
   try {
     const machines = await sql<{
@@ -61,11 +61,22 @@ async function sampleUnmarked(databaseUrl: string): Promise<UnmarkedMachine[]> {
         select node_id, connected_at, disconnected_at, end_reason, checkins from checkin_history
         where machine_id = ${m.id} order by connected_at, id`.execute(db);
       const time = (v: string | null) => (v === null ? null : Number(v));
+      // A node shows a machine online while it holds its session, whatever the store says.
+      const online = await Promise.all(
+        cluster.nodes.map((n) =>
+          n
+            .api()
+            .request<{ online: boolean }>('GET', `/machines/${m.id}`, undefined, 10_000)
+            .then((view) => view.online)
+            .catch(() => null),
+        ),
+      );
       out.push({
         id: m.id,
         connectedBy: m.connected_by,
         connectedAttemptAt: time(m.connected_attempt_at),
         lastSeenAt: time(m.last_seen_at),
+        onlineOnNodes: online.flatMap((on, node) => (on ? [node] : [])),
         sessions: sessions.rows.map((h) => ({
           node: h.node_id,
           at: Number(h.connected_at),
@@ -141,7 +152,7 @@ export async function runStorm(
   );
   const store: StoreCheck = agreed.value;
   if (store.markedConnected < store.serverConnected) {
-    store.unmarked = await sampleUnmarked(databaseUrl);
+    store.unmarked = await sampleUnmarked(databaseUrl, cluster);
     for (const m of store.unmarked) say(`storm: marked offline while connected: ${JSON.stringify(m)}`);
   }
   const now = await pool.status();

@@ -13,15 +13,26 @@ const CHUNK = 2000;
  * UPDATE ... FROM VALUES per chunk of up to 2,000 machines, on both databases. For SQLite that
  * is about half the cost of a prepared UPDATE per machine; for PostgreSQL one round trip
  * instead of thousands.
+ *
+ * On PostgreSQL every batch locks its machines' rows in the order of their ids first. Several
+ * nodes write batches over the same machines at once (an agent moving from one node to another
+ * is in both nodes' batches), and an UPDATE locks rows in whatever order its plan meets them:
+ * two such batches could each hold a row the other waits for, and PostgreSQL then aborted one
+ * (bench:scale's SIGTERM storm at 100,000 agents: about 75 deadlocks in a minute). In one order
+ * no batch waits for a row while holding a later one. SQLite has one writer at a time.
  */
 export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): CheckinRecorder {
   const typed = dialect === 'postgres';
   return {
     async recordConnections(batch) {
       if (batch.length === 0) return;
+      const ordered = typed ? byMachineId(batch) : batch;
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < batch.length; i += CHUNK)
-          await connectionsChunk(trx, batch.slice(i, i + CHUNK), typed);
+        for (let i = 0; i < ordered.length; i += CHUNK) {
+          const chunk = ordered.slice(i, i + CHUNK);
+          if (typed) await lockInOrder(trx, chunk);
+          await connectionsChunk(trx, chunk, typed);
+        }
       });
     },
     async releaseConnections(recordedBy) {
@@ -34,12 +45,41 @@ export function sqlCheckinRecorder(db: Kysely<Database>, dialect: Dialect): Chec
     },
     async recordCheckins(batch) {
       if (batch.length === 0) return;
+      const ordered = typed ? byMachineId(batch) : batch;
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < batch.length; i += CHUNK)
-          await checkinsChunk(trx, batch.slice(i, i + CHUNK), typed);
+        for (let i = 0; i < ordered.length; i += CHUNK) {
+          const chunk = ordered.slice(i, i + CHUNK);
+          if (typed) await lockInOrder(trx, chunk);
+          await checkinsChunk(trx, chunk, typed);
+        }
       });
     },
   };
+}
+
+/** The batch sorted by machine id, the order every batch locks its rows in. */
+function byMachineId<T extends { machineId: string }>(batch: readonly T[]): T[] {
+  return [...batch].sort((a, b) => (a.machineId < b.machineId ? -1 : a.machineId > b.machineId ? 1 : 0));
+}
+
+/**
+ * Locks a chunk's machine rows one after the other in id order (PostgreSQL locks the rows of a
+ * SELECT ... ORDER BY ... FOR UPDATE as they leave the sort), before the UPDATE that then
+ * holds them all.
+ */
+async function lockInOrder(db: Kysely<Database>, chunk: readonly { machineId: string }[]): Promise<void> {
+  await db
+    .selectFrom('machines')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      chunk.map((c) => c.machineId),
+    )
+    // Byte order, as the batch was sorted: then the chunks of a batch follow each other too.
+    .orderBy(sql`id collate "C"`)
+    .forUpdate()
+    .execute();
 }
 
 async function checkinsChunk(
