@@ -107,4 +107,34 @@ describe('connection and check-in batches lock their rows in id order (postgres)
       }
     });
   }
+
+  it("does not wait for a connection history insert's lock on the same machine", async () => {
+    const store = await openSqlStore({ postgresUrl: database.url });
+    const inserter = new pg.Client({ connectionString: database.url });
+    await inserter.connect();
+    try {
+      // A history row's reference to its machine takes a key-share lock on the machine's row
+      // until the inserting transaction ends (another node's batch, still writing).
+      await inserter.query('begin');
+      await inserter.query(
+        `insert into checkin_history (id, machine_id, connected_at, remote_address, node_id)
+         values ('h-lock', $1, $2, '192.0.2.1', 'lock-b')`,
+        [ids[1], T0],
+      );
+      const written = store.checkins.recordConnections(
+        ids.map(
+          (machineId): ConnectionUpdate => ({ machineId, connected: true, recordedBy: 'lock-c', at: T0 + 3 }),
+        ),
+      );
+      const outcome = await Promise.race([
+        written.then(() => 'written'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 3000)),
+      ]);
+      assert.equal(outcome, 'written');
+    } finally {
+      await inserter.query('rollback');
+      await inserter.end();
+      await store.close();
+    }
+  });
 });

@@ -64,8 +64,10 @@ function byMachineId<T extends { machineId: string }>(batch: readonly T[]): T[] 
 
 /**
  * Locks a chunk's machine rows one after the other in id order (PostgreSQL locks the rows of a
- * SELECT ... ORDER BY ... FOR UPDATE as they leave the sort), before the UPDATE that then
- * holds them all.
+ * SELECT ... ORDER BY ... FOR NO KEY UPDATE as they leave the sort), before the UPDATE that then
+ * holds them all. The lock is the UPDATE's own (FOR NO KEY UPDATE): FOR UPDATE would also wait
+ * for the key-share locks that inserting connection history rows takes on their machines, and
+ * those inserts come in no particular order (measured: they deadlocked with it instead).
  */
 async function lockInOrder(db: Kysely<Database>, chunk: readonly { machineId: string }[]): Promise<void> {
   await db
@@ -78,7 +80,7 @@ async function lockInOrder(db: Kysely<Database>, chunk: readonly { machineId: st
     )
     // Byte order, as the batch was sorted: then the chunks of a batch follow each other too.
     .orderBy(sql`id collate "C"`)
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 
