@@ -11,6 +11,7 @@ import {
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Bus, BusEvent } from '../bus/bus';
 import { RELAY_PATH } from '../terminal/relay-messages';
+import { AGENT_PORT_ALPN } from './agent-port-alpn';
 import { AgentSession, type SessionDependencies } from './agent-session';
 import { type GateTicket, HandshakeGate, type HandshakeLimits } from './handshake-gate';
 import { reconnectWindowSeconds } from './reconnect-window';
@@ -125,6 +126,7 @@ export class AgentGateway {
           minVersion: 'TLSv1.3',
           // Node's default (120 s) let an idle socket hold a handshake slot for two minutes.
           handshakeTimeout: this.deps.handshakeTimeoutMs,
+          ...AGENT_PORT_ALPN,
         },
         (_req, res) => {
           res
