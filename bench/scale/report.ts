@@ -96,7 +96,7 @@ export function formatScaleReport(r: ScaleResults): string {
         `${fixed(((s.nodeCpuSeconds + s.simulatorCpuSeconds) / Math.max(1, s.back)) * 1000, 2)} ms per agent back.`,
     );
     lines.push(
-      `  store: ${int(s.store.machines)}/${int(s.store.expectedMachines)} accounts, ${int(s.store.markedConnected)} marked connected, nodes count ${int(s.store.serverConnected)}.`,
+      `  store: ${int(s.store.machines)}/${int(s.store.expectedMachines)} accounts, ${int(s.store.markedConnected)} marked connected (${int(s.store.lostMarks ?? 0)} others still offline 5 s later), nodes count ${int(s.store.serverConnected)}.`,
     );
   }
   const l = r.nodeLoss;

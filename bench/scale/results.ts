@@ -75,6 +75,12 @@ export interface StoreCheck {
   /** Accounts the store marks connected, a few seconds after every agent was back. */
   markedConnected: number;
   serverConnected: number;
+  /**
+   * Machines marked offline while every agent was connected, and still so in a second read
+   * five seconds later: lost marks, not moves whose writes were in flight.
+   */
+  lostMarks?: number;
+  /** Every account there, and no lost marks (or the counts agreed outright). */
   ok: boolean;
   /**
    * When fewer are marked connected than are: up to ten of the machines marked offline, with

@@ -10,18 +10,28 @@ import type { NotifyCounter } from './notify-counter';
 import type { StoreCheck, StormResult, UnmarkedMachine } from './results';
 import { SCALE_GROUP } from './seed-agents';
 
+/** A read of the store after a storm, with the machines it marked offline. */
+interface StoreRead extends Omit<StoreCheck, 'lostMarks'> {
+  unmarkedIds: Set<string>;
+}
+
+/** How long after one read a machine still marked offline counts as lost, not as in flight. */
+const IN_FLIGHT_MS = 5_000;
+
 /** Reads what the store holds after a storm and compares it with the agents and the nodes. */
 async function checkStore(
   databaseUrl: string,
   cluster: ScaleCluster,
   agents: number,
   connectedNow: number,
-): Promise<StoreCheck> {
+): Promise<StoreRead> {
   const { db, close } = openDatabase({ postgresUrl: databaseUrl });
   try {
     const row = await sql<{ machines: string; connected: string }>`
       select count(*) as machines, count(*) filter (where connected = 1) as connected
       from machines where group_id = ${SCALE_GROUP}`.execute(db);
+    const unmarked = await sql<{ id: string }>`
+      select id from machines where group_id = ${SCALE_GROUP} and connected = 0`.execute(db);
     const machines = Number(row.rows[0]?.machines ?? 0);
     const markedConnected = Number(row.rows[0]?.connected ?? 0);
     const serverConnected = (await nodeCounts(cluster)).reduce((a, b) => a + b, 0);
@@ -30,6 +40,7 @@ async function checkStore(
       expectedMachines: agents,
       markedConnected,
       serverConnected,
+      unmarkedIds: new Set(unmarked.rows.map((r) => r.id)),
       ok: machines === agents && markedConnected === connectedNow && serverConnected === connectedNow,
     };
   } finally {
@@ -143,21 +154,34 @@ export async function runStorm(
   );
   const notifySpan = span();
   // Connection state is written coalesced: the store may lag the sessions by a flush or two,
-  // so it is read until it agrees (or a minute has passed, and the disagreement is reported).
-  const agreed = await waitUntil(
-    async () => checkStore(databaseUrl, cluster, agents, (await pool.status()).connected),
-    (check) => check.ok,
-    60_000,
-    2_000,
-  );
-  const store: StoreCheck = agreed.value;
-  if (store.markedConnected < store.serverConnected) {
+  // so it is read until it agrees, or a minute has passed. Agents still go back from their
+  // secondary to their primary then, each a move whose writes are in flight for a second or
+  // so: a machine marked offline counts as lost only when a read IN_FLIGHT_MS later still has
+  // it offline while every agent is connected.
+  const read = async () => checkStore(databaseUrl, cluster, agents, (await pool.status()).connected);
+  const agreed = await waitUntil(read, (check) => check.ok, 60_000, 2_000);
+  let last = agreed.value;
+  let lost = 0;
+  if (!last.ok) {
+    const first = last;
+    await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
+    last = await read();
+    lost = [...last.unmarkedIds].filter((id) => first.unmarkedIds.has(id)).length;
+  }
+  const { unmarkedIds, ...counts } = last;
+  const store: StoreCheck = {
+    ...counts,
+    lostMarks: lost,
+    ok: last.ok || (last.machines === agents && lost === 0),
+  };
+  if (unmarkedIds.size > 0) {
     store.unmarked = await sampleUnmarked(databaseUrl, cluster);
     for (const m of store.unmarked) say(`storm: marked offline while connected: ${JSON.stringify(m)}`);
   }
   const now = await pool.status();
   say(
-    `storm: store holds ${store.machines}/${agents} accounts, ${store.markedConnected} marked connected, ` +
+    `storm: store holds ${store.machines}/${agents} accounts, ${store.markedConnected} marked connected ` +
+      `(${store.lostMarks} of the others still offline ${IN_FLIGHT_MS / 1000} s later), ` +
       `nodes count ${store.serverConnected}, simulators ${now.connected}`,
   );
   return {

@@ -83,10 +83,10 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
     );
     add(
       `Store intact after ${s.signal}`,
-      'every account, counts agree',
+      'every account, no mark lost',
       `${int(s.store.machines)}/${int(s.store.expectedMachines)} accounts`,
       s.store.ok,
-      `${int(s.store.markedConnected)} marked connected, nodes count ${int(s.store.serverConnected)}`,
+      `${int(s.store.markedConnected)} marked connected, ${int(s.store.lostMarks ?? 0)} lost, nodes count ${int(s.store.serverConnected)}`,
     );
   }
   const l = r.nodeLoss;
