@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { TLSSocket } from 'node:tls';
 import { type AgentConnection, generateAgentKey } from '@muster/agent';
-import {
-  AgentHandshake,
-  CHANNEL_BINDING_LABEL,
-  createDecoder,
-  encodeFrame,
-  type ServerMessage,
-  ServerToAgent,
-  signedAuth,
-} from '@muster/protocol';
-import WebSocket from 'ws';
 import { sqliteFileOf } from '../config';
 import { openDatabase } from '../store/sql/open-database';
 import { connectTestAgent } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres';
+import { sendRawAuth } from '../test-support/raw-agent-handshake';
 import { callApi } from '../test-support/two-organizations';
 
 // An agent that gives up on a connection while the server is still admitting it (a handshake
@@ -26,8 +16,6 @@ import { callApi } from '../test-support/two-organizations';
 // connected. The abandoned connection used to write its end when its admission answered, and
 // that end cleared the flag the agent's live connection on the same node held (bench:scale's
 // SIGTERM storm left machines marked offline that were connected).
-
-const decoder = createDecoder<ServerMessage>(ServerToAgent);
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`a connection abandoned during its admission (${backend})`, () => {
@@ -89,24 +77,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
       // The same agent's second connection: a genuine hello and auth, then gone at once, before
       // the server could answer the auth.
-      const ws = new WebSocket(`wss://127.0.0.1:${port}/agent`, {
-        rejectUnauthorized: false,
-        perMessageDeflate: false,
-      });
-      let socket: TLSSocket | undefined;
-      ws.on('upgrade', (response) => {
-        socket = response.socket as TLSSocket;
-      });
-      ws.on('error', () => {});
-      await once(ws, 'open');
-      const handshake = new AgentHandshake(null);
-      ws.send(encodeFrame(handshake.hello()));
-      const [challenge] = (await once(ws, 'message')) as [Buffer];
-      const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
-      const step = handshake.receive(decoder.decode(challenge.toString('utf8')), binding);
-      assert.equal(step.kind, 'authenticate');
-      if (step.kind !== 'authenticate') return;
-      ws.send(encodeFrame(signedAuth(key, step.proof, presents)), () => ws.terminate());
+      const { ws } = await sendRawAuth(port, key, presents, (socket) => socket.terminate());
       await once(ws, 'close');
 
       // Two coalesced writes later, what the store says agrees with what is connected.

@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import type { TLSSocket } from 'node:tls';
 import { type AgentConnection, type AgentKey, generateAgentKey, nextAttemptAt } from '@muster/agent';
-import {
-  AgentHandshake,
-  type AgentPresentation,
-  CHANNEL_BINDING_LABEL,
-  createDecoder,
-  encodeFrame,
-  type ServerMessage,
-  ServerToAgent,
-  signedAuth,
-} from '@muster/protocol';
-import WebSocket from 'ws';
+import type { AgentPresentation } from '@muster/protocol';
+import type WebSocket from 'ws';
 import { sqliteFileOf } from '../config';
 import { openDatabase } from '../store/sql/open-database';
 import { connectTestAgent } from '../test-support/agent-connect';
 import { startTestApiServer, type TestApiServer } from '../test-support/api-server';
+import { sendRawAuth } from '../test-support/raw-agent-handshake';
 
 // A node may welcome an attempt the agent has given up on after another node welcomed its next
 // one; the store orders an agent's sessions by the agent's own attempt stamps (AuthSchema
 // attemptAt), so the node passes each session's stamp on with its start (the store's side:
 // the CheckinRecorder conformance tests).
-
-const decoder = createDecoder<ServerMessage>(ServerToAgent);
 
 describe("a session's start carries the agent's attempt", () => {
   let server: TestApiServer;
@@ -79,26 +67,9 @@ describe("a session's start carries the agent's attempt", () => {
 
   /** A genuine handshake by hand, presenting `presents`; resolves once welcomed. */
   async function rawSession(key: AgentKey, presents: AgentPresentation): Promise<void> {
-    const ws = new WebSocket(`wss://127.0.0.1:${server.server.agentPorts[0]}/agent`, {
-      rejectUnauthorized: false,
-      perMessageDeflate: false,
-    });
+    const { ws, next } = await sendRawAuth(server.server.agentPorts[0] as number, key, presents);
     sockets.push(ws);
-    let socket: TLSSocket | undefined;
-    ws.on('upgrade', (response) => {
-      socket = response.socket as TLSSocket;
-    });
-    await once(ws, 'open');
-    const handshake = new AgentHandshake(null);
-    ws.send(encodeFrame(handshake.hello()));
-    const [challenge] = (await once(ws, 'message')) as [Buffer];
-    const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
-    const step = handshake.receive(decoder.decode(challenge.toString('utf8')), binding);
-    assert.equal(step.kind, 'authenticate');
-    if (step.kind !== 'authenticate') return;
-    ws.send(encodeFrame(signedAuth(key, step.proof, presents)));
-    const [welcome] = (await once(ws, 'message')) as [Buffer];
-    assert.equal(decoder.decode(welcome.toString('utf8')).t, 'welcome');
+    assert.equal((await next()).t, 'welcome');
   }
 
   it('stores the stamp the agent sent, and the start itself for an agent that sends none', async () => {
