@@ -125,7 +125,8 @@ async function connectionsChunk(
   // agent went elsewhere, and an agent going back to its primary checks in on its secondary
   // until the primary has welcomed it. An end clears the flag only while its node holds it (or
   // none does). Either way an agent that moved to another node meanwhile stays connected there,
-  // whichever node writes last.
+  // whichever node writes last. (An agent that sends no stamp is ordered by the nodes' times of
+  // its welcomes: their clocks must then agree to well under the second it takes to move.)
   const takes = sql`(v.connected = 1 and (machines.connected_by is null
     or machines.connected_by = v.recorded_by
     or machines.connected_attempt_at is null
