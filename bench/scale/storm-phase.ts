@@ -13,6 +13,8 @@ import { SCALE_GROUP } from './seed-agents';
 /** A read of the store after a storm, with the machines it marked offline. */
 interface StoreRead extends Omit<StoreCheck, 'lostMarks'> {
   unmarkedIds: Set<string>;
+  /** Agents the simulators had connected at the read. */
+  agentsConnected: number;
 }
 
 /** How long after one read a machine still marked offline counts as lost, not as in flight. */
@@ -41,6 +43,7 @@ async function checkStore(
       markedConnected,
       serverConnected,
       unmarkedIds: new Set(unmarked.rows.map((r) => r.id)),
+      agentsConnected: connectedNow,
       ok: machines === agents && markedConnected === connectedNow && serverConnected === connectedNow,
     };
   } finally {
@@ -168,11 +171,13 @@ export async function runStorm(
     last = await read();
     lost = [...last.unmarkedIds].filter((id) => first.unmarkedIds.has(id)).length;
   }
-  const { unmarkedIds, ...counts } = last;
+  const { unmarkedIds, agentsConnected: _, ...counts } = last;
   const store: StoreCheck = {
     ...counts,
     lostMarks: lost,
-    ok: last.ok || (last.machines === agents && lost === 0),
+    // Only while every agent is connected does a machine marked offline mean a lost mark (and
+    // can no machine be marked connected that is not).
+    ok: last.ok || (last.machines === agents && last.agentsConnected === agents && lost === 0),
   };
   if (unmarkedIds.size > 0) {
     store.unmarked = await sampleUnmarked(databaseUrl, cluster);
