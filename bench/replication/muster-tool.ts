@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_SERVICE_ENVIRONMENT } from '@muster/protocol';
 import { OFFSITE_DIRS, type ReplicationIdentity } from '@muster/replication';
 import { spawnNode, stopChild } from '../support/children';
 import { REPO_ROOT } from '../support/paths';
@@ -81,7 +82,8 @@ export class MusterTool implements ReplicationTool {
     };
     const child = spawnNode([...this.setup.nodeArgs, ...this.setup.scripts.offsite], {
       cwd: REPO_ROOT,
-      env: { ...process.env, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
+      // Run as the installed agent runs (its service unit's environment).
+      env: { ...process.env, ...AGENT_SERVICE_ENVIRONMENT, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const lines = new JsonLines<OffsiteLine>(child.stdout!);
@@ -117,7 +119,7 @@ export class MusterTool implements ReplicationTool {
       const spawned = performance.now();
       const sender = spawnNode([...this.setup.nodeArgs, ...this.setup.scripts.sender], {
         cwd: REPO_ROOT,
-        env: { ...process.env, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
+        env: { ...process.env, ...AGENT_SERVICE_ENVIRONMENT, [MUSTER_CHILD_ENV]: JSON.stringify(config) },
         stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       });
       const lines = new JsonLines<SenderLine>(sender.stdout!);

@@ -304,7 +304,7 @@ export function formatReport(r: ReplicationBenchResults, toolOrder: readonly Too
       'payload bytes through the proxy, client to server and back (TLS and ssh overhead included). CPU: ' +
       "user+system of each side's processes (rsync over ssh: rsync and ssh; sshd's session and rsync on the " +
       "receiving side). RSS: sum of the peak resident sets of the side's processes (Muster: one node process " +
-      `each, ${runtimeText(r.config['musterRuntime'])}). The proxy used ${fixed(r.proxyCpuSeconds, 1)} CPU-s over the run, shared by all tools. ` +
+      `each, ${runtimeText(r.config['musterRuntime'])}, with the installed agent's environment: MALLOC_ARENA_MAX=1). The proxy used ${fixed(r.proxyCpuSeconds, 1)} CPU-s over the run, shared by all tools. ` +
       'Failed checks are listed in the JSON (check.problems). ' +
       'From memo: matched bytes the sender confirmed from its block memo of the previous pass (an xxHash64 ' +
       'per block beside its SHA-256) instead of SHA-256ing them again. ' +

@@ -17,6 +17,13 @@ export const INSTALL_PATHS = {
 export const AGENT_REFUSED_EXIT_STATUS = 3;
 
 /**
+ * Environment the installed agent runs with. One malloc arena: glibc otherwise gives each
+ * thread that allocates (libuv's file-system pool, V8's helpers) an arena of its own, and a
+ * replicating offsite held 3-4 MiB more at its peak that way, for no speed measured.
+ */
+export const AGENT_SERVICE_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
+
+/**
  * The systemd unit of the installed agent. The install token is not on the command line, where
  * `ps` shows it to every user, but in a root-only environment file the script empties once the
  * agent is enrolled; a refused agent (exit status 3) is not restarted in a loop.
@@ -30,6 +37,9 @@ After=network-online.target
 [Service]
 Type=simple
 EnvironmentFile=-${INSTALL_PATHS.config}
+${Object.entries(AGENT_SERVICE_ENVIRONMENT)
+  .map(([name, value]) => `Environment=${name}=${value}`)
+  .join('\n')}
 # An update that keeps failing to start is rolled back once its trial ran out (the agent
 # rolls back by itself when it starts but cannot check in).
 ExecStartPre=/bin/sh -c 't=${INSTALL_PATHS.state}/update-trial.deadline; if [ -f "$$t" ] && [ "$$(date +%%s)" -gt "$$(cat "$$t")" ]; then mv -f ${INSTALL_PATHS.executable}.previous ${INSTALL_PATHS.executable}; rm -f "$$t" ${INSTALL_PATHS.state}/update-trial.json; fi'
