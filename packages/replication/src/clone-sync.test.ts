@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type FileHandle, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256 } from './block-hasher';
+import { gateFileHandle } from './file-handle-test-gate';
 import { partialFiles } from './offsite-layout';
 import { PartialFile } from './partial-file';
 import { weakChecksum } from './rolling-checksum';
@@ -15,61 +16,6 @@ const BLOCK = 1024;
 /** The partial's threshold of held records before a clone syncs (CLONE_RECORDS_PER_SYNC). */
 const RECORDS_PER_SYNC = 4096;
 const SIZE = 2 * RECORDS_PER_SYNC * BLOCK;
-
-/**
- * Holds every FileHandle.sync() of this process behind a gate while `closed` (node's own file
- * handles: the fsync is real once let through), or fails it with `fail`.
- */
-async function syncGate(): Promise<{
-  close(): void;
-  open(): void;
-  failNext(error: Error): void;
-  readonly waiting: number;
-  restore(): void;
-}> {
-  const probe = await open(process.execPath, 'r');
-  const proto = Object.getPrototypeOf(probe) as { sync: (this: FileHandle) => Promise<void> };
-  await probe.close();
-  const realSync = proto.sync;
-  let gate: { promise: Promise<void>; resolve: () => void } | undefined;
-  let failure: Error | undefined;
-  let waiting = 0;
-  proto.sync = async function (this: FileHandle) {
-    if (failure) {
-      const error = failure;
-      failure = undefined;
-      throw error;
-    }
-    if (gate) {
-      waiting += 1;
-      await gate.promise;
-      waiting -= 1;
-    }
-    return realSync.call(this);
-  };
-  return {
-    close() {
-      let resolve = (): void => undefined;
-      const promise = new Promise<void>((r) => {
-        resolve = r;
-      });
-      gate = { promise, resolve };
-    },
-    open() {
-      gate?.resolve();
-      gate = undefined;
-    },
-    failNext(error) {
-      failure = error;
-    },
-    get waiting() {
-      return waiting;
-    },
-    restore() {
-      proto.sync = realSync;
-    },
-  };
-}
 
 /** A stored file and a clone-and-patch partial of it (no block changed). */
 async function clonedPartial(): Promise<{
@@ -98,10 +44,10 @@ async function keep(partial: PartialFile, stored: Buffer, first: number, count: 
 
 test("a clone's checkpoint does not wait for its fsync, and journals the records only after it", async () => {
   const { dir, stored, partial, journal } = await clonedPartial();
-  const gate = await syncGate();
+  const gate = await gateFileHandle('sync');
   try {
     await keep(partial, stored, 0, RECORDS_PER_SYNC);
-    gate.close();
+    gate.hold();
     // Before the change the checkpoint awaited the fsync: with the fsync held it never returned.
     const returned = await Promise.race([
       partial.checkpoint().then(() => true),
@@ -128,7 +74,7 @@ test("a clone's checkpoint does not wait for its fsync, and journals the records
 
 test("a clone's failed background fsync fails the file: it is never verified or published", async () => {
   const { dir, stored, partial, journal } = await clonedPartial();
-  const gate = await syncGate();
+  const gate = await gateFileHandle('sync');
   try {
     await keep(partial, stored, 0, RECORDS_PER_SYNC);
     await partial.sync();

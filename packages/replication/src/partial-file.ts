@@ -30,9 +30,16 @@ const CLONE_RECORDS_PER_SYNC = 4096;
 /**
  * Contiguous bytes gathered before one write (with one journal write before it). The write
  * then runs while the next pieces arrive; a process killed meanwhile loses at most this much
- * and the one write in flight, which the sender sends again.
+ * and the writes in flight, which the sender sends again.
  */
 const WRITE_BATCH = 512 * 1024;
+
+/**
+ * Batches written at once. The thread pool copies them into the page cache side by side while
+ * the event loop takes the next frames: seeding a 4 GiB image between two processes took
+ * 12.9 s against 14.5 s with one at a time (medians of five alternating pairs, two cores).
+ */
+const WRITES_IN_FLIGHT = 3;
 
 /** Which version of which file a partial belongs to; a partial of another version is dropped. */
 export interface PartialIdentity {
@@ -70,7 +77,12 @@ export class PartialFile {
   private batchLines: string[] = [];
   private batchBytes = 0;
   private batchAt = 0;
+  /** The newest batch being written; batches complete in order, so it is done when all are. */
   private writing: Promise<void> | undefined;
+  /** Batches being written, oldest first. */
+  private inFlight: Promise<void>[] = [];
+  /** The newest batch's journal write (the next batch's records follow it). */
+  private journaled: Promise<void> = Promise.resolve();
   private writeError: unknown;
   private syncing: Promise<void> | undefined;
   /**
@@ -301,10 +313,11 @@ export class PartialFile {
    * Starts writing the batch: its journal records first, then the data. In that order a
    * process killed between the two leaves records whose data does not verify (dropped on
    * resume), never data without a record. A clone's records wait for the next sync instead.
-   * One batch is written at a time; the caller waits only when the previous one is still going.
+   * Up to WRITES_IN_FLIGHT batches are written at once; the caller waits only when that many
+   * are still going. Journal writes keep file order; so does completion.
    */
   private async startWrite(): Promise<void> {
-    if (this.writing) await this.writing;
+    while (this.inFlight.length >= WRITES_IN_FLIGHT) await this.inFlight[0];
     this.throwWriteError();
     if (this.batchBytes === 0) return;
     const buffers = this.batch;
@@ -313,8 +326,14 @@ export class PartialFile {
     this.batch = [];
     this.batchLines = [];
     this.batchBytes = 0;
-    const write = async (): Promise<void> => {
+    // Journal records go in file order, each batch's before its data.
+    const journaled = this.journaled.then(async () => {
       if (!this.cloned && this.journal && lines.length > 0) await this.journal.write(lines.join(''));
+    });
+    this.journaled = journaled.catch(() => undefined);
+    const previous = this.writing;
+    const write = async (): Promise<void> => {
+      await journaled;
       for (let i = 0, position = at; i < buffers.length; ) {
         // writev takes at most IOV_MAX (1024) buffers.
         const group = buffers.slice(i, i + 1024);
@@ -327,20 +346,24 @@ export class PartialFile {
       }
       // Written: received frames and reads of the stored file are nowhere else referred to.
       for (const buffer of buffers) dataBuffers.give(buffer);
+      // Batches complete in file order, so a clone's records stay in order and the newest
+      // batch being done means every batch is.
+      await previous;
       if (this.cloned) {
         this.pendingRecords.push(...lines);
         await patchStep('patched', this.identity.path);
       }
     };
-    this.writing = write().then(
-      () => {
-        this.writing = undefined;
-      },
-      (error: unknown) => {
-        this.writing = undefined;
+    const done: Promise<void> = write()
+      .catch((error: unknown) => {
         this.writeError ??= error;
-      },
-    );
+      })
+      .finally(() => {
+        this.inFlight.splice(this.inFlight.indexOf(done), 1);
+        if (this.writing === done) this.writing = undefined;
+      });
+    this.inFlight.push(done);
+    this.writing = done;
   }
 
   /**

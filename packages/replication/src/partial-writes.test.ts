@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gateFileHandle } from './file-handle-test-gate';
+import { partialFiles } from './offsite-layout';
+import { PartialFile } from './partial-file';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const BLOCK = 64 * KiB;
+const SIZE = 4 * MiB;
+
+/** Waits until `ready()` holds, failing after `ms`. */
+async function until(ready: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Offsets of a journal's records, in the order they were journaled. */
+async function journalOffsets(journal: string): Promise<number[]> {
+  const lines = (await readFile(journal, 'utf8')).trim().split('\n').slice(1);
+  return lines.map((line) => Number(line.split(' ')[0]));
+}
+
+for (const kind of ['written from empty', 'a clone'] as const) {
+  test(`a partial (${kind}) writes three batches at once; finished out of order, its journal stays in file order`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'muster-partial-writes-'));
+    const identity = { path: 'm-1/image.img', size: SIZE, mtimeMs: 1_700_000_000_000 };
+    const gate = await gateFileHandle('writev');
+    try {
+      const source = join(dir, 'stored.img');
+      await writeFile(source, randomBytes(SIZE));
+      const clone = kind === 'a clone' ? { source, before: async () => undefined } : undefined;
+      const partial = await PartialFile.open(dir, identity, BLOCK, clone);
+      assert.equal(partial.cloned, kind === 'a clone');
+      const data = randomBytes(SIZE);
+      gate.hold();
+      // Blocks handed over one at a time, as the receiver does: every 512 KiB is one batch.
+      const writing = (async () => {
+        for (let at = 0; at < SIZE; at += BLOCK) await partial.write(data.subarray(at, at + BLOCK));
+      })();
+      // One at a time before: the second batch waited for the first to be written.
+      await until(() => gate.waiting === 3, 'three batches are being written');
+      await sleep(50);
+      assert.equal(gate.waiting, 3, 'a fourth batch waits until one of the three is written');
+      // The newest finishes first.
+      gate.release(2);
+      gate.release(1);
+      await sleep(20);
+      gate.release(0);
+      gate.open();
+      await writing;
+      await partial.sync();
+      const offsets = await journalOffsets(partialFiles(dir, identity.path).journal);
+      assert.deepEqual(
+        offsets,
+        Array.from({ length: SIZE / BLOCK }, (_, i) => i * BLOCK),
+        'one record a block, in file order',
+      );
+      await partial.suspend();
+      // A resume reads the journal back and keeps every record whose bytes check out: all.
+      const resumed = await PartialFile.open(dir, identity, BLOCK);
+      assert.equal(resumed.length, SIZE);
+      assert.equal(resumed.hasher.digest(), partial.hasher.digest());
+      await resumed.discard();
+    } finally {
+      gate.restore();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
