@@ -9,6 +9,7 @@ import { type BlockMemo, BlockMemoRecorder } from './block-memo';
 import { type BasisSignature, basisBlockLength, decodeSignature, encodeSignature } from './block-signature';
 import { blockCount } from './block-size';
 import { type DeltaInput, encodeDelta } from './delta-encoder';
+import { gateFileHandle, until } from './file-handle-test-gate';
 import { blockMemoOf } from './test-support';
 import { loadXxh64 } from './xxh64';
 
@@ -181,4 +182,43 @@ test('a memo entry that does not describe the basis block costs a hash, never a 
   assert.ok(rebuilt.equals(basis));
   assert.equal(literal, 0);
   assert.equal(remembered, BLOCK * 7, 'all but block 2');
+});
+
+test('the encoder reads the next chunk of the file while the one before is hashed and sent', async () => {
+  const data = randomBytes(3 * 1024 * 1024 + 12_345);
+  const file = join(dir, 'read-ahead.bin');
+  await writeFile(file, data);
+  const handle = await open(file, 'r');
+  const gate = await gateFileHandle('read');
+  const parts: Buffer[] = [];
+  const readsWaitingAtLiteral: number[] = [];
+  try {
+    gate.hold();
+    const encoding = encodeDelta({
+      handle,
+      size: data.length,
+      start: 0,
+      basis: null,
+      literalChunk: 64 * 1024,
+      sink: {
+        literal: async (piece) => {
+          readsWaitingAtLiteral.push(gate.waiting);
+          parts.push(Buffer.from(piece));
+        },
+        copy: async () => assert.fail('no basis, no copies'),
+      },
+    });
+    // The first read is let through; the encoder then asks for the second at once, before it
+    // hands the first piece over (one read at a time before: none was waiting then).
+    await until(() => gate.waiting === 1, 'the first read is asked for');
+    gate.release(0);
+    await until(() => readsWaitingAtLiteral.length > 0, 'the first piece goes out');
+    assert.equal(readsWaitingAtLiteral[0], 1, 'the next read was waiting when the first piece went out');
+    gate.open();
+    await encoding;
+    assert.ok(Buffer.concat(parts).equals(data), 'every byte once, in order');
+  } finally {
+    gate.restore();
+    await handle.close();
+  }
 });

@@ -64,22 +64,47 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
   let bufStart = input.start;
   let buf: Buffer = Buffer.alloc(0);
   let eofRead = input.start;
+  // Each read leaves room in front of its data for the unconsumed tail of the buffer before it
+  // (at most a literal chunk and a block), so joining the two copies only that tail.
+  const room = chunk + (basis?.blockSize ?? 0) + 1;
+  // The next chunk is read while this one is hashed and sent: the thread pool's copy out of
+  // the page cache no longer holds up the event loop.
+  let ahead: Promise<Buffer> | undefined;
+  const readAhead = (position: number): Promise<Buffer> => {
+    const length = Math.min(READ_CHUNK, size - position);
+    const bytes = dataBuffers.take(room + length);
+    const read = handle.read(bytes, room, length, position).then(({ bytesRead }) => {
+      if (bytesRead !== length) throw new ReplicationError('source-changed', 'file shrank while it was read');
+      return bytes;
+    });
+    // Awaited by the next ensure(); a read nobody comes back for must not go unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
 
   const ensure = async (until: number): Promise<void> => {
     const want = Math.min(until, size);
     while (eofRead < want) {
       input.signal?.throwIfAborted();
-      const length = Math.min(READ_CHUNK, size - eofRead);
+      const bytes = await (ahead ?? readAhead(eofRead));
+      ahead = undefined;
+      const length = bytes.length - room;
       // A fresh buffer each time (pieces handed to the sink may still be queued on the socket);
-      // only the unconsumed tail, at most a block and a literal chunk, is copied into it.
-      const next = dataBuffers.take(buf.length + length);
-      buf.copy(next, 0);
-      const { bytesRead } = await handle.read(next, buf.length, length, eofRead);
-      if (bytesRead !== length) throw new ReplicationError('source-changed', 'file shrank while it was read');
-      // The sink copies what it keeps, so the old buffer is free once its tail is moved over.
+      // the sink copies what it keeps, so the old buffer is free once its tail is moved over.
+      let next: Buffer;
+      if (buf.length <= room) {
+        buf.copy(bytes, room - buf.length);
+        next = bytes.subarray(room - buf.length);
+      } else {
+        next = dataBuffers.take(buf.length + length);
+        buf.copy(next, 0);
+        bytes.copy(next, buf.length, room);
+        dataBuffers.give(bytes);
+      }
       dataBuffers.give(buf);
       buf = next;
       eofRead += length;
+      if (eofRead < size) ahead = readAhead(eofRead);
     }
   };
   const discardBefore = (position: number): void => {

@@ -19,10 +19,10 @@ export interface FileHandleGate {
 }
 
 /**
- * Wraps node's own FileHandle `method` (sync, writev) for every handle of this process: a
+ * Wraps node's own FileHandle `method` (sync, writev, read) for every handle of this process: a
  * call can be held or failed, and once let through it is the real system call (tests only).
  */
-export async function gateFileHandle(method: 'sync' | 'writev'): Promise<FileHandleGate> {
+export async function gateFileHandle(method: 'sync' | 'writev' | 'read'): Promise<FileHandleGate> {
   const probe = await open(process.execPath, 'r');
   const proto = Object.getPrototypeOf(probe) as Record<
     string,
@@ -79,4 +79,13 @@ export async function gateFileHandle(method: 'sync' | 'writev'): Promise<FileHan
       proto[method] = real;
     },
   };
+}
+
+/** Waits until `ready()` holds, polling; fails the test after `ms` (tests only). */
+export async function until(ready: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gateFileHandle } from './file-handle-test-gate';
+import { gateFileHandle, until } from './file-handle-test-gate';
 import { partialFiles } from './offsite-layout';
 import { PartialFile } from './partial-file';
 
@@ -13,15 +13,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const BLOCK = 64 * KiB;
 const SIZE = 4 * MiB;
-
-/** Waits until `ready()` holds, failing after `ms`. */
-async function until(ready: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ready()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 /** Offsets of a journal's records, in the order they were journaled. */
 async function journalOffsets(journal: string): Promise<number[]> {
