@@ -55,3 +55,30 @@ test('buffers are plain memory until the pool is shared with workers; then new o
   pool.give(shared);
   assert.equal(pool.take(64 * 1024).buffer, shared.buffer, 'shared buffers are reused');
 });
+
+test('buffers of the size in use now push out buffers of sizes kept from earlier work', () => {
+  const pool = new BufferPool(1024 * 1024);
+  // A seeding's frames fill the pool.
+  const frames = Array.from({ length: 4 }, () => pool.take(256 * 1024));
+  for (const frame of frames) pool.give(frame);
+  // Then reads of another size come and go, one after another. Before, the full pool kept none
+  // of them: each take allocated afresh and left the last one to the collector.
+  const read = pool.take(512 * 1024);
+  const backing = read.buffer;
+  pool.give(read);
+  assert.ok(pool.take(512 * 1024).buffer === backing, 'the read buffer is reused');
+  // Two frames made room for it; the other two are still kept.
+  const framesAgain = [pool.take(256 * 1024), pool.take(256 * 1024), pool.take(256 * 1024)];
+  const reused = framesAgain.filter((frame) => frames.some((old) => old.buffer === frame.buffer));
+  assert.equal(reused.length, 2);
+});
+
+test('a buffer larger than the whole bound is never kept, and pushes nothing out', () => {
+  const pool = new BufferPool(1024 * 1024);
+  const small = pool.take(256 * 1024);
+  pool.give(small);
+  const huge = pool.take(2 * 1024 * 1024);
+  pool.give(huge);
+  assert.ok(pool.take(2 * 1024 * 1024).buffer !== huge.buffer);
+  assert.ok(pool.take(256 * 1024).buffer === small.buffer);
+});
