@@ -19,10 +19,10 @@ export interface FileHandleGate {
 }
 
 /**
- * Wraps node's own FileHandle `method` (sync, writev, read) for every handle of this process: a
+ * Wraps node's own FileHandle `method` (sync, writev, read, write) for every handle of this process: a
  * call can be held or failed, and once let through it is the real system call (tests only).
  */
-export async function gateFileHandle(method: 'sync' | 'writev' | 'read'): Promise<FileHandleGate> {
+export async function gateFileHandle(method: 'sync' | 'writev' | 'read' | 'write'): Promise<FileHandleGate> {
   const probe = await open(process.execPath, 'r');
   const proto = Object.getPrototypeOf(probe) as Record<
     string,

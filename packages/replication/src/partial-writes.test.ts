@@ -67,3 +67,37 @@ for (const kind of ['written from empty', 'a clone'] as const) {
     }
   });
 }
+
+test("a batch's journal records are written before its data, without a round trip through the thread pool", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'muster-partial-writes-'));
+  const identity = { path: 'm-1/new.img', size: SIZE, mtimeMs: 1_700_000_000_000 };
+  const partial = await PartialFile.open(dir, identity, BLOCK);
+  // Every asynchronous write of a file handle held (the journal's went that way before), and
+  // every data write.
+  const writes = await gateFileHandle('write');
+  const dataWrites = await gateFileHandle('writev');
+  try {
+    writes.hold();
+    dataWrites.hold();
+    const data = randomBytes(SIZE);
+    const writing = (async () => {
+      for (let at = 0; at < SIZE; at += BLOCK) await partial.write(data.subarray(at, at + BLOCK));
+    })();
+    await until(() => dataWrites.waiting === 3, 'three batches wait to be written');
+    const offsets = await journalOffsets(partialFiles(dir, identity.path).journal);
+    assert.deepEqual(
+      offsets,
+      Array.from({ length: (3 * 512 * KiB) / BLOCK }, (_, i) => i * BLOCK),
+      'the records of the three batches are in the journal before any of their data',
+    );
+    assert.equal(writes.mostWaiting, 0, 'nothing waited on an asynchronous write');
+    dataWrites.open();
+    writes.open();
+    await writing;
+    await partial.discard();
+  } finally {
+    dataWrites.restore();
+    writes.restore();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
