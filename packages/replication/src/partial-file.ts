@@ -2,8 +2,8 @@ import { constants, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { BatchWriter } from './batch-writer';
 import { BlockHasher, sha256 } from './block-hasher';
-import { dataBuffers } from './buffer-pool';
 import { flushWhile, fsyncDirectoryShared, inDirectory } from './durable-file';
 import type { FileStamp } from './file-stamp';
 import { partialFiles } from './offsite-layout';
@@ -26,20 +26,6 @@ const MAX_RECORD = 4 * 1024 * 1024;
 
 /** Journal records a clone holds in memory before they are synced (blocks kept in place cost no write). */
 const CLONE_RECORDS_PER_SYNC = 4096;
-
-/**
- * Contiguous bytes gathered before one write (with one journal write before it). The write
- * then runs while the next pieces arrive; a process killed meanwhile loses at most this much
- * and the writes in flight, which the sender sends again.
- */
-const WRITE_BATCH = 512 * 1024;
-
-/**
- * Batches written at once. The thread pool copies them into the page cache side by side while
- * the event loop takes the next frames: seeding a 4 GiB image between two processes took
- * 12.9 s against 14.5 s with one at a time (medians of five alternating pairs, two cores).
- */
-const WRITES_IN_FLIGHT = 3;
 
 /** Which version of which file a partial belongs to; a partial of another version is dropped. */
 export interface PartialIdentity {
@@ -73,15 +59,8 @@ interface JournalHead extends PartialIdentity {
 export class PartialFile {
   private sinceSync = 0;
   private pendingRecords: string[] = [];
-  private batch: Buffer[] = [];
-  private batchLines: string[] = [];
-  private batchBytes = 0;
-  private batchAt = 0;
-  /** The newest batch being written; batches complete in order, so it is done when all are. */
-  private writing: Promise<void> | undefined;
-  /** Batches being written, oldest first. */
-  private inFlight: Promise<void>[] = [];
-  private writeError: unknown;
+  /** Writes the data in batches; holds the first error of writing the file (or of an fsync). */
+  private readonly writer: BatchWriter;
   private syncing: Promise<void> | undefined;
   /**
    * Set when the bytes on disk must be read back before the file may become visible: the
@@ -98,7 +77,23 @@ export class PartialFile {
     private journal: FileHandle | undefined,
     /** True when the data file started as a clone of the stored file (clone-and-patch). */
     readonly cloned = false,
-  ) {}
+  ) {
+    this.writer = new BatchWriter(data, {
+      // A partial written from empty journals a batch's records before its data: a few hundred
+      // bytes appended to the page cache, written at once on the event loop. Through the thread
+      // pool this was a second round trip per batch, and the worker it woke took the core the
+      // event loop was on (1.4 s of a 4 GiB seeding's profile was spent in that call).
+      beforeWrite: (lines) => {
+        if (!this.cloned && this.journal && lines.length > 0) writeSync(this.journal.fd, lines.join(''));
+      },
+      // A clone's records wait for the next sync (written only after an fsync of their data).
+      afterWrite: async (lines) => {
+        if (!this.cloned) return;
+        this.pendingRecords.push(...lines);
+        await patchStep('patched', this.identity.path);
+      },
+    });
+  }
 
   /**
    * Opens the partial of `identity`, resuming a matching one (its block size wins) or starting
@@ -276,7 +271,7 @@ export class PartialFile {
         throw new ReplicationError('basis-corrupt', 'the cloned file is shorter than its manifest');
     }
     // Records go to the journal in file order: the writes before these blocks come first.
-    await this.drainWrites();
+    await this.writer.drain();
     this.record(blocks.map((block) => ({ length: block.length, hash: block.strong })));
     this.addBlocks(blocks, (offset, size) => bytes!.subarray(offset, offset + size));
     this.afterWrite(0);
@@ -300,67 +295,8 @@ export class PartialFile {
    * full batch is written while the caller goes on. `bytes` must not change afterwards.
    */
   private async append(bytes: Buffer, pieces: readonly PieceRecord[]): Promise<void> {
-    if (this.batchBytes === 0) this.batchAt = this.hasher.length;
-    if (this.identity.size > JOURNAL_THRESHOLD) this.batchLines.push(...this.recordLines(pieces));
-    this.batch.push(bytes);
-    this.batchBytes += bytes.length;
-    if (this.batchBytes >= WRITE_BATCH) await this.startWrite();
-  }
-
-  /**
-   * Starts writing the batch: its journal records first, then the data. In that order a
-   * process killed between the two leaves records whose data does not verify (dropped on
-   * resume), never data without a record. A clone's records wait for the next sync instead.
-   * Up to WRITES_IN_FLIGHT batches are written at once; the caller waits only when that many
-   * are still going; batches complete in file order.
-   */
-  private async startWrite(): Promise<void> {
-    while (this.inFlight.length >= WRITES_IN_FLIGHT) await this.inFlight[0];
-    this.throwWriteError();
-    if (this.batchBytes === 0) return;
-    const buffers = this.batch;
-    const lines = this.batchLines;
-    const at = this.batchAt;
-    this.batch = [];
-    this.batchLines = [];
-    this.batchBytes = 0;
-    // Journal records go in file order, each batch's before its data: a few hundred bytes
-    // appended to the page cache, written at once on the event loop. Through the thread pool
-    // this was a second round trip per batch, and the worker it woke took the core the event
-    // loop was on (1.4 s of a 4 GiB seeding's profile was spent in that call).
-    if (!this.cloned && this.journal && lines.length > 0) writeSync(this.journal.fd, lines.join(''));
-    const previous = this.writing;
-    const write = async (): Promise<void> => {
-      for (let i = 0, position = at; i < buffers.length; ) {
-        // writev takes at most IOV_MAX (1024) buffers.
-        const group = buffers.slice(i, i + 1024);
-        const expected = group.reduce((sum, b) => sum + b.length, 0);
-        const { bytesWritten } = await this.data.writev(group, position);
-        if (bytesWritten !== expected)
-          throw new ReplicationError('io-error', 'short write to a partial file');
-        position += expected;
-        i += group.length;
-      }
-      // Written: received frames and reads of the stored file are nowhere else referred to.
-      for (const buffer of buffers) dataBuffers.give(buffer);
-      // Batches complete in file order, so a clone's records stay in order and the newest
-      // batch being done means every batch is.
-      await previous;
-      if (this.cloned) {
-        this.pendingRecords.push(...lines);
-        await patchStep('patched', this.identity.path);
-      }
-    };
-    const done: Promise<void> = write()
-      .catch((error: unknown) => {
-        this.writeError ??= error;
-      })
-      .finally(() => {
-        this.inFlight.splice(this.inFlight.indexOf(done), 1);
-        if (this.writing === done) this.writing = undefined;
-      });
-    this.inFlight.push(done);
-    this.writing = done;
+    const lines = this.identity.size > JOURNAL_THRESHOLD ? this.recordLines(pieces) : [];
+    await this.writer.append(bytes, lines, this.hasher.length);
   }
 
   /**
@@ -369,18 +305,7 @@ export class PartialFile {
    * process killed then loses nothing it was sent).
    */
   async flush(): Promise<void> {
-    await this.startWrite();
-  }
-
-  /** Writes whatever is batched and waits until it is written. */
-  private async drainWrites(): Promise<void> {
-    await this.startWrite();
-    if (this.writing) await this.writing;
-    this.throwWriteError();
-  }
-
-  private throwWriteError(): void {
-    if (this.writeError !== undefined) throw this.writeError;
+    await this.writer.start();
   }
 
   /** Journal records of blocks kept in place (a clone's; written at the next sync). */
@@ -410,19 +335,17 @@ export class PartialFile {
    * fails the file.
    */
   async checkpoint(): Promise<void> {
-    this.throwWriteError();
+    this.writer.throwIfFailed();
     if (this.cloned) {
       if (this.syncing) return;
       if (this.sinceSync < SYNC_EVERY && this.pendingRecords.length < CLONE_RECORDS_PER_SYNC) return;
       this.sinceSync = 0;
       // In the background: a clone that moves many blocks (an insertion shifts the rest of the
       // file) waited for an fsync every 16 MiB, half its patching time in a 4 GiB image.
-      await this.startWrite();
-      const written = this.writing;
+      await this.writer.start();
+      const written = this.writer.newest;
       this.syncing = this.syncCloneAfter(written)
-        .catch((error: unknown) => {
-          this.writeError ??= error;
-        })
+        .catch((error: unknown) => this.writer.fail(error))
         .finally(() => {
           this.syncing = undefined;
         });
@@ -444,9 +367,9 @@ export class PartialFile {
 
   /** Fsyncs data, then journal (a clone's records are written only now, after its data is durable). */
   async sync(): Promise<void> {
-    await this.drainWrites();
+    await this.writer.drain();
     await this.syncing;
-    this.throwWriteError();
+    this.writer.throwIfFailed();
     this.sinceSync = 0;
     await this.data.sync();
     if (this.cloned) await this.writeCloneRecords(this.pendingRecords.splice(0));
@@ -485,10 +408,10 @@ export class PartialFile {
         'protocol-violation',
         `file ended at ${this.hasher.length} of ${this.identity.size}`,
       );
-    await this.drainWrites();
+    await this.writer.drain();
     await this.syncing;
     // A failed fsync may have dropped written pages: a later fsync can report success anyway.
-    this.throwWriteError();
+    this.writer.throwIfFailed();
     this.hasher.finish();
     if (this.hasher.digest() !== expectedDigest)
       throw new ReplicationError('digest-mismatch', 'the rebuilt file does not match the sender digest');
@@ -527,14 +450,14 @@ export class PartialFile {
   /** Keeps the partial for a later resume (the connection broke). */
   async suspend(): Promise<void> {
     await this.sync().catch(() => undefined);
-    await this.writing;
+    await this.writer.newest;
     await this.syncing;
     await this.closeHandles();
   }
 
   /** Throws the partial away (it can never become the file). */
   async discard(): Promise<void> {
-    await this.writing;
+    await this.writer.newest;
     await this.syncing;
     await this.closeHandles();
     await rm(this.files.data, { force: true });
