@@ -331,8 +331,8 @@ export class PartialFile {
    * Fsyncs every SYNC_EVERY bytes written (or, for a clone, records held), bounding what a
    * power loss can take back, in the background, one fsync at a time. A partial written from
    * empty: its journal never gets ahead of what a resume verifies anyway. A clone: its records
-   * reach the journal only after the fsync of their data (syncCloneAfter); a failed fsync
-   * fails the file.
+   * reach the journal only after the fsync of their data (syncCloneAfter). Either way a failed
+   * fsync fails the file.
    */
   async checkpoint(): Promise<void> {
     this.writer.throwIfFailed();
@@ -359,7 +359,9 @@ export class PartialFile {
       await data.sync();
       await journal?.sync();
     })()
-      .catch(() => undefined)
+      // Not ignored: after a failed fsync a later one can report success for pages the kernel
+      // dropped, and the file would be verified from memory and published with holes on disk.
+      .catch((error: unknown) => this.writer.fail(error))
       .finally(() => {
         this.syncing = undefined;
       });

@@ -24,7 +24,7 @@ async function clonedPartial(): Promise<{
   partial: PartialFile;
   journal: string;
 }> {
-  const dir = await mkdtemp(join(tmpdir(), 'muster-clone-sync-'));
+  const dir = await mkdtemp(join(tmpdir(), 'muster-partial-sync-'));
   const stored = randomBytes(SIZE);
   const source = join(dir, 'stored.img');
   await writeFile(source, stored);
@@ -86,6 +86,36 @@ test("a clone's failed background fsync fails the file: it is never verified or 
     await assert.rejects(partial.finish(partial.hasher.digest()), /EIO/, 'finish reports the failed fsync');
     const lines = (await readFile(journal, 'utf8')).trim().split('\n');
     assert.equal(lines.length, firstSync, 'the records of the failed fsync never reached the journal');
+    await partial.discard();
+  } finally {
+    gate.restore();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a partial written from empty: a failed background fsync fails the file too', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'muster-partial-sync-'));
+  // One fsync in the background every 16 MiB written.
+  const size = 20 * 1024 * 1024;
+  const identity = { path: 'm-1/new.img', size, mtimeMs: 1_700_000_000_000 };
+  const partial = await PartialFile.open(dir, identity, 64 * 1024);
+  const gate = await gateFileHandle('sync');
+  try {
+    const data = randomBytes(size);
+    const block = 64 * 1024;
+    let at = 0;
+    for (; at < 16 * 1024 * 1024; at += block) await partial.write(data.subarray(at, at + block));
+    gate.failNext(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    // Before, the background fsync's error was dropped and the file verified and published.
+    await partial.checkpoint();
+    await assert.rejects(
+      (async () => {
+        for (; at < size; at += block) await partial.write(data.subarray(at, at + block));
+        await partial.finish(partial.hasher.digest());
+      })(),
+      /EIO/,
+      'the failed fsync is reported before the file may become visible',
+    );
     await partial.discard();
   } finally {
     gate.restore();
