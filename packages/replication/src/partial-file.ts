@@ -1,12 +1,13 @@
 import { constants, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BatchWriter } from './batch-writer';
 import { BlockHasher, sha256 } from './block-hasher';
 import { flushWhile, fsyncDirectoryShared, inDirectory } from './durable-file';
 import type { FileStamp } from './file-stamp';
 import { partialFiles } from './offsite-layout';
+import { type JournalHead, readBackJournal } from './partial-journal';
 import { patchStep } from './patch-steps';
 import { ReplicationError } from './replication-error';
 import { weakChecksum } from './rolling-checksum';
@@ -17,12 +18,6 @@ export const JOURNAL_THRESHOLD = 256 * 1024;
 
 /** Data written between two fsyncs of a partial file and its journal. */
 const SYNC_EVERY = 16 * 1024 * 1024;
-
-/**
- * Largest piece a journal record describes (pieces are a block, at most 128 KiB, or a literal
- * frame): a longer one is not ours, and reading it back would need that much memory.
- */
-const MAX_RECORD = 4 * 1024 * 1024;
 
 /** Journal records a clone holds in memory before they are synced (blocks kept in place cost no write). */
 const CLONE_RECORDS_PER_SYNC = 4096;
@@ -38,12 +33,6 @@ export interface PartialIdentity {
 interface PieceRecord {
   length: number;
   hash: Buffer;
-}
-
-interface JournalHead extends PartialIdentity {
-  blockSize: number;
-  /** The data file started as a clone of the stored file: bytes past the journaled prefix are the clone's. */
-  clone?: boolean;
 }
 
 /**
@@ -163,48 +152,9 @@ export class PartialFile {
     files: { data: string; journal: string },
     identity: PartialIdentity,
   ): Promise<PartialFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(files.journal, 'utf8');
-    } catch {
-      return undefined;
-    }
-    const lines = text.split('\n');
-    let head: JournalHead;
-    try {
-      head = JSON.parse(lines[0]!) as JournalHead;
-    } catch {
-      return undefined;
-    }
-    if (head.path !== identity.path || head.size !== identity.size || head.mtimeMs !== identity.mtimeMs)
-      return undefined;
-    if (!Number.isSafeInteger(head.blockSize) || head.blockSize <= 0) return undefined;
-    let data: FileHandle;
-    try {
-      data = await open(files.data, 'r+');
-    } catch {
-      return undefined;
-    }
-    const hasher = new BlockHasher(head.blockSize, true);
-    // Keep each record, in order, whose bytes read back with the recorded SHA-256; the first
-    // that does not ends what was received.
-    const kept: string[] = [];
-    // One buffer for every record (a record is one piece: a block, or a literal frame): a
-    // buffer per record left a resumed 4 GiB file's worth of garbage for the collector.
-    let buffer = Buffer.alloc(0);
-    for (const line of lines.slice(1, -1)) {
-      const [offset, length, hash] = line.split(' ');
-      const size = Number(length);
-      if (Number(offset) !== hasher.length || !Number.isSafeInteger(size) || size <= 0) break;
-      if (hasher.length + size > identity.size || size > MAX_RECORD || hash?.length !== 64) break;
-      if (buffer.length < size) buffer = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
-      // The hasher copies what it keeps of a piece, so the buffer is free again after update().
-      const bytes = buffer.subarray(0, size);
-      const { bytesRead } = await data.read(bytes, 0, size, hasher.length);
-      if (bytesRead !== size || sha256(bytes).toString('hex') !== hash) break;
-      hasher.update(bytes);
-      kept.push(`${line}\n`);
-    }
+    const read = await readBackJournal(files, identity);
+    if (!read) return undefined;
+    const { head, data, hasher, kept } = read;
     // A clone keeps its full length: past the verified prefix it still holds the stored file.
     if (!head.clone) await data.truncate(hasher.length);
     const journal = await open(files.journal, 'w', 0o600);
