@@ -80,7 +80,13 @@ export class BatchWriter {
     this.batch = [];
     this.batchLines = [];
     this.batchBytes = 0;
-    this.hooks.beforeWrite(lines);
+    try {
+      this.hooks.beforeWrite(lines);
+    } catch (error) {
+      // The batch is gone: every later write would leave a hole where it belonged.
+      this.fail(error);
+      throw error;
+    }
     const previous = this.writing;
     const write = async (): Promise<void> => {
       for (let i = 0, position = at; i < buffers.length; ) {
