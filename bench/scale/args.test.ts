@@ -21,3 +21,14 @@ test('the default node count leaves the nodes that remain after a loss able to h
     );
   }
 });
+
+test('--sim-node-args reach the simulator processes as separate node options', () => {
+  const parsed = parseScaleArgs(['--sim-node-args', '--cpu-prof  --cpu-prof-dir=/tmp/p']);
+  assert.notEqual(parsed, 'help');
+  assert.deepEqual((parsed as Exclude<typeof parsed, 'help'>).simNodeArgs, [
+    '--cpu-prof',
+    '--cpu-prof-dir=/tmp/p',
+  ]);
+  const none = parseScaleArgs([]);
+  assert.deepEqual((none as Exclude<typeof none, 'help'>).simNodeArgs, []);
+});

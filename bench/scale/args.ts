@@ -30,6 +30,8 @@ export interface ScaleOptions {
   skipDevices: boolean;
   logLevel: string;
   serverNodeArgs: string[];
+  /** Extra node options for every simulator process (e.g. --cpu-prof). */
+  simNodeArgs: string[];
   name: string;
   outDir: string;
   keepDataDir: boolean;
@@ -53,6 +55,7 @@ export const USAGE = `npm run bench:scale -- [options]
   --skip-floor --skip-restart --skip-node-loss --skip-commands --skip-devices
   --log-level L            server log level (default warn)
   --server-node-args="A B" extra node options for every server process
+  --sim-node-args="A B"    extra node options for every simulator process (e.g. "--cpu-prof")
   --name NAME              results file base name (default scale-<agents>)
   --out DIR                results directory (default bench/results)
   --keep                   keep the data directories and the database
@@ -105,6 +108,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
       'skip-node-loss': { type: 'boolean', default: false },
       'skip-commands': { type: 'boolean', default: false },
       'skip-devices': { type: 'boolean', default: false },
+      'sim-node-args': { type: 'string' },
       ...SERVER_RUN_OPTIONS,
     },
     strict: true,
@@ -141,6 +145,7 @@ export function parseScaleArgs(argv: string[]): ScaleOptions | 'help' {
     skipDevices: values['skip-devices'] === true,
     logLevel: values['log-level'] ?? 'warn',
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter(Boolean),
+    simNodeArgs: (values['sim-node-args'] ?? '').split(' ').filter(Boolean),
     name: values.name ?? `scale-${agents}`,
     outDir: values.out ?? RESULTS_DIR,
     keepDataDir: values.keep === true,

@@ -81,6 +81,12 @@ export function formatScaleReport(r: ScaleResults): string {
           ? ` Floor: ${int(f.checkins)} from ${int(f.connections)} connections, ${fixed(f.cpuSecondsPerCheckin * 1e6, 1)} µs each, ${int(f.checkinsPerCoreSecond)} per CPU-second.`
           : ''),
     );
+    const ff = r.floor?.fanout;
+    if (ff)
+      lines.push(
+        `Floor fan-out: a ${int(ff.frameBytes)}-byte frame to ${int(ff.sent)} connections, ${int(ff.answered)} answered ` +
+          `${ff.ms === null ? '(not all in time)' : `after ${int(ff.ms)} ms`}; floor server ${fixed(ff.serverCpuSeconds, 2)} CPU-s, simulators ${fixed(ff.simulatorCpuSeconds, 2)} CPU-s.`,
+      );
   }
   for (const s of r.storms) {
     lines.push('');

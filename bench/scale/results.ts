@@ -169,6 +169,21 @@ export interface FloorResult {
   /** From starting the clients until all were connected, s: the floor's connection rate. */
   connectSeconds: number;
   window: WindowResult;
+  /** One frame the size of a signed command out to every connection and one answer back. */
+  fanout: FloorFanoutResult | null;
+}
+
+/** The floor's fan-out: the least a command fan-out costs on this machine (no store, no signing). */
+export interface FloorFanoutResult {
+  /** Bytes of the frame sent (a signed audit command as the fan-out sends it). */
+  frameBytes: number;
+  sent: number;
+  answered: number;
+  /** Until the last answer was read, ms (null: not all answered in time). */
+  ms: number | null;
+  /** CPU of the floor server and of the simulators over the fan-out, s. */
+  serverCpuSeconds: number;
+  simulatorCpuSeconds: number;
 }
 
 /** Everything one run measured. */

@@ -125,6 +125,7 @@ async function run(o: ScaleOptions): Promise<void> {
         api: { httpUrl: c.first.httpUrl, adminToken: c.first.adminToken() },
       },
       o.simProcesses,
+      o.simNodeArgs,
     );
     pool = p;
     partial.connect = await runConnectPhase(c, p, o.agents, bus);

@@ -25,6 +25,26 @@ const fixed = (n: number | null | undefined, d: number) =>
 const ok = (n: number | null | undefined, limit: number) =>
   n !== null && n !== undefined && Number.isFinite(n) && n <= limit;
 
+/**
+ * What the floor's fan-out says of the fan-out target: the machine CPU one exchange cost the
+ * bare floor (server and clients), and so the least time all agents' exchanges take on this
+ * machine's cores with nothing else running.
+ */
+export function floorFanoutBound(
+  r: Pick<ScaleResults, 'floor' | 'machine' | 'config'>,
+): { microsEach: number; seconds: number } | null {
+  const f = r.floor?.fanout;
+  if (!f || f.ms === null || f.answered === 0) return null;
+  const each = (f.serverCpuSeconds + f.simulatorCpuSeconds) / f.answered;
+  return { microsEach: each * 1e6, seconds: ((r.config.agents as number) * each) / r.machine.cores };
+}
+
+function floorFanoutNote(r: Pick<ScaleResults, 'floor' | 'machine' | 'config'>): string {
+  const bound = floorFanoutBound(r);
+  if (!bound) return '';
+  return `the bare floor's exchange costs ${int(bound.microsEach)} µs of machine CPU: ${int(r.config.agents as number)} take at least ${fixed(bound.seconds, 1)} s here`;
+}
+
 /** Every target with its measured figure and PASS or MISS; a miss never fails the run. */
 export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'durationSeconds'>): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -153,7 +173,9 @@ export function evaluateScaleTargets(r: Omit<ScaleResults, 'targets' | 'duration
         ? `failed: ${m.fanoutError.slice(0, 60)}`
         : 'not run',
     ok(fo?.allReceivedMs, T.fanoutMs),
-    fo ? `${int(fo.queued)} queued by one POST in ${int(fo.postMs)} ms` : '',
+    [fo ? `${int(fo.queued)} queued by one POST in ${int(fo.postMs)} ms` : '', floorFanoutNote(r)]
+      .filter(Boolean)
+      .join('; '),
   );
   add(
     'GET /api/v1/server during the fan-out',

@@ -12,8 +12,20 @@ export interface FloorClientSpec {
 }
 
 /**
+ * What a floor client answers to any frame of the server (a fan-out): the size of an agent's
+ * command-result of a command that completed.
+ */
+const ANSWER = JSON.stringify({
+  t: 'command-result',
+  id: 'cmd_00000000000000000000000000',
+  status: 'complete',
+  exitCode: 0,
+});
+
+/**
  * One plain `ws` TLS 1.3 client of the floor server: no handshake messages, no identity, just
- * the same check-in frame at the same period once check-ins are switched on.
+ * the same check-in frame at the same period once check-ins are switched on, and one answer
+ * to each frame the server sends.
  */
 export class FloorClient implements SimClient {
   private ws: WebSocket | null = null;
@@ -92,6 +104,7 @@ export class FloorClient implements SimClient {
         perMessageDeflate: false,
       } as WebSocket.ClientOptions);
       this.ws = ws;
+      ws.on('message', () => ws.send(ANSWER));
       ws.on('open', () => {
         this.connected = true;
         this.everConnected = true;

@@ -11,6 +11,14 @@ export interface FloorCounts {
   connections: number;
 }
 
+/** A fan-out of one frame to every floor connection, as the floor server timed it. */
+export interface FloorFanout {
+  sent: number;
+  answered: number;
+  /** From the first frame sent until the last answer was read, ms. */
+  ms: number;
+}
+
 /** The floor server child process, seen from the orchestrator. */
 export class FloorServerProcess {
   private nextId = 1;
@@ -63,6 +71,29 @@ export class FloorServerProcess {
       };
       this.child.on('message', onMessage);
       this.child.send({ type: 'count', id });
+    });
+  }
+
+  /**
+   * Sends `frame` to every connection the floor server holds and resolves once each has
+   * answered (null if not all did within `timeoutMs`).
+   */
+  fanout(frame: string, timeoutMs: number): Promise<FloorFanout | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.child.off('message', onMessage);
+        resolve(null);
+      }, timeoutMs);
+      const onMessage = (raw: unknown) => {
+        const m = raw as FloorChildMessage;
+        if (m.type !== 'fanout-done' || m.id !== id) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve({ sent: m.sent, answered: m.answered, ms: m.ms });
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'fanout', id, frame });
     });
   }
 

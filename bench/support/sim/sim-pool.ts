@@ -109,8 +109,15 @@ export function emptyStatus(): SimStatus {
 export class SimPool {
   private constructor(private readonly children: SimChild[]) {}
 
-  /** Starts `processes` simulator children and hands each its share of `config.count` clients. */
-  static async start(config: SimConfig, processes: number): Promise<SimPool> {
+  /**
+   * Starts `processes` simulator children and hands each its share of `config.count` clients;
+   * `nodeArgs` are extra node options for each child (a CPU profile, say).
+   */
+  static async start(
+    config: SimConfig,
+    processes: number,
+    nodeArgs: readonly string[] = [],
+  ): Promise<SimPool> {
     const children: SimChild[] = [];
     const share = Math.ceil(config.count / processes);
     const configs: SimConfig[] = [];
@@ -124,7 +131,7 @@ export class SimPool {
         count,
         concurrency: Math.max(1, Math.round(config.concurrency / processes)),
       });
-      const child = spawnNode(['--max-old-space-size=8192', '--import', 'tsx', SIMULATOR], {
+      const child = spawnNode(['--max-old-space-size=8192', ...nodeArgs, '--import', 'tsx', SIMULATOR], {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
