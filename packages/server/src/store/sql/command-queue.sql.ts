@@ -65,9 +65,9 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
 
   /**
    * In one transaction, returns the processing commands of one endpoint, or those whose lease
-   * ran out, to the queue (see returnToQueue).
+   * ran out, to the queue (see returnToQueue); when there are none, in one read.
    */
-  const requeueProcessing = (
+  const requeueProcessing = async (
     which: {
       kind?: TargetKind;
       targetIds?: readonly string[];
@@ -77,22 +77,31 @@ export function sqlCommandQueue(db: Kysely<Database>, dialect: Dialect): Command
     },
     now: number,
     why: string,
-  ): Promise<CommandChange[]> =>
-    db.transaction().execute(async (trx) => {
-      let query = trx.selectFrom('commands').select('seq').where('status', '=', 'processing');
+  ): Promise<CommandChange[]> => {
+    const processing = (from: Kysely<Database>) => {
+      let query = from.selectFrom('commands').select('seq').where('status', '=', 'processing');
       if (which.kind !== undefined) query = query.where('target_kind', '=', which.kind);
       if (which.targetIds !== undefined) query = query.where('target_id', 'in', which.targetIds);
       if (which.holders !== undefined) query = query.where('holder', 'in', which.holders);
       if (which.leaseBefore !== undefined) query = query.where('lease_expires_at', '<', which.leaseBefore);
       if (which.limit !== undefined) query = query.limit(which.limit);
-      const rows = await query.execute();
-      return returnToQueue(
+      return query.execute();
+    };
+    // Usually nothing is processing (every agent that connects asks, and almost none held a
+    // command when it left): one read answers that, where a transaction costs BEGIN and COMMIT
+    // as two round trips more. A restart storm of 12,000 agents on PostgreSQL ran 37,000
+    // statements, 8,000 of them BEGIN and COMMIT around such reads (bench:scale,
+    // pg_stat_statements). The read inside the transaction is the one whose rows are moved.
+    if ((await processing(db)).length === 0) return [];
+    return db.transaction().execute(async (trx) =>
+      returnToQueue(
         trx,
-        rows.map((r) => Number(r.seq)),
+        (await processing(trx)).map((r) => Number(r.seq)),
         now,
         why,
-      );
-    });
+      ),
+    );
+  };
 
   return {
     async enqueue(commands, idempotencyKey, now) {
