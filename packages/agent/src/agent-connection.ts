@@ -348,7 +348,11 @@ export async function connectAgent(options: ConnectOptions): Promise<AgentConnec
       } catch (error) {
         return fail(new ConnectError('protocol', `${where}: ${(error as Error).message}`));
       }
-      const binding = socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0));
+      // Only the challenge is signed over the channel binding: the exporter is read for it alone.
+      const binding =
+        message.t === 'challenge'
+          ? socket?.exportKeyingMaterial(32, CHANNEL_BINDING_LABEL, Buffer.alloc(0))
+          : undefined;
       const step = handshake.receive(message, binding);
       if (step.kind === 'refuse') {
         const identity = step.refusal.code === CloseCode.serverIdentityMismatch;

@@ -22,16 +22,20 @@ const serverKey = ed25519();
 const agentKey = ed25519();
 
 /** The connection around the handshake: counts what it reads, so tests see what the hot path touches. */
-function keys(binding = randomBytes(32)): ServerHandshakeKeys & { binding: Buffer; reads: number } {
+function keys(
+  binding = randomBytes(32),
+): ServerHandshakeKeys & { binding: Buffer; reads: number; bindingReads: number } {
   return {
     binding,
     reads: 0,
+    bindingReads: 0,
     serverIdentity() {
       this.reads++;
       return serverKey;
     },
     channelBinding() {
       this.reads++;
+      this.bindingReads++;
       return this.binding;
     },
   };
@@ -191,6 +195,8 @@ describe('the server side of the agent link handshake', () => {
     assert.deepEqual(step.agent.publicKeyDer, agentKey.publicKeyDer);
     assert.equal(step.agent.keyFingerprint, keyFingerprint(agentKey.publicKeyDer));
     assert.equal(step.agent.auth.enrollToken, 'tok');
+    // Each read of the TLS exporter derives a secret: the hello's read serves the auth too.
+    assert.equal(k.bindingReads, 1);
     assert.equal(handshake.phase, 'admitting');
     assert.equal(handshake.reading, false, 'nothing is read while admission runs');
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { TLSSocket } from 'node:tls';
 import { connectAgent, generateAgentKey } from '@muster/agent';
 import { encodeFrame, PROTOCOL_VERSION } from '@muster/protocol';
 import { WebSocket } from 'ws';
@@ -151,5 +152,39 @@ describe('connections refused at the node limit in /metrics', () => {
     }
     assert.ok(reopened, 'a connection after the held one closed was not accepted');
     reopened.terminate();
+  });
+});
+
+describe('the cost of a welcome', () => {
+  const server = liveServer();
+
+  it('reads the TLS exporter once at each end of the connection', async () => {
+    const api = server.api as TestApiServer;
+    const made = await api.call('POST', '/install-tokens', { group: 'lab.acme', machineName: 'exporter' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    // Each read derives a secret from the TLS session: both proofs are bound to one value, so
+    // one read at the server (for both transcripts) and one at the agent (for the challenge).
+    const exporter = TLSSocket.prototype.exportKeyingMaterial;
+    let reads = 0;
+    TLSSocket.prototype.exportKeyingMaterial = function (this: TLSSocket, ...args) {
+      reads++;
+      return exporter.apply(this, args);
+    };
+    try {
+      const connection = await connectAgent({
+        address: { host: '127.0.0.1', port: server.port },
+        key: generateAgentKey(),
+        pinnedServerId: null,
+        enrollToken: made.body.token,
+        hostName: 'exporter',
+        hardwareId: 'hw-exporter',
+        agentVersion: 'test',
+        timeoutMs: 5000,
+      });
+      connection.close(1000, 'done');
+    } finally {
+      TLSSocket.prototype.exportKeyingMaterial = exporter;
+    }
+    assert.equal(reads, 2);
   });
 });
