@@ -23,7 +23,8 @@ test('the default node count leaves the nodes that remain after a loss able to h
 });
 
 test('--sim-node-args reach the simulator processes as separate node options', () => {
-  const parsed = parseScaleArgs(['--sim-node-args', '--cpu-prof  --cpu-prof-dir=/tmp/p']);
+  // Given as the usage shows it (a value starting with a dash needs the = form).
+  const parsed = parseScaleArgs(['--sim-node-args=--cpu-prof  --cpu-prof-dir=/tmp/p']);
   assert.notEqual(parsed, 'help');
   assert.deepEqual((parsed as Exclude<typeof parsed, 'help'>).simNodeArgs, [
     '--cpu-prof',

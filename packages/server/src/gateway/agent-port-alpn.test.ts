@@ -46,16 +46,28 @@ describe('the agent port keeps no buffer per connection for ALPN', () => {
     // agent handshake's nonces, keys and signatures): done here by hand, 3,000 bytes a
     // connection, all garbage at once. A buffer the TLS socket kept from the pool for each
     // connection held a slab of 8 KiB alive per two or three connections.
+    //
+    // Up to five rounds, one under the limit passes: with other processes busy on the machine
+    // (the test suite's other files), a round now and then keeps 1.3-1.9 KiB a connection, the
+    // same on the code of stop 30 (cause not found; seen under load only). The defect measured
+    // here holds its slabs in every round, whatever the load.
     const connections = 300;
-    gc();
-    const before = process.memoryUsage().arrayBuffers;
-    for (let i = 0; i < connections; i++) {
-      await open();
-      Buffer.from('x'.repeat(3000));
+    const rounds: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      gc();
+      const before = process.memoryUsage().arrayBuffers;
+      for (let i = 0; i < connections; i++) {
+        await open();
+        Buffer.from('x'.repeat(3000));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      gc();
+      rounds.push(process.memoryUsage().arrayBuffers - before);
+      if ((rounds.at(-1) as number) < connections * 256) break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    gc();
-    const grown = process.memoryUsage().arrayBuffers - before;
-    assert.ok(grown < connections * 256, `${connections} connections hold ${grown} bytes of buffers`);
+    assert.ok(
+      (rounds.at(-1) as number) < connections * 256,
+      `${connections} connections hold ${rounds.join(', ')} bytes of buffers in each round`,
+    );
   });
 });
