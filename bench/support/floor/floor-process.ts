@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnNode, stopChild } from '../children';
-import type { FloorChildMessage } from './floor-protocol';
+import type { FloorChildMessage, FloorParentMessage } from './floor-protocol';
 
 const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.ts', import.meta.url));
 
@@ -55,30 +55,26 @@ export class FloorServerProcess {
   }
 
   /** Messages received and connections open, as the floor server counts them. */
-  counts(timeoutMs = 10_000): Promise<FloorCounts | null> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.off('message', onMessage);
-        resolve(null);
-      }, timeoutMs);
-      const onMessage = (raw: unknown) => {
-        const m = raw as FloorChildMessage;
-        if (m.type !== 'count' || m.id !== id) return;
-        clearTimeout(timer);
-        this.child.off('message', onMessage);
-        resolve({ received: m.received, connections: m.connections });
-      };
-      this.child.on('message', onMessage);
-      this.child.send({ type: 'count', id });
-    });
+  async counts(timeoutMs = 10_000): Promise<FloorCounts | null> {
+    const m = await this.ask((id) => ({ type: 'count', id }), 'count', timeoutMs);
+    return m ? { received: m.received, connections: m.connections } : null;
   }
 
   /**
    * Sends `frame` to every connection the floor server holds and resolves once each has
    * answered (null if not all did within `timeoutMs`).
    */
-  fanout(frame: string, timeoutMs: number): Promise<FloorFanout | null> {
+  async fanout(frame: string, timeoutMs: number): Promise<FloorFanout | null> {
+    const m = await this.ask((id) => ({ type: 'fanout', id, frame }), 'fanout-done', timeoutMs);
+    return m ? { sent: m.sent, answered: m.answered, ms: m.ms } : null;
+  }
+
+  /** Sends a request with a fresh id; resolves with the answer of `type` carrying it, or null in time. */
+  private ask<T extends Exclude<FloorChildMessage, { type: 'listening' }>['type']>(
+    request: (id: number) => FloorParentMessage,
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<FloorChildMessage, { type: T }> | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -87,13 +83,13 @@ export class FloorServerProcess {
       }, timeoutMs);
       const onMessage = (raw: unknown) => {
         const m = raw as FloorChildMessage;
-        if (m.type !== 'fanout-done' || m.id !== id) return;
+        if (m.type !== type || !('id' in m) || m.id !== id) return;
         clearTimeout(timer);
         this.child.off('message', onMessage);
-        resolve({ sent: m.sent, answered: m.answered, ms: m.ms });
+        resolve(m as Extract<FloorChildMessage, { type: T }>);
       };
       this.child.on('message', onMessage);
-      this.child.send({ type: 'fanout', id, frame });
+      this.child.send(request(id));
     });
   }
 
