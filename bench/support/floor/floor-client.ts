@@ -13,11 +13,11 @@ export interface FloorClientSpec {
 
 /**
  * What a floor client answers to any frame of the server (a fan-out): the size of an agent's
- * command-result of a command that completed.
+ * command-result of a command that completed (command ids are 32 hex digits).
  */
 const ANSWER = JSON.stringify({
   t: 'command-result',
-  id: 'cmd_00000000000000000000000000',
+  id: '0'.repeat(32),
   status: 'complete',
   exitCode: 0,
 });
