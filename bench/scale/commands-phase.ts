@@ -1,4 +1,6 @@
 import { measureFanout } from '../support/fanout';
+import { cpuOf } from '../support/load-window';
+import { readMachineBusySeconds } from '../support/proc-stats';
 import { say } from '../support/progress';
 import type { SimPool } from '../support/sim/sim-pool';
 import type { LatencyPick } from '../support/sim/sim-protocol';
@@ -6,7 +8,7 @@ import { summarize } from '../support/stats';
 import { sleep } from '../support/wait';
 import type { ScaleCluster } from './cluster';
 import type { NotifyCounter } from './notify-counter';
-import type { CommandsResult, LatencySide } from './results';
+import type { CommandsResult, FanoutCpu, LatencySide } from './results';
 import { SCALE_GROUP } from './seed-agents';
 
 const COMMAND_TYPE = 'audit';
@@ -65,14 +67,33 @@ export async function runCommandsPhase(
   await sleep(2_000);
   // A fan-out that fails (its POST timed out at 100,000 agents in scale-100000.md) must not take
   // the latency runs with it: they are kept, and the failure is reported as the fan-out's figure.
+  const cpu = cpuMeter(cluster, pool);
   try {
     const fanout = await measureFanout(cluster.first, pool, SCALE_GROUP, Math.max(120_000, agents * 10));
+    const fanoutCpu = cpu();
     cluster.assertRunning('the fan-out');
-    return { sameNode, crossNode, fanout, notify: span() };
+    return { sameNode, crossNode, fanout, fanoutCpu, notify: span() };
   } catch (error) {
+    const fanoutCpu = cpu();
     const cause = (error as Error & { cause?: Error }).cause;
     const reason = `${(error as Error).message}${cause ? ` (${cause.message})` : ''}`;
     say(`fan-out failed: ${reason}`);
-    return { sameNode, crossNode, fanout: null, fanoutError: reason, notify: span() };
+    return { sameNode, crossNode, fanout: null, fanoutError: reason, fanoutCpu, notify: span() };
   }
+}
+
+/**
+ * Starts counting the CPU of the nodes, of the simulators and of the whole machine; the
+ * function returned reads what each used since. The machine's figure against the floor's is
+ * what a fan-out costs per command, wherever it is spent (PostgreSQL's share is in the rest).
+ */
+function cpuMeter(cluster: ScaleCluster, pool: SimPool): () => FanoutCpu {
+  const nodes = cpuOf(cluster.pids);
+  const simulators = cpuOf(pool.pids);
+  const machine = readMachineBusySeconds();
+  return () => ({
+    nodes: cpuOf(cluster.pids) - nodes,
+    simulators: cpuOf(pool.pids) - simulators,
+    machine: readMachineBusySeconds() - machine,
+  });
 }

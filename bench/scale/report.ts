@@ -1,6 +1,7 @@
 import { alignColumns } from '../support/columns';
 import type { NotifySpan } from './notify-counter';
 import type { ScaleResults } from './results';
+import { floorFanoutBound } from './targets';
 
 const int = (n: number | null | undefined) =>
   n !== null && n !== undefined && Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
@@ -132,6 +133,17 @@ export function formatScaleReport(r: ScaleResults): string {
           : `fan-out failed: ${m.fanoutError ?? 'unknown'}`) +
         `; ${notified(m.notify)}.`,
     );
+    const c = m.fanoutCpu;
+    if (c && fo && fo.queued > 0) {
+      const bound = floorFanoutBound(r);
+      lines.push(
+        `  fan-out CPU until every result was acknowledged: nodes ${fixed(c.nodes, 1)} s, simulators ${fixed(c.simulators, 1)} s, ` +
+          `the rest of the machine (PostgreSQL, the benchmark) ${fixed(c.machine - c.nodes - c.simulators, 1)} s: ` +
+          `${int((c.machine / fo.queued) * 1e6)} µs of machine CPU per command` +
+          (bound ? ` (the floor's exchange: ${int(bound.microsEach)} µs)` : '') +
+          '.',
+      );
+    }
   }
   for (const e of r.errors) lines.push(`Error: ${e}`);
   lines.push('');

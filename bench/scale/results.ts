@@ -156,7 +156,17 @@ export interface CommandsResult {
   /** Null when the fan-out failed (its reason in fanoutError); the latency runs before it are kept. */
   fanout: FanoutResult | null;
   fanoutError?: string;
+  /** CPU over the fan-out, from its POST until every result was acknowledged (or it failed). */
+  fanoutCpu?: FanoutCpu;
   notify: NotifySpan;
+}
+
+/** Where a fan-out's CPU went, seconds: what the per-command cost is measured from. */
+export interface FanoutCpu {
+  nodes: number;
+  simulators: number;
+  /** Every core of the machine busy (nodes, simulators, PostgreSQL, the benchmark, the rest). */
+  machine: number;
 }
 
 /** The bare ws TLS floor under the same per-process load as one node. */
