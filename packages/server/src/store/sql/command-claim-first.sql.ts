@@ -68,14 +68,40 @@ async function claimInOneStatement(
   now: number,
   leaseMs: number,
 ): Promise<FirstClaims> {
+  const result = await claimStatement(kind, holderOf, now, leaseMs).execute(db);
+  return {
+    claimed: result.rows.map(commandFromRow),
+    morePending: result.rows.filter((r) => Number(r.waiting) > 1).map((r) => r.target_id),
+  };
+}
+
+/**
+ * The statement of PostgreSQL's claim (exported for the test of its plan). The pending rows are
+ * looked up endpoint by endpoint (a LATERAL join on the dispatch index), so a claim reads only
+ * its endpoints' rows. Written as `target_id = any(array)`, the planner chose a scan of every
+ * machine command (the whole table, or the index range of the kind) and filtered it by the
+ * array, fresh statistics or stale: with 100,000 commands pending, each claim of a thousand
+ * agents read all 100,000 rows (34 ms here), a hundred claims per fan-out, and a table that
+ * keeps weeks of finished commands would be read whole by every claim.
+ */
+export function claimStatement(
+  kind: TargetKind,
+  holderOf: ReadonlyMap<string, string | null>,
+  now: number,
+  leaseMs: number,
+): RawBuilder<Row & { waiting: number | string }> {
   const ids = [...holderOf.keys()];
   const holders = ids.map((id) => holderOf.get(id) ?? null);
-  const result = await sql<Row & { waiting: number | string }>`
+  return sql<Row & { waiting: number | string }>`
     with locked as (
-      select seq, target_id, priority from commands
-      where target_kind = ${kind} and target_id = any(cast(${ids} as text[])) and status = 'pending'
-        and (expires_at is null or expires_at > ${now})
-      for update skip locked
+      select pending.seq, pending.target_id, pending.priority
+      from unnest(cast(${ids} as text[])) as wanted(target_id)
+      cross join lateral (
+        select seq, target_id, priority from commands
+        where target_kind = ${kind} and target_id = wanted.target_id and status = 'pending'
+          and (expires_at is null or expires_at > ${now})
+        for update skip locked
+      ) as pending
     ), ranked as (
       select seq, target_id,
         row_number() over (partition by target_id order by priority desc, seq) as place,
@@ -96,11 +122,7 @@ async function claimInOneStatement(
       insert into command_transitions (command_id, status, at, detail)
       select id, 'processing', ${now}, null from claimed
     )
-    select * from claimed`.execute(db);
-  return {
-    claimed: result.rows.map(commandFromRow),
-    morePending: result.rows.filter((r) => Number(r.waiting) > 1).map((r) => r.target_id),
-  };
+    select * from claimed`;
 }
 
 /**
