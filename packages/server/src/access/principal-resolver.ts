@@ -56,12 +56,7 @@ export class PrincipalResolver {
     return { principal, session: verified };
   }
 
-  private async pairsOf(userId: string): Promise<GrantRecord[]> {
-    let pairs = this.pairs.get(userId);
-    if (!pairs) {
-      pairs = await this.grants.grantsOf(userId);
-      this.pairs.set(userId, pairs);
-    }
-    return pairs;
+  private pairsOf(userId: string): Promise<GrantRecord[]> {
+    return this.pairs.load(userId, () => this.grants.grantsOf(userId));
   }
 }

@@ -87,11 +87,7 @@ export class SessionService {
    */
   async verify(secret: string): Promise<VerifiedSession | null> {
     const hash = hashSecret(secret);
-    let found = this.cache.get(hash);
-    if (found === undefined) {
-      found = await this.sessions.findSessionByHash(hash);
-      this.cache.set(hash, found);
-    }
+    const found = await this.cache.load(hash, () => this.sessions.findSessionByHash(hash));
     if (!found) return null;
     const { session, owner } = found;
     const now = this.clock();
