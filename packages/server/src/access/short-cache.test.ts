@@ -4,6 +4,7 @@ import { ShortCache } from './short-cache';
 
 const TTL = 900;
 const REFRESH = 300;
+const KEEP_WARM = 5_000;
 
 /** Loads whose answers the test gives, one at a time, counting how many were asked for. */
 class Loads {
@@ -28,7 +29,11 @@ class Loads {
 
 function setup() {
   let now = 1_000;
-  const cache = new ShortCache<string>(TTL, () => now, 100, REFRESH);
+  const cache = new ShortCache<string>(TTL, () => now, {
+    refreshAfterMs: REFRESH,
+    keepWarmMs: KEEP_WARM,
+    timer: false,
+  });
   const loads = new Loads();
   return {
     cache,
@@ -134,5 +139,51 @@ describe('ShortCache', () => {
     assert.equal(loads.asked, 4);
     loads.fail();
     await assert.rejects(foreground, /store down/);
+  });
+
+  it('keeps an entry in use fresh without waiting for its next caller, and lets an unused one go', async () => {
+    const { cache, loads, get, advance } = setup();
+    const first = get();
+    loads.answer('v1');
+    await first;
+    advance(REFRESH);
+    cache.refreshHot();
+    assert.equal(loads.asked, 2, 'the sweep refreshed an entry asked for lately');
+    loads.answer('v2');
+    await new Promise((resolve) => setImmediate(resolve));
+    // A caller slower than the time to live still finds a live entry.
+    advance(TTL - 1);
+    cache.refreshHot();
+    assert.equal(loads.asked, 3);
+    loads.answer('v3');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await get(), 'v3');
+    assert.equal(loads.asked, 3, 'answered from memory');
+    // Not asked for within KEEP_WARM: no more loads, and the entry goes once it has run out.
+    advance(KEEP_WARM);
+    cache.refreshHot();
+    assert.equal(loads.asked, 3);
+    const cold = get();
+    assert.equal(loads.asked, 4, 'a caller after that waits for a load');
+    loads.answer('v4');
+    assert.equal(await cold, 'v4');
+  });
+
+  it('sweeps on its own timer, which stops once nothing is left', async () => {
+    const cache = new ShortCache<number>(90, Date.now, { refreshAfterMs: 30, keepWarmMs: 200 });
+    let asked = 0;
+    const load = async () => {
+      asked += 1;
+      return asked;
+    };
+    assert.equal(await cache.load('k', load), 1);
+    // Nobody asks again: the timer alone refreshes it while it counts as in use.
+    const until = Date.now() + 5_000;
+    while (asked < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(asked >= 2, 'the timer loaded it afresh');
+    cache.clear();
+    const after = asked;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(asked, after, 'nothing is loaded once the cache was cleared');
   });
 });

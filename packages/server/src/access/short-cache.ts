@@ -1,8 +1,26 @@
-/** A remembered value and when the load that read it began. */
+/** A remembered value, when the load that read it began, and how to read it again. */
 interface Entry<V> {
   value: V;
   loadedAt: number;
+  /** When a caller last asked for it. */
+  usedAt: number;
+  load: () => Promise<V>;
 }
+
+/** Options of a cache (the defaults suit credential checks). */
+export interface ShortCacheOptions {
+  /** Entries kept at most; past it the oldest are dropped. */
+  maxEntries?: number;
+  /** Age past which a fresh value is loaded in the background (default a third of the time to live). */
+  refreshAfterMs?: number;
+  /** An entry asked for within this time is kept fresh without waiting for its next caller. */
+  keepWarmMs?: number;
+  /** Sweeps for entries to refresh on this timer (false: only when `refreshHot` is called). */
+  timer?: boolean;
+}
+
+/** Nothing to do with a background load that failed: its entry runs out at its time. */
+const ignore = (): void => {};
 
 /**
  * A map whose entries are served at most `ttlMs` after the load that read them began.
@@ -10,23 +28,34 @@ interface Entry<V> {
  * server node within that time: nothing here is remembered "forever". Bounded: past
  * `maxEntries` the oldest entries are dropped.
  *
- * An entry older than `refreshAfterMs` is still served while it is live, and a fresh one is
- * loaded in the background meanwhile, so a caller who keeps coming (a console, a script) never
- * waits for the store. On a node busy with a fan-out, each wait for the store took a turn of a
- * loaded event loop: GET /api/v1/server, answered from memory, took up to 650 ms every time its
- * token's entry had run out (bench:scale, 12,000 agents).
+ * Entries in use are kept fresh in the background: once older than `refreshAfterMs` a fresh
+ * one is loaded while the old one is served, by its next caller or by a sweep for entries asked
+ * for within `keepWarmMs`, so a caller who keeps coming (a console, a script) does not wait for
+ * the store. On a node busy with a fan-out, each wait for the store took a turn of a loaded
+ * event loop: GET /api/v1/server, otherwise answered from memory, took up to 650 ms whenever its
+ * token's entry had run out (bench:scale, 12,000 agents), and a caller slower than the time to
+ * live always found it run out.
  */
 export class ShortCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   /** The load under way for a key; it stores its value only while it is still the one here. */
   private readonly loading = new Map<string, Promise<V>>();
+  private readonly maxEntries: number;
+  private readonly refreshAfterMs: number;
+  private readonly keepWarmMs: number;
+  private readonly timed: boolean;
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ttlMs: number,
     private readonly clock: () => number,
-    private readonly maxEntries = 10_000,
-    private readonly refreshAfterMs = Math.floor(ttlMs / 3),
-  ) {}
+    options: ShortCacheOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.refreshAfterMs = options.refreshAfterMs ?? Math.floor(ttlMs / 3);
+    this.keepWarmMs = options.keepWarmMs ?? 10_000;
+    this.timed = options.timer ?? true;
+  }
 
   /**
    * The value of `key`: the remembered one while it is live (loading a fresh one in the
@@ -38,10 +67,10 @@ export class ShortCache<V> {
     const entry = this.entries.get(key);
     const now = this.clock();
     if (entry && entry.loadedAt + this.ttlMs > now) {
+      entry.usedAt = now;
+      entry.load = load;
       if (entry.loadedAt + this.refreshAfterMs <= now && !this.loading.has(key)) {
-        this.start(key, load).catch(() => {
-          // The entry runs out at its time; the next caller after that loads in the foreground.
-        });
+        this.start(key, load).catch(ignore);
       }
       return entry.value;
     }
@@ -49,10 +78,32 @@ export class ShortCache<V> {
     return this.loading.get(key) ?? this.start(key, load);
   }
 
+  /**
+   * Loads afresh, in the background, each entry asked for within `keepWarmMs` that is past its
+   * refresh age, and forgets the entries that ran out. The timer calls it; tests call it with
+   * their own clock.
+   */
+  refreshHot(): void {
+    const now = this.clock();
+    for (const [key, entry] of this.entries) {
+      if (entry.loadedAt + this.ttlMs <= now && entry.usedAt + this.keepWarmMs <= now) {
+        this.entries.delete(key);
+      } else if (
+        entry.usedAt + this.keepWarmMs > now &&
+        entry.loadedAt + this.refreshAfterMs <= now &&
+        !this.loading.has(key)
+      ) {
+        this.start(key, entry.load).catch(ignore);
+      }
+    }
+    if (this.entries.size === 0) this.stopSweeping();
+  }
+
   /** Forgets everything, loads under way included. */
   clear(): void {
     this.entries.clear();
     this.loading.clear();
+    this.stopSweeping();
   }
 
   private start(key: string, load: () => Promise<V>): Promise<V> {
@@ -61,7 +112,8 @@ export class ShortCache<V> {
       (value) => {
         if (this.loading.get(key) === loaded) {
           this.loading.delete(key);
-          this.store(key, { value, loadedAt });
+          const usedAt = this.entries.get(key)?.usedAt ?? loadedAt;
+          this.store(key, { value, loadedAt, usedAt, load });
         }
         return value;
       },
@@ -82,5 +134,17 @@ export class ShortCache<V> {
       this.entries.delete(oldest);
     }
     this.entries.set(key, entry);
+    if (this.timed && this.sweeper === null) {
+      // Often enough that a refresh starts well before the entry runs out; never keeps a
+      // process alive.
+      this.sweeper = setInterval(() => this.refreshHot(), Math.max(10, this.refreshAfterMs / 2));
+      this.sweeper.unref();
+    }
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper === null) return;
+    clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 }
