@@ -134,6 +134,8 @@ export class SessionService {
 
   /** Stops, writing what is pending. */
   stop(): Promise<void> {
+    // Its sweep would otherwise look up entries in use for a few seconds more, in a closed store.
+    this.cache.clear();
     return this.touches.stop();
   }
 }

@@ -186,4 +186,20 @@ describe('ShortCache', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(asked, after, 'nothing is loaded once the cache was cleared');
   });
+
+  it('takes a load that throws at once as a failed load, in the sweep too', async () => {
+    let now = 1_000;
+    const cache = new ShortCache<string>(TTL, () => now, { refreshAfterMs: REFRESH, timer: false });
+    assert.equal(await cache.load('k', async () => 'v1'), 'v1');
+    now += REFRESH;
+    const closed = (): Promise<string> => {
+      throw new Error('the database is closed');
+    };
+    assert.equal(await cache.load('k', closed), 'v1', 'a live entry is served; its refresh fails quietly');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.doesNotThrow(() => cache.refreshHot());
+    await new Promise((resolve) => setImmediate(resolve));
+    now += TTL;
+    await assert.rejects(cache.load('k', closed), /the database is closed/);
+  });
 });

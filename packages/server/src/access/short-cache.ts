@@ -108,7 +108,14 @@ export class ShortCache<V> {
 
   private start(key: string, load: () => Promise<V>): Promise<V> {
     const loadedAt = this.clock();
-    const loaded = load().then(
+    let reading: Promise<V>;
+    try {
+      reading = load();
+    } catch (error) {
+      // A store that throws at once (a closed SQLite file) must not throw out of the sweep's timer.
+      reading = Promise.reject(error);
+    }
+    const loaded = reading.then(
       (value) => {
         if (this.loading.get(key) === loaded) {
           this.loading.delete(key);
