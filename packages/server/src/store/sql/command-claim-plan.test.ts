@@ -2,31 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../test-support/postgres';
-import type { NewCommand } from '../command-record';
 import { claimStatement } from './command-claim-first.sql';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { migrateToLatest } from './migrate';
 import { type OpenDatabase, openDatabase } from './open-database';
+import { auditCommand, TEST_COMMAND_GROUP } from './test-commands';
 
 const T0 = 1_900_000_000_000;
 /** Commands pending for other machines: what a claim must not read. */
 const OTHERS = 5_000;
 /** Agents one claim covers: a fan-out claims for hundreds at once. */
 const CLAIMED = 500;
-
-const command = (id: string, targetId: string): NewCommand => ({
-  id,
-  orgId: 'acme',
-  targetKind: 'machine',
-  targetId,
-  groupId: 'lab.acme',
-  type: 'audit',
-  params: {},
-  priority: 0,
-  maxAttempts: 3,
-  expiresAt: null,
-});
 
 /** One node of EXPLAIN's JSON plan (the fields read here). */
 interface PlanNode {
@@ -58,7 +45,7 @@ describe("PostgreSQL's fan-out claim", () => {
     database = await createTestPostgresDatabase();
     opened = openDatabase({ postgresUrl: database.url });
     await migrateToLatest(opened.db, opened.dialect);
-    await sqlGroupRegistry(opened.db).ensureGroup('lab.acme', T0);
+    await sqlGroupRegistry(opened.db).ensureGroup(TEST_COMMAND_GROUP, T0);
   });
   after(async () => {
     await opened.close();
@@ -67,11 +54,13 @@ describe("PostgreSQL's fan-out claim", () => {
 
   it("reads only its agents' rows, however many other commands wait", async () => {
     const queue = sqlCommandQueue(opened.db, opened.dialect);
-    const others = Array.from({ length: OTHERS }, (_, i) => command(`c-other-${i}`, `other${i}.lab.acme`));
+    const others = Array.from({ length: OTHERS }, (_, i) =>
+      auditCommand(`c-other-${i}`, `other${i}.lab.acme`),
+    );
     await queue.enqueue(others, null, T0);
     const targets = Array.from({ length: CLAIMED }, (_, i) => `m${i}.lab.acme`);
     await queue.enqueue(
-      targets.map((t) => command(`c-${t}`, t)),
+      targets.map((t) => auditCommand(`c-${t}`, t)),
       null,
       T0 + 1,
     );
@@ -104,7 +93,7 @@ describe("PostgreSQL's fan-out claim", () => {
 
   it('still claims the first command of each agent and says which have more', async () => {
     const queue = sqlCommandQueue(opened.db, opened.dialect);
-    await queue.enqueue([command('c-m1-second', 'm1.lab.acme')], null, T0 + 3);
+    await queue.enqueue([auditCommand('c-m1-second', 'm1.lab.acme')], null, T0 + 3);
     const answer = await queue.claimFirstPerTarget(
       'machine',
       [

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACCESS_TEST_BACKENDS, type TestDatabase } from '../../access/access-test-backends';
-import type { NewCommand } from '../command-record';
 import { sqlCommandQueue } from './command-queue.sql';
 import { sqlGroupRegistry } from './groups.sql';
 import { migrateToLatest } from './migrate';
 import { type OpenDatabase, openDatabase } from './open-database';
+import { auditCommand, TEST_COMMAND_GROUP } from './test-commands';
 
 const T0 = 1_900_000_000_000;
-
-const command = (id: string, targetId: string): NewCommand => ({
-  id,
-  orgId: 'acme',
-  targetKind: 'machine',
-  targetId,
-  groupId: 'lab.acme',
-  type: 'audit',
-  params: {},
-  priority: 0,
-  maxAttempts: 3,
-  expiresAt: null,
-});
 
 for (const backend of ACCESS_TEST_BACKENDS) {
   describe(`returning what ended sessions held (${backend.name})`, () => {
@@ -32,7 +19,7 @@ for (const backend of ACCESS_TEST_BACKENDS) {
       database = await backend.create();
       opened = openDatabase(database.location, { onQuery: (kind) => void statements.push(kind) });
       await migrateToLatest(opened.db, opened.dialect);
-      await sqlGroupRegistry(opened.db).ensureGroup('lab.acme', T0);
+      await sqlGroupRegistry(opened.db).ensureGroup(TEST_COMMAND_GROUP, T0);
     });
     after(async () => {
       await opened.close();
@@ -41,7 +28,7 @@ for (const backend of ACCESS_TEST_BACKENDS) {
 
     it('costs one read, and no transaction, when none of the agents held a command', async () => {
       const queue = sqlCommandQueue(opened.db, opened.dialect);
-      await queue.enqueue([command('c-pending', 'm1.lab.acme')], null, T0);
+      await queue.enqueue([auditCommand('c-pending', 'm1.lab.acme')], null, T0);
       statements = [];
       assert.deepEqual(await queue.releaseEndpoints('machine', ['m1.lab.acme', 'm2.lab.acme'], T0 + 1), []);
       assert.deepEqual(await queue.releaseHolders('machine', ['session-gone'], T0 + 2), []);
@@ -51,7 +38,7 @@ for (const backend of ACCESS_TEST_BACKENDS) {
 
     it('still returns a command a gone session held, in a transaction with its transition', async () => {
       const queue = sqlCommandQueue(opened.db, opened.dialect);
-      await queue.enqueue([command('c-held', 'm3.lab.acme')], null, T0);
+      await queue.enqueue([auditCommand('c-held', 'm3.lab.acme')], null, T0);
       const { claimed } = await queue.claimNext('machine', 'm3.lab.acme', T0 + 10, 60_000, 1, 'session-3');
       assert.equal(claimed[0]?.id, 'c-held');
       statements = [];
