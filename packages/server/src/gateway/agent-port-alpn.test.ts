@@ -14,8 +14,10 @@ describe('the agent port keeps no buffer per connection for ALPN', () => {
   const sockets: TLSSocket[] = [];
 
   before(async () => {
+    // Every connection stays open and never sends the agent's hello: five rounds of 300 must
+    // stay under the limit of unfinished handshakes (at 1,000, a fourth round was refused).
     server = await startTestApiServer(
-      { maxPendingHandshakes: 1000, maxPendingHandshakesPerAddress: 1000, handshakeTimeoutMs: 60_000 },
+      { maxPendingHandshakes: 2000, maxPendingHandshakesPerAddress: 2000, handshakeTimeoutMs: 60_000 },
       { listen: true },
     );
   });

@@ -28,8 +28,12 @@ describe("a session's start carries the agent's attempt", () => {
     await server?.close();
   });
 
-  /** The stored attempt and start of a machine's holding session, once its start is written. */
-  async function stored(machineId: string): Promise<{ attemptAt: number; startedAt: number }> {
+  /**
+   * The stored attempt and start of a machine's holding session, once the start of a session
+   * begun at `since` or later is written. The start of the enrolling connection before it may
+   * be written first (the node coalesces these writes): read then, it is not the one asked for.
+   */
+  async function stored(machineId: string, since: number): Promise<{ attemptAt: number; startedAt: number }> {
     const { db, close } = openDatabase({ sqliteFile: sqliteFileOf(server.config) });
     try {
       for (const deadline = Date.now() + 5000; ; ) {
@@ -38,7 +42,11 @@ describe("a session's start carries the agent's attempt", () => {
           .select(['connected_attempt_at', 'last_seen_at'])
           .where('id', '=', machineId)
           .executeTakeFirstOrThrow();
-        if (row.connected_attempt_at !== null && row.last_seen_at !== null)
+        if (
+          row.connected_attempt_at !== null &&
+          row.last_seen_at !== null &&
+          Number(row.last_seen_at) >= since
+        )
           return { attemptAt: Number(row.connected_attempt_at), startedAt: Number(row.last_seen_at) };
         assert.ok(Date.now() < deadline, `the start of ${machineId} is written`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -74,21 +82,23 @@ describe("a session's start carries the agent's attempt", () => {
 
   it('stores the stamp the agent sent, and the start itself for an agent that sends none', async () => {
     const key = await enrolled('stamped');
+    const stampedSince = Date.now();
     await rawSession(key, {
       hostName: 'stamped',
       hardwareId: 'hw-stamped',
       agentVersion: 'order-test',
       attemptAt: 12345,
     });
-    assert.equal((await stored('stamped.order.acme')).attemptAt, 12345);
+    assert.equal((await stored('stamped.order.acme', stampedSince)).attemptAt, 12345);
 
     const older = await enrolled('unstamped');
+    const unstampedSince = Date.now();
     await rawSession(older, {
       hostName: 'unstamped',
       hardwareId: 'hw-unstamped',
       agentVersion: 'order-test',
     });
-    const start = await stored('unstamped.order.acme');
+    const start = await stored('unstamped.order.acme', unstampedSince);
     assert.equal(start.attemptAt, start.startedAt);
   });
 
@@ -96,11 +106,12 @@ describe("a session's start carries the agent's attempt", () => {
     const key = await enrolled('agent');
     // An hour ahead of the clock: a stamp from the agent, not the node's time of the welcome.
     const ahead = nextAttemptAt(Date.now() + 3_600_000);
+    const since = Date.now();
     const connection = await connectTestAgent(server.server.agentPorts[0] as number, key, {
       name: 'agent',
       agentVersion: 'order-test',
     });
     open.push(connection);
-    assert.equal((await stored('agent.order.acme')).attemptAt, ahead + 1);
+    assert.equal((await stored('agent.order.acme', since)).attemptAt, ahead + 1);
   });
 });
