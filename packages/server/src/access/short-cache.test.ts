@@ -42,8 +42,17 @@ function setup() {
       now += ms;
     },
     get: () => cache.load('k', loads.load),
+    /** The entry of `value`, loaded now. */
+    loaded: async (value: string) => {
+      const first = cache.load('k', loads.load);
+      loads.answer(value);
+      await first;
+    },
   };
 }
+
+/** Lets the event loop turn once, so what settled meanwhile has run its callbacks. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Whether the promise has settled after the current microtasks ran. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -56,7 +65,7 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
       done = true;
     },
   );
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   return done;
 }
 
@@ -71,10 +80,8 @@ describe('ShortCache', () => {
   });
 
   it('serves a live entry past its refresh age at once and loads a fresh one meanwhile', async () => {
-    const { loads, get, advance } = setup();
-    const first = get();
-    loads.answer('v1');
-    await first;
+    const { loads, get, advance, loaded } = setup();
+    await loaded('v1');
     advance(REFRESH - 1);
     assert.equal(await get(), 'v1');
     assert.equal(loads.asked, 1, 'young enough: no load');
@@ -84,7 +91,7 @@ describe('ShortCache', () => {
     assert.equal(await get(), 'v1');
     assert.equal(loads.asked, 2, 'one background load, however many callers');
     loads.answer('v2');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     assert.equal(await get(), 'v2');
     assert.equal(loads.asked, 2);
   });
@@ -106,15 +113,13 @@ describe('ShortCache', () => {
   });
 
   it('clear() keeps a load that began before it from storing what it read', async () => {
-    const { cache, loads, get, advance } = setup();
-    const first = get();
-    loads.answer('v1');
-    await first;
+    const { cache, loads, get, advance, loaded } = setup();
+    await loaded('v1');
     advance(REFRESH);
     assert.equal(await get(), 'v1'); // a refresh is under way
     cache.clear(); // e.g. this node revoked the token
     loads.answer('read-before-the-revocation');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const after = get();
     assert.equal(loads.asked, 3, 'the cleared entry is loaded again');
     loads.answer('after-the-revocation');
@@ -122,18 +127,16 @@ describe('ShortCache', () => {
   });
 
   it('keeps serving a live entry when a background load fails, and loads in the foreground once it ran out', async () => {
-    const { loads, get, advance } = setup();
-    const first = get();
-    loads.answer('v1');
-    await first;
+    const { loads, get, advance, loaded } = setup();
+    await loaded('v1');
     advance(REFRESH);
     assert.equal(await get(), 'v1');
     loads.fail();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     assert.equal(await get(), 'v1', 'still live');
     assert.equal(loads.asked, 3, 'the next caller tries the refresh again');
     loads.fail();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     advance(TTL);
     const foreground = get();
     assert.equal(loads.asked, 4);
@@ -142,21 +145,19 @@ describe('ShortCache', () => {
   });
 
   it('keeps an entry in use fresh without waiting for its next caller, and lets an unused one go', async () => {
-    const { cache, loads, get, advance } = setup();
-    const first = get();
-    loads.answer('v1');
-    await first;
+    const { cache, loads, get, advance, loaded } = setup();
+    await loaded('v1');
     advance(REFRESH);
     cache.refreshHot();
     assert.equal(loads.asked, 2, 'the sweep refreshed an entry asked for lately');
     loads.answer('v2');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     // A caller slower than the time to live still finds a live entry.
     advance(TTL - 1);
     cache.refreshHot();
     assert.equal(loads.asked, 3);
     loads.answer('v3');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     assert.equal(await get(), 'v3');
     assert.equal(loads.asked, 3, 'answered from memory');
     // Not asked for within KEEP_WARM: no more loads, and the entry goes once it has run out.
@@ -196,9 +197,9 @@ describe('ShortCache', () => {
       throw new Error('the database is closed');
     };
     assert.equal(await cache.load('k', closed), 'v1', 'a live entry is served; its refresh fails quietly');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     assert.doesNotThrow(() => cache.refreshHot());
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     now += TTL;
     await assert.rejects(cache.load('k', closed), /the database is closed/);
   });

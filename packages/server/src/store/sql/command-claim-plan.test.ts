@@ -83,7 +83,7 @@ describe("PostgreSQL's fan-out claim", () => {
       }
     });
     // Each agent's pending row, read once to pick it and once more to update it; the statement
-    // written with `target_id = any(array)` read all 5,500 (a scan of the table).
+    // written with `target_id = any(array)` read 6,000: all 5,500 in a scan, then the 500 updated.
     assert.ok(rows >= CLAIMED, `the claim read its agents' rows (${rows})`);
     assert.ok(
       rows <= 2 * CLAIMED + 10,
