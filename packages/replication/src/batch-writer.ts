@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { dataBuffers } from './buffer-pool';
+import { DIRECT_ALIGN, DIRECT_SLOT, directSlots } from './direct-io';
 import { ReplicationError } from './replication-error';
 
 /**
@@ -40,10 +41,16 @@ export class BatchWriter {
   /** Batches being written, oldest first. */
   private readonly inFlight: Promise<void>[] = [];
   private error: unknown;
+  /** Bytes written around the page cache so far (the rest went through it). */
+  directBytes = 0;
+  /** Set when the file system refused a direct write: the rest goes through the page cache. */
+  private directRefused = false;
 
   constructor(
     private readonly data: FileHandle,
     private readonly hooks: BatchHooks,
+    /** The same file opened with O_DIRECT (direct-io.ts), if the file system allows it. */
+    private readonly direct?: FileHandle,
   ) {}
 
   /** The newest batch in flight, if any: once it is done, every batch given so far is. */
@@ -89,9 +96,11 @@ export class BatchWriter {
     }
     const previous = this.writing;
     const write = async (): Promise<void> => {
-      for (let i = 0, position = at; i < buffers.length; ) {
+      const rest = await this.writeDirect(buffers, at);
+      for (let i = rest.index, position = rest.position; i < buffers.length; ) {
         // writev takes at most IOV_MAX (1024) buffers.
         const group = buffers.slice(i, i + 1024);
+        if (i === rest.index && rest.skip > 0) group[0] = group[0]!.subarray(rest.skip);
         const expected = group.reduce((sum, b) => sum + b.length, 0);
         const { bytesWritten } = await this.data.writev(group, position);
         if (bytesWritten !== expected)
@@ -113,6 +122,73 @@ export class BatchWriter {
       });
     this.inFlight.push(done);
     this.writing = done;
+  }
+
+  /**
+   * Writes as much of a batch as it can around the page cache: from an aligned offset, in
+   * whole DIRECT_ALIGN units, each slot's worth copied into a staging buffer first (received
+   * frames are not aligned; copying them costs a small part of what the page cache's own copy
+   * does). Returns where the buffered write must take over: the buffer, the bytes of it already
+   * written, and the file offset. A file system that accepted O_DIRECT at open but refuses a
+   * write (EINVAL) gets that write and every later one through the page cache.
+   */
+  private async writeDirect(
+    buffers: readonly Buffer[],
+    at: number,
+  ): Promise<{ index: number; skip: number; position: number }> {
+    const done = { index: 0, skip: 0, position: at };
+    if (!this.direct || this.directRefused || at % DIRECT_ALIGN !== 0) return done;
+    const slot = directSlots.take();
+    try {
+      for (;;) {
+        // Fill the slot from where the last write stopped.
+        let filled = 0;
+        let index = done.index;
+        let skip = done.skip;
+        while (index < buffers.length && filled < DIRECT_SLOT) {
+          const piece = buffers[index]!.subarray(skip, skip + DIRECT_SLOT - filled);
+          piece.copy(slot, filled);
+          filled += piece.length;
+          skip += piece.length;
+          if (skip === buffers[index]!.length) {
+            index += 1;
+            skip = 0;
+          }
+        }
+        const aligned = filled - (filled % DIRECT_ALIGN);
+        if (aligned === 0) return done;
+        let bytesWritten: number;
+        try {
+          ({ bytesWritten } = await this.direct.write(slot, 0, aligned, done.position));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+          // Kept open until closeDirect(): another batch may be writing through it right now.
+          this.directRefused = true;
+          return done;
+        }
+        if (bytesWritten !== aligned) throw new ReplicationError('io-error', 'short write to a partial file');
+        this.directBytes += aligned;
+        // Advance by what was written (a tail that is not whole units is left to the page cache).
+        for (let left = aligned; left > 0; ) {
+          const step = Math.min(left, buffers[done.index]!.length - done.skip);
+          left -= step;
+          done.skip += step;
+          if (done.skip === buffers[done.index]!.length) {
+            done.index += 1;
+            done.skip = 0;
+          }
+        }
+        done.position += aligned;
+        if (aligned < filled || done.index === buffers.length) return done;
+      }
+    } finally {
+      directSlots.give(slot);
+    }
+  }
+
+  /** Closes the direct handle, if any (the data handle is its owner's). */
+  async closeDirect(): Promise<void> {
+    await this.direct?.close().catch(() => undefined);
   }
 
   /** Writes whatever is batched and waits until every batch is written. */

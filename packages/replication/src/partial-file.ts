@@ -4,6 +4,7 @@ import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BatchWriter } from './batch-writer';
 import { BlockHasher, sha256 } from './block-hasher';
+import { openDirect } from './direct-io';
 import { flushWhile, fsyncDirectoryShared, inDirectory } from './durable-file';
 import type { FileStamp } from './file-stamp';
 import { partialFiles } from './offsite-layout';
@@ -65,23 +66,29 @@ export class PartialFile {
     private readonly data: FileHandle,
     private journal: FileHandle | undefined,
     /** True when the data file started as a clone of the stored file (clone-and-patch). */
-    readonly cloned = false,
+    readonly cloned: boolean,
+    /** The data file opened for direct writes (around the page cache), where it can be. */
+    direct: FileHandle | undefined,
   ) {
-    this.writer = new BatchWriter(data, {
-      // A partial written from empty journals a batch's records before its data: a few hundred
-      // bytes appended to the page cache, written at once on the event loop. Through the thread
-      // pool this was a second round trip per batch, and the worker it woke took the core the
-      // event loop was on (1.4 s of a 4 GiB seeding's profile was spent in that call).
-      beforeWrite: (lines) => {
-        if (!this.cloned && this.journal && lines.length > 0) writeSync(this.journal.fd, lines.join(''));
+    this.writer = new BatchWriter(
+      data,
+      {
+        // A partial written from empty journals a batch's records before its data: a few hundred
+        // bytes appended to the page cache, written at once on the event loop. Through the thread
+        // pool this was a second round trip per batch, and the worker it woke took the core the
+        // event loop was on (1.4 s of a 4 GiB seeding's profile was spent in that call).
+        beforeWrite: (lines) => {
+          if (!this.cloned && this.journal && lines.length > 0) writeSync(this.journal.fd, lines.join(''));
+        },
+        // A clone's records wait for the next sync (written only after an fsync of their data).
+        afterWrite: async (lines) => {
+          if (!this.cloned) return;
+          this.pendingRecords.push(...lines);
+          await patchStep('patched', this.identity.path);
+        },
       },
-      // A clone's records wait for the next sync (written only after an fsync of their data).
-      afterWrite: async (lines) => {
-        if (!this.cloned) return;
-        this.pendingRecords.push(...lines);
-        await patchStep('patched', this.identity.path);
-      },
-    });
+      direct,
+    );
   }
 
   /**
@@ -114,7 +121,8 @@ export class PartialFile {
       journal = await open(files.journal, 'w', 0o600);
       await journal.write(`${JSON.stringify({ ...identity, blockSize } satisfies JournalHead)}\n`);
     }
-    return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, journal);
+    const direct = await openDirect(files.data);
+    return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, journal, false, direct);
   }
 
   /**
@@ -145,7 +153,8 @@ export class PartialFile {
       throw error;
     }
     await patchStep('cloned', identity.path);
-    return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, undefined, true);
+    const direct = await openDirect(files.data);
+    return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, undefined, true, direct);
   }
 
   private static async resume(
@@ -159,13 +168,19 @@ export class PartialFile {
     if (!head.clone) await data.truncate(hasher.length);
     const journal = await open(files.journal, 'w', 0o600);
     await journal.write(`${JSON.stringify(head)}\n${kept.join('')}`);
-    if (!head.clone) return new PartialFile(identity, files, hasher, data, journal);
+    const direct = await openDirect(files.data);
+    if (!head.clone) return new PartialFile(identity, files, hasher, data, journal, false, direct);
     await journal.sync();
-    const partial = new PartialFile(identity, files, hasher, data, journal, true);
+    const partial = new PartialFile(identity, files, hasher, data, journal, true, direct);
     // Past the verified prefix a resumed clone holds bytes nobody watched in between: they are
     // read back before the file may become visible.
     partial.verifyOnDisk = true;
     return partial;
+  }
+
+  /** Bytes of this file written around the page cache (direct I/O) so far. */
+  get directBytes(): number {
+    return this.writer.directBytes;
   }
 
   /** Bytes held (and verified), which is where the sender resumes. */
@@ -417,6 +432,7 @@ export class PartialFile {
   }
 
   private async closeHandles(): Promise<void> {
+    await this.writer.closeDirect();
     await this.data.close().catch(() => undefined);
     await this.journal?.close().catch(() => undefined);
   }
