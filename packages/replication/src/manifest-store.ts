@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BlockHasher } from './block-hasher';
@@ -6,7 +6,8 @@ import { idealBlockSize } from './block-size';
 import { inDirectory, inDirectorySync } from './durable-file';
 import { type FileStamp, fileStamp, handleStamp } from './file-stamp';
 import { HashList } from './hash-list';
-import { manifestFile, OFFSITE_DIRS } from './offsite-layout';
+import { ManifestPacks, PACKED_MANIFEST_MAX } from './manifest-packs';
+import { MANIFEST_PACKS, manifestFile, OFFSITE_DIRS } from './offsite-layout';
 
 /**
  * What the offsite knows about one stored file: per-block weak checksum and full SHA-256, the
@@ -71,26 +72,42 @@ export function decodeManifest(bytes: Buffer): Manifest | undefined {
 /** Largest manifest written with synchronous calls (see writeManifest). */
 const SYNC_WRITE_MAX = 16 * 1024;
 
-/** Reads the manifest of a relative path, if there is a readable one. */
+/** The small files' manifests, in one pack per folder (manifest-packs.ts). */
+const packs = new ManifestPacks({ encode: encodeManifest, decode: decodeManifest });
+
+/**
+ * Reads the manifest of a relative path, if there is a readable one: its own file, else its
+ * folder's pack. Writing one of them always removes the other, so at most one describes it.
+ */
 export async function readManifest(guidDir: string, relativePath: string): Promise<Manifest | undefined> {
   try {
     return decodeManifest(await readFile(manifestFile(guidDir, relativePath)));
   } catch {
-    return undefined;
+    return packs.get(guidDir, relativePath);
   }
 }
 
 /**
- * Writes a manifest in place, without fsync. A manifest that a crash leaves torn fails to
- * decode, and one left stale no longer matches its file's inode and size: either way it is
- * rebuilt from the file on load, so it needs none of the cost of a durable replace.
+ * Writes a manifest in place, without fsync: a small one into its folder's pack, a larger one
+ * to its own file. A manifest that a crash leaves torn fails to decode, and one left stale no
+ * longer matches its file's inode and size: either way it is rebuilt from the file on load,
+ * so it needs none of the cost of a durable replace.
  */
 export async function writeManifest(guidDir: string, manifest: Manifest): Promise<void> {
   const file = manifestFile(guidDir, manifest.path);
   const bytes = encodeManifest(manifest);
-  // A small file's manifest (a few hundred bytes) is written with synchronous calls: three
-  // thread-pool round trips (open, write, close) cost more than the calls themselves, and a
-  // seeding writes one per file. A large file's (36 bytes a block) stays off the event loop.
+  if (bytes.length <= PACKED_MANIFEST_MAX) {
+    // A small file's manifest goes to its folder's pack: no file to create per file. The
+    // other kind is removed first: a crash in between leaves none (the file is hashed again
+    // when next used), never an old one that verification would take for the file's.
+    rmSync(file, { force: true });
+    packs.put(guidDir, manifest);
+    return;
+  }
+  packs.drop(guidDir, manifest.path);
+  // Mid-sized ones (up to a few hundred blocks) are written with synchronous calls: three
+  // thread-pool round trips (open, write, close) cost more than the calls themselves. A large
+  // file's (36 bytes a block) stays off the event loop.
   if (bytes.length <= SYNC_WRITE_MAX)
     inDirectorySync(dirname(file), () => writeFileSync(file, bytes, { mode: 0o600 }));
   else await inDirectory(dirname(file), () => writeFile(file, bytes, { mode: 0o600 }));
@@ -99,6 +116,7 @@ export async function writeManifest(guidDir: string, manifest: Manifest): Promis
 /** Removes the manifest of a relative path. */
 export async function deleteManifest(guidDir: string, relativePath: string): Promise<void> {
   await rm(manifestFile(guidDir, relativePath), { force: true });
+  packs.drop(guidDir, relativePath);
 }
 
 /** Hashes a stored file block by block (in chunks, yielding between reads) into a manifest. */
@@ -184,10 +202,12 @@ export async function* listManifests(guidDir: string): AsyncGenerator<Manifest> 
     return;
   }
   for (const shard of shards.sort()) {
+    if (shard === MANIFEST_PACKS.dir) continue;
     for (const name of (await readdir(join(base, shard)).catch(() => [] as string[])).sort()) {
       if (!name.endsWith('.mf')) continue;
       const manifest = decodeManifest(await readFile(join(base, shard, name)).catch(() => Buffer.alloc(0)));
       if (manifest) yield manifest;
     }
   }
+  yield* packs.all(guidDir);
 }

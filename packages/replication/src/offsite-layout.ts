@@ -34,6 +34,24 @@ export function manifestFile(guidDir: string, relativePath: string): string {
   return join(guidDir, OFFSITE_DIRS.manifest, key.slice(0, 2), `${key}.mf`);
 }
 
+/** The folder of manifest packs inside the manifest folder, and a pack's file name ending. */
+export const MANIFEST_PACKS = { dir: 'packs', suffix: '.mfp' } as const;
+
+/**
+ * The pack holding the manifests of the small files of a relative path's folder
+ * (manifest-packs.ts): one file per folder of the stored tree.
+ */
+export function manifestPackFile(guidDir: string, relativePath: string): string {
+  const slash = relativePath.lastIndexOf('/');
+  const folder = slash < 0 ? '' : relativePath.slice(0, slash);
+  return join(
+    guidDir,
+    OFFSITE_DIRS.manifest,
+    MANIFEST_PACKS.dir,
+    `${pathKey(folder)}${MANIFEST_PACKS.suffix}`,
+  );
+}
+
 /** The partial data file and its journal for a relative path. */
 export function partialFiles(guidDir: string, relativePath: string): { data: string; journal: string } {
   const base = join(guidDir, OFFSITE_DIRS.partial, pathKey(relativePath));
