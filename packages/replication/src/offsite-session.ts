@@ -40,8 +40,14 @@ export interface SessionContext {
 /** Silence on the connection after which batched bytes are written. */
 const IDLE_FLUSH_MS = 10;
 
-/** Files committing at once; the disk, not the CPU, sets the pace. */
-export const MAX_CONCURRENT_COMMITS = 8;
+/**
+ * Files committing at once; the disk, not the CPU, sets the pace. Each commit waits for two
+ * fsyncs (the file, then its folder, shared with the commits beside it), so more at once means
+ * more files per folder fsync: 10,000 small files on a journaled ext4 took 5.85-5.91 s with 32
+ * against 6.53-6.76 s with 8 (alternating runs). A commit holds its file open and little else:
+ * its data is written before its first fsync.
+ */
+export const MAX_CONCURRENT_COMMITS = 32;
 
 /** Errors that mean the peer broke the protocol: the session ends, not just the file. */
 const FATAL = new Set(['frame-malformed', 'frame-too-large', 'protocol-violation', 'connection-lost']);
