@@ -30,10 +30,10 @@ const O_DIRECT: number | undefined = (constants as { O_DIRECT?: number }).O_DIRE
 /**
  * Opens `path` (which must exist) a second time for writing around the page cache, with
  * O_DIRECT, or returns undefined where that is not possible: no O_DIRECT on this platform, a
- * file system that refuses it (tmpfs, some FUSE and network file systems), or
- * MUSTER_DIRECT_IO=0 in the environment. Writing a received file through the page cache
- * costs the kernel a copy of every byte and a page to put it in: 1.6-2.4 CPU-seconds per GiB
- * on the benchmark's machine, against 0.2 direct (dd, 2 GiB, fsync included), while the data
+ * file system that refuses it (some FUSE and network file systems, tmpfs before Linux 6.6), or
+ * MUSTER_DIRECT_IO=0 in the environment. Writing a received file through the page cache costs
+ * the kernel a copy of every byte and a page to put it in (2 GiB written and fsynced by dd on
+ * the benchmark's machine: 2.1-5.4 s of system time, 0.44-0.49 s with O_DIRECT), and the data
  * must reach the disk before the file is committed anyway.
  */
 export async function openDirect(path: string): Promise<FileHandle | undefined> {
