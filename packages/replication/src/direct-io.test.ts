@@ -79,10 +79,16 @@ test('pieces of any size: whole pages go direct, slot after slot; the rest, and 
   }
 });
 
-test('where O_DIRECT does not open, or MUSTER_DIRECT_IO=0, every byte goes through the page cache', async () => {
+test('on tmpfs, where O_DIRECT does not open, or with MUSTER_DIRECT_IO=0, every byte goes through the page cache', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'muster-direct-'));
+  // tmpfs takes O_DIRECT (Linux 6.6 on) but has no disk to go around the cache to.
+  const shm = await mkdtemp('/dev/shm/muster-direct-');
   try {
     assert.equal(await openDirect(join(dir, 'nothing-here')), undefined, 'a refused open is no error');
+    const inMemory = await receive(shm);
+    assert.equal(inMemory.partial.directBytes, 0, 'tmpfs is no local disk file system');
+    assert.deepEqual(await readFile(inMemory.partial.files.data), inMemory.data);
+    await inMemory.partial.discard();
     process.env.MUSTER_DIRECT_IO = '0';
     const { partial, data } = await receive(dir);
     assert.equal(partial.directBytes, 0);
@@ -91,6 +97,7 @@ test('where O_DIRECT does not open, or MUSTER_DIRECT_IO=0, every byte goes throu
   } finally {
     delete process.env.MUSTER_DIRECT_IO;
     await rm(dir, { recursive: true, force: true });
+    await rm(shm, { recursive: true, force: true });
   }
 });
 

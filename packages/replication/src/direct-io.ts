@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, statfs } from 'node:fs/promises';
 
 /**
  * What direct I/O asks of a write's memory address, length and file offset. One page covers
@@ -28,9 +28,17 @@ interface WasmMemoryApi {
 const O_DIRECT: number | undefined = (constants as { O_DIRECT?: number }).O_DIRECT;
 
 /**
+ * File systems on local disks (their statfs magic numbers) whose writes go straight to the
+ * device with O_DIRECT: ext2/3/4, XFS, Btrfs, F2FS. On a network file system (NFS, SMB) a
+ * direct write is a synchronous round trip to the server, and the client's cache is what
+ * keeps a transfer streaming; tmpfs and FUSE gain nothing from it either.
+ */
+const DIRECT_FILE_SYSTEMS = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010]);
+
+/**
  * Opens `path` (which must exist) a second time for writing around the page cache, with
- * O_DIRECT, or returns undefined where that is not possible: no O_DIRECT on this platform, a
- * file system that refuses it (some FUSE and network file systems, tmpfs before Linux 6.6), or
+ * O_DIRECT, or returns undefined where that is not possible or not worth it: no O_DIRECT on
+ * this platform, a file system not in DIRECT_FILE_SYSTEMS or that refuses it, or
  * MUSTER_DIRECT_IO=0 in the environment. Writing a received file through the page cache costs
  * the kernel a copy of every byte and a page to put it in (2 GiB written and fsynced by dd on
  * the benchmark's machine: 2.1-5.4 s of system time, 0.44-0.49 s with O_DIRECT), and the data
@@ -39,6 +47,7 @@ const O_DIRECT: number | undefined = (constants as { O_DIRECT?: number }).O_DIRE
 export async function openDirect(path: string): Promise<FileHandle | undefined> {
   if (O_DIRECT === undefined || process.env.MUSTER_DIRECT_IO === '0') return undefined;
   try {
+    if (!DIRECT_FILE_SYSTEMS.has((await statfs(path)).type)) return undefined;
     return await open(path, constants.O_WRONLY | O_DIRECT);
   } catch {
     // Direct I/O only saves work: any refusal leaves the buffered handle doing all of it.
