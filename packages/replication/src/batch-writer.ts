@@ -138,49 +138,39 @@ export class BatchWriter {
   ): Promise<{ index: number; skip: number; position: number }> {
     const done = { index: 0, skip: 0, position: at };
     if (!this.direct || this.directRefused || at % DIRECT_ALIGN !== 0) return done;
+    let remaining = buffers.reduce((sum, b) => sum + b.length, 0);
     const slot = directSlots.take();
     try {
-      for (;;) {
-        // Fill the slot from where the last write stopped.
-        let filled = 0;
-        let index = done.index;
-        let skip = done.skip;
-        while (index < buffers.length && filled < DIRECT_SLOT) {
-          const piece = buffers[index]!.subarray(skip, skip + DIRECT_SLOT - filled);
+      while (remaining >= DIRECT_ALIGN) {
+        // Whole pages only: what is left over at the end goes through the page cache.
+        const take = Math.min(DIRECT_SLOT, remaining - (remaining % DIRECT_ALIGN));
+        const from = { ...done };
+        for (let filled = 0; filled < take; ) {
+          const buffer = buffers[done.index]!;
+          const piece = buffer.subarray(done.skip, done.skip + take - filled);
           piece.copy(slot, filled);
           filled += piece.length;
-          skip += piece.length;
-          if (skip === buffers[index]!.length) {
-            index += 1;
-            skip = 0;
-          }
-        }
-        const aligned = filled - (filled % DIRECT_ALIGN);
-        if (aligned === 0) return done;
-        let bytesWritten: number;
-        try {
-          ({ bytesWritten } = await this.direct.write(slot, 0, aligned, done.position));
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
-          // Kept open until closeDirect(): another batch may be writing through it right now.
-          this.directRefused = true;
-          return done;
-        }
-        if (bytesWritten !== aligned) throw new ReplicationError('io-error', 'short write to a partial file');
-        this.directBytes += aligned;
-        // Advance by what was written (a tail that is not whole units is left to the page cache).
-        for (let left = aligned; left > 0; ) {
-          const step = Math.min(left, buffers[done.index]!.length - done.skip);
-          left -= step;
-          done.skip += step;
-          if (done.skip === buffers[done.index]!.length) {
+          done.skip += piece.length;
+          if (done.skip === buffer.length) {
             done.index += 1;
             done.skip = 0;
           }
         }
-        done.position += aligned;
-        if (aligned < filled || done.index === buffers.length) return done;
+        let bytesWritten: number;
+        try {
+          ({ bytesWritten } = await this.direct.write(slot, 0, take, done.position));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+          // Kept open until closeDirect(): another batch may be writing through it right now.
+          this.directRefused = true;
+          return from;
+        }
+        if (bytesWritten !== take) throw new ReplicationError('io-error', 'short write to a partial file');
+        this.directBytes += take;
+        done.position += take;
+        remaining -= take;
       }
+      return done;
     } finally {
       directSlots.give(slot);
     }

@@ -96,10 +96,7 @@ export class ManifestPacks {
       // reading them. Either way the pack is written anew from what it holds.
       state = this.rewrite(file, state);
     }
-    const record = Buffer.allocUnsafe(5 + body.length);
-    record.writeUInt32BE(1 + body.length, 0);
-    record.writeUInt8(kind, 4);
-    body.copy(record, 5);
+    const record = packRecord(kind, body);
     inDirectorySync(dirname(file), () => appendFileSync(file, record, { mode: 0o600 }));
     state ??= { validLength: 0, size: 0, records: 0, live: new Map() };
     state.validLength += record.length;
@@ -110,14 +107,7 @@ export class ManifestPacks {
   }
 
   private rewrite(file: string, state: PackState): PackState {
-    const records: Buffer[] = [];
-    for (const body of state.live.values()) {
-      const record = Buffer.allocUnsafe(5 + body.length);
-      record.writeUInt32BE(1 + body.length, 0);
-      record.writeUInt8(KIND_MANIFEST, 4);
-      body.copy(record, 5);
-      records.push(record);
-    }
+    const records = [...state.live.values()].map((body) => packRecord(KIND_MANIFEST, body));
     const bytes = Buffer.concat(records);
     const temporary = `${file}.tmp`;
     writeFileSync(temporary, bytes, { mode: 0o600 });
@@ -153,6 +143,15 @@ export class ManifestPacks {
     this.cache.set(file, state);
     if (this.cache.size > CACHED_PACKS) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/** One record of a pack: `u32 length | u8 kind | body`, the length counting kind and body. */
+function packRecord(kind: number, body: Buffer): Buffer {
+  const record = Buffer.allocUnsafe(5 + body.length);
+  record.writeUInt32BE(1 + body.length, 0);
+  record.writeUInt8(kind, 4);
+  body.copy(record, 5);
+  return record;
 }
 
 /** Reads a pack's whole records; stops at the first torn or unreadable one. */
