@@ -8,7 +8,13 @@ import { openDirect } from './direct-io';
 import { flushWhile, fsyncDirectoryShared, inDirectory } from './durable-file';
 import type { FileStamp } from './file-stamp';
 import { partialFiles } from './offsite-layout';
-import { type JournalHead, readBackJournal } from './partial-journal';
+import {
+  type JournalHead,
+  journalHeadLine,
+  journalRecordLines,
+  type PieceRecord,
+  readBackJournal,
+} from './partial-journal';
 import { patchStep } from './patch-steps';
 import { ReplicationError } from './replication-error';
 import { weakChecksum } from './rolling-checksum';
@@ -28,12 +34,6 @@ export interface PartialIdentity {
   path: string;
   size: number;
   mtimeMs: number;
-}
-
-/** One piece of the new file as the journal records it: its length and SHA-256. */
-interface PieceRecord {
-  length: number;
-  hash: Buffer;
 }
 
 /**
@@ -119,7 +119,7 @@ export class PartialFile {
     let journal: FileHandle | undefined;
     if (identity.size > JOURNAL_THRESHOLD) {
       journal = await open(files.journal, 'w', 0o600);
-      await journal.write(`${JSON.stringify({ ...identity, blockSize } satisfies JournalHead)}\n`);
+      await journal.write(journalHeadLine({ ...identity, blockSize }));
     }
     const direct = await openDirect(files.data);
     return new PartialFile(identity, files, new BlockHasher(blockSize, true), data, journal, false, direct);
@@ -167,7 +167,7 @@ export class PartialFile {
     // A clone keeps its full length: past the verified prefix it still holds the stored file.
     if (!head.clone) await data.truncate(hasher.length);
     const journal = await open(files.journal, 'w', 0o600);
-    await journal.write(`${JSON.stringify(head)}\n${kept.join('')}`);
+    await journal.write(`${journalHeadLine(head)}${kept.join('')}`);
     const direct = await openDirect(files.data);
     if (!head.clone) return new PartialFile(identity, files, hasher, data, journal, false, direct);
     await journal.sync();
@@ -260,7 +260,8 @@ export class PartialFile {
    * full batch is written while the caller goes on. `bytes` must not change afterwards.
    */
   private async append(bytes: Buffer, pieces: readonly PieceRecord[]): Promise<void> {
-    const lines = this.identity.size > JOURNAL_THRESHOLD ? this.recordLines(pieces) : [];
+    const lines =
+      this.identity.size > JOURNAL_THRESHOLD ? journalRecordLines(this.hasher.length, pieces) : [];
     await this.writer.append(bytes, lines, this.hasher.length);
   }
 
@@ -275,16 +276,8 @@ export class PartialFile {
 
   /** Journal records of blocks kept in place (a clone's; written at the next sync). */
   private record(pieces: readonly PieceRecord[]): void {
-    if (this.identity.size > JOURNAL_THRESHOLD) this.pendingRecords.push(...this.recordLines(pieces));
-  }
-
-  private recordLines(pieces: readonly PieceRecord[]): string[] {
-    let offset = this.hasher.length;
-    return pieces.map((piece) => {
-      const line = `${offset} ${piece.length} ${piece.hash.toString('hex')}\n`;
-      offset += piece.length;
-      return line;
-    });
+    if (this.identity.size > JOURNAL_THRESHOLD)
+      this.pendingRecords.push(...journalRecordLines(this.hasher.length, pieces));
   }
 
   private afterWrite(written: number): void {
@@ -363,7 +356,7 @@ export class PartialFile {
     if (!this.journal) {
       this.journal = await open(this.files.journal, 'w', 0o600);
       const head: JournalHead = { ...this.identity, blockSize: this.hasher.blockSize, clone: true };
-      lines.unshift(`${JSON.stringify(head)}\n`);
+      lines.unshift(journalHeadLine(head));
     }
     await this.journal.write(lines.join(''));
   }

@@ -16,6 +16,30 @@ export interface JournalHead extends PartialIdentity {
   clone?: boolean;
 }
 
+/** One piece of the new file as the journal records it: its length and SHA-256. */
+export interface PieceRecord {
+  length: number;
+  hash: Buffer;
+}
+
+/** A journal's first line: its head as JSON, with the newline. */
+export function journalHeadLine(head: JournalHead): string {
+  return `${JSON.stringify(head)}\n`;
+}
+
+/**
+ * The journal lines of consecutive pieces from `offset` on: `offset length sha256-hex`, one
+ * per piece, each with its newline (readBackJournal reads them back).
+ */
+export function journalRecordLines(offset: number, pieces: readonly PieceRecord[]): string[] {
+  let at = offset;
+  return pieces.map((piece) => {
+    const line = `${at} ${piece.length} ${piece.hash.toString('hex')}\n`;
+    at += piece.length;
+    return line;
+  });
+}
+
 /** What a journal left by an earlier attempt still proves about its data file. */
 export interface ReadBackJournal {
   head: JournalHead;
