@@ -14,6 +14,18 @@ export interface ByteThrottle {
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
+/**
+ * What a received frame counts against MAX_QUEUED_BYTES besides its payload: the frame, its
+ * parsed header and its payload's Buffer take a few hundred bytes of heap, so a stream of
+ * frames without payload (a result per file) is bounded too, at 2,048 of them.
+ */
+export const QUEUED_FRAME_COST = 512;
+
+/** A queued frame's share of the bound. */
+function queuedCost(frame: Frame): number {
+  return frame.payload.length + QUEUED_FRAME_COST;
+}
+
 /** Frames up to this size (a header, a file's result) may share a write (holdSmall). */
 const COALESCE_MAX = 1024;
 
@@ -29,7 +41,8 @@ export class FrameChannel {
   bytesRead = 0;
   private readonly decoder = new FrameDecoder();
   private readonly queue: Frame[] = [];
-  private queuedBytes = 0;
+  /** Payload bytes and per-frame costs of the queue (queuedCost). */
+  private queuedCost = 0;
   private waiter: { resolve: (f: Frame | null) => void; reject: (e: Error) => void } | undefined;
   private failure: ReplicationError | undefined;
   private ended = false;
@@ -99,8 +112,8 @@ export class FrameChannel {
   receive(): Promise<Frame | null> {
     const frame = this.queue.shift();
     if (frame) {
-      this.queuedBytes -= frame.payload.length;
-      if (this.queuedBytes < MAX_QUEUED_BYTES / 2 && this.socket.isPaused()) this.socket.resume();
+      this.queuedCost -= queuedCost(frame);
+      if (this.queuedCost < MAX_QUEUED_BYTES / 2 && this.socket.isPaused()) this.socket.resume();
       return Promise.resolve(frame);
     }
     if (this.failure) return Promise.reject(this.failure);
@@ -207,9 +220,9 @@ export class FrameChannel {
     }
     for (const frame of frames) {
       this.queue.push(frame);
-      this.queuedBytes += frame.payload.length;
+      this.queuedCost += queuedCost(frame);
     }
-    if (this.queuedBytes >= MAX_QUEUED_BYTES) this.socket.pause();
+    if (this.queuedCost >= MAX_QUEUED_BYTES) this.socket.pause();
     this.wake();
   }
 
@@ -224,7 +237,7 @@ export class FrameChannel {
     const frame = this.queue.shift();
     if (frame) {
       this.waiter = undefined;
-      this.queuedBytes -= frame.payload.length;
+      this.queuedCost -= queuedCost(frame);
       waiter.resolve(frame);
     } else if (this.failure) {
       this.waiter = undefined;

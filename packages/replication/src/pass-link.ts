@@ -45,6 +45,16 @@ export class PassLink {
       );
   }
 
+  /**
+   * Hands the results that have already arrived to their handlers, without waiting for more.
+   * Inline files go out without a read of the connection in between: without this, their
+   * results would wait in the channel's queue until the last file was sent, a decoded frame and
+   * its header per file (4-5 MiB of the sender's heap at 10,000 small files, and more per file).
+   */
+  async takeArrived(): Promise<void> {
+    while (this.channel.queuedFrames > 0) await this.pump();
+  }
+
   /** Reads until every pipelined result has arrived. */
   async drain(): Promise<void> {
     while (this.outstandingFiles.length > 0 || this.outstandingDeletes.length > 0) await this.pump();

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { sha256 } from './block-hasher';
 import { loadLocalIndex } from './local-index';
 import { readManifest } from './manifest-store';
+import type { ReplicationProgress } from './replicate';
 import { makeWorld, treeDigest } from './test-support';
 
 test('mirrors the local server tree under <root>/<local guid>/<machine guid>/', async () => {
@@ -134,6 +135,29 @@ test('new small files go inline; a refused one is reported in order and the othe
     // Inline, the first pass got only the welcome, four results and pass-done (351 bytes when
     // written); a file-basis answer per file would have added about 70 bytes each (566).
     assert.ok(first.bytesReceived < 450, `received ${first.bytesReceived} bytes`);
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('results of inline files are taken as they arrive, not left queued until the last file is sent', async () => {
+  const world = await makeWorld();
+  try {
+    for (let i = 0; i < 600; i++)
+      await world.write(`many/f${String(i).padStart(4, '0')}.bin`, randomBytes(1024));
+    const seen: ReplicationProgress[] = [];
+    const summary = await world.pass({ onProgress: (p) => seen.push(p) });
+    assert.equal(summary.filesSent, 600);
+    // Reported before each file: commits confirmed while files were still going out show the
+    // sender read its results between files (before, every one waited in the channel's queue
+    // until the loop ended, and this stayed 0 until then).
+    const midway = seen.filter((p) => p.phase === 'transferring' && p.filesRemaining > 1);
+    assert.ok(midway.length >= 599, `${midway.length} reports while sending`);
+    assert.ok(
+      midway.some((p) => p.filesCommitted > 0),
+      'no commit confirmed before the last file went out',
+    );
+    assert.equal(seen.at(-1)?.filesCommitted, 600);
   } finally {
     await world.cleanup();
   }

@@ -27,6 +27,8 @@ export interface ReplicationProgress {
   bytesRemaining: number;
   /** Frame bytes written to the offsite so far. */
   bytesSent: number;
+  /** Files the offsite has confirmed committed so far in this pass (the summary's filesSent). */
+  filesCommitted: number;
 }
 
 /** One pass of a local server to its offsite. */
@@ -86,7 +88,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
   const now = options.now ?? Date.now;
   const guid = options.localServerGuid;
   const progress = options.onProgress ?? (() => undefined);
-  progress({ phase: 'connecting', filesRemaining: 0, bytesRemaining: 0, bytesSent: 0 });
+  progress({ phase: 'connecting', filesRemaining: 0, bytesRemaining: 0, bytesSent: 0, filesCommitted: 0 });
   const [indexResult, scanResult, socketResult] = await Promise.allSettled([
     loadLocalIndex(options.stateDir, guid),
     scanLocalDirectory(options.localDir),
@@ -180,7 +182,13 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
         files: {},
       };
     indexUsable = true;
-    progress({ phase: 'connected', filesRemaining: 0, bytesRemaining: 0, bytesSent: channel.bytesWritten });
+    progress({
+      phase: 'connected',
+      filesRemaining: 0,
+      bytesRemaining: 0,
+      bytesSent: channel.bytesWritten,
+      filesCommitted: 0,
+    });
     const plan = planPass(files, index, new Set(welcome.stale), options.deleteDelaySeconds * 1000, now());
     // A new store id or a changed missing-since time must reach the disk even if nothing is sent.
     dirty = plan.indexChanged || index !== indexResult.value;
@@ -227,6 +235,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
         filesRemaining,
         bytesRemaining: Math.max(0, bytesRemaining - counters.currentFileBytes),
         bytesSent: channel.bytesWritten,
+        filesCommitted: summary.filesSent,
       });
     }, 500);
     for (let next = 0; ; ) {
@@ -242,6 +251,7 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
           filesRemaining: queue.length - next + 1,
           bytesRemaining,
           bytesSent: channel.bytesWritten,
+          filesCommitted: summary.filesSent,
         });
         counters.currentFileBytes = 0;
         // A first attempt at a file the offsite has never committed needs no basis: small
@@ -260,16 +270,24 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
         if (item.attempts === 0) bytesRemaining = Math.max(0, bytesRemaining - size);
         if (outcome.kind === 'refused')
           fail(item.path, outcome.result.code ?? 'io-error', outcome.result.message ?? 'refused');
+        await link.takeArrived();
       }
       if (link.outstandingFiles.length === 0) break;
       // A late result may queue a retry, so wait for results one at a time.
       await link.pump();
     }
 
-    progress({ phase: 'deleting', filesRemaining: 0, bytesRemaining: 0, bytesSent: channel.bytesWritten });
+    progress({
+      phase: 'deleting',
+      filesRemaining: 0,
+      bytesRemaining: 0,
+      bytesSent: channel.bytesWritten,
+      filesCommitted: summary.filesSent,
+    });
     for (const path of plan.deletions) {
       await channel.send(FrameType.deleteFile, { path });
       link.outstandingDeletes.push(path);
+      await link.takeArrived();
     }
     await link.drain();
     summary.complete = summary.errors.length === 0;
@@ -297,6 +315,12 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicationS
     summary.bytesReceived = channel.bytesRead;
     summary.durationMs = performance.now() - started;
   }
-  progress({ phase: 'done', filesRemaining: 0, bytesRemaining: 0, bytesSent: summary.bytesSent });
+  progress({
+    phase: 'done',
+    filesRemaining: 0,
+    bytesRemaining: 0,
+    bytesSent: summary.bytesSent,
+    filesCommitted: summary.filesSent,
+  });
   return summary;
 }
