@@ -14,6 +14,9 @@ export const LITERAL_CHUNK = 256 * 1024;
 
 const READ_CHUNK = 1024 * 1024;
 
+/** Reads land at a multiple of this in their buffer (a memory page). */
+const READ_ALIGN = 4096;
+
 /**
  * Where the encoder sends what it finds, in file order. Literal and copy pieces together cover
  * every byte from `start` exactly once, so they can feed the whole-file digest too.
@@ -27,6 +30,12 @@ export interface DeltaSink {
    * hashes them again); `xxh` their xxHash64 when it was computed (a remembered block).
    */
   copy(index: number, length: number, data: Buffer, hash: Buffer, xxh?: bigint): Promise<void>;
+}
+
+/** Where the encoder's read buffers come from and go back to (a BufferPool, or HashableBuffers). */
+export interface ReadBuffers {
+  take(length: number): Buffer;
+  give(buffer: Buffer): void;
 }
 
 /** What the encoder is given: an open file, where to start, and the offsite's basis (if any). */
@@ -50,6 +59,11 @@ export interface DeltaInput {
   memo?: { blocks: BlockMemo; xxh64: Xxh64 };
   /** Counts the bytes confirmed from the memo. */
   onRemembered?: (bytes: number) => void;
+  /**
+   * Where the file is read into (default the process's data buffers). The sender passes
+   * hashableBuffers when it xxHashes the file's blocks, so they are hashed where they were read.
+   */
+  readBuffers?: ReadBuffers;
 }
 
 /**
@@ -61,18 +75,22 @@ export interface DeltaInput {
 export async function encodeDelta(input: DeltaInput): Promise<void> {
   const { handle, size, basis, sink, memo } = input;
   const chunk = input.literalChunk ?? LITERAL_CHUNK;
+  const buffers = input.readBuffers ?? dataBuffers;
   let bufStart = input.start;
   let buf: Buffer = Buffer.alloc(0);
   let eofRead = input.start;
   // Each read leaves room in front of its data for the unconsumed tail of the buffer before it
-  // (at most a literal chunk and a block), so joining the two copies only that tail.
-  const room = chunk + (basis?.blockSize ?? 0) + 1;
+  // (at most a literal chunk and a block), so joining the two copies only that tail. Whole
+  // pages of it: a hashable buffer starts on a page, and the kernel fills a WebAssembly memory
+  // at a page boundary three times faster than off one (2 GiB read: 0.26 s of system time
+  // against 0.85; a plain buffer takes 0.36 either way).
+  const room = Math.ceil((chunk + (basis?.blockSize ?? 0) + 1) / READ_ALIGN) * READ_ALIGN;
   // The next chunk is read while this one is hashed and sent: the thread pool's copy out of
   // the page cache no longer holds up the event loop.
   let ahead: Promise<Buffer> | undefined;
   const readAhead = (position: number): Promise<Buffer> => {
     const length = Math.min(READ_CHUNK, size - position);
-    const bytes = dataBuffers.take(room + length);
+    const bytes = buffers.take(room + length);
     const read = handle.read(bytes, room, length, position).then(({ bytesRead }) => {
       if (bytesRead !== length) throw new ReplicationError('source-changed', 'file shrank while it was read');
       return bytes;
@@ -96,12 +114,12 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
         buf.copy(bytes, room - buf.length);
         next = bytes.subarray(room - buf.length);
       } else {
-        next = dataBuffers.take(buf.length + length);
+        next = buffers.take(buf.length + length);
         buf.copy(next, 0);
         bytes.copy(next, buf.length, room);
-        dataBuffers.give(bytes);
+        buffers.give(bytes);
       }
-      dataBuffers.give(buf);
+      buffers.give(buf);
       buf = next;
       eofRead += length;
       if (eofRead < size) ahead = readAhead(eofRead);
@@ -123,7 +141,7 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
       pos = end;
       discardBefore(pos);
     }
-    dataBuffers.give(buf);
+    buffers.give(buf);
     return;
   }
 
@@ -225,7 +243,7 @@ export async function encodeDelta(input: DeltaInput): Promise<void> {
     if (pos % chunk === 0) await flushLiteral();
   }
   await flushLiteral();
-  dataBuffers.give(buf);
+  buffers.give(buf);
 }
 
 function weakOf(buf: Buffer, at: number, length: number): number {

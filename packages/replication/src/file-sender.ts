@@ -24,7 +24,7 @@ import {
   parseResult,
   type ResultHeader,
 } from './wire-messages';
-import { loadXxh64 } from './xxh64';
+import { hashableBuffers, xxh64 as xxHash64 } from './xxh64';
 
 /** Largest signature accepted from the offsite (a 4 TiB file at 128 KiB blocks is ~0.7 GiB; cap lower). */
 const MAX_SIGNATURE_BYTES = 512 * 1024 * 1024;
@@ -103,7 +103,7 @@ export async function sendFile(link: PassLink, request: SendRequest): Promise<Se
       memoDir && before.size >= MEMO_MIN_FILE_SIZE && literalChunkFor(answer.blockSize) === answer.blockSize
         ? new BlockMemoRecorder(answer.blockSize)
         : undefined;
-    const xxh64 = memo || recorder ? await loadXxh64() : undefined;
+    const xxh64 = memo || recorder ? xxHash64 : undefined;
 
     const hasher = new BlockHasher(answer.blockSize, false);
     await hashPrefix(handle, answer.resumeFrom, hasher);
@@ -141,6 +141,8 @@ export async function sendFile(link: PassLink, request: SendRequest): Promise<Se
       signal,
       literalChunk: literalChunkFor(answer.blockSize),
       memo: memo && xxh64 ? { blocks: memo, xxh64 } : undefined,
+      // Blocks that are xxHashed are hashed where they were read (no copy into the module).
+      readBuffers: xxh64 ? hashableBuffers : undefined,
       onRemembered: (bytes) => {
         counters.rememberedBytes += bytes;
       },

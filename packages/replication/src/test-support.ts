@@ -12,7 +12,7 @@ import { type OffsiteServer, type OffsiteServerOptions, startOffsiteServer } fro
 import { type ReplicateOptions, type ReplicationSummary, replicate } from './replicate';
 import { isReplicationError } from './replication-error';
 import { createReplicationIdentity, type ReplicationIdentity } from './tls-identity';
-import { loadXxh64 } from './xxh64';
+import { xxh64 } from './xxh64';
 
 /** A local server directory, an offsite root and a running offsite server, in temporary folders (tests only). */
 export interface TestWorld {
@@ -111,7 +111,6 @@ export async function treeDigest(dir: string): Promise<Record<string, string>> {
 
 /** The block memo a sender keeps of `data` at `blockSize`, built as the sender builds it (tests only). */
 export async function blockMemoOf(data: Buffer, blockSize: number): Promise<BlockMemo> {
-  const xxh64 = await loadXxh64();
   const hasher = new BlockHasher(blockSize, false);
   const recorder = new BlockMemoRecorder(blockSize);
   for (let at = 0; at < data.length; at += blockSize) {
