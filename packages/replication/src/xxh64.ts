@@ -11,8 +11,8 @@ export const XXH64_WASM =
 
 const WASM_PAGE = 64 * 1024;
 
-/** Memories kept for reuse at most (a file's encoder holds two or three at once). */
-const KEPT_MEMORIES = 4;
+/** Memories kept for reuse at most: a file's encoder holds two at once, three for a moment. */
+const KEPT_MEMORIES = 3;
 
 /** The exports of an instance of xxh64.wat. */
 interface Xxh64Exports {
