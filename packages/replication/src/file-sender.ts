@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { type BasisSignature, decodeSignature } from './block-signature';
 import { idealBlockSize, inlineBlockSize } from './block-size';
 import { dataBuffers } from './buffer-pool';
 import { encodeDelta } from './delta-encoder';
+import { yieldIfBusy } from './event-loop-turn';
 import { FrameType } from './frame-codec';
 import type { PassLink } from './pass-link';
 import { ReplicationError } from './replication-error';
@@ -73,16 +75,21 @@ export type SendOutcome = { kind: 'sent' } | { kind: 'refused'; result: ResultHe
  */
 export async function sendFile(link: PassLink, request: SendRequest): Promise<SendOutcome> {
   const { localDir, path, attempts, counters, signal, memoDir } = request;
+  const file = join(localDir, ...path.split('/'));
+  if (request.inline) {
+    const small = readSmallFile(file);
+    if (small === 'vanished') return { kind: 'vanished' };
+    if (small !== 'too-large')
+      return await sendInline(link, path, small, attempts, counters, request.inlineBlocks === true);
+  }
   let handle: FileHandle;
   try {
-    handle = await open(join(localDir, ...path.split('/')), 'r');
+    handle = await open(file, 'r');
   } catch {
     return { kind: 'vanished' };
   }
   try {
     const before = await handle.stat();
-    if (request.inline && before.size <= INLINE_MAX_SIZE)
-      return await sendInline(link, handle, path, before, attempts, counters, request.inlineBlocks === true);
     const begin: FileBeginHeader = { path, size: before.size, mtimeMs: Math.floor(before.mtimeMs) };
     if (attempts > 0) begin.strong = 32;
     await link.channel.send(FrameType.fileBegin, begin);
@@ -213,6 +220,41 @@ export function literalChunkFor(blockSize: number): number {
   return Math.max(blockSize, SMALL_BLOCK_FRAME - (SMALL_BLOCK_FRAME % blockSize));
 }
 
+/** A small file read whole: its stat before the read, its bytes, and whether it changed meanwhile. */
+interface SmallFile {
+  before: { size: number; mtimeMs: number; ino: number };
+  content: Buffer;
+  changed: boolean;
+}
+
+/**
+ * Reads a file of at most INLINE_MAX_SIZE whole, with synchronous calls: open, stat, read,
+ * stat and close through the thread pool cost a round trip and a pool thread's wake-up each,
+ * more than the calls themselves (10,000 small files: the sender's 3.5-4.0 CPU-s became
+ * 2.1-2.2). At most 256 KiB from the page cache takes tens of microseconds; the sender yields
+ * to the event loop between files. 'too-large' when the file has grown past the limit.
+ */
+function readSmallFile(file: string): SmallFile | 'vanished' | 'too-large' {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return 'vanished';
+  }
+  try {
+    const before = fstatSync(fd);
+    if (before.size > INLINE_MAX_SIZE) return 'too-large';
+    const data = Buffer.allocUnsafe(before.size);
+    const bytesRead = before.size > 0 ? readSync(fd, data, 0, before.size, 0) : 0;
+    const after = fstatSync(fd);
+    const changed =
+      bytesRead !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs;
+    return { before, content: data.subarray(0, bytesRead), changed };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Sends a small file the offsite does not have yet without waiting for its answer: file-begin
  * (inline), one literal frame, file-end. Saves a round trip per file, which is most of what a
@@ -220,18 +262,13 @@ export function literalChunkFor(blockSize: number): number {
  */
 async function sendInline(
   link: PassLink,
-  handle: FileHandle,
   path: string,
-  before: { size: number; mtimeMs: number; ino: number },
+  small: SmallFile,
   attempts: number,
   counters: SendCounters,
   inlineBlocks: boolean,
 ): Promise<SendOutcome> {
-  const data = Buffer.allocUnsafe(before.size);
-  const { bytesRead } = before.size > 0 ? await handle.read(data, 0, before.size, 0) : { bytesRead: 0 };
-  const after = await handle.stat();
-  const changed = bytesRead !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs;
-  const content = data.subarray(0, bytesRead);
+  const { before, content, changed } = small;
   const blockSize = inlineBlocks ? inlineBlockSize(before.size) : idealBlockSize(before.size);
   const hasher = new BlockHasher(blockSize, false);
   const frameHash = content.length > 0 ? sha256(content) : undefined;
@@ -256,6 +293,8 @@ async function sendInline(
   counters.literalBytes += content.length;
   counters.currentFileBytes += content.length;
   link.outstandingFiles.push({ path, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, attempts });
+  // The read was synchronous, and sends with room in the socket never leave this turn.
+  await yieldIfBusy();
   return { kind: 'sent' };
 }
 

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sha256 } from './block-hasher';
+import { gateFileHandle } from './file-handle-test-gate';
 import { loadLocalIndex } from './local-index';
 import { readManifest } from './manifest-store';
 import type { ReplicationProgress } from './replicate';
@@ -159,6 +160,33 @@ test('results of inline files are taken as they arrive, not left queued until th
     );
     assert.equal(seen.at(-1)?.filesCommitted, 600);
   } finally {
+    await world.cleanup();
+  }
+});
+
+test('new small files are read with synchronous calls, not a thread-pool round trip each', async () => {
+  const world = await makeWorld();
+  // Every FileHandle read of this process is held: a small file read through one would stall.
+  const reads = await gateFileHandle('read');
+  try {
+    for (const [name, size] of [
+      ['s/a.bin', 3000],
+      ['s/b.bin', 70_000],
+      ['s/empty.bin', 0],
+    ] as const)
+      await world.write(name, randomBytes(size));
+    reads.hold();
+    const outcome = await Promise.race([
+      world.pass(),
+      new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 5000).unref()),
+    ]);
+    assert.notEqual(outcome, 'stalled', 'the pass waited for a FileHandle read');
+    assert.equal(outcome === 'stalled' ? 0 : outcome.filesSent, 3);
+    assert.equal(reads.mostWaiting, 0);
+    assert.deepEqual(await treeDigest(world.guidDir), await treeDigest(world.localDir));
+  } finally {
+    reads.open();
+    reads.restore();
     await world.cleanup();
   }
 });
