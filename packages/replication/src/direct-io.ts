@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, statfs } from 'node:fs/promises';
+import { WASM_PAGE, webAssembly } from './webassembly';
 
 /**
  * What direct I/O asks of a write's memory address, length and file offset. One page covers
@@ -15,14 +16,6 @@ const SLOTS_PER_MEMORY = 4;
 
 /** Staging buffers kept for reuse at most; more are let go when given back. */
 const MAX_FREE_SLOTS = 8;
-
-/** 64 KiB, the unit a WebAssembly memory is sized in. */
-const WASM_PAGE = 64 * 1024;
-
-/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
-interface WasmMemoryApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
 
 /** O_DIRECT where the platform has it (Linux); undefined elsewhere (Windows, macOS). */
 const O_DIRECT: number | undefined = (constants as { O_DIRECT?: number }).O_DIRECT;
@@ -68,8 +61,7 @@ export class DirectSlots {
   take(): Buffer {
     const kept = this.free.pop();
     if (kept) return kept;
-    const api = (globalThis as unknown as { WebAssembly: WasmMemoryApi }).WebAssembly;
-    const memory = new api.Memory({
+    const memory = new webAssembly.Memory({
       initial: (DIRECT_SLOT * SLOTS_PER_MEMORY) / WASM_PAGE,
       maximum: (DIRECT_SLOT * SLOTS_PER_MEMORY) / WASM_PAGE,
     });

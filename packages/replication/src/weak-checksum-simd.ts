@@ -1,3 +1,5 @@
+import { webAssembly } from './webassembly';
+
 /**
  * The binary of weak-checksum.wat (rsync's weak checksum over 16-byte vectors, WebAssembly
  * SIMD), in base64; rolling-checksum.test.ts checks it is what that file assembles to.
@@ -14,12 +16,6 @@ interface WeakChecksumExports {
   weak(ptr: number, len: number): number;
 }
 
-/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 let instance: WeakChecksumExports | null | undefined;
 
 /**
@@ -29,9 +25,8 @@ let instance: WeakChecksumExports | null | undefined;
 function exportsOrNull(): WeakChecksumExports | null {
   if (instance !== undefined) return instance;
   try {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new api.Module(Buffer.from(WEAK_CHECKSUM_WASM, 'base64'));
-    instance = new api.Instance(module, {}).exports as WeakChecksumExports;
+    const module = new webAssembly.Module(Buffer.from(WEAK_CHECKSUM_WASM, 'base64'));
+    instance = new webAssembly.Instance(module, {}).exports as WeakChecksumExports;
   } catch {
     instance = null;
   }

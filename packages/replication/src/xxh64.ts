@@ -1,3 +1,5 @@
+import { WASM_PAGE, webAssembly } from './webassembly';
+
 /** A 64-bit xxHash of some bytes (seed 0). */
 export type Xxh64 = (data: Uint8Array) => bigint;
 
@@ -9,8 +11,6 @@ export type Xxh64 = (data: Uint8Array) => bigint;
 export const XXH64_WASM =
   'AGFzbQEAAAABDQJgAn5+AX5gAn9/AX4CDwEDZW52Bm1lbW9yeQIAAQMEAwAAAQcHAQNoNjQAAgrtBAMhACAAIAFCz9bTvtLHq9lCfnxCH4lCh5Wvr5i23puef34LIwAgAEIAIAEQAIVCh5Wvr5i23puef35C49zKlfzO8vWFf3wLpAQCAn8FfiAAIAFqIQIgAUEgTwRAQtbrgu7q/Yn14AAhBELP1tO+0ser2UIhBUIAIQZC+erQ0OfJoeThACEHIAJBIGshAwNAIAQgACkDAELP1tO+0ser2UJ+fEIfiUKHla+vmLbem55/fiEEIAUgACkDCELP1tO+0ser2UJ+fEIfiUKHla+vmLbem55/fiEFIAYgACkDEELP1tO+0ser2UJ+fEIfiUKHla+vmLbem55/fiEGIAcgACkDGELP1tO+0ser2UJ+fEIfiUKHla+vmLbem55/fiEHIABBIGohACAAIANNDQALIARCAYkgBUIHiXwgBkIMiSAHQhKJfHwhCCAIIAQQASEIIAggBRABIQggCCAGEAEhCCAIIAcQASEIBULFz9my8eW66ichCAsgCCABrXwhCAJAA0AgAEEIaiACSw0BIAhCACAAKQMAEACFQhuJQoeVr6+Ytt6bnn9+QuPcypX8zvL1hX98IQggAEEIaiEADAALCyAAQQRqIAJNBEAgCCAANQIAQoeVr6+Ytt6bnn9+hUIXiULP1tO+0ser2UJ+Qvnz3fGZ9pmrFnwhCCAAQQRqIQALAkADQCAAIAJPDQEgCCAAMQAAQsXP2bLx5brqJ36FQguJQoeVr6+Ytt6bnn9+IQggAEEBaiEADAALCyAIIAhCIYiFQs/W077Sx6vZQn4hCCAIIAhCHYiFQvnz3fGZ9pmrFn4hCCAIIAhCIIiFCw==';
 
-const WASM_PAGE = 64 * 1024;
-
 /** Memories kept for reuse at most: a file's encoder holds two at once, three for a moment. */
 const KEPT_MEMORIES = 3;
 
@@ -19,14 +19,6 @@ interface Xxh64Exports {
   h64(ptr: number, len: number): bigint;
 }
 
-/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
-
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 let compiled: object | undefined;
 
 /** The module's instance over each memory made here, by that memory's buffer. */
@@ -34,9 +26,9 @@ const instances = new WeakMap<ArrayBufferLike, Xxh64Exports>();
 
 /** A memory of `pages` pages (never grown: that would detach its views) and the module bound to it. */
 function hashableMemory(pages: number): ArrayBuffer {
-  compiled ??= new wasm.Module(Buffer.from(XXH64_WASM, 'base64'));
-  const memory = new wasm.Memory({ initial: pages, maximum: pages });
-  const instance = new wasm.Instance(compiled, { env: { memory } });
+  compiled ??= new webAssembly.Module(Buffer.from(XXH64_WASM, 'base64'));
+  const memory = new webAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = new webAssembly.Instance(compiled, { env: { memory } });
   instances.set(memory.buffer, instance.exports as Xxh64Exports);
   return memory.buffer;
 }
